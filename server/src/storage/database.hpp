@@ -1,0 +1,195 @@
+// One database interface, two real backends (SQLite, PostgreSQL).
+//
+// Connections are leased from a pool for the duration of a unit of work and
+// are used from one thread at a time. Statements are parameterised only:
+// `sql` comes from the query catalog (server/sql/<backend>/*.sql) or from a
+// builder that emits placeholders, never from user input.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace herald::storage {
+
+enum class Backend { Sqlite, Postgres };
+
+std::string_view backend_name(Backend b) noexcept;
+
+// A bound parameter. Strings are views: the caller keeps them alive for the call.
+using Param = std::variant<std::nullptr_t, std::int64_t, double, bool, std::string_view>;
+
+// One result row, valid only inside the row callback.
+class Row {
+ public:
+  virtual ~Row() = default;
+  virtual int size() const = 0;
+  virtual bool is_null(int col) const = 0;
+  virtual std::int64_t integer(int col) const = 0;
+  virtual double real(int col) const = 0;
+  virtual bool boolean(int col) const = 0;
+  // Valid until the callback returns.
+  virtual std::string_view text(int col) const = 0;
+
+  std::string str(int col) const { return std::string(text(col)); }
+  std::optional<std::string> opt_str(int col) const {
+    return is_null(col) ? std::nullopt : std::optional<std::string>(str(col));
+  }
+  std::optional<std::int64_t> opt_integer(int col) const {
+    return is_null(col) ? std::nullopt : std::optional<std::int64_t>(integer(col));
+  }
+};
+
+using RowCallback = std::function<void(const Row&)>;
+
+// An owned copy of a result, for small results.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+struct Result {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+  std::int64_t affected = 0;
+};
+
+// Base of every storage failure.
+class DbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+// A UNIQUE / PRIMARY KEY constraint rejected the write.
+class UniqueViolation : public DbError {
+ public:
+  using DbError::DbError;
+};
+// A FOREIGN KEY / CHECK / NOT NULL constraint rejected the write.
+class ConstraintViolation : public DbError {
+ public:
+  using DbError::DbError;
+};
+// The database could not be reached, or no pooled connection became free in time.
+class Unavailable : public DbError {
+ public:
+  using DbError::DbError;
+};
+
+enum class TxMode { Read, Write };
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Backend backend() const noexcept = 0;
+
+  // Runs one parameterised statement; calls on_row for each row it returns.
+  // Returns the number of rows changed (INSERT/UPDATE/DELETE) or returned.
+  // Prepared statements are cached per connection, keyed by the SQL text.
+  virtual std::int64_t execute(std::string_view sql, std::span<const Param> params,
+                               const RowCallback& on_row = {}) = 0;
+
+  // Runs a script of several statements without parameters (migrations).
+  virtual void execute_script(std::string_view sql) = 0;
+
+  virtual void begin(TxMode mode) = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+
+  // Placeholder for the n-th (1-based) parameter: "?1" on SQLite, "$1" on PostgreSQL.
+  std::string placeholder(int n) const;
+
+  // Convenience wrappers.
+  std::int64_t execute(std::string_view sql, std::initializer_list<Param> params = {},
+                       const RowCallback& on_row = {}) {
+    return execute(sql, std::span<const Param>(params.begin(), params.size()), on_row);
+  }
+  Result query(std::string_view sql, std::span<const Param> params);
+  Result query(std::string_view sql, std::initializer_list<Param> params = {}) {
+    return query(sql, std::span<const Param>(params.begin(), params.size()));
+  }
+};
+
+class Database;
+
+// A connection leased from the pool; returned on destruction.
+class Lease {
+ public:
+  Lease(Database* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
+  Lease(Lease&&) noexcept = default;
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  ~Lease();
+  Connection* operator->() const noexcept { return conn_.get(); }
+  Connection& operator*() const noexcept { return *conn_; }
+  // Drop a connection that failed at the transport level instead of pooling it again.
+  void discard() noexcept { broken_ = true; }
+
+ private:
+  Database* db_;
+  std::unique_ptr<Connection> conn_;
+  bool broken_ = false;
+};
+
+struct DatabaseOptions {
+  std::size_t pool_size = 8;
+  std::chrono::milliseconds acquire_timeout{5000};
+  std::chrono::milliseconds busy_timeout{5000};  // SQLite: wait for the writer lock
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Backend backend() const noexcept = 0;
+  // A human-readable location with any password removed.
+  virtual std::string describe() const = 0;
+
+  // Blocks up to acquire_timeout for a free connection; throws Unavailable.
+  Lease acquire();
+
+ protected:
+  explicit Database(DatabaseOptions opts) : opts_(opts) {}
+  virtual std::unique_ptr<Connection> connect() = 0;
+  const DatabaseOptions& options() const noexcept { return opts_; }
+
+ private:
+  friend class Lease;
+  void release(std::unique_ptr<Connection> conn, bool broken) noexcept;
+
+  struct Pool;
+  DatabaseOptions opts_;
+  std::shared_ptr<Pool> pool_;
+};
+
+// Opens "sqlite:///abs/path.db", "sqlite://relative.db" or "postgresql://user:pass@host:port/db".
+// Throws DbError for a malformed URL or an unreachable database.
+std::unique_ptr<Database> open_database(std::string_view url, const DatabaseOptions& opts = {});
+
+// Commits on commit(), rolls back on destruction otherwise.
+class Transaction {
+ public:
+  Transaction(Connection& conn, TxMode mode) : conn_(conn) { conn_.begin(mode); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (!done_) {
+      try {
+        conn_.rollback();
+      } catch (...) {
+      }
+    }
+  }
+  void commit() {
+    conn_.commit();
+    done_ = true;
+  }
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace herald::storage

@@ -1,0 +1,32 @@
+// Versioned SQL migrations, one ordered set per backend, embedded in the binary
+// from server/sql/<backend>/migrations/NNNN_name.sql and recorded in the
+// schema_migrations table so each is applied exactly once.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "storage/database.hpp"
+
+namespace herald::storage {
+
+struct Migration {
+  int version;
+  std::string name;
+  std::string_view sql;
+};
+
+// The embedded migrations for a backend, ordered by version.
+std::vector<Migration> migrations_for(Backend backend);
+
+struct MigrationReport {
+  std::vector<Migration> applied;  // applied by this call
+  int current_version = 0;         // highest version recorded after the call
+};
+
+// Applies pending migrations, each in its own transaction; safe to run from
+// several processes at once (PostgreSQL advisory lock / SQLite write lock).
+MigrationReport migrate(Database& db);
+
+}  // namespace herald::storage
