@@ -27,7 +27,13 @@ std::string_view backend_name(Backend b) noexcept;
 // A bound parameter. Strings are views: the caller keeps them alive for the call.
 using Param = std::variant<std::nullptr_t, std::int64_t, double, bool, std::string_view>;
 
-// One result row, valid only inside the row callback.
+// An owned copy of one value: integers (and booleans) as int64, floating
+// point as double, everything else as text.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+// One result row, valid only inside the row callback. Accessors on a NULL
+// value return 0, 0.0, false or an empty view on both backends; use is_null or
+// the opt_* helpers for nullable columns.
 class Row {
  public:
   virtual ~Row() = default;
@@ -38,6 +44,8 @@ class Row {
   virtual bool boolean(int col) const = 0;
   // Valid until the callback returns.
   virtual std::string_view text(int col) const = 0;
+  virtual std::string_view name(int col) const = 0;
+  virtual Value value(int col) const = 0;
 
   std::string str(int col) const { return std::string(text(col)); }
   std::optional<std::string> opt_str(int col) const {
@@ -51,7 +59,6 @@ class Row {
 using RowCallback = std::function<void(const Row&)>;
 
 // An owned copy of a result, for small results.
-using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 struct Result {
   std::vector<std::string> columns;
   std::vector<std::vector<Value>> rows;
@@ -99,6 +106,10 @@ class Connection {
   virtual void commit() = 0;
   virtual void rollback() = 0;
 
+  // False once the connection failed at the transport level or is left inside
+  // a transaction; the pool then closes it instead of lending it again.
+  virtual bool reusable() const noexcept = 0;
+
   // Placeholder for the n-th (1-based) parameter: "?1" on SQLite, "$1" on PostgreSQL.
   std::string placeholder(int n) const;
 
@@ -114,11 +125,15 @@ class Connection {
 };
 
 class Database;
+namespace detail {
+struct ConnectionPool;
+}
 
-// A connection leased from the pool; returned on destruction.
+// A connection leased from the pool; returned on destruction. A lease may
+// outlive its Database: the pool it returns to is shared.
 class Lease {
  public:
-  Lease(Database* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
+  Lease(Database* db, std::unique_ptr<Connection> conn);
   Lease(Lease&&) noexcept = default;
   Lease& operator=(Lease&&) = delete;
   Lease(const Lease&) = delete;
@@ -129,7 +144,7 @@ class Lease {
   void discard() noexcept { broken_ = true; }
 
  private:
-  Database* db_;
+  std::shared_ptr<detail::ConnectionPool> pool_;
   std::unique_ptr<Connection> conn_;
   bool broken_ = false;
 };
@@ -142,7 +157,9 @@ struct DatabaseOptions {
 
 class Database {
  public:
-  virtual ~Database() = default;
+  virtual ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
   virtual Backend backend() const noexcept = 0;
   // A human-readable location with any password removed.
   virtual std::string describe() const = 0;
@@ -151,17 +168,14 @@ class Database {
   Lease acquire();
 
  protected:
-  explicit Database(DatabaseOptions opts) : opts_(opts) {}
+  explicit Database(DatabaseOptions opts);
   virtual std::unique_ptr<Connection> connect() = 0;
   const DatabaseOptions& options() const noexcept { return opts_; }
 
  private:
   friend class Lease;
-  void release(std::unique_ptr<Connection> conn, bool broken) noexcept;
-
-  struct Pool;
   DatabaseOptions opts_;
-  std::shared_ptr<Pool> pool_;
+  std::shared_ptr<detail::ConnectionPool> pool_;
 };
 
 // Opens "sqlite:///abs/path.db", "sqlite://relative.db" or "postgresql://user:pass@host:port/db".
