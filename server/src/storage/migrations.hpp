@@ -3,11 +3,13 @@
 // schema_migrations table so each is applied exactly once.
 #pragma once
 
-#include <functional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/embedded.hpp"
 
 namespace herald::storage {
 
@@ -20,6 +22,10 @@ struct Migration {
 // The embedded migrations for a backend, ordered by version.
 std::vector<Migration> migrations_for(Backend backend);
 
+// The migrations among `files` (paths like "sqlite/migrations/0001_init.sql"),
+// ordered by version. Throws DbError for a misnamed file or a repeated version.
+std::vector<Migration> parse_migrations(Backend backend, std::span<const embedded::EmbeddedFile> files);
+
 struct MigrationReport {
   std::vector<Migration> applied;  // applied by this call
   int current_version = 0;         // highest version recorded after the call
@@ -28,5 +34,7 @@ struct MigrationReport {
 // Applies pending migrations, each in its own transaction; safe to run from
 // several processes at once (PostgreSQL advisory lock / SQLite write lock).
 MigrationReport migrate(Database& db);
+// The same with an explicit set of migrations, ordered by version.
+MigrationReport migrate(Database& db, std::span<const Migration> migrations);
 
 }  // namespace herald::storage

@@ -1,0 +1,3 @@
+-- name: health.ping
+-- Cheapest round trip that proves a connection works.
+SELECT 1;

@@ -1,0 +1,137 @@
+#include "storage/migrations.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "storage/queries.hpp"
+
+namespace herald::storage {
+namespace {
+
+// "0001_init.sql" -> {1, "init"}.
+Migration parse_file_name(std::string_view path, std::string_view file, std::string_view sql) {
+  const auto underscore = file.find('_');
+  const auto digits = file.substr(0, underscore);
+  int version = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
+  const bool ok = underscore != std::string_view::npos && ec == std::errc() &&
+                  end == digits.data() + digits.size() && version > 0 && file.size() > underscore + 1 + 4 &&
+                  file.find('/') == std::string_view::npos;
+  if (!ok) throw DbError(fmt::format("migration file '{}' is not named NNNN_name.sql", path));
+  const auto name = file.substr(underscore + 1, file.size() - underscore - 1 - 4);
+  return Migration{version, std::string(name), sql};
+}
+
+std::string file_of(Backend backend, const Migration& m) {
+  return fmt::format("{}/migrations/{:04d}_{}.sql", backend_name(backend), m.version, m.name);
+}
+
+std::string now_rfc3339() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+// Serialises migrate() across processes on PostgreSQL for the whole run. On
+// SQLite each migration's BEGIN IMMEDIATE already excludes other writers.
+class MigrationLock {
+ public:
+  MigrationLock(Connection& conn, const QueryCatalog& queries) : conn_(conn), queries_(queries) {
+    if (conn_.backend() != Backend::Postgres) return;
+    conn_.execute(queries_.get("schema_migrations.lock"));
+    locked_ = true;
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+  ~MigrationLock() {
+    if (!locked_) return;
+    try {
+      conn_.execute(queries_.get("schema_migrations.unlock"));
+    } catch (const DbError&) {
+      // The server drops a session's advisory locks when the connection ends.
+    }
+  }
+
+ private:
+  Connection& conn_;
+  const QueryCatalog& queries_;
+  bool locked_ = false;
+};
+
+std::set<int> applied_versions(Connection& conn, const QueryCatalog& queries) {
+  std::set<int> versions;
+  conn.execute(queries.get("schema_migrations.applied"), {},
+               [&versions](const Row& row) { versions.insert(static_cast<int>(row.integer(0))); });
+  return versions;
+}
+
+// Applies one migration with its schema_migrations row; false if another
+// process recorded it first.
+bool apply(Connection& conn, const QueryCatalog& queries, const Migration& m) {
+  Transaction tx(conn, TxMode::Write);
+  // Checked again under the write lock: the earlier read was unlocked.
+  bool recorded = false;
+  conn.execute(queries.get("schema_migrations.is_applied"), {std::int64_t{m.version}},
+               [&recorded](const Row&) { recorded = true; });
+  if (recorded) return false;
+  try {
+    conn.execute_script(m.sql);
+    const std::string applied_at = now_rfc3339();
+    conn.execute(queries.get("schema_migrations.record"), {std::int64_t{m.version}, m.name, applied_at});
+    tx.commit();
+  } catch (const DbError& e) {
+    throw DbError(fmt::format("migration {} failed and was rolled back: {}", file_of(conn.backend(), m), e.what()));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<Migration> parse_migrations(Backend backend, std::span<const embedded::EmbeddedFile> files) {
+  const std::string prefix = fmt::format("{}/migrations/", backend_name(backend));
+  std::vector<Migration> migrations;
+  for (const auto& file : files) {
+    if (!file.path.starts_with(prefix)) continue;
+    migrations.push_back(parse_file_name(file.path, file.path.substr(prefix.size()), file.content));
+  }
+  std::ranges::sort(migrations, {}, &Migration::version);
+  const auto repeated = std::ranges::adjacent_find(migrations, {}, &Migration::version);
+  if (repeated != migrations.end()) {
+    throw DbError(fmt::format("two {} migrations have version {}", backend_name(backend), repeated->version));
+  }
+  return migrations;
+}
+
+std::vector<Migration> migrations_for(Backend backend) { return parse_migrations(backend, embedded::sql_files()); }
+
+MigrationReport migrate(Database& db) {
+  const auto migrations = migrations_for(db.backend());
+  return migrate(db, migrations);
+}
+
+MigrationReport migrate(Database& db, std::span<const Migration> migrations) {
+  const QueryCatalog& queries = QueryCatalog::for_backend(db.backend());
+  Lease lease = db.acquire();
+  Connection& conn = *lease;
+  const MigrationLock lock(conn, queries);
+  conn.execute_script(queries.get("schema_migrations.create"));
+  const std::set<int> done = applied_versions(conn, queries);
+
+  MigrationReport report;
+  for (const Migration& m : migrations) {
+    if (!done.contains(m.version) && apply(conn, queries, m)) report.applied.push_back(m);
+  }
+  conn.execute(queries.get("schema_migrations.current"), {},
+               [&report](const Row& row) { report.current_version = static_cast<int>(row.integer(0)); });
+  return report;
+}
+
+}  // namespace herald::storage
