@@ -1,1 +1,75 @@
-int main() { return 0; }
+// herald: the one binary. Parses the command line and hands over to cli/.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "storage/database.hpp"
+
+int main(int argc, char** argv) {
+  using namespace herald;
+  CLI::App app{"Herald: self-hosted outreach platform", "herald"};
+  app.require_subcommand(1);
+  cli::GlobalOptions global;
+  app.add_option("--config", global.config_file, "herald.toml settings file (environment variables win)");
+
+  cli::ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the API and web UI (and workers unless --no-workers)");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default HERALD_LISTEN)");
+  serve_cmd->add_flag("--no-workers", serve.no_workers, "Do not run background workers in this process");
+
+  auto* worker_cmd = app.add_subcommand("worker", "Run background workers only");
+  std::string queues = "emails,campaigns,analytics";
+  int concurrency = 0;
+  worker_cmd->add_option("--queues", queues, "Comma-separated queues to consume");
+  worker_cmd->add_option("--concurrency", concurrency, "Jobs processed at once");
+
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
+
+  auto* user_cmd = app.add_subcommand("user", "Manage users");
+  user_cmd->require_subcommand(1);
+  auto* user_create = user_cmd->add_subcommand("create", "Create a user; the password is read from stdin");
+  std::string email, role = "member";
+  bool password_stdin = false;
+  user_create->add_option("--email", email, "Email address")->required();
+  user_create->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
+  user_create->add_option("--role", role, "Role (admin, manager, member, viewer or a custom role)");
+
+  auto* import_cmd = app.add_subcommand("import-leads", "Import leads from a CSV file with a progress bar");
+  std::string import_file, list, tag;
+  import_cmd->add_option("FILE", import_file, "CSV file")->required();
+  import_cmd->add_option("--list", list, "List to add the leads to");
+  import_cmd->add_option("--tag", tag, "Tag to apply");
+
+  auto* version_cmd = app.add_subcommand("version", "Print version, build and dependency versions");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  try {
+    if (*serve_cmd) return cli::serve(global, serve);
+    if (*migrate_cmd) return cli::migrate(global);
+    if (*version_cmd) return cli::version();
+    if (*worker_cmd) return cli::not_yet_available("worker");
+    if (*user_cmd) return cli::not_yet_available("user create");
+    if (*import_cmd) return cli::not_yet_available("import-leads");
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "herald: configuration error: %s\n", e.what());
+    return 2;
+  } catch (const storage::DbError& e) {
+    std::fprintf(stderr, "herald: database error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "herald: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,55 @@
+#include "api/routes.hpp"
+
+#include <mutex>
+
+#include "api/openapi.hpp"
+
+namespace herald::api {
+namespace {
+
+using http::Access;
+using http::Method;
+using http::RouteDoc;
+
+// Binds a member function of a handler object.
+template <typename T>
+http::Handler bind(T& object, http::Response (T::*fn)(http::Request&)) {
+  return [&object, fn](http::Request& req) { return (object.*fn)(req); };
+}
+
+const Access kPublic = Access::public_route();
+Access perm(std::string p) { return Access::permission_required(std::move(p)); }
+
+nlohmann::json object_schema(std::initializer_list<std::pair<const char*, const char*>> props) {
+  nlohmann::json s = {{"type", "object"}, {"properties", nlohmann::json::object()}};
+  for (auto [name, type] : props) s["properties"][name] = {{"type", type}};
+  return s;
+}
+
+}  // namespace
+
+void register_routes(http::Router& r, Handlers& h, const std::string& version) {
+  // ---- health ---------------------------------------------------------------
+  r.add(Method::Get, "/api/health", bind(h.health, &health::Routes::live), kPublic,
+        {.summary = "Liveness", .tag = "health", .response = object_schema({{"status", "string"}})});
+  r.add(Method::Get, "/api/health/detailed", bind(h.health, &health::Routes::detailed), perm("system:read"),
+        {.summary = "Health of every dependency with system usage",
+         .tag = "health",
+         .response = object_schema({{"status", "string"},
+                                     {"version", "string"},
+                                     {"uptime_s", "integer"},
+                                     {"system", "object"},
+                                     {"services", "object"}})});
+
+  // ---- the API description --------------------------------------------------
+  // Built on first request, after every route above is registered.
+  auto doc = std::make_shared<std::pair<std::once_flag, std::string>>();
+  r.add(Method::Get, "/api/openapi.json",
+        [&r, doc, version](http::Request&) {
+          std::call_once(doc->first, [&] { doc->second = build_openapi(r, version).dump(); });
+          return http::Response::json_text(200, doc->second);
+        },
+        kPublic, {.summary = "This API's OpenAPI 3.1 description", .tag = "meta", .response = {{"type", "object"}}});
+}
+
+}  // namespace herald::api

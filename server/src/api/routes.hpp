@@ -1,0 +1,20 @@
+// The route table: every route of the API in one place, with its
+// permission beside it. Handlers live in each domain's routes.cpp.
+#pragma once
+
+#include <string>
+
+#include "core/config.hpp"
+#include "health/routes.hpp"
+#include "http/router.hpp"
+
+namespace herald::api {
+
+// The domain handler objects the table binds to.
+struct Handlers {
+  health::Routes& health;
+};
+
+void register_routes(http::Router& router, Handlers& handlers, const std::string& version);
+
+}  // namespace herald::api

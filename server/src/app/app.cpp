@@ -1,0 +1,108 @@
+#include "app/app.hpp"
+
+#include <filesystem>
+
+#include "api/routes.hpp"
+#include "core/log.hpp"
+#include "health/routes.hpp"
+#include "health/service.hpp"
+#include "http/middleware/rate_limit.hpp"
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+
+namespace herald::app {
+
+struct App::Impl {
+  Impl(Config c, AppOptions o) : config(std::move(c)), options(std::move(o)) {}
+
+  Config config;
+  AppOptions options;
+  SystemClock clock;
+
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<health::SystemMonitor> monitor;
+  std::unique_ptr<health::HealthService> health;
+  std::unique_ptr<health::Routes> health_routes;
+
+  http::Router router;
+  std::unique_ptr<http::InProcessRateLimiter> limiter;
+  std::unique_ptr<http::StaticFiles> static_files;
+  std::unique_ptr<http::Pipeline> pipeline;
+  std::unique_ptr<http::Server> server;
+
+  void open_storage();
+  void build_services();
+  void build_http();
+};
+
+void App::Impl::open_storage() {
+  std::filesystem::create_directories(config.data_dir);
+  storage::DatabaseOptions db_options;
+  db_options.pool_size = static_cast<std::size_t>(config.http_threads) + 4;
+  db = storage::open_database(config.database_url, db_options);
+  auto report = storage::migrate(*db);
+  for (const auto& m : report.applied)
+    log::info("migration applied", {{"version", m.version}, {"name", m.name}});
+  log::info("database ready", {{"database", db->describe()}, {"schema_version", report.current_version}});
+}
+
+void App::Impl::build_services() {
+  monitor = std::make_unique<health::SystemMonitor>(config.data_dir);
+  health = std::make_unique<health::HealthService>(clock, *monitor, HERALD_VERSION);
+  health->add_check(std::make_shared<health::DatabaseCheck>(*db));
+  health_routes = std::make_unique<health::Routes>(*health);
+}
+
+void App::Impl::build_http() {
+  api::Handlers handlers{*health_routes};
+  api::register_routes(router, handlers, HERALD_VERSION);
+  if (options.extra_routes) options.extra_routes(router);
+
+  limiter = std::make_unique<http::InProcessRateLimiter>(clock);
+  static_files = std::make_unique<http::StaticFiles>(http::StaticFiles::locate(config.web_dir));
+  auto settings = http::PipelineSettings::from(config);
+  settings.access_log = options.access_log;
+  pipeline = std::make_unique<http::Pipeline>(settings, router, *limiter, *static_files);
+
+  http::ServerOptions server_options;
+  server_options.host = config.listen.host;
+  server_options.port = config.listen.port;
+  server_options.threads = config.http_threads;
+  server = std::make_unique<http::Server>(server_options, *pipeline);
+}
+
+App::App(Config config, AppOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+
+App::~App() {
+  if (impl_->server) {
+    impl_->server->stop();
+    impl_->server->wait();
+  }
+}
+
+std::uint16_t App::start() {
+  impl_->open_storage();
+  impl_->build_services();
+  impl_->build_http();
+  auto port = impl_->server->start();
+  log::info("listening", {{"address", impl_->config.listen.host + ":" + std::to_string(port)},
+                          {"threads", impl_->config.http_threads},
+                          {"ui", impl_->static_files->has_ui()}});
+  return port;
+}
+
+void App::stop_on_signals() { impl_->server->stop_on_signals(); }
+void App::stop() { impl_->server->stop(); }
+void App::wait() { impl_->server->wait(); }
+
+const Config& App::config() const noexcept { return impl_->config; }
+storage::Database& App::database() { return *impl_->db; }
+const http::Router& App::router() const { return impl_->router; }
+http::Pipeline& App::pipeline() { return *impl_->pipeline; }
+
+}  // namespace herald::app

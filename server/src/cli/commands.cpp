@@ -1,0 +1,80 @@
+#include "cli/commands.hpp"
+
+#include <sqlite3.h>
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include <boost/version.hpp>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/app.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+
+namespace herald::cli {
+namespace {
+
+Config load(const GlobalOptions& global) { return load_config(global.config_file, process_env()); }
+
+void init_logging(const Config& c) {
+  log::Format f = c.log_format == LogFormat::Auto ? log::detect_format()
+                  : c.log_format == LogFormat::Text ? log::Format::Text
+                                                    : log::Format::Json;
+  log::init(f);
+}
+
+}  // namespace
+
+int serve(const GlobalOptions& global, const ServeOptions& options) {
+  Config config = load(global);
+  if (options.listen) config.listen = parse_listen("--listen", *options.listen);
+  init_logging(config);
+  app::App app(config, app::AppOptions{.workers = !options.no_workers});
+  app.start();
+  app.stop_on_signals();
+  app.wait();
+  log::info("stopped");
+  log::flush();
+  return 0;
+}
+
+int migrate(const GlobalOptions& global) {
+  Config config = load(global);
+  init_logging(config);
+  std::filesystem::create_directories(config.data_dir);
+  auto db = storage::open_database(config.database_url);
+  auto report = storage::migrate(*db);
+  for (const auto& m : report.applied) std::printf("applied %04d_%s\n", m.version, m.name.c_str());
+  std::printf("schema at version %d (%zu applied now) on %s\n", report.current_version, report.applied.size(),
+              db->describe().c_str());
+  return 0;
+}
+
+int version() {
+  std::printf("herald %s\n", HERALD_VERSION);
+#ifdef NDEBUG
+  std::printf("build: release, %s %s\n", __DATE__, __TIME__);
+#else
+  std::printf("build: debug, %s %s\n", __DATE__, __TIME__);
+#endif
+  std::printf("compiler: gcc %d.%d.%d, C++20\n", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+  std::printf("boost: %d.%d.%d\n", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100);
+  std::printf("sqlite: %s\n", sqlite3_libversion());
+  int pq = PQlibVersion();
+  std::printf("libpq: %d.%d\n", pq / 10000, pq % 10000);
+  std::printf("libsodium: %s\n", sodium_version_string());
+  std::printf("nlohmann-json: %d.%d.%d\n", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+              NLOHMANN_JSON_VERSION_PATCH);
+  return 0;
+}
+
+int not_yet_available(const std::string& command) {
+  std::fprintf(stderr, "herald %s: not yet available in this version\n", command.c_str());
+  return 2;
+}
+
+}  // namespace herald::cli

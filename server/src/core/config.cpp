@@ -1,0 +1,280 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+#include <toml++/toml.h>
+
+#include "core/errors.hpp"
+#include "core/strings.hpp"
+
+namespace herald {
+namespace {
+
+// Every setting: the environment name; the toml key is the same, lower-case, without "HERALD_".
+constexpr std::string_view kKeys[] = {
+    "HERALD_LISTEN", "HERALD_DATA_DIR", "HERALD_DATABASE_URL", "HERALD_REDIS_URL",
+    "HERALD_SMTP_URL", "HERALD_SMTP_POOL", "HERALD_SEND_RATE", "HERALD_PUBLIC_URL",
+    "HERALD_JWT_SECRET", "HERALD_ADMIN_EMAIL", "HERALD_ADMIN_PASSWORD", "HERALD_CORS_ORIGINS",
+    "HERALD_TRUSTED_HOSTS", "HERALD_TRUSTED_PROXIES", "HERALD_RATE_LIMIT", "HERALD_LOGIN_RATE_LIMIT",
+    "HERALD_MAX_BODY", "HERALD_MAX_IMPORT", "HERALD_DKIM_DOMAIN", "HERALD_DKIM_SELECTOR",
+    "HERALD_DKIM_KEY_FILE", "HERALD_SENTRY_DSN", "HERALD_AI_BASE_URL", "HERALD_AI_API_KEY",
+    "HERALD_AI_MODEL", "HERALD_LOG_FORMAT", "HERALD_HTTP_THREADS", "HERALD_WEB_DIR",
+};
+
+std::string toml_key(std::string_view env_name) {
+  std::string key(env_name.substr(7));
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+  return key;
+}
+
+// Values from herald.toml, as strings (lists joined by commas), keyed by env name.
+std::vector<std::pair<std::string, std::string>> read_toml(const std::filesystem::path& file) {
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    throw ConfigError("--config", file.string() + ": " + std::string(e.description()) + " at line " +
+                                      std::to_string(e.source().begin.line));
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto&& [k, node] : table) {
+    std::string_view key = k.str();
+    auto known = std::find_if(std::begin(kKeys), std::end(kKeys),
+                              [&](std::string_view env) { return toml_key(env) == key; });
+    if (known == std::end(kKeys)) throw ConfigError(std::string(key), "unknown setting in " + file.string());
+    std::string value;
+    if (auto s = node.value<std::string>()) {
+      value = *s;
+    } else if (auto i = node.value<std::int64_t>(); i && node.is_integer()) {
+      value = std::to_string(*i);
+    } else if (auto d = node.value<double>(); d && node.is_floating_point()) {
+      value = std::to_string(*d);
+    } else if (auto b = node.value<bool>()) {
+      value = *b ? "true" : "false";
+    } else if (auto* arr = node.as_array()) {
+      for (auto&& item : *arr) {
+        auto s = item.value<std::string>();
+        if (!s) throw ConfigError(std::string(key), "list items must be strings");
+        if (!value.empty()) value += ',';
+        value += *s;
+      }
+    } else {
+      throw ConfigError(std::string(key), "unsupported value type");
+    }
+    out.emplace_back(std::string(*known), std::move(value));
+  }
+  return out;
+}
+
+std::int64_t parse_int(std::string_view variable, std::string_view text, std::int64_t min, std::int64_t max) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size())
+    throw ConfigError(std::string(variable), "'" + std::string(text) + "' is not a whole number");
+  if (v < min || v > max)
+    throw ConfigError(std::string(variable),
+                      "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  return v;
+}
+
+std::vector<std::string> parse_list(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto part : split(text, ',')) {
+    auto t = trim(part);
+    if (!t.empty()) out.emplace_back(t);
+  }
+  return out;
+}
+
+void require_scheme(std::string_view variable, const std::string& url,
+                    std::initializer_list<std::string_view> schemes) {
+  for (auto s : schemes) {
+    if (url.starts_with(s) && url.size() > s.size()) return;
+  }
+  std::string expected;
+  for (auto s : schemes) expected += (expected.empty() ? "" : " or ") + std::string(s) + "...";
+  throw ConfigError(std::string(variable), "expected " + expected);
+}
+
+void apply(Config& c, std::string_view name, const std::string& v) {
+  if (name == "HERALD_LISTEN") {
+    c.listen = parse_listen(name, v);
+  } else if (name == "HERALD_DATA_DIR") {
+    if (v.empty()) throw ConfigError(std::string(name), "must not be empty");
+    c.data_dir = v;
+  } else if (name == "HERALD_DATABASE_URL") {
+    require_scheme(name, v, {"sqlite://", "postgresql://", "postgres://"});
+    c.database_url = v;
+  } else if (name == "HERALD_REDIS_URL") {
+    require_scheme(name, v, {"redis://"});
+    c.redis_url = v;
+  } else if (name == "HERALD_SMTP_URL") {
+    require_scheme(name, v, {"smtp://", "smtps://"});
+    c.smtp_url = v;
+  } else if (name == "HERALD_SMTP_POOL") {
+    c.smtp_pool = static_cast<int>(parse_int(name, v, 1, 256));
+  } else if (name == "HERALD_SEND_RATE") {
+    char* end = nullptr;
+    double rate = std::strtod(v.c_str(), &end);
+    if (v.empty() || end != v.c_str() + v.size() || rate < 0)
+      throw ConfigError(std::string(name), "must be a number of messages per second, 0 for unlimited");
+    c.send_rate = rate;
+  } else if (name == "HERALD_PUBLIC_URL") {
+    require_scheme(name, v, {"http://", "https://"});
+    c.public_url = v;
+    while (c.public_url.ends_with('/')) c.public_url.pop_back();
+  } else if (name == "HERALD_JWT_SECRET") {
+    if (v.size() < 32) throw ConfigError(std::string(name), "must be at least 32 bytes");
+    c.jwt_secret = v;
+  } else if (name == "HERALD_ADMIN_EMAIL") {
+    if (v.find('@') == std::string::npos) throw ConfigError(std::string(name), "is not an email address");
+    c.admin_email = v;
+  } else if (name == "HERALD_ADMIN_PASSWORD") {
+    if (v.size() < 8) throw ConfigError(std::string(name), "must be at least 8 characters");
+    c.admin_password = v;
+  } else if (name == "HERALD_CORS_ORIGINS") {
+    c.cors_origins = parse_list(v);
+    for (const auto& o : c.cors_origins) {
+      if (o != "*" && !o.starts_with("http://") && !o.starts_with("https://"))
+        throw ConfigError(std::string(name), "'" + o + "' is not an origin like https://app.example.com");
+    }
+  } else if (name == "HERALD_TRUSTED_HOSTS") {
+    c.trusted_hosts = parse_list(v);
+    if (c.trusted_hosts.empty()) throw ConfigError(std::string(name), "must list at least one host, or *");
+  } else if (name == "HERALD_TRUSTED_PROXIES") {
+    c.trusted_proxies = parse_list(v);
+  } else if (name == "HERALD_RATE_LIMIT") {
+    c.rate_limit = parse_rate(name, v);
+  } else if (name == "HERALD_LOGIN_RATE_LIMIT") {
+    c.login_rate_limit = parse_rate(name, v);
+  } else if (name == "HERALD_MAX_BODY") {
+    c.max_body = parse_size(name, v);
+  } else if (name == "HERALD_MAX_IMPORT") {
+    c.max_import = parse_size(name, v);
+  } else if (name == "HERALD_DKIM_DOMAIN") {
+    c.dkim_domain = v;
+  } else if (name == "HERALD_DKIM_SELECTOR") {
+    c.dkim_selector = v;
+  } else if (name == "HERALD_DKIM_KEY_FILE") {
+    c.dkim_key_file = v;
+  } else if (name == "HERALD_SENTRY_DSN") {
+    require_scheme(name, v, {"http://", "https://"});
+    c.sentry_dsn = v;
+  } else if (name == "HERALD_AI_BASE_URL") {
+    require_scheme(name, v, {"http://", "https://"});
+    c.ai_base_url = v;
+  } else if (name == "HERALD_AI_API_KEY") {
+    c.ai_api_key = v;
+  } else if (name == "HERALD_AI_MODEL") {
+    c.ai_model = v;
+  } else if (name == "HERALD_LOG_FORMAT") {
+    if (v == "text") c.log_format = LogFormat::Text;
+    else if (v == "json") c.log_format = LogFormat::Json;
+    else throw ConfigError(std::string(name), "must be 'text' or 'json'");
+  } else if (name == "HERALD_HTTP_THREADS") {
+    c.http_threads = static_cast<int>(parse_int(name, v, 1, 256));
+  } else if (name == "HERALD_WEB_DIR") {
+    c.web_dir = v;
+  }
+}
+
+void finish(Config& c) {
+  if (c.database_url.empty()) c.database_url = "sqlite://" + (c.data_dir / "herald.db").string();
+  if (c.public_url.empty()) c.public_url = "http://" + c.listen.to_string();
+  if (c.http_threads == 0) c.http_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (c.uses_postgres() && !c.jwt_secret)
+    throw ConfigError("HERALD_JWT_SECRET", "is required with PostgreSQL (every API process must share it)");
+  int dkim = (c.dkim_domain ? 1 : 0) + (c.dkim_selector ? 1 : 0) + (c.dkim_key_file ? 1 : 0);
+  if (dkim != 0 && dkim != 3)
+    throw ConfigError("HERALD_DKIM_KEY_FILE", "DKIM needs HERALD_DKIM_DOMAIN, _SELECTOR and _KEY_FILE together");
+  if (c.admin_password && !c.admin_email)
+    throw ConfigError("HERALD_ADMIN_EMAIL", "is required when HERALD_ADMIN_PASSWORD is set");
+}
+
+}  // namespace
+
+std::string ListenAddress::to_string() const {
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+bool Config::uses_postgres() const {
+  return database_url.starts_with("postgresql://") || database_url.starts_with("postgres://");
+}
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::uint64_t parse_size(std::string_view variable, std::string_view text) {
+  auto t = trim(text);
+  std::size_t i = 0;
+  while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
+  if (i == 0) throw ConfigError(std::string(variable), "'" + std::string(text) + "' is not a size like 1MiB");
+  std::uint64_t n = static_cast<std::uint64_t>(parse_int(variable, t.substr(0, i), 1, 1ll << 50));
+  auto unit = trim(t.substr(i));
+  static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {
+      {"", 1},          {"B", 1},           {"KB", 1000},        {"KiB", 1024},
+      {"MB", 1000000},  {"MiB", 1ull << 20}, {"GB", 1000000000}, {"GiB", 1ull << 30},
+  };
+  for (auto [name, mult] : kUnits) {
+    if (iequals_ascii(unit, name)) return n * mult;
+  }
+  throw ConfigError(std::string(variable), "unknown size unit '" + std::string(unit) + "' (use B, KiB, MiB, GiB)");
+}
+
+RateSpec parse_rate(std::string_view variable, std::string_view text) {
+  auto t = trim(text);
+  auto slash = t.find('/');
+  if (slash == std::string_view::npos)
+    throw ConfigError(std::string(variable), "'" + std::string(text) + "' is not a rate like 600/min");
+  RateSpec r;
+  r.count = parse_int(variable, trim(t.substr(0, slash)), 1, 1'000'000'000);
+  auto unit = trim(t.substr(slash + 1));
+  if (unit == "s" || unit == "sec" || unit == "second") r.window = std::chrono::seconds(1);
+  else if (unit == "m" || unit == "min" || unit == "minute") r.window = std::chrono::seconds(60);
+  else if (unit == "h" || unit == "hour") r.window = std::chrono::seconds(3600);
+  else throw ConfigError(std::string(variable), "unknown rate unit '" + std::string(unit) + "' (use s, min or hour)");
+  return r;
+}
+
+ListenAddress parse_listen(std::string_view variable, std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    throw ConfigError(std::string(variable), "'" + std::string(text) + "' is not HOST:PORT");
+  ListenAddress a;
+  std::string_view host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.back() != ']') throw ConfigError(std::string(variable), "unbalanced '[' in IPv6 address");
+    host = host.substr(1, host.size() - 2);
+  }
+  a.host = std::string(host);
+  a.port = static_cast<std::uint16_t>(parse_int(variable, text.substr(colon + 1), 0, 65535));
+  return a;
+}
+
+Config load_config(const std::optional<std::filesystem::path>& file, const EnvLookup& env) {
+  Config c;
+  // Resolved first, since other defaults derive from them.
+  std::vector<std::pair<std::string, std::string>> values;
+  if (file) {
+    if (!std::filesystem::exists(*file)) throw ConfigError("--config", file->string() + " does not exist");
+    values = read_toml(*file);
+  }
+  for (auto key : kKeys) {
+    if (auto v = env(key)) values.emplace_back(std::string(key), *v);  // later entries win
+  }
+  for (const auto& [name, value] : values) apply(c, name, value);
+  finish(c);
+  return c;
+}
+
+}  // namespace herald

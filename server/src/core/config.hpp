@@ -1,0 +1,75 @@
+// The one typed configuration: defaults, then herald.toml, then the
+// environment (which wins). Every value is validated at start-up; a bad one
+// throws ConfigError naming the variable (the CLI exits 2).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace herald {
+
+struct RateSpec {
+  std::int64_t count = 0;
+  std::chrono::seconds window{60};
+};
+
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  std::string to_string() const;
+};
+
+enum class LogFormat { Auto, Text, Json };
+
+struct Config {
+  ListenAddress listen;
+  std::filesystem::path data_dir = "./herald-data";
+  std::string database_url;  // sqlite://<data_dir>/herald.db unless set
+  std::optional<std::string> redis_url;
+  std::optional<std::string> smtp_url;
+  int smtp_pool = 4;
+  double send_rate = 0;      // messages per second, 0 = unlimited
+  std::string public_url;    // http://<listen> unless set
+  std::optional<std::string> jwt_secret;
+  std::optional<std::string> admin_email;
+  std::optional<std::string> admin_password;
+  std::vector<std::string> cors_origins;
+  std::vector<std::string> trusted_hosts{"localhost", "127.0.0.1", "[::1]"};
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-* headers are believed
+  RateSpec rate_limit{600, std::chrono::seconds(60)};
+  RateSpec login_rate_limit{10, std::chrono::seconds(60)};
+  std::uint64_t max_body = 1ull << 20;
+  std::uint64_t max_import = 1ull << 30;
+  std::optional<std::string> dkim_domain;
+  std::optional<std::string> dkim_selector;
+  std::optional<std::filesystem::path> dkim_key_file;
+  std::optional<std::string> sentry_dsn;
+  std::optional<std::string> ai_base_url;
+  std::optional<std::string> ai_api_key;
+  std::optional<std::string> ai_model;
+  LogFormat log_format = LogFormat::Auto;
+  int http_threads = 0;  // 0 = one per core
+  std::optional<std::filesystem::path> web_dir;  // built UI; searched for when unset
+
+  bool uses_postgres() const;
+};
+
+// Reads a variable; returns nullopt when unset. Injected so tests need no real environment.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+EnvLookup process_env();
+
+// Loads and validates. `file` is the --config argument (may be empty).
+Config load_config(const std::optional<std::filesystem::path>& file, const EnvLookup& env);
+
+// Parsers, exposed for tests. Each throws ConfigError(variable, reason).
+std::uint64_t parse_size(std::string_view variable, std::string_view text);
+RateSpec parse_rate(std::string_view variable, std::string_view text);
+ListenAddress parse_listen(std::string_view variable, std::string_view text);
+
+}  // namespace herald

@@ -1,0 +1,170 @@
+#include "core/log.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+
+namespace herald::log {
+namespace {
+
+thread_local std::string_view t_request_id;
+
+struct State {
+  std::atomic<Format> format{Format::Json};
+  std::atomic<Level> min_level{Level::Info};
+  std::shared_ptr<spdlog::logger> logger;
+  std::mutex init_mutex;
+};
+
+State& state() {
+  static State s;
+  return s;
+}
+
+std::string_view level_name(Level l) {
+  switch (l) {
+    case Level::Debug: return "debug";
+    case Level::Info: return "info";
+    case Level::Warn: return "warn";
+    case Level::Error: return "error";
+  }
+  return "info";
+}
+
+void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  // nlohmann's escaper handles control characters and invalid UTF-8.
+  std::string escaped = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out.append(escaped);
+}
+
+void append_value(fmt::memory_buffer& out, const FieldValue& v, Format f) {
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          bool plain = f == Format::Text && !x.empty() && x.find_first_of(" \"=\n\t") == std::string_view::npos;
+          if (plain) out.append(x);
+          else append_json_string(out, x);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          out.append(std::string_view(x ? "true" : "false"));
+        } else if constexpr (std::is_same_v<T, double>) {
+          fmt::format_to(std::back_inserter(out), "{:.3f}", x);
+        } else {
+          fmt::format_to(std::back_inserter(out), "{}", x);
+        }
+      },
+      v);
+}
+
+std::string now_rfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
+}
+
+// Lines are formatted by format_line; the sink only appends them to a
+// block-buffered stdout. A flush per line (spdlog's stdout sink) or a queue
+// hand-off per line (its async logger) costs a syscall or a thread wake-up
+// per request; here a background flush every second and on errors suffices.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::fwrite(msg.payload.data(), 1, msg.payload.size(), stdout);
+    std::fputc('\n', stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
+
+std::shared_ptr<spdlog::logger> make_logger(bool terminal) {
+  if (!terminal) std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
+  auto logger = std::make_shared<spdlog::logger>("herald", std::make_shared<BufferedStdoutSink>());
+  logger->set_level(spdlog::level::trace);
+  logger->flush_on(terminal ? spdlog::level::trace : spdlog::level::err);
+  if (!terminal) {
+    spdlog::register_logger(logger);  // flush_every flushes registered loggers
+    spdlog::flush_every(std::chrono::seconds(1));
+  }
+  return logger;
+}
+
+}  // namespace
+
+Format detect_format() { return isatty(STDOUT_FILENO) ? Format::Text : Format::Json; }
+
+void init(Format format, Level min_level) {
+  auto& s = state();
+  std::lock_guard lock(s.init_mutex);
+  s.format = format;
+  s.min_level = min_level;
+  if (!s.logger) s.logger = make_logger(isatty(STDOUT_FILENO) != 0);
+}
+
+void flush() {
+  auto& s = state();
+  if (s.logger) s.logger->flush();
+}
+
+std::string format_line(Format format, Level level, std::string_view message, Fields fields,
+                        std::string_view request_id, std::string_view timestamp) {
+  fmt::memory_buffer out;
+  if (format == Format::Json) {
+    out.append(std::string_view("{\"ts\":\""));
+    out.append(timestamp);
+    out.append(std::string_view("\",\"level\":\""));
+    out.append(level_name(level));
+    out.append(std::string_view("\",\"msg\":"));
+    append_json_string(out, message);
+    if (!request_id.empty()) {
+      out.append(std::string_view(",\"request_id\":"));
+      append_json_string(out, request_id);
+    }
+    for (const auto& f : fields) {
+      out.push_back(',');
+      append_json_string(out, f.key);
+      out.push_back(':');
+      append_value(out, f.value, format);
+    }
+    out.push_back('}');
+  } else {
+    fmt::format_to(std::back_inserter(out), "{} {:<5} {}", timestamp, level_name(level), message);
+    for (const auto& f : fields) {
+      out.push_back(' ');
+      out.append(f.key);
+      out.push_back('=');
+      append_value(out, f.value, format);
+    }
+    if (!request_id.empty()) {
+      out.append(std::string_view(" request_id="));
+      out.append(request_id);
+    }
+  }
+  return fmt::to_string(out);
+}
+
+void write(Level level, std::string_view message, Fields fields) {
+  auto& s = state();
+  if (level < s.min_level.load(std::memory_order_relaxed)) return;
+  if (!s.logger) init(detect_format());
+  std::string line = format_line(s.format.load(std::memory_order_relaxed), level, message, fields,
+                                 t_request_id, now_rfc3339());
+  s.logger->log(level == Level::Error ? spdlog::level::err : spdlog::level::info, spdlog::string_view_t(line));
+}
+
+RequestScope::RequestScope(std::string_view request_id) noexcept : previous_(t_request_id) {
+  t_request_id = request_id;
+}
+RequestScope::~RequestScope() { t_request_id = previous_; }
+
+std::string_view current_request_id() noexcept { return t_request_id; }
+
+}  // namespace herald::log

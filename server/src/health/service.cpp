@@ -1,0 +1,70 @@
+#include "health/service.hpp"
+
+#include <cmath>
+
+#include "storage/queries.hpp"
+
+namespace herald::health {
+namespace {
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+// Reported as "not_configured" until a component registers a check of that name.
+constexpr const char* kKnownServices[] = {"database", "redis", "queue", "smtp", "sentry"};
+
+}  // namespace
+
+DatabaseCheck::DatabaseCheck(storage::Database& db)
+    : db_(db), ping_sql_(storage::QueryCatalog::for_backend(db.backend()).get("health.ping")) {}
+
+CheckResult DatabaseCheck::check() {
+  CheckResult r;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    auto conn = db_.acquire();
+    std::int64_t one = 0;
+    conn->execute(ping_sql_, {}, [&](const storage::Row& row) { one = row.integer(0); });
+    r.status = one == 1 ? "healthy" : "unhealthy";
+  } catch (const std::exception& e) {
+    r.status = "unhealthy";
+    r.details["error"] = e.what();
+  }
+  r.latency_ms = round2(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  r.details["backend"] = std::string(storage::backend_name(db_.backend()));
+  return r;
+}
+
+HealthService::HealthService(const Clock& clock, SystemMonitor& monitor, std::string version)
+    : clock_(clock), monitor_(monitor), version_(std::move(version)), started_(clock.now()) {}
+
+void HealthService::add_check(std::shared_ptr<HealthCheck> check) { checks_.push_back(std::move(check)); }
+
+nlohmann::json HealthService::detailed() {
+  auto sys = monitor_.snapshot();
+  nlohmann::json services = nlohmann::json::object();
+  for (const char* name : kKnownServices) services[name] = {{"status", "not_configured"}};
+
+  std::string overall = "healthy";
+  for (const auto& c : checks_) {
+    CheckResult r = c->check();
+    nlohmann::json entry = {{"status", r.status}, {"latency_ms", r.latency_ms}};
+    entry.update(r.details);
+    services[c->name()] = entry;
+    bool failed = r.status == "unhealthy" || r.status == "degraded";
+    if (failed && c->critical()) overall = "unhealthy";
+    else if (failed && overall == "healthy") overall = "degraded";
+  }
+  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - started_).count();
+  return {
+      {"status", overall},
+      {"version", version_},
+      {"uptime_s", uptime},
+      {"system",
+       {{"cpu_percent", round2(sys.cpu_percent)},
+        {"memory_percent", round2(sys.memory_percent)},
+        {"disk_percent", round2(sys.disk_percent)}}},
+      {"services", services},
+  };
+}
+
+}  // namespace herald::health

@@ -1,0 +1,164 @@
+#include "http/pipeline.hpp"
+
+#include <charconv>
+
+#include "core/log.hpp"
+#include "core/strings.hpp"
+#include "http/middleware/request_id.hpp"
+#include "http/middleware/security_headers.hpp"
+#include "http/problem.hpp"
+#include "storage/database.hpp"
+
+namespace herald::http {
+namespace {
+
+bool is_api(std::string_view path) { return path == "/api" || path.starts_with("/api/"); }
+
+std::optional<std::uint64_t> content_length(const Request& req) {
+  auto v = req.header("Content-Length");
+  if (!v) return std::nullopt;
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size()) return std::nullopt;
+  return n;
+}
+
+std::string human_size(std::uint64_t bytes) {
+  if (bytes % (1ull << 30) == 0) return std::to_string(bytes >> 30) + " GiB";
+  if (bytes % (1ull << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes % (1ull << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+PipelineSettings PipelineSettings::from(const Config& c) {
+  PipelineSettings s;
+  s.cors_origins = c.cors_origins;
+  s.trusted_hosts = c.trusted_hosts;
+  s.trusted_proxies = c.trusted_proxies;
+  s.api_rate = RatePolicy{"api", c.rate_limit.count, c.rate_limit.window};
+  s.max_body = c.max_body;
+  s.max_import = c.max_import;
+  return s;
+}
+
+Pipeline::Pipeline(PipelineSettings settings, const Router& router, RateLimiter& limiter, StaticFiles& static_files)
+    : settings_(std::move(settings)),
+      router_(router),
+      limiter_(limiter),
+      static_files_(static_files),
+      hosts_(settings_.trusted_hosts),
+      cors_(settings_.cors_origins),
+      proxies_(settings_.trusted_proxies),
+      api_policy_field_(ratelimit_policy_field(settings_.api_rate)) {}
+
+std::optional<Response> Pipeline::on_headers(Request& req) {
+  req.request_id = resolve_request_id(req.header("X-Request-ID").value_or(""));
+  req.client_ip = proxies_.client_ip(req.remote_ip, req.header("X-Forwarded-For"));
+  req.https = req.tls || (proxies_.contains(req.remote_ip) &&
+                          iequals_ascii(req.header("X-Forwarded-Proto").value_or(""), "https"));
+
+  auto host = req.header("Host").value_or("");
+  if (!hosts_.allowed(host)) {
+    return problem(400, "Bad Request", "Host header '" + std::string(host) + "' is not allowed", "untrusted-host");
+  }
+  if (Cors::is_preflight(req)) return cors_.preflight(req);
+
+  const bool api = is_api(req.path);
+  if (api) {
+    std::string key = "api:" + req.client_ip;
+    RateDecision d = limiter_.take(key, settings_.api_rate);
+    req.response_headers.emplace_back("RateLimit-Policy", api_policy_field_);
+    req.response_headers.emplace_back("RateLimit", ratelimit_field(settings_.api_rate, d));
+    if (!d.allowed) {
+      TooManyRequests err("rate limit of " + std::to_string(d.limit) + " requests per " +
+                          std::to_string(settings_.api_rate.window.count()) + " s exceeded; retry in " +
+                          std::to_string(d.retry_after_s) + " s");
+      err.with_header("Retry-After", std::to_string(d.retry_after_s));
+      return problem(err);
+    }
+  }
+
+  Match m = router_.match(req.method, req.path);
+  if (m.route) {
+    req.route = m.route;
+    req.path_params = std::move(m.params);
+  } else if (!m.allowed.empty()) {
+    if (req.method == Method::Options) {
+      Response r = Response::no_content();
+      r.headers.add("Allow", allow_header(m.allowed) + ", OPTIONS");
+      return r;
+    }
+    Response r = problem(405, "Method Not Allowed",
+                         std::string(req.method_text) + " is not allowed on " + req.path, "method-not-allowed");
+    r.headers.add("Allow", allow_header(m.allowed));
+    return r;
+  } else if (api) {
+    return problem(404, "Not Found", "no API route " + req.path, "not-found");
+  } else if (req.method != Method::Get && req.method != Method::Head) {
+    Response r = problem(405, "Method Not Allowed", "only GET and HEAD are served outside /api", "method-not-allowed");
+    r.headers.add("Allow", "GET, HEAD");
+    return r;
+  }
+
+  auto length = content_length(req);
+  std::uint64_t limit = body_limit(req);
+  if (length && *length > limit) {
+    return refuse(PayloadTooLarge("request body of " + std::to_string(*length) + " bytes exceeds the " +
+                                       human_size(limit) + " limit"));
+  }
+  return std::nullopt;
+}
+
+std::uint64_t Pipeline::body_limit(const Request& req) const noexcept {
+  if (req.route && req.route->body_limit == BodyLimit::Import) return settings_.max_import;
+  return settings_.max_body;
+}
+
+Response Pipeline::dispatch(Request& req) {
+  try {
+    if (!req.route) return static_files_.serve(req);
+    if (req.route->access.kind != Access::Kind::Public) {
+      if (!authorizer_) throw ServiceUnavailable("authorisation is not configured");
+      authorizer_->authorize(req, req.route->access);
+    }
+    return req.route->handler(req);
+  } catch (const Error& e) {
+    return problem(e);
+  } catch (const storage::Unavailable& e) {
+    log::error("database unavailable", {{"error", e.what()}});
+    return problem(503, "Service Unavailable", "the database is unavailable; try again shortly", "unavailable");
+  } catch (const std::exception& e) {
+    log::error("unhandled error", {{"error", e.what()}, {"path", req.path}});
+    return problem(500, "Internal Server Error", "an unexpected error occurred; quote request id " + req.request_id,
+                   "internal");
+  }
+}
+
+Response Pipeline::refuse(const Error& error) {
+  Response r = problem(error);
+  r.close = true;  // the body was not read: the connection cannot be reused
+  return r;
+}
+
+void Pipeline::finish(Request& req, Response& resp, std::chrono::steady_clock::time_point started) {
+  for (auto& [k, v] : req.response_headers) resp.headers.add(std::move(k), std::move(v));
+  req.response_headers.clear();
+  cors_.decorate(req, resp);
+  apply_security_headers(resp, SecurityContext{req.https});
+  resp.headers.add("X-Request-ID", req.request_id);
+
+  for (auto* o : observers_) o->observe(req, resp);
+  if (settings_.access_log) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    log::RequestScope scope(req.request_id);
+    log::info("request", {{"method", req.method_text},
+                          {"path", req.path},
+                          {"status", resp.status},
+                          {"duration_ms", static_cast<double>(us) / 1000.0},
+                          {"client", req.client_ip}});
+  }
+}
+
+}  // namespace herald::http

@@ -1,0 +1,90 @@
+// The middleware chain, in order (outermost first):
+//
+//   request id → client address → trusted host → CORS → rate limit → route
+//   → body size limit → [transport reads the body] → authorisation → handler
+//
+// and on every response, errors included: rate-limit fields, CORS headers,
+// security headers, X-Request-ID, one access-log line.
+//
+// Everything that needs only the request head runs before the body is read,
+// so a refused request never costs its body.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/errors.hpp"
+#include "http/middleware/client_ip.hpp"
+#include "http/middleware/cors.hpp"
+#include "http/middleware/rate_limit.hpp"
+#include "http/middleware/trusted_host.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+#include "http/types.hpp"
+
+namespace herald::http {
+
+// Checks a request's credentials against its route's Access before the
+// handler runs; throws Unauthorized (401) or Forbidden (403).
+class Authorizer {
+ public:
+  virtual ~Authorizer() = default;
+  virtual void authorize(Request& req, const Access& access) = 0;
+};
+
+// Sees every finished request (the audit log hooks in here).
+class ResponseObserver {
+ public:
+  virtual ~ResponseObserver() = default;
+  virtual void observe(const Request& req, const Response& resp) = 0;
+};
+
+struct PipelineSettings {
+  std::vector<std::string> cors_origins;
+  std::vector<std::string> trusted_hosts;
+  std::vector<std::string> trusted_proxies;
+  RatePolicy api_rate{"api", 600, std::chrono::seconds(60)};
+  std::uint64_t max_body = 1ull << 20;
+  std::uint64_t max_import = 1ull << 30;
+  bool access_log = true;
+
+  static PipelineSettings from(const Config& config);
+};
+
+class Pipeline {
+ public:
+  Pipeline(PipelineSettings settings, const Router& router, RateLimiter& limiter, StaticFiles& static_files);
+
+  void set_authorizer(Authorizer* a) noexcept { authorizer_ = a; }
+  void add_observer(ResponseObserver* o) { observers_.push_back(o); }
+
+  // Phase 1, request head only. A response means: answer now, do not read the body.
+  std::optional<Response> on_headers(Request& req);
+  // The body limit for this request (valid after on_headers).
+  std::uint64_t body_limit(const Request& req) const noexcept;
+  // Phase 2, body read: authorisation and the handler (or static files).
+  Response dispatch(Request& req);
+  // Phase 3, every response: headers and the access log line.
+  void finish(Request& req, Response& resp, std::chrono::steady_clock::time_point started);
+
+  // Responses the transport produces itself (body too large, malformed HTTP).
+  static Response refuse(const Error& error);
+
+ private:
+  PipelineSettings settings_;
+  const Router& router_;
+  RateLimiter& limiter_;
+  StaticFiles& static_files_;
+  TrustedHosts hosts_;
+  Cors cors_;
+  TrustedProxies proxies_;
+  std::string api_policy_field_;
+  Authorizer* authorizer_ = nullptr;
+  std::vector<ResponseObserver*> observers_;
+};
+
+}  // namespace herald::http

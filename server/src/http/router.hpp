@@ -1,0 +1,91 @@
+// The route table: method, path template, handler and the metadata the
+// middleware chain and the OpenAPI document read (permission, rate-limit
+// class, body limit, documentation).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http/types.hpp"
+
+namespace herald::http {
+
+using Handler = std::function<Response(Request&)>;
+
+// Who may call a route. Every route states it; a test walks the table.
+struct Access {
+  enum class Kind { Public, Authenticated, Permission };
+  Kind kind = Kind::Permission;
+  std::string permission;  // for Kind::Permission, e.g. "lead:read"
+
+  static Access public_route() { return {Kind::Public, {}}; }
+  static Access authenticated() { return {Kind::Authenticated, {}}; }
+  static Access permission_required(std::string p) { return {Kind::Permission, std::move(p)}; }
+};
+
+// Which rate-limit policy applies (see http/rate_limit.hpp).
+enum class RateClass { None, Api, Login };
+
+// Which request body limit applies.
+enum class BodyLimit { Default, Import };
+
+struct RouteDoc {
+  std::string summary;
+  std::string tag;
+  nlohmann::json request_body;          // OpenAPI schema of the JSON body, or null
+  nlohmann::json response = nullptr;    // OpenAPI schema of the 2xx body, or null
+  int success_status = 200;
+  std::string response_content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> query;  // name, description
+};
+
+struct Route {
+  Method method;
+  std::string path;  // template, e.g. "/api/leads/{id}"
+  Handler handler;
+  Access access;
+  RateClass rate = RateClass::Api;
+  BodyLimit body_limit = BodyLimit::Default;
+  RouteDoc doc;
+
+  // Split template: literal segments, and "{name}" parameters.
+  std::vector<std::string> segments;
+};
+
+struct Match {
+  const Route* route = nullptr;
+  std::vector<std::pair<std::string_view, std::string>> params;
+  // When the path exists but not for this method: the methods it has.
+  std::vector<Method> allowed;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+class Router {
+ public:
+  // Adds a route; throws std::logic_error on a duplicate method+path or a malformed template.
+  Route& add(Method method, std::string path, Handler handler, Access access, RouteDoc doc = {});
+
+  Match match(Method method, std::string_view path) const;
+  const std::vector<std::unique_ptr<Route>>& routes() const noexcept { return routes_; }
+
+ private:
+  std::vector<std::unique_ptr<Route>> routes_;
+  // Routes without parameters, by exact path (the hot path: health, /metrics).
+  std::unordered_map<std::string, std::vector<const Route*>, StringHash, std::equal_to<>> static_routes_;
+  std::vector<const Route*> param_routes_;
+};
+
+// "Allow" header value for a method list, e.g. "GET, HEAD, POST".
+std::string allow_header(const std::vector<Method>& methods);
+
+}  // namespace herald::http

@@ -1,0 +1,149 @@
+#include "http/types.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+#include "core/strings.hpp"
+
+namespace herald::http {
+
+std::string_view to_string(Method m) noexcept {
+  switch (m) {
+    case Method::Get: return "GET";
+    case Method::Head: return "HEAD";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Patch: return "PATCH";
+    case Method::Delete: return "DELETE";
+    case Method::Options: return "OPTIONS";
+    case Method::Other: break;
+  }
+  return "OTHER";
+}
+
+Method parse_method(std::string_view s) noexcept {
+  if (s == "GET") return Method::Get;
+  if (s == "POST") return Method::Post;
+  if (s == "PATCH") return Method::Patch;
+  if (s == "DELETE") return Method::Delete;
+  if (s == "PUT") return Method::Put;
+  if (s == "HEAD") return Method::Head;
+  if (s == "OPTIONS") return Method::Options;
+  return Method::Other;
+}
+
+std::optional<std::string_view> Headers::get(std::string_view name) const noexcept {
+  for (const auto& [k, v] : entries_) {
+    if (iequals_ascii(k, name)) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+void Headers::set(std::string_view name, std::string value) {
+  remove(name);
+  entries_.emplace_back(std::string(name), std::move(value));
+}
+
+void Headers::remove(std::string_view name) {
+  std::erase_if(entries_, [&](const Entry& e) { return iequals_ascii(e.first, name); });
+}
+
+std::string_view Request::param(std::string_view name) const noexcept {
+  for (const auto& [k, v] : path_params) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  std::string_view q = query;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    auto eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    if (!key || *key != name) continue;
+    if (eq == std::string_view::npos) return std::string{};
+    auto value = percent_decode(pair.substr(eq + 1), true);
+    if (!value) throw BadRequest("query parameter '" + std::string(name) + "' is not valid percent-encoding");
+    return value;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json Request::json() const {
+  if (auto ct = header("Content-Type")) {
+    auto type = to_lower_ascii(trim(ct->substr(0, ct->find(';'))));
+    if (type != "application/json" && !type.ends_with("+json"))
+      throw UnsupportedMediaType("expected Content-Type application/json, got '" + std::string(*ct) + "'");
+  }
+  if (body.empty()) throw BadRequest("the request body is empty; a JSON document is expected");
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.what() names the position and the problem, e.g. "syntax error while parsing value ...".
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    throw BadRequest("the request body is not valid JSON: " +
+                     (pos == std::string::npos ? what : what.substr(pos + 2)));
+  }
+}
+
+Response Response::json(int status, const nlohmann::json& body) {
+  return json_text(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response Response::json_text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.content_type = "application/json";
+  return r;
+}
+
+Response Response::text(int status, std::string body, std::string content_type) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.content_type = std::move(content_type);
+  return r;
+}
+
+Response Response::no_content() {
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+namespace {
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace herald::http

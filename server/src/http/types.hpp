@@ -1,0 +1,89 @@
+// Transport-independent HTTP request and response. Handlers and middleware
+// see only these; Boost.Beast stays inside http/transport.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace herald::http {
+
+enum class Method { Get, Head, Post, Put, Patch, Delete, Options, Other };
+
+std::string_view to_string(Method m) noexcept;
+Method parse_method(std::string_view s) noexcept;
+
+// A small ordered header list with case-insensitive lookup.
+class Headers {
+ public:
+  using Entry = std::pair<std::string, std::string>;
+
+  std::optional<std::string_view> get(std::string_view name) const noexcept;
+  bool contains(std::string_view name) const noexcept { return get(name).has_value(); }
+  void add(std::string name, std::string value) { entries_.emplace_back(std::move(name), std::move(value)); }
+  // Replaces every existing value of `name`.
+  void set(std::string_view name, std::string value);
+  void remove(std::string_view name);
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
+  void reserve(std::size_t n) { entries_.reserve(n); }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+struct Request {
+  Method method = Method::Get;
+  std::string method_text;  // as sent, for logs and 405s of unknown methods
+  std::string target;       // path + query as sent
+  std::string path;         // percent-decoded path
+  std::string query;        // raw query string, without '?'
+  Headers headers;
+  std::string body;
+  std::string remote_ip;    // peer address
+  bool tls = false;
+
+  // Filled in by the pipeline.
+  std::string request_id;
+  std::string client_ip;    // remote_ip, or X-Forwarded-For from a trusted proxy
+  std::vector<std::pair<std::string_view, std::string>> path_params;
+  const struct Route* route = nullptr;
+  bool https = false;       // TLS, or a trusted proxy said X-Forwarded-Proto: https
+  // Headers middleware wants on the eventual response (RateLimit fields, ...).
+  std::vector<std::pair<std::string, std::string>> response_headers;
+
+  std::optional<std::string_view> header(std::string_view name) const noexcept { return headers.get(name); }
+  // A path parameter by name; empty when absent.
+  std::string_view param(std::string_view name) const noexcept;
+  // First value of a query parameter, percent-decoded.
+  std::optional<std::string> query_param(std::string_view name) const;
+  // The body parsed as JSON; throws BadRequest (problem+json) naming the parse error,
+  // UnsupportedMediaType when a Content-Type other than JSON was declared.
+  nlohmann::json json() const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+  std::string content_type;  // empty = no body type
+  // Set by the pipeline when the connection must close after this response
+  // (e.g. a request body was refused before it was read).
+  bool close = false;
+
+  static Response json(int status, const nlohmann::json& body);
+  static Response json_text(int status, std::string body);  // pre-serialised JSON
+  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response no_content();
+};
+
+// Percent-decodes a URL component; '+' becomes a space when `plus_as_space`.
+// Returns nullopt for malformed escapes.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_as_space = false);
+
+}  // namespace herald::http

@@ -1,0 +1,72 @@
+// The binary, as a user runs it: exit codes and messages.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include "support/test_server.hpp"
+
+namespace herald::test {
+namespace {
+
+struct Run {
+  int code;
+  std::string output;
+};
+
+// Runs the herald binary with `env` prepended (VAR=value ...), capturing stdout and stderr.
+Run run(const std::string& args, const std::string& env = "") {
+  std::string cmd = env + " " + std::string(HERALD_BINARY) + " " + args + " 2>&1 </dev/null";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (auto n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+TEST(Cli, VersionPrintsDependencies) {
+  auto r = run("version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.output.find("herald "), std::string::npos);
+  EXPECT_NE(r.output.find("sqlite:"), std::string::npos);
+  EXPECT_NE(r.output.find("libpq:"), std::string::npos);
+}
+
+TEST(Cli, BadConfigurationExitsTwoNamingTheVariable) {
+  TempDir dir;
+  std::string data = "HERALD_DATA_DIR=" + dir.path().string();
+  auto rate = run("serve", data + " HERALD_RATE_LIMIT=lots");
+  EXPECT_EQ(rate.code, 2);
+  EXPECT_NE(rate.output.find("HERALD_RATE_LIMIT"), std::string::npos) << rate.output;
+  auto db = run("migrate", data + " HERALD_DATABASE_URL=mysql://x");
+  EXPECT_EQ(db.code, 2);
+  EXPECT_NE(db.output.find("HERALD_DATABASE_URL"), std::string::npos);
+  auto listen = run("serve --listen nonsense", data);
+  EXPECT_EQ(listen.code, 2);
+  EXPECT_NE(listen.output.find("--listen"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsExitTwoAndHelpExitsZero) {
+  EXPECT_EQ(run("").code, 2);
+  EXPECT_EQ(run("frobnicate").code, 2);
+  EXPECT_EQ(run("--help").code, 0);
+  EXPECT_EQ(run("serve --help").code, 0);
+  EXPECT_EQ(run("migrate --help").code, 0);
+}
+
+TEST(Cli, MigrateAppliesOnceThenNothing) {
+  TempDir dir;
+  std::string env = "HERALD_DATA_DIR=" + dir.path().string();
+  auto first = run("migrate", env);
+  EXPECT_EQ(first.code, 0) << first.output;
+  EXPECT_NE(first.output.find("applied 0001_"), std::string::npos) << first.output;
+  auto second = run("migrate", env);
+  EXPECT_EQ(second.code, 0);
+  EXPECT_NE(second.output.find("(0 applied now)"), std::string::npos) << second.output;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "herald.db"));
+}
+
+}  // namespace
+}  // namespace herald::test

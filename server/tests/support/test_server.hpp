@@ -1,0 +1,49 @@
+// Starts the real Herald (App) on port 0 for black-box tests.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/app.hpp"
+#include "core/config.hpp"
+#include "http/router.hpp"
+#include "support/http_client.hpp"
+
+namespace herald::test {
+
+// A fresh temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Settings a test starts from: a temp data dir, port 0, generous limits.
+Config test_config(const std::filesystem::path& data_dir, const std::string& database_url = {});
+
+class TestServer {
+ public:
+  // `tweak` may adjust the configuration before start.
+  explicit TestServer(std::function<void(Config&)> tweak = {}, std::string database_url = {},
+                      std::function<void(http::Router&)> extra_routes = {});
+  ~TestServer();
+
+  std::uint16_t port() const noexcept { return port_; }
+  app::App& app() { return *app_; }
+  std::unique_ptr<HttpClient> client(std::string host = "127.0.0.1") const {
+    return std::make_unique<HttpClient>(port_, std::move(host));
+  }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<app::App> app_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace herald::test

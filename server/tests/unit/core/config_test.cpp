@@ -1,0 +1,110 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "core/errors.hpp"
+#include "support/test_server.hpp"
+
+namespace herald {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values](std::string_view name) -> std::optional<std::string> {
+    auto it = values.find(std::string(name));
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string error_variable(std::map<std::string, std::string> values) {
+  try {
+    load_config(std::nullopt, env_of(std::move(values)));
+  } catch (const ConfigError& e) {
+    return e.variable();
+  }
+  return "";
+}
+
+TEST(Config, DefaultsWorkWithNothingSet) {
+  Config c = load_config(std::nullopt, env_of({}));
+  EXPECT_EQ(c.listen.to_string(), "127.0.0.1:8000");
+  EXPECT_EQ(c.database_url, "sqlite://./herald-data/herald.db");
+  EXPECT_EQ(c.public_url, "http://127.0.0.1:8000");
+  EXPECT_EQ(c.rate_limit.count, 600);
+  EXPECT_EQ(c.rate_limit.window.count(), 60);
+  EXPECT_EQ(c.login_rate_limit.count, 10);
+  EXPECT_EQ(c.max_body, 1u << 20);
+  EXPECT_EQ(c.max_import, 1u << 30);
+  EXPECT_EQ(c.trusted_hosts, (std::vector<std::string>{"localhost", "127.0.0.1", "[::1]"}));
+  EXPECT_GE(c.http_threads, 1);
+}
+
+TEST(Config, EnvironmentValuesAreParsed) {
+  Config c = load_config(std::nullopt, env_of({{"HERALD_LISTEN", "[::1]:9000"},
+                                               {"HERALD_RATE_LIMIT", "20/s"},
+                                               {"HERALD_MAX_BODY", "512KiB"},
+                                               {"HERALD_CORS_ORIGINS", "https://a.example, https://b.example"},
+                                               {"HERALD_DATA_DIR", "/tmp/h"}}));
+  EXPECT_EQ(c.listen.host, "::1");
+  EXPECT_EQ(c.listen.port, 9000);
+  EXPECT_EQ(c.rate_limit.count, 20);
+  EXPECT_EQ(c.rate_limit.window.count(), 1);
+  EXPECT_EQ(c.max_body, 512u * 1024);
+  EXPECT_EQ(c.cors_origins.size(), 2u);
+  EXPECT_EQ(c.database_url, "sqlite:///tmp/h/herald.db");
+}
+
+TEST(Config, BadValuesNameTheVariable) {
+  EXPECT_EQ(error_variable({{"HERALD_LISTEN", "nope"}}), "HERALD_LISTEN");
+  EXPECT_EQ(error_variable({{"HERALD_LISTEN", "127.0.0.1:99999"}}), "HERALD_LISTEN");
+  EXPECT_EQ(error_variable({{"HERALD_RATE_LIMIT", "lots"}}), "HERALD_RATE_LIMIT");
+  EXPECT_EQ(error_variable({{"HERALD_RATE_LIMIT", "10/fortnight"}}), "HERALD_RATE_LIMIT");
+  EXPECT_EQ(error_variable({{"HERALD_MAX_BODY", "12 parsecs"}}), "HERALD_MAX_BODY");
+  EXPECT_EQ(error_variable({{"HERALD_DATABASE_URL", "mysql://x"}}), "HERALD_DATABASE_URL");
+  EXPECT_EQ(error_variable({{"HERALD_REDIS_URL", "http://x"}}), "HERALD_REDIS_URL");
+  EXPECT_EQ(error_variable({{"HERALD_JWT_SECRET", "short"}}), "HERALD_JWT_SECRET");
+  EXPECT_EQ(error_variable({{"HERALD_DATABASE_URL", "postgresql://u@h/db"}}), "HERALD_JWT_SECRET");
+  EXPECT_EQ(error_variable({{"HERALD_SMTP_POOL", "0"}}), "HERALD_SMTP_POOL");
+  EXPECT_EQ(error_variable({{"HERALD_LOG_FORMAT", "xml"}}), "HERALD_LOG_FORMAT");
+  EXPECT_EQ(error_variable({{"HERALD_CORS_ORIGINS", "app.example.com"}}), "HERALD_CORS_ORIGINS");
+  EXPECT_EQ(error_variable({{"HERALD_DKIM_DOMAIN", "example.com"}}), "HERALD_DKIM_KEY_FILE");
+}
+
+TEST(Config, TomlFileIsReadAndEnvironmentWins) {
+  test::TempDir dir;
+  auto file = dir.path() / "herald.toml";
+  std::ofstream(file) << "listen = \"0.0.0.0:7000\"\nrate_limit = \"100/min\"\n"
+                         "trusted_hosts = [\"herald.example.com\", \"localhost\"]\nsmtp_pool = 8\n";
+  Config c = load_config(file, env_of({{"HERALD_RATE_LIMIT", "50/min"}}));
+  EXPECT_EQ(c.listen.port, 7000);
+  EXPECT_EQ(c.rate_limit.count, 50);
+  EXPECT_EQ(c.smtp_pool, 8);
+  EXPECT_EQ(c.trusted_hosts.front(), "herald.example.com");
+
+  std::ofstream(file) << "no_such_setting = 1\n";
+  try {
+    load_config(file, env_of({}));
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.variable(), "no_such_setting");
+  }
+  std::ofstream(file) << "listen = \n";
+  EXPECT_THROW(load_config(file, env_of({})), ConfigError);
+  EXPECT_THROW(load_config(dir.path() / "missing.toml", env_of({})), ConfigError);
+}
+
+TEST(Config, Parsers) {
+  EXPECT_EQ(parse_size("X", "1MiB"), 1u << 20);
+  EXPECT_EQ(parse_size("X", "1GiB"), 1u << 30);
+  EXPECT_EQ(parse_size("X", "100"), 100u);
+  EXPECT_EQ(parse_size("X", "2 kb"), 2000u);
+  EXPECT_EQ(parse_rate("X", "10/min").count, 10);
+  EXPECT_EQ(parse_rate("X", "1/hour").window.count(), 3600);
+  EXPECT_EQ(parse_listen("X", "localhost:80").host, "localhost");
+}
+
+}  // namespace
+}  // namespace herald
