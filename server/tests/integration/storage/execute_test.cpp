@@ -243,6 +243,15 @@ TEST_P(ExecuteTest, StatementCacheServesRepeatsAndStaysBounded) {
   }
 }
 
+// Another instance may migrate while this one keeps statements prepared.
+TEST_P(ExecuteTest, CachedStatementsFollowSchemaChanges) {
+  auto conn = db().acquire();
+  conn->execute_script("CREATE TABLE shapes (id INTEGER PRIMARY KEY); INSERT INTO shapes (id) VALUES (1)");
+  EXPECT_EQ(conn->query("SELECT * FROM shapes").columns.size(), 1U);
+  scratch().open({.pool_size = 1})->acquire()->execute_script("ALTER TABLE shapes ADD COLUMN name TEXT");
+  EXPECT_EQ(conn->query("SELECT * FROM shapes").columns.size(), 2U);
+}
+
 TEST_P(ExecuteTest, RowAccessorsRejectColumnsOutOfRange) {
   auto conn = db().acquire();
   EXPECT_THROW(conn->execute("SELECT 1", {}, [](const Row& row) { row.integer(1); }), DbError);
