@@ -225,6 +225,12 @@ TEST_P(ExecuteTest, StatementCacheServesRepeatsAndStaysBounded) {
   create_values_table(*conn);
   const auto insert = sql("INSERT INTO vals (id, i) VALUES ($1, $2)");
   for (std::int64_t k = 0; k < 1000; ++k) conn->execute(insert, {k, k * 2});
+  if (backend() == Backend::Postgres) {
+    std::int64_t prepared = 0;
+    conn->execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO vals%'", {},
+                  [&](const Row& row) { prepared = row.integer(0); });
+    EXPECT_EQ(prepared, 1);
+  }
   std::int64_t sum = 0;
   conn->execute("SELECT sum(i) FROM vals", {}, [&](const Row& row) { sum = row.integer(0); });
   EXPECT_EQ(sum, 999 * 1000);

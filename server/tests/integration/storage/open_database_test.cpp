@@ -86,6 +86,19 @@ TEST_P(DescribeTest, NeverShowsThePassword) {
   EXPECT_EQ(db->acquire()->execute("SELECT 1"), 1);
 }
 
+TEST_P(DescribeTest, PostgresDefaultsYieldToTheUrl) {
+  if (backend() != Backend::Postgres) GTEST_SKIP() << "PostgreSQL connection settings";
+  const auto application_name = [](Database& db) {
+    std::string name;
+    db.acquire()->execute("SELECT current_setting('application_name')", {},
+                          [&](const Row& row) { name = row.str(0); });
+    return name;
+  };
+  EXPECT_EQ(application_name(*open_database(scratch().url())), "herald");
+  const auto sep = scratch().url().find('?') == std::string::npos ? "?" : "&";
+  EXPECT_EQ(application_name(*open_database(scratch().url() + sep + "application_name=worker")), "worker");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DescribeTest, test::all_backends(), test::backend_test_name);
 
 }  // namespace
