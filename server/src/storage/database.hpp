@@ -44,7 +44,10 @@ class Row {
   virtual bool boolean(int col) const = 0;
   // Valid until the callback returns.
   virtual std::string_view text(int col) const = 0;
+  // The column's name or alias.
   virtual std::string_view name(int col) const = 0;
+  // A copy typed from the column: INTEGER/BIGINT/BOOLEAN as int64, REAL/DOUBLE
+  // as double, anything else (NUMERIC included, to keep its precision) as text.
   virtual Value value(int col) const = 0;
 
   std::string str(int col) const { return std::string(text(col)); }
@@ -179,7 +182,9 @@ class Database {
 };
 
 // Opens "sqlite:///abs/path.db", "sqlite://relative.db" or "postgresql://user:pass@host:port/db".
-// Throws DbError for a malformed URL or an unreachable database.
+// Creates a SQLite file's missing parent directories. Opens one connection
+// before returning, so a malformed URL throws DbError and an unreachable
+// database throws Unavailable here rather than on first use.
 std::unique_ptr<Database> open_database(std::string_view url, const DatabaseOptions& opts = {});
 
 // Commits on commit(), rolls back on destruction otherwise.

@@ -106,8 +106,8 @@ void replace_all(std::string& text, std::string_view needle) {
 DatabaseUrl parse_database_url(std::string_view url) {
   const auto sep = url.find(kSchemeSeparator);
   if (sep == std::string_view::npos || sep == 0) {
-    throw DbError(fmt::format("malformed database URL '{}': expected sqlite://PATH or postgresql://...",
-                              redact_url(url)));
+    // Not echoed: without "://" the password cannot be located to mask it.
+    throw DbError("malformed database URL: expected sqlite://PATH or postgresql://USER:PASSWORD@HOST:PORT/DB");
   }
   const std::string scheme = lowercase(url.substr(0, sep));
   const std::string_view rest = url.substr(sep + kSchemeSeparator.size());

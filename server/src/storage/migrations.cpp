@@ -19,7 +19,7 @@ Migration parse_file_name(std::string_view path, std::string_view file, std::str
   const auto digits = file.substr(0, underscore);
   int version = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
-  const bool ok = underscore != std::string_view::npos && ec == std::errc() &&
+  const bool ok = file.ends_with(".sql") && underscore != std::string_view::npos && ec == std::errc() &&
                   end == digits.data() + digits.size() && version > 0 && file.size() > underscore + 1 + 4 &&
                   file.find('/') == std::string_view::npos;
   if (!ok) throw DbError(fmt::format("migration file '{}' is not named NNNN_name.sql", path));

@@ -27,6 +27,9 @@ constexpr Oid kOidOid = 26;
 constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 
+// feature_not_supported, the code of "cached plan must not change result type".
+constexpr std::string_view kStalePlan = "0A000";
+
 struct ClearResult {
   void operator()(PGresult* r) const noexcept { PQclear(r); }
 };
@@ -172,13 +175,19 @@ class PgConnection final : public Connection {
   using Connection::execute;
   std::int64_t execute(std::string_view sql, std::span<const Param> params, const RowCallback& on_row) override {
     ensure_idle();
-    const std::string& name = prepared(sql);
     const TextParams text(params);
-    if (PQsendQueryPrepared(conn(), name.c_str(), text.count(), text.values(), nullptr, nullptr, 0) == 0) {
-      fail(nullptr);
+    const bool in_transaction = PQtransactionStatus(conn()) != PQTRANS_IDLE;
+    try {
+      return run(sql, text, on_row);
+    } catch (const DbError&) {
+      if (!stale_plan_) throw;
+      // A migration changed a table after this connection prepared the
+      // statement (another instance upgraded during a rolling deploy).
+      // Prepare it again; the error came before any row was delivered.
+      forget(sql);
+      if (in_transaction) throw;  // the transaction is aborted either way
+      return run(sql, text, on_row);
     }
-    PQsetSingleRowMode(conn());
-    return collect(on_row);
   }
 
   void execute_script(std::string_view sql) override {
@@ -218,6 +227,16 @@ class PgConnection final : public Connection {
     }
   }
 
+  std::int64_t run(std::string_view sql, const TextParams& text, const RowCallback& on_row) {
+    stale_plan_ = false;
+    const std::string& name = prepared(sql);
+    if (PQsendQueryPrepared(conn(), name.c_str(), text.count(), text.values(), nullptr, nullptr, 0) == 0) {
+      fail(nullptr);
+    }
+    PQsetSingleRowMode(conn());
+    return collect(on_row);
+  }
+
   const std::string& prepared(std::string_view sql) {
     if (const std::string* name = cache_.find(sql)) return *name;
     if (auto evicted = cache_.make_room()) deallocate(*evicted);
@@ -225,6 +244,14 @@ class PgConnection final : public Connection {
     const ResultPtr res(PQprepare(conn(), name.c_str(), std::string(sql).c_str(), 0, nullptr));
     if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) fail(res.get(), sql);
     return cache_.insert(sql, std::move(name));
+  }
+
+  void forget(std::string_view sql) {
+    if (const std::string* name = cache_.find(sql)) {
+      const std::string copy = *name;
+      cache_.erase(sql);
+      deallocate(copy);
+    }
   }
 
   void deallocate(const std::string& name) {
@@ -299,6 +326,7 @@ class PgConnection final : public Connection {
     const std::string_view code = state != nullptr ? state : "";
     std::string message =
         fmt::format("postgres: {}", primary != nullptr ? std::string(primary) : trimmed(PQerrorMessage(conn())));
+    stale_plan_ = code == kStalePlan && message.find("cached plan") != std::string::npos;
     if (!code.empty()) message += fmt::format(" (SQLSTATE {})", code);
     if (!sql.empty()) message += fmt::format(" in: {}", sql_head(sql));
     // Class 08 is a connection exception; 57P01-03 mean the server is going away.
@@ -315,6 +343,7 @@ class PgConnection final : public Connection {
   std::unique_ptr<PGconn, FinishConnection> conn_;
   StatementCache<std::string> cache_;  // SQL text -> server-side statement name
   std::uint64_t statements_prepared_ = 0;
+  bool stale_plan_ = false;  // the last error was "cached plan must not change result type"
   bool streaming_ = false;
   bool broken_ = false;
 };

@@ -148,4 +148,11 @@ const std::string& QueryCatalog::get(std::string_view name) const {
 
 bool QueryCatalog::contains(std::string_view name) const { return impl_->queries.contains(name); }
 
+std::vector<std::string> QueryCatalog::names() const {
+  std::vector<std::string> out;
+  out.reserve(impl_->queries.size());
+  for (const auto& [name, sql] : impl_->queries) out.push_back(name);
+  return out;
+}
+
 }  // namespace herald::storage

@@ -38,6 +38,8 @@ class QueryCatalog {
   // Throws DbError naming the query when it is missing.
   const std::string& get(std::string_view name) const;
   bool contains(std::string_view name) const;
+  // Every query name, sorted.
+  std::vector<std::string> names() const;
 
  private:
   struct Impl;
