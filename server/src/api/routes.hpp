@@ -1,10 +1,11 @@
 // The route table: every route of the API in one place, with its
-// permission beside it. Handlers live in each domain's routes.cpp.
+// permission and audit action beside it. Handlers live in each domain's routes.cpp.
 #pragma once
 
 #include <string>
 
-#include "core/config.hpp"
+#include "audit/routes.hpp"
+#include "auth/routes.hpp"
 #include "health/routes.hpp"
 #include "http/router.hpp"
 
@@ -13,6 +14,8 @@ namespace herald::api {
 // The domain handler objects the table binds to.
 struct Handlers {
   health::Routes& health;
+  auth::Routes& auth;
+  audit::Routes& audit;
 };
 
 void register_routes(http::Router& router, Handlers& handlers, const std::string& version);

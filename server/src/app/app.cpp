@@ -3,6 +3,14 @@
 #include <filesystem>
 
 #include "api/routes.hpp"
+#include "audit/auditor.hpp"
+#include "audit/log.hpp"
+#include "audit/routes.hpp"
+#include "auth/admin.hpp"
+#include "auth/authorizer.hpp"
+#include "auth/routes.hpp"
+#include "auth/service.hpp"
+#include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "health/routes.hpp"
 #include "health/service.hpp"
@@ -27,9 +35,16 @@ struct App::Impl {
   std::unique_ptr<health::SystemMonitor> monitor;
   std::unique_ptr<health::HealthService> health;
   std::unique_ptr<health::Routes> health_routes;
+  std::unique_ptr<http::InProcessRateLimiter> limiter;
+  std::unique_ptr<audit::AuditLog> audit_log;
+  std::unique_ptr<audit::RequestAuditor> auditor;
+  std::unique_ptr<audit::Routes> audit_routes;
+  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<auth::AdminService> admin;
+  std::unique_ptr<auth::Authorizer> authorizer;
+  std::unique_ptr<auth::Routes> auth_routes;
 
   http::Router router;
-  std::unique_ptr<http::InProcessRateLimiter> limiter;
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Pipeline> pipeline;
   std::unique_ptr<http::Server> server;
@@ -55,18 +70,29 @@ void App::Impl::build_services() {
   health = std::make_unique<health::HealthService>(clock, *monitor, HERALD_VERSION);
   health->add_check(std::make_shared<health::DatabaseCheck>(*db));
   health_routes = std::make_unique<health::Routes>(*health);
+
+  limiter = std::make_unique<http::InProcessRateLimiter>(clock);
+  audit_log = std::make_unique<audit::AuditLog>(*db, clock);
+  auditor = std::make_unique<audit::RequestAuditor>(*audit_log);
+  audit_routes = std::make_unique<audit::Routes>(*audit_log);
+  auth = std::make_unique<auth::AuthService>(*db, config, clock, *limiter);
+  auth->bootstrap();
+  admin = std::make_unique<auth::AdminService>(*auth);
+  authorizer = std::make_unique<auth::Authorizer>(*auth);
+  auth_routes = std::make_unique<auth::Routes>(*auth, *admin);
 }
 
 void App::Impl::build_http() {
-  api::Handlers handlers{*health_routes};
+  api::Handlers handlers{*health_routes, *auth_routes, *audit_routes};
   api::register_routes(router, handlers, HERALD_VERSION);
   if (options.extra_routes) options.extra_routes(router);
 
-  limiter = std::make_unique<http::InProcessRateLimiter>(clock);
   static_files = std::make_unique<http::StaticFiles>(http::StaticFiles::locate(config.web_dir));
   auto settings = http::PipelineSettings::from(config);
   settings.access_log = options.access_log;
   pipeline = std::make_unique<http::Pipeline>(settings, router, *limiter, *static_files);
+  pipeline->set_authorizer(authorizer.get());
+  pipeline->add_observer(auditor.get());
 
   http::ServerOptions server_options;
   server_options.host = config.listen.host;
@@ -86,6 +112,7 @@ App::~App() {
 }
 
 std::uint16_t App::start() {
+  crypto::init();
   impl_->open_storage();
   impl_->build_services();
   impl_->build_http();

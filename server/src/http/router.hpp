@@ -53,6 +53,8 @@ struct Route {
   RateClass rate = RateClass::Api;
   BodyLimit body_limit = BodyLimit::Default;
   RouteDoc doc;
+  // Audit action of a state-changing route, "<RESOURCE>_<PAST VERB>" (e.g. "USER_CREATED").
+  std::string audit_action;
 
   // Split template: literal segments, and "{name}" parameters.
   std::vector<std::string> segments;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "http/principal.hpp"
 
 namespace herald::http {
 
@@ -56,6 +59,18 @@ struct Request {
   bool https = false;       // TLS, or a trusted proxy said X-Forwarded-Proto: https
   // Headers middleware wants on the eventual response (RateLimit fields, ...).
   std::vector<std::pair<std::string, std::string>> response_headers;
+  // Set by the authoriser on protected routes.
+  std::shared_ptr<const Principal> principal;
+  // What the audit entry of this request says; handlers refine the defaults
+  // (the route's action, the path as resource).
+  struct Audit {
+    std::string action;    // overrides the route's action, e.g. "LOGIN_FAILED"
+    std::string resource;  // e.g. "user/42"
+    std::string details;   // JSON object text
+    std::optional<std::int64_t> user_id;  // actor when there is no principal (login)
+    std::string actor;
+    bool recorded = false; // the handler wrote its own entry
+  } audit;
 
   std::optional<std::string_view> header(std::string_view name) const noexcept { return headers.get(name); }
   // A path parameter by name; empty when absent.

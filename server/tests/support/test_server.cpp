@@ -28,7 +28,9 @@ Config test_config(const std::filesystem::path& data_dir, const std::string& dat
     if (name == "HERALD_LISTEN") return std::string("127.0.0.1:0");
     if (name == "HERALD_HTTP_THREADS") return std::string("2");
     if (name == "HERALD_RATE_LIMIT") return std::string("100000/min");
-    if (name == "HERALD_JWT_SECRET") return std::string("test-secret-test-secret-test-secret-0123");
+    if (name == "HERALD_JWT_SECRET") return std::string(kTestJwtSecret);
+    if (name == "HERALD_ADMIN_EMAIL") return std::string(kAdminEmail);
+    if (name == "HERALD_ADMIN_PASSWORD") return std::string(kAdminPassword);
     if (name == "HERALD_DATABASE_URL" && !db.empty()) return db;
     return std::nullopt;
   };

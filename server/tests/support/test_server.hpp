@@ -24,7 +24,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// Settings a test starts from: a temp data dir, port 0, generous limits.
+inline constexpr std::string_view kTestJwtSecret = "test-secret-test-secret-test-secret-0123";
+inline constexpr std::string_view kAdminEmail = "admin@example.com";
+inline constexpr std::string_view kAdminPassword = "admin-password-1";
+
+// Settings a test starts from: a temp data dir, port 0, generous limits,
+// a known JWT secret and first admin.
 Config test_config(const std::filesystem::path& data_dir, const std::string& database_url = {});
 
 class TestServer {

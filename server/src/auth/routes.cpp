@@ -1,0 +1,180 @@
+#include "auth/routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/errors.hpp"
+#include "http/params.hpp"
+
+namespace herald::auth {
+namespace {
+
+using http::Request;
+using http::Response;
+
+nlohmann::json page_json(const std::vector<User>& items, std::int64_t total, const http::PageParams& p) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& u : items) list.push_back(to_json(u));
+  return {{"items", list}, {"total", total}, {"page", p.page}, {"page_size", p.page_size}};
+}
+
+nlohmann::json tokens_json(const LoginResult& r) {
+  return {{"token", r.tokens.access_token},
+          {"refresh_token", r.tokens.refresh_token},
+          {"token_type", "Bearer"},
+          {"expires_in", r.tokens.expires_in},
+          {"user", to_json(r.user)},
+          {"permissions", r.permissions}};
+}
+
+std::string required_string(const nlohmann::json& body, const char* field, std::size_t max = 1024) {
+  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
+  if (!body.contains(field)) throw ValidationError(field, "is required");
+  if (!body[field].is_string()) throw ValidationError(field, "must be a string");
+  auto v = body[field].get<std::string>();
+  if (v.empty()) throw ValidationError(field, "must not be empty");
+  if (v.size() > max) throw ValidationError(field, "is too long");
+  return v;
+}
+
+}  // namespace
+
+Response Routes::login(Request& req) {
+  req.audit.action = "LOGIN_FAILED";  // until it succeeds
+  req.audit.resource = "auth/login";
+  auto body = req.json();
+  std::string email = required_string(body, "email", 254);
+  std::string password = required_string(body, "password");
+  req.audit.actor = email;
+  auto result = auth_.login(email, password, req.client_ip);
+  req.audit.action = "LOGIN_SUCCEEDED";
+  req.audit.user_id = result.user.id;
+  req.audit.actor = result.user.email;
+  req.audit.resource = "user/" + std::to_string(result.user.id);
+  auto r = Response::json(200, tokens_json(result));
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+Response Routes::refresh(Request& req) {
+  auto body = req.json();
+  auto result = auth_.refresh(required_string(body, "refresh_token", 200));
+  req.audit.user_id = result.user.id;
+  req.audit.actor = result.user.email;
+  req.audit.resource = "user/" + std::to_string(result.user.id);
+  auto r = Response::json(200, tokens_json(result));
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+Response Routes::logout(Request& req) {
+  std::optional<std::string> refresh;
+  if (!req.body.empty()) {
+    auto body = req.json();
+    if (body.is_object() && body.contains("refresh_token") && body["refresh_token"].is_string())
+      refresh = body["refresh_token"].get<std::string>();
+  }
+  auth_.logout(*req.principal, refresh);
+  req.audit.resource = "user/" + std::to_string(req.principal->user_id);
+  return Response::no_content();
+}
+
+Response Routes::me(Request& req) {
+  auto body = to_json(auth_.me(*req.principal));
+  body["permissions"] = req.principal->permissions;
+  return Response::json(200, body);
+}
+
+Response Routes::list_api_keys(Request& req) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& k : admin_.list_api_keys(*req.principal)) items.push_back(to_json(k));
+  return Response::json(200, {{"items", items}});
+}
+
+Response Routes::create_api_key(Request& req) {
+  auto body = req.json();
+  std::string name = required_string(body, "name", 100);
+  std::optional<std::vector<std::string>> perms;
+  if (body.contains("permissions")) {
+    if (!body["permissions"].is_array()) throw ValidationError("permissions", "must be an array of permission names");
+    perms.emplace();
+    for (const auto& p : body["permissions"]) {
+      if (!p.is_string()) throw ValidationError("permissions", "must be an array of permission names");
+      perms->push_back(p.get<std::string>());
+    }
+  }
+  auto created = admin_.create_api_key(*req.principal, name, perms);
+  req.audit.resource = "api_key/" + std::to_string(created.key.id);
+  auto out = to_json(created.key);
+  out["key"] = created.secret;
+  auto r = Response::json(201, out);
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+Response Routes::revoke_api_key(Request& req) {
+  auto id = http::id_param(req);
+  req.audit.resource = "api_key/" + std::to_string(id);
+  admin_.revoke_api_key(*req.principal, id);
+  return Response::no_content();
+}
+
+Response Routes::list_users(Request& req) {
+  auto p = http::page_params(req);
+  auto page = admin_.list_users(req.query_param("q").value_or(""), p.page, p.page_size);
+  return Response::json(200, page_json(page.items, page.total, p));
+}
+
+Response Routes::get_user(Request& req) { return Response::json(200, to_json(admin_.get_user(http::id_param(req)))); }
+
+Response Routes::create_user(Request& req) {
+  auto user = admin_.create_user(parse_user_create(req.json()));
+  req.audit.resource = "user/" + std::to_string(user.id);
+  auto r = Response::json(201, to_json(user));
+  r.headers.add("Location", "/api/admin/users/" + std::to_string(user.id));
+  return r;
+}
+
+Response Routes::update_user(Request& req) {
+  auto id = http::id_param(req);
+  req.audit.resource = "user/" + std::to_string(id);
+  auto input = parse_user_update(req.json());
+  auto user = admin_.update_user(id, input);
+  nlohmann::json changed = nlohmann::json::array();
+  for (auto& [k, _] : req.json().items()) changed.push_back(k);
+  req.audit.details = nlohmann::json({{"changed", changed}}).dump();
+  return Response::json(200, to_json(user));
+}
+
+Response Routes::delete_user(Request& req) {
+  auto id = http::id_param(req);
+  req.audit.resource = "user/" + std::to_string(id);
+  admin_.delete_user(id, req.principal->user_id);
+  return Response::no_content();
+}
+
+Response Routes::list_roles(Request&) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : admin_.list_roles()) items.push_back(to_json(r));
+  return Response::json(200, {{"items", items}});
+}
+
+Response Routes::create_role(Request& req) {
+  auto role = admin_.create_role(parse_role_input(req.json(), true));
+  req.audit.resource = "role/" + std::to_string(role.id);
+  return Response::json(201, to_json(role));
+}
+
+Response Routes::update_role(Request& req) {
+  auto id = http::id_param(req);
+  req.audit.resource = "role/" + std::to_string(id);
+  return Response::json(200, to_json(admin_.update_role(id, parse_role_input(req.json(), false))));
+}
+
+Response Routes::delete_role(Request& req) {
+  auto id = http::id_param(req);
+  req.audit.resource = "role/" + std::to_string(id);
+  admin_.delete_role(id);
+  return Response::no_content();
+}
+
+}  // namespace herald::auth

@@ -1,0 +1,83 @@
+// Authentication and authorisation: login with brute-force limits, access
+// tokens (HS256 JWT, 15 min), rotating refresh tokens with reuse detection,
+// API keys, and the principal behind every protected request.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "auth/jwt.hpp"
+#include "auth/store.hpp"
+#include "auth/types.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "http/middleware/rate_limit.hpp"
+#include "http/principal.hpp"
+#include "storage/database.hpp"
+
+namespace herald::auth {
+
+inline constexpr std::chrono::seconds kAccessTokenTtl{15 * 60};
+inline constexpr std::chrono::hours kSessionTtl{24 * 30};
+
+struct LoginResult {
+  TokenPair tokens;
+  User user;
+  std::vector<std::string> permissions;
+};
+
+class AuthService {
+ public:
+  AuthService(storage::Database& db, const Config& config, const Clock& clock, http::RateLimiter& limiter);
+
+  // Built-in roles, the JWT secret (generated once into the database when not
+  // configured) and the first admin on an empty database.
+  void bootstrap();
+
+  // Throws Unauthorized (same message and cost for unknown email and wrong
+  // password) or TooManyRequests. `ip` and email key the brute-force limit.
+  LoginResult login(std::string_view email, std::string_view password, std::string_view ip);
+  LoginResult refresh(std::string_view refresh_token);
+  void logout(const http::Principal& who, std::optional<std::string_view> refresh_token);
+
+  // "Bearer <jwt>" or "Bearer hk_..."; throws Unauthorized.
+  std::shared_ptr<const http::Principal> authenticate(std::string_view authorization_header);
+
+  std::vector<std::string> permissions_of_role(storage::Connection& c, const std::string& role,
+                                               std::int64_t version);
+  User me(const http::Principal& who);
+
+  const Store& store() const noexcept { return store_; }
+  storage::Database& database() noexcept { return db_; }
+  const JwtSettings& jwt() const noexcept { return jwt_; }
+  std::string now() const;
+
+  // A user who just became inactive or was deleted loses every session at once.
+  void revoke_sessions(storage::Connection& c, std::int64_t user_id, std::string_view why);
+  void forget_role(const std::string& role);
+
+ private:
+  LoginResult issue(storage::Connection& c, const UserRow& user, const std::string& session_id);
+  std::shared_ptr<const http::Principal> authenticate_jwt(std::string_view token);
+  std::shared_ptr<const http::Principal> authenticate_api_key(std::string_view token);
+  void ensure_first_admin(storage::Connection& c);
+
+  storage::Database& db_;
+  const Config& config_;
+  const Clock& clock_;
+  http::RateLimiter& limiter_;
+  http::RatePolicy login_policy_;
+  Store store_;
+  JwtSettings jwt_;
+
+  std::mutex roles_mutex_;
+  std::unordered_map<std::string, std::pair<std::int64_t, std::vector<std::string>>> role_cache_;
+};
+
+// "hk_" + 40 random base64url characters; the first 11 characters are the displayed prefix.
+inline constexpr std::string_view kApiKeyPrefix = "hk_";
+
+}  // namespace herald::auth
