@@ -29,11 +29,12 @@ int main(int argc, char** argv) {
   auto* user_cmd = app.add_subcommand("user", "Manage users");
   user_cmd->require_subcommand(1);
   auto* user_create = user_cmd->add_subcommand("create", "Create a user; the password is read from stdin");
-  std::string email, role = "member";
+  std::string email, role = "member", name;
   bool password_stdin = false;
   user_create->add_option("--email", email, "Email address")->required();
   user_create->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
   user_create->add_option("--role", role, "Role (admin, manager, member, viewer or a custom role)");
+  user_create->add_option("--name", name, "Display name");
 
   auto* import_cmd = app.add_subcommand("import-leads", "Import leads from a CSV file with a progress bar");
   std::string import_file, list, tag;
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
     if (*migrate_cmd) return cli::migrate(global);
     if (*version_cmd) return cli::version();
     if (*worker_cmd) return cli::not_yet_available("worker");
-    if (*user_cmd) return cli::not_yet_available("user create");
+    if (*user_cmd) return cli::user_create(global, email, role, name);
     if (*import_cmd) return cli::not_yet_available("import-leads");
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "herald: configuration error: %s\n", e.what());

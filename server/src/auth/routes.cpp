@@ -137,10 +137,11 @@ Response Routes::create_user(Request& req) {
 Response Routes::update_user(Request& req) {
   auto id = http::id_param(req);
   req.audit.resource = "user/" + std::to_string(id);
-  auto input = parse_user_update(req.json());
+  auto body = req.json();
+  auto input = parse_user_update(body);
   auto user = admin_.update_user(id, input);
   nlohmann::json changed = nlohmann::json::array();
-  for (auto& [k, _] : req.json().items()) changed.push_back(k);
+  for (auto& [k, _] : body.items()) changed.push_back(k);
   req.audit.details = nlohmann::json({{"changed", changed}}).dump();
   return Response::json(200, to_json(user));
 }

@@ -30,7 +30,7 @@ AuthService::AuthService(storage::Database& db, const Config& config, const Cloc
 
 std::string AuthService::now() const { return rfc3339(clock_.wall()); }
 
-void AuthService::bootstrap() {
+void AuthService::bootstrap(bool create_first_admin) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   for (const auto& r : builtin_roles())
@@ -46,7 +46,7 @@ void AuthService::bootstrap() {
     conn->execute(q.get("settings.get"), {std::string_view("jwt_secret")},
                   [&](const storage::Row& r) { jwt_.secret = r.str(0); });
   }
-  ensure_first_admin(*conn);
+  if (create_first_admin) ensure_first_admin(*conn);
   tx.commit();
 }
 

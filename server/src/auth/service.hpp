@@ -34,8 +34,8 @@ class AuthService {
   AuthService(storage::Database& db, const Config& config, const Clock& clock, http::RateLimiter& limiter);
 
   // Built-in roles, the JWT secret (generated once into the database when not
-  // configured) and the first admin on an empty database.
-  void bootstrap();
+  // configured) and, unless told otherwise, the first admin on an empty database.
+  void bootstrap(bool create_first_admin = true);
 
   // Throws Unauthorized (same message and cost for unknown email and wrong
   // password) or TooManyRequests. `ip` and email key the brute-force limit.

@@ -10,6 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.hpp"
+#include "auth/admin.hpp"
+#include "auth/service.hpp"
+#include "core/crypto.hpp"
+#include "http/middleware/rate_limit.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "storage/database.hpp"
@@ -70,6 +74,42 @@ int version() {
   std::printf("nlohmann-json: %d.%d.%d\n", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
               NLOHMANN_JSON_VERSION_PATCH);
   return 0;
+}
+
+int user_create(const GlobalOptions& global, const std::string& email, const std::string& role,
+                const std::string& name) {
+  Config config = load(global);
+  log::init(log::Format::Text, log::Level::Warn);
+  crypto::init();
+  std::string password;
+  if (!std::getline(std::cin, password)) {
+    std::fprintf(stderr, "herald user create: no password on standard input\n");
+    return 2;
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+
+  std::filesystem::create_directories(config.data_dir);
+  auto db = storage::open_database(config.database_url);
+  storage::migrate(*db);
+  SystemClock clock;
+  http::InProcessRateLimiter limiter(clock);
+  auth::AuthService auth(*db, config, clock, limiter);
+  auth.bootstrap(false);
+  auth::AdminService admin(auth);
+  try {
+    nlohmann::json body = {{"email", email}, {"password", password}, {"role", role}, {"name", name}};
+    auto user = admin.create_user(auth::parse_user_create(body));
+    std::printf("created user %lld: %s (%s)\n", static_cast<long long>(user.id), user.email.c_str(),
+                user.role.c_str());
+    return 0;
+  } catch (const ValidationError& e) {
+    for (const auto& f : e.errors()) std::fprintf(stderr, "herald user create: %s %s\n", f.field.c_str(),
+                                                  f.message.c_str());
+    return 2;
+  } catch (const Conflict& e) {
+    std::fprintf(stderr, "herald user create: %s\n", e.what());
+    return 1;
+  }
 }
 
 int not_yet_available(const std::string& command) {

@@ -20,6 +20,9 @@ struct ServeOptions {
 int serve(const GlobalOptions& global, const ServeOptions& options);
 int migrate(const GlobalOptions& global);
 int version();
+// Reads the password from standard input (one line).
+int user_create(const GlobalOptions& global, const std::string& email, const std::string& role,
+                const std::string& name);
 // For commands whose feature has not landed yet.
 int not_yet_available(const std::string& command);
 

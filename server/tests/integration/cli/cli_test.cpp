@@ -70,3 +70,44 @@ TEST(Cli, MigrateAppliesOnceThenNothing) {
 
 }  // namespace
 }  // namespace herald::test
+
+namespace herald::test {
+namespace {
+
+TEST(Cli, UserCreateReadsThePasswordFromStdin) {
+  TempDir dir;
+  std::string env = "export HERALD_DATA_DIR=" + dir.path().string() + ";";
+  std::string bin = HERALD_BINARY;
+  auto shell = [&](const std::string& cmd) {
+    FILE* pipe = popen((env + " " + cmd + " 2>&1").c_str(), "r");
+    std::string out;
+    char buf[4096];
+    while (auto n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+    return std::make_pair(WEXITSTATUS(pclose(pipe)), out);
+  };
+  auto [code, out] = shell("printf 'a-long-password\\n' | " + bin +
+                           " user create --email Ops@Example.com --role admin --password-stdin");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("ops@example.com (admin)"), std::string::npos) << out;
+  auto [dup, dup_out] = shell("printf 'a-long-password\\n' | " + bin +
+                              " user create --email ops@example.com --password-stdin");
+  EXPECT_EQ(dup, 1) << dup_out;
+  auto [weak, weak_out] = shell("printf 'short\\n' | " + bin + " user create --email b@example.com --password-stdin");
+  EXPECT_EQ(weak, 2);
+  EXPECT_NE(weak_out.find("password"), std::string::npos);
+  auto [role, role_out] = shell("printf 'a-long-password\\n' | " + bin +
+                                " user create --email c@example.com --role wizard --password-stdin");
+  EXPECT_EQ(role, 2);
+  EXPECT_NE(role_out.find("role"), std::string::npos);
+  // The user signs in to a server on the same data directory.
+  TestServer server([&](Config& c) {
+    c.data_dir = dir.path();
+    c.database_url = "sqlite://" + (dir.path() / "herald.db").string();
+  });
+  HttpClient c(server.port());
+  auto signed_in = c.post_json("/api/auth/login", {{"email", "ops@example.com"}, {"password", "a-long-password"}});
+  EXPECT_EQ(signed_in.status, 200) << signed_in.body;
+}
+
+}  // namespace
+}  // namespace herald::test
