@@ -177,18 +177,36 @@ std::shared_ptr<const http::Principal> AuthService::authenticate(std::string_vie
   return authenticate_jwt(token);
 }
 
-std::shared_ptr<const http::Principal> AuthService::authenticate_jwt(std::string_view token) {
-  auto result = decode_jwt(token, jwt_, unix_seconds(clock_.wall()));
+AccessClaims AuthService::verify_jwt(std::string_view token) {
+  constexpr std::size_t kMaxVerified = 10000;
+  auto now = unix_seconds(clock_.wall());
+  std::string key(token);
+  {
+    std::lock_guard lock(verified_mutex_);
+    if (auto it = verified_.find(key); it != verified_.end()) {
+      if (it->second.exp > now) return it->second;
+      verified_.erase(it);
+    }
+  }
+  auto result = decode_jwt(token, jwt_, now);
   if (!result.ok) throw Unauthorized(std::string(to_string(result.error)));
+  std::lock_guard lock(verified_mutex_);
+  if (verified_.size() >= kMaxVerified) verified_.clear();
+  verified_.emplace(std::move(key), result.claims);
+  return result.claims;
+}
+
+std::shared_ptr<const http::Principal> AuthService::authenticate_jwt(std::string_view token) {
+  AccessClaims claims = verify_jwt(token);
   auto conn = db_.acquire();
-  auto row = store_.principal(*conn, result.claims.sub, result.claims.sid);
+  auto row = store_.principal(*conn, claims.sub, claims.sid);
   if (!row || !row->active) throw Unauthorized("the account is disabled");
   if (!row->session_found || row->session_revoked) throw Unauthorized("the session has ended");
   auto p = std::make_shared<http::Principal>();
-  p->user_id = result.claims.sub;
+  p->user_id = claims.sub;
   p->email = row->email;
   p->role = row->role;
-  p->session_id = result.claims.sid;
+  p->session_id = claims.sid;
   p->permissions = permissions_of_role(*conn, row->role, row->role_version);
   return p;
 }

@@ -61,6 +61,7 @@ class AuthService {
 
  private:
   LoginResult issue(storage::Connection& c, const UserRow& user, const std::string& session_id);
+  AccessClaims verify_jwt(std::string_view token);
   std::shared_ptr<const http::Principal> authenticate_jwt(std::string_view token);
   std::shared_ptr<const http::Principal> authenticate_api_key(std::string_view token);
   void ensure_first_admin(storage::Connection& c);
@@ -72,6 +73,11 @@ class AuthService {
   http::RatePolicy login_policy_;
   Store store_;
   JwtSettings jwt_;
+
+  // Tokens whose signature and claims were verified, so a client's next
+  // requests skip the HMAC and the JSON parse; expiry is still checked each time.
+  std::mutex verified_mutex_;
+  std::unordered_map<std::string, AccessClaims> verified_;
 
   std::mutex roles_mutex_;
   std::unordered_map<std::string, std::pair<std::int64_t, std::vector<std::string>>> role_cache_;
