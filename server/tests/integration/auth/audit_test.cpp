@@ -76,6 +76,26 @@ TEST_P(Audit, StateChangesLoginsAndDenialsAreRecorded) {
   EXPECT_TRUE(verify["first_broken_id"].is_null());
 }
 
+TEST_P(Audit, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  auto& s = server([](Config& c) { c.trusted_proxies = {"127.0.0.1"}; });
+  HttpClient anon(s.port());
+  anon.post_json("/api/auth/login", {{"email", "proxied@example.com"}, {"password", "nope"}},
+                 {{"X-Forwarded-For", "198.51.100.7, 203.0.113.9"}});
+  auto items = entries(s.admin(), "?action=LOGIN_FAILED");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["ip"], "203.0.113.9");
+}
+
+TEST_P(Audit, ForwardedForFromAnUntrustedPeerIsIgnored) {
+  auto& s = server();
+  HttpClient anon(s.port());
+  anon.post_json("/api/auth/login", {{"email", "spoof@example.com"}, {"password", "nope"}},
+                 {{"X-Forwarded-For", "203.0.113.9"}});
+  auto items = entries(s.admin(), "?action=LOGIN_FAILED");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["ip"], "127.0.0.1");
+}
+
 TEST_P(Audit, CsvExportEscapesFormulas) {
   auto& s = server();
   HttpClient anon(s.port());
