@@ -36,6 +36,16 @@ std::string required_string(const nlohmann::json& body, const char* field, std::
   return v;
 }
 
+// The answer to a successful login or refresh; the audit entry names the user.
+Response session_response(Request& req, const LoginResult& result) {
+  req.audit.user_id = result.user.id;
+  req.audit.actor = result.user.email;
+  req.audit.resource = "user/" + std::to_string(result.user.id);
+  auto r = Response::json(200, tokens_json(result));
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
 }  // namespace
 
 Response Routes::login(Request& req) {
@@ -47,23 +57,12 @@ Response Routes::login(Request& req) {
   req.audit.actor = email;
   auto result = auth_.login(email, password, req.client_ip);
   req.audit.action = "LOGIN_SUCCEEDED";
-  req.audit.user_id = result.user.id;
-  req.audit.actor = result.user.email;
-  req.audit.resource = "user/" + std::to_string(result.user.id);
-  auto r = Response::json(200, tokens_json(result));
-  r.headers.add("Cache-Control", "no-store");
-  return r;
+  return session_response(req, result);
 }
 
 Response Routes::refresh(Request& req) {
   auto body = req.json();
-  auto result = auth_.refresh(required_string(body, "refresh_token", 200));
-  req.audit.user_id = result.user.id;
-  req.audit.actor = result.user.email;
-  req.audit.resource = "user/" + std::to_string(result.user.id);
-  auto r = Response::json(200, tokens_json(result));
-  r.headers.add("Cache-Control", "no-store");
-  return r;
+  return session_response(req, auth_.refresh(required_string(body, "refresh_token", 200)));
 }
 
 Response Routes::logout(Request& req) {
