@@ -41,6 +41,30 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
                                      {"system", "object"},
                                      {"services", "object"}})});
 
+  // ---- job queues -----------------------------------------------------------
+  const nlohmann::json queue_stats = object_schema({{"name", "string"},
+                                                    {"pending", "integer"},
+                                                    {"scheduled", "integer"},
+                                                    {"active", "integer"},
+                                                    {"failed", "integer"},
+                                                    {"processed_per_minute", "integer"},
+                                                    {"oldest_pending_age_s", "number"}});
+  r.add(Method::Get, "/api/admin/queues", bind(h.jobs, &jobs::Routes::list_queues), perm("system:read"),
+        {.summary = "Backlog and throughput of every job queue",
+         .tag = "admin",
+         .response = {{"type", "object"},
+                      {"properties", {{"queues", {{"type", "array"}, {"items", queue_stats}}}}}}});
+  r.add(Method::Get, "/api/admin/queues/{queue}/failed", bind(h.jobs, &jobs::Routes::list_failed), perm("system:read"),
+        {.summary = "Failed and dead jobs of a queue with their last error",
+         .tag = "admin",
+         .response = object_schema({{"items", "array"}, {"total", "integer"}, {"page", "integer"}, {"page_size", "integer"}}),
+         .query = {{"page", "Page number, from 1"}, {"page_size", "Items per page, at most 200 (default 50)"}}});
+  r.add(Method::Post, "/api/admin/queues/{queue}/retry", bind(h.jobs, &jobs::Routes::retry), perm("system:read"),
+        {.summary = "Retry a queue's failed jobs: all, or one with {\"job_id\": ...}",
+         .tag = "admin",
+         .request_body = object_schema({{"job_id", "string"}}),
+         .response = object_schema({{"retried", "integer"}})});
+
   // ---- the API description --------------------------------------------------
   // Built on first request, after every route above is registered.
   auto doc = std::make_shared<std::pair<std::once_flag, std::string>>();

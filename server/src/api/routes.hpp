@@ -7,12 +7,14 @@
 #include "core/config.hpp"
 #include "health/routes.hpp"
 #include "http/router.hpp"
+#include "jobs/routes.hpp"
 
 namespace herald::api {
 
 // The domain handler objects the table binds to.
 struct Handlers {
   health::Routes& health;
+  jobs::Routes& jobs;
 };
 
 void register_routes(http::Router& router, Handlers& handlers, const std::string& version);

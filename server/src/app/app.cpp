@@ -11,6 +11,9 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "jobs/health.hpp"
+#include "jobs/routes.hpp"
+#include "jobs/runtime.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -28,6 +31,11 @@ struct App::Impl {
   std::unique_ptr<health::HealthService> health;
   std::unique_ptr<health::Routes> health_routes;
 
+  jobs::QueueBackend jobs;
+  jobs::HandlerRegistry job_handlers;
+  std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<jobs::Routes> job_routes;
+
   http::Router router;
   std::unique_ptr<http::InProcessRateLimiter> limiter;
   std::unique_ptr<http::StaticFiles> static_files;
@@ -37,6 +45,8 @@ struct App::Impl {
   void open_storage();
   void build_services();
   void build_http();
+  void build_jobs();
+  void stop_workers();
 };
 
 void App::Impl::open_storage() {
@@ -55,10 +65,27 @@ void App::Impl::build_services() {
   health = std::make_unique<health::HealthService>(clock, *monitor, HERALD_VERSION);
   health->add_check(std::make_shared<health::DatabaseCheck>(*db));
   health_routes = std::make_unique<health::Routes>(*health);
+  build_jobs();
+}
+
+void App::Impl::build_jobs() {
+  jobs = jobs::make_queue_backend(config, *db, clock);
+  const auto options = jobs::worker_options(config);
+  if (jobs.redis) health->add_check(std::make_shared<jobs::RedisCheck>(*jobs.redis));
+  health->add_check(std::make_shared<jobs::QueueCheck>(*jobs.queue, options.visibility));
+  job_routes = std::make_unique<jobs::Routes>(*jobs.queue);
+  if (!this->options.workers) return;
+  jobs::register_builtin_jobs(job_handlers, *db, process_env());
+  if (this->options.extra_jobs) this->options.extra_jobs(job_handlers);
+  workers = std::make_unique<jobs::WorkerPool>(*jobs.queue, job_handlers, options);
+}
+
+void App::Impl::stop_workers() {
+  if (workers) workers->stop();
 }
 
 void App::Impl::build_http() {
-  api::Handlers handlers{*health_routes};
+  api::Handlers handlers{*health_routes, *job_routes};
   api::register_routes(router, handlers, HERALD_VERSION);
   if (options.extra_routes) options.extra_routes(router);
 
@@ -83,6 +110,7 @@ App::~App() {
     impl_->server->stop();
     impl_->server->wait();
   }
+  impl_->stop_workers();
 }
 
 std::uint16_t App::start() {
@@ -90,6 +118,7 @@ std::uint16_t App::start() {
   impl_->build_services();
   impl_->build_http();
   auto port = impl_->server->start();
+  if (impl_->workers) impl_->workers->start();
   log::info("listening", {{"address", impl_->config.listen.host + ":" + std::to_string(port)},
                           {"threads", impl_->config.http_threads},
                           {"ui", impl_->static_files->has_ui()}});
@@ -98,11 +127,16 @@ std::uint16_t App::start() {
 
 void App::stop_on_signals() { impl_->server->stop_on_signals(); }
 void App::stop() { impl_->server->stop(); }
-void App::wait() { impl_->server->wait(); }
+void App::wait() {
+  impl_->server->wait();
+  // In-flight jobs finish (or go back to the queue) before the process exits.
+  impl_->stop_workers();
+}
 
 const Config& App::config() const noexcept { return impl_->config; }
 storage::Database& App::database() { return *impl_->db; }
 const http::Router& App::router() const { return impl_->router; }
 http::Pipeline& App::pipeline() { return *impl_->pipeline; }
+jobs::JobQueue& App::job_queue() { return *impl_->jobs.queue; }
 
 }  // namespace herald::app
