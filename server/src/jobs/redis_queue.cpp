@@ -16,13 +16,13 @@
 namespace herald::jobs {
 namespace {
 
-constexpr std::string_view kPrefix = "herald:";
 constexpr std::size_t kMaxErrorLength = 4000;
 
-std::string key(std::string_view kind, std::string_view name) { return fmt::format("{}{}:{}", kPrefix, kind, name); }
-
-std::string with_prelude(std::string_view body) {
+// The prelude with the key prefix filled in, then the script.
+std::string with_prelude(std::string_view body, std::string_view prefix) {
   std::string s(scripts::kPrelude);
+  const std::string placeholder = "'herald:'";
+  s.replace(s.find(placeholder), placeholder.size(), nlohmann::json(std::string(prefix)).dump());
   s += body;
   return s;
 }
@@ -90,19 +90,23 @@ Job job_from_hash(const std::vector<RedisValue>& flat, std::int64_t now_ms) {
 
 RedisQueue::RedisQueue(RedisClient& redis, const Clock& clock, RedisQueueOptions options)
     : redis_(redis), clock_(clock), options_(options) {
-  scripts_.enqueue = redis_.add_script(with_prelude(scripts::kEnqueue));
-  scripts_.claim = redis_.add_script(with_prelude(scripts::kClaim));
-  scripts_.complete = redis_.add_script(with_prelude(scripts::kComplete));
-  scripts_.fail = redis_.add_script(with_prelude(scripts::kFail));
-  scripts_.release = redis_.add_script(with_prelude(scripts::kRelease));
-  scripts_.mark_cancelled = redis_.add_script(with_prelude(scripts::kMarkCancelled));
-  scripts_.cancel = redis_.add_script(with_prelude(scripts::kCancel));
-  scripts_.heartbeat = redis_.add_script(with_prelude(scripts::kHeartbeat));
-  scripts_.retry = redis_.add_script(with_prelude(scripts::kRetry));
-  scripts_.stats = redis_.add_script(with_prelude(scripts::kStats));
+  scripts_.enqueue = redis_.add_script(with_prelude(scripts::kEnqueue, options_.prefix));
+  scripts_.claim = redis_.add_script(with_prelude(scripts::kClaim, options_.prefix));
+  scripts_.complete = redis_.add_script(with_prelude(scripts::kComplete, options_.prefix));
+  scripts_.fail = redis_.add_script(with_prelude(scripts::kFail, options_.prefix));
+  scripts_.release = redis_.add_script(with_prelude(scripts::kRelease, options_.prefix));
+  scripts_.mark_cancelled = redis_.add_script(with_prelude(scripts::kMarkCancelled, options_.prefix));
+  scripts_.cancel = redis_.add_script(with_prelude(scripts::kCancel, options_.prefix));
+  scripts_.heartbeat = redis_.add_script(with_prelude(scripts::kHeartbeat, options_.prefix));
+  scripts_.retry = redis_.add_script(with_prelude(scripts::kRetry, options_.prefix));
+  scripts_.stats = redis_.add_script(with_prelude(scripts::kStats, options_.prefix));
 }
 
 std::int64_t RedisQueue::now_ms() const { return to_millis(clock_.wall()); }
+
+std::string RedisQueue::key(std::string_view kind, std::string_view name) const {
+  return fmt::format("{}{}:{}", options_.prefix, kind, name);
+}
 
 template <typename F>
 auto RedisQueue::guarded(F&& f) {

@@ -23,6 +23,7 @@ struct RedisQueueOptions {
   Millis retention{std::chrono::hours(24 * 7)};  // completed and cancelled jobs stay readable this long
   Millis take_over_interval{1000};              // how often claim() looks for timed-out deliveries
   std::size_t enqueue_chunk = 1000;             // jobs per pipeline round trip
+  std::string prefix = "herald:";               // of every key (tests isolate themselves with their own)
 };
 
 class RedisQueue final : public JobQueue {
@@ -55,6 +56,7 @@ class RedisQueue final : public JobQueue {
     std::size_t enqueue, claim, complete, fail, release, mark_cancelled, cancel, heartbeat, retry, stats;
   };
   std::int64_t now_ms() const;
+  std::string key(std::string_view kind, std::string_view name) const;
   // Runs `f`, turning Redis's "not now" errors (LOADING, OOM, …) into 503.
   template <typename F>
   auto guarded(F&& f);
