@@ -126,6 +126,16 @@ void QueueTest::TearDown() {
   scratch_.reset();
 }
 
+TempDirPath::TempDirPath()
+    : path(std::filesystem::temp_directory_path() / ("herald-jobs-" + random_suffix())) {
+  std::filesystem::create_directories(path);
+}
+
+TempDirPath::~TempDirPath() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
 std::uint16_t free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

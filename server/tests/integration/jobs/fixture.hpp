@@ -83,6 +83,13 @@ class RedisProcess {
 
 std::uint16_t free_port();
 
+// A temporary directory, removed with its contents at the end of the scope.
+struct TempDirPath {
+  TempDirPath();
+  ~TempDirPath();
+  std::filesystem::path path;
+};
+
 // Polls `done` every 20 ms until it returns true or `timeout` passes.
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
