@@ -235,12 +235,25 @@ std::vector<Job> DbQueue::claim(std::span<const std::string> queues, const std::
   return out;
 }
 
-void DbQueue::complete(const Job& job, const nlohmann::json& result) {
-  const std::string text = result.is_null() ? std::string() : result.dump();
-  const Param result_param = result.is_null() ? Param(nullptr) : Param(std::string_view(text));
-  const Param params[] = {std::string_view(job.id), std::int64_t{job.attempts}, now_ms(), result_param};
-  const auto n = with_connection([&](storage::Connection& conn) { return conn.execute(q_->complete, params); });
-  if (n == 0) log::warn("job completed after its claim was lost", {{"job_id", job.id}, {"attempt", job.attempts}});
+void DbQueue::complete_many(std::span<const Job> jobs, std::span<const nlohmann::json> results) {
+  if (jobs.empty()) return;
+  const std::int64_t now = now_ms();
+  with_connection([&](storage::Connection& conn) {
+    // One transaction: on SQLite one write lock and one commit for the lot.
+    std::optional<storage::Transaction> tx;
+    if (jobs.size() > 1) tx.emplace(conn, storage::TxMode::Write);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      const Job& job = jobs[i];
+      const std::string text = results[i].is_null() ? std::string() : results[i].dump();
+      const Param result_param = results[i].is_null() ? Param(nullptr) : Param(std::string_view(text));
+      const Param params[] = {std::string_view(job.id), std::int64_t{job.attempts}, now, result_param};
+      if (conn.execute(q_->complete, params) == 0) {
+        log::warn("job completed after its claim was lost", {{"job_id", job.id}, {"attempt", job.attempts}});
+      }
+    }
+    if (tx) tx->commit();
+    return 0;
+  });
 }
 
 void DbQueue::fail(const Job& job, const Failure& failure) {

@@ -7,4 +7,8 @@ Enqueued JobQueue::enqueue(const JobSpec& spec) {
   return result.front();
 }
 
+void JobQueue::complete(const Job& job, const nlohmann::json& result) {
+  complete_many(std::span<const Job>(&job, 1), std::span<const nlohmann::json>(&result, 1));
+}
+
 }  // namespace herald::jobs

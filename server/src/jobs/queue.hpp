@@ -46,7 +46,9 @@ class JobQueue {
                                  std::size_t max, Millis visibility) = 0;
 
   // Finishes a claimed job.
-  virtual void complete(const Job& job, const nlohmann::json& result) = 0;
+  void complete(const Job& job, const nlohmann::json& result);
+  // Finishes several claimed jobs in one round trip (results[i] for jobs[i]).
+  virtual void complete_many(std::span<const Job> jobs, std::span<const nlohmann::json> results) = 0;
   // A failed attempt: retry after failure.retry_in, or bury the job (failed / dead).
   virtual void fail(const Job& job, const Failure& failure) = 0;
   // Gives a claimed job back untouched (worker shutting down): the attempt

@@ -128,25 +128,34 @@ std::vector<Enqueued> RedisQueue::enqueue_batch(std::span<const JobSpec> specs) 
   out.reserve(specs.size());
   for (const auto& spec : specs) validate(spec);
   const std::string now = std::to_string(now_ms());
+  // Several scripts of a few hundred jobs each, pipelined: one round trip per
+  // chunk, and Redis is never blocked by one long script.
+  constexpr std::size_t kPerScript = 200;
   return guarded([&] {
     for (std::size_t start = 0; start < specs.size(); start += options_.enqueue_chunk) {
       const std::size_t end = std::min(specs.size(), start + options_.enqueue_chunk);
       std::vector<ScriptCall> calls;
-      calls.reserve(end - start);
       for (std::size_t i = start; i < end; ++i) {
+        if ((i - start) % kPerScript == 0) calls.push_back({{}, {now}});
         const JobSpec& s = specs[i];
-        calls.push_back({{},
-                         {new_job_id(), s.queue, s.name, s.payload.dump(), std::to_string(s.priority),
-                          std::to_string(s.max_attempts), s.unique_key.value_or(""),
-                          s.run_at ? std::to_string(std::max<std::int64_t>(0, to_millis(*s.run_at))) : now, now}});
+        auto& args = calls.back().args;
+        args.push_back(new_job_id());
+        args.push_back(s.queue);
+        args.push_back(s.name);
+        args.push_back(s.payload.dump());
+        args.push_back(std::to_string(s.priority));
+        args.push_back(std::to_string(s.max_attempts));
+        args.push_back(s.unique_key.value_or(""));
+        args.push_back(s.run_at ? std::to_string(std::max<std::int64_t>(0, to_millis(*s.run_at))) : now);
       }
-      const auto replies = redis_.pipeline_eval(scripts_.enqueue, calls);
-      for (const auto& r : replies) {
+      for (const auto& r : redis_.pipeline_eval(scripts_.enqueue, calls)) {
         if (r.is_error()) throw RedisError(r.str);
-        if (!r.is_array() || r.elements.size() != 2) throw RedisError("unexpected reply to the enqueue script");
-        out.push_back({r.elements[0].as_string(), r.elements[1].as_int() == 1});
+        for (std::size_t k = 0; k + 1 < r.elements.size(); k += 2) {
+          out.push_back({r.elements[k].as_string(), r.elements[k + 1].as_int() == 1});
+        }
       }
     }
+    if (out.size() != specs.size()) throw RedisError("unexpected reply to the enqueue script");
     return out;
   });
 }
@@ -172,15 +181,26 @@ std::vector<Job> RedisQueue::claim(std::span<const std::string> queues, const st
   return out;
 }
 
-void RedisQueue::complete(const Job& job, const nlohmann::json& result) {
-  auto args = delivery_args(job);
+void RedisQueue::complete_many(std::span<const Job> jobs, std::span<const nlohmann::json> results) {
+  if (jobs.empty()) return;
   const std::int64_t now = now_ms();
-  args.push_back(std::to_string(now));
-  args.push_back(result.is_null() ? std::string() : result.dump());
-  args.push_back(std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options_.retention).count()));
-  args.push_back(std::to_string(now / 60'000));
-  const auto r = guarded([&] { return redis_.eval(scripts_.complete, {{}, args}); });
-  if (r.as_int() == 0) log::warn("job completed after its claim was lost", {{"job_id", job.id}, {"attempt", job.attempts}});
+  ScriptCall call;
+  call.args = {std::to_string(now),
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options_.retention).count()),
+               std::to_string(now / 60'000)};
+  call.args.reserve(3 + 7 * jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    auto args = delivery_args(jobs[i]);
+    call.args.insert(call.args.end(), args.begin(), args.end());
+    call.args.push_back(results[i].is_null() ? std::string() : results[i].dump());
+    call.args.push_back(jobs[i].queue);
+    call.args.push_back(jobs[i].unique_key.value_or(""));
+  }
+  const auto r = guarded([&] { return redis_.eval(scripts_.complete, call); });
+  if (r.as_int() < static_cast<long long>(jobs.size())) {
+    log::warn("jobs completed after their claims were lost",
+              {{"count", static_cast<std::int64_t>(jobs.size() - static_cast<std::size_t>(r.as_int()))}});
+  }
 }
 
 void RedisQueue::fail(const Job& job, const Failure& failure) {

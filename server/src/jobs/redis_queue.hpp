@@ -34,7 +34,7 @@ class RedisQueue final : public JobQueue {
   std::vector<Enqueued> enqueue_batch(std::span<const JobSpec> specs) override;
   std::vector<Job> claim(std::span<const std::string> queues, const std::string& worker_id, std::size_t max,
                          Millis visibility) override;
-  void complete(const Job& job, const nlohmann::json& result) override;
+  void complete_many(std::span<const Job> jobs, std::span<const nlohmann::json> results) override;
   void fail(const Job& job, const Failure& failure) override;
   void release(const Job& job) override;
   void mark_cancelled(const Job& job) override;

@@ -53,27 +53,41 @@ local function bury(job, id, queue, status, now, err)
 end
 )lua";
 
-// ARGV: id, queue, name, payload, priority, max_attempts, unique_key ('' = none), run_at, now
-// → {id, created 1|0}
+// ARGV: now, then per job: id, queue, name, payload, priority, max_attempts,
+// unique_key ('' = none), run_at → {id, created 1|0, id, created, …}
 inline constexpr std::string_view kEnqueue = R"lua(
-local id, queue, ukey = ARGV[1], ARGV[2], ARGV[7]
-if ukey ~= '' then
-  local existing = redis.call('GET', P .. 'unique:' .. ukey)
-  if existing and redis.call('EXISTS', P .. 'job:' .. existing) == 1 then return {existing, 0} end
-  redis.call('SET', P .. 'unique:' .. ukey, id)
+local now = tonumber(ARGV[1])
+local out = {}
+for i = 2, #ARGV, 8 do
+  local id, queue, priority, ukey, run_at = ARGV[i], ARGV[i + 1], ARGV[i + 4], ARGV[i + 6], tonumber(ARGV[i + 7])
+  local existing = false
+  if ukey ~= '' then
+    local e = redis.call('GET', P .. 'unique:' .. ukey)
+    if e and redis.call('EXISTS', P .. 'job:' .. e) == 1 then existing = e end
+  end
+  if existing then
+    out[#out + 1] = existing
+    out[#out + 1] = 0
+  else
+    if ukey ~= '' then redis.call('SET', P .. 'unique:' .. ukey, id) end
+    local job = P .. 'job:' .. id
+    local status, stream, entry = 'scheduled', '', ''
+    if run_at > now then
+      redis.call('ZADD', P .. 'delayed:' .. queue, run_at, id)
+    else
+      status = 'queued'
+      stream = stream_key(queue, level_of(priority))
+      entry = redis.call('XADD', stream, '*', 'id', id)
+    end
+    redis.call('HSET', job, 'id', id, 'queue', queue, 'name', ARGV[i + 2], 'payload', ARGV[i + 3],
+      'priority', priority, 'attempts', 0, 'max_attempts', ARGV[i + 5], 'unique_key', ukey,
+      'run_at', ARGV[i + 7], 'created_at', ARGV[1], 'progress', 0, 'cancel', 0, 'status', status,
+      'stream', stream, 'entry', entry)
+    out[#out + 1] = id
+    out[#out + 1] = 1
+  end
 end
-local run_at, now = tonumber(ARGV[8]), tonumber(ARGV[9])
-local job = P .. 'job:' .. id
-redis.call('HSET', job, 'id', id, 'queue', queue, 'name', ARGV[3], 'payload', ARGV[4], 'priority', ARGV[5],
-  'attempts', 0, 'max_attempts', ARGV[6], 'unique_key', ukey, 'run_at', ARGV[8], 'created_at', ARGV[9],
-  'progress', 0, 'cancel', 0)
-if run_at > now then
-  redis.call('HSET', job, 'status', 'scheduled')
-  redis.call('ZADD', P .. 'delayed:' .. queue, run_at, id)
-else
-  push_ready(job, id, queue, ARGV[5])
-end
-return {id, 1}
+return out
 )lua";
 
 // ARGV: consumer, now, visibility_ms, max, take_over (1|0), queue...
@@ -150,23 +164,39 @@ end
 return out
 )lua";
 
-// ARGV: id, stream, entry, attempt, now, result ('' = none), retention_s, minute
+// ARGV: now, retention_s, minute, then per job: id, stream, entry, attempt,
+// result ('' = none), queue, unique_key. Acknowledges a batch of deliveries
+// (one XACK and XDEL per stream); → how many were still current.
 inline constexpr std::string_view kComplete = R"lua(
-local id, stream, entry = ARGV[1], ARGV[2], ARGV[3]
-local job = P .. 'job:' .. id
-drop_entry(stream, entry)
-if not is_current(job, entry, ARGV[4]) then return 0 end
-redis.call('HSET', job, 'status', 'completed', 'finished_at', ARGV[5], 'progress', 100, 'result', ARGV[6],
-  'stream', '', 'entry', '')
-redis.call('HDEL', job, 'worker')
-local retention = tonumber(ARGV[7])
-redis.call('EXPIRE', job, retention)
-local ukey = redis.call('HGET', job, 'unique_key')
-if ukey and ukey ~= '' then redis.call('EXPIRE', P .. 'unique:' .. ukey, retention) end
-local counter = P .. 'processed:' .. redis.call('HGET', job, 'queue') .. ':' .. ARGV[8]
-redis.call('INCR', counter)
-redis.call('EXPIRE', counter, 180)
-return 1
+local now, retention, minute = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local acks, counts, done = {}, {}, 0
+for i = 4, #ARGV, 7 do
+  local id, stream, entry, attempt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local queue, ukey = ARGV[i + 5], ARGV[i + 6]
+  if stream ~= '' then
+    acks[stream] = acks[stream] or {}
+    table.insert(acks[stream], entry)
+  end
+  local job = P .. 'job:' .. id
+  if is_current(job, entry, attempt) then
+    redis.call('HSET', job, 'status', 'completed', 'finished_at', now, 'progress', 100, 'result', ARGV[i + 4],
+      'stream', '', 'entry', '', 'worker', '')
+    redis.call('EXPIRE', job, retention)
+    if ukey ~= '' then redis.call('EXPIRE', P .. 'unique:' .. ukey, retention) end
+    counts[queue] = (counts[queue] or 0) + 1
+    done = done + 1
+  end
+end
+for stream, entries in pairs(acks) do
+  redis.call('XACK', stream, GROUP, unpack(entries))
+  redis.call('XDEL', stream, unpack(entries))
+end
+for queue, n in pairs(counts) do
+  local counter = P .. 'processed:' .. queue .. ':' .. minute
+  redis.call('INCRBY', counter, n)
+  redis.call('EXPIRE', counter, 180)
+end
+return done
 )lua";
 
 // ARGV: id, stream, entry, attempt, now, error, retry_at ('' = bury), bury status

@@ -135,12 +135,7 @@ void WorkerPool::stop() {
     unstarted.swap(buffer_);
   }
   for (const Job& job : unstarted) {
-    try {
-      queue_.release(job);
-    } catch (const std::exception& e) {
-      log::warn("could not release a job; it returns after the visibility timeout",
-                {{"job_id", job.id}, {"error", e.what()}});
-    }
+    release_quietly(job);
     forget(job.id);
   }
   // Running handlers finish (they can see ctx.stopping()); heartbeats keep
@@ -199,37 +194,78 @@ void WorkerPool::fetch_loop() {
 }
 
 void WorkerPool::execute_loop() {
+  // An executor takes its share of the buffered jobs (one when work is
+  // scarce) and acknowledges the successful ones together, so a busy pool
+  // pays one round trip per batch rather than per job.
+  constexpr std::size_t kMaxBatch = 64;
+  std::vector<Job> batch;
+  std::vector<std::shared_ptr<std::atomic<bool>>> cancels;
+  std::vector<Job> succeeded;
+  std::vector<nlohmann::json> results;
   while (true) {
-    Job job;
-    std::shared_ptr<std::atomic<bool>> cancel;
+    batch.clear();
+    cancels.clear();
     {
       std::unique_lock lock(mutex_);
       work_ready_.wait(lock, [&] { return stopping_ || !buffer_.empty(); });
       if (stopping_) return;  // stop() releases whatever is still buffered
-      job = std::move(buffer_.front());
-      buffer_.pop_front();
-      ++running_;
-      cancel = in_flight_.at(job.id).cancel;
+      const std::size_t share = std::clamp<std::size_t>(
+          buffer_.size() / static_cast<std::size_t>(options_.concurrency), 1, kMaxBatch);
+      for (std::size_t i = 0; i < share && !buffer_.empty(); ++i) {
+        batch.push_back(std::move(buffer_.front()));
+        buffer_.pop_front();
+        cancels.push_back(in_flight_.at(batch.back().id).cancel);
+      }
+      running_ += batch.size();
     }
-    run(job, *cancel);
-    forget(job.id);
+    succeeded.clear();
+    results.clear();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      // Once stopping, the rest of the batch goes back unstarted.
+      if (stopping_) {
+        release_quietly(batch[i]);
+        continue;
+      }
+      if (auto result = run(batch[i], *cancels[i])) {
+        succeeded.push_back(batch[i]);
+        results.push_back(std::move(*result));
+      }
+    }
+    try {
+      queue_.complete_many(succeeded, results);
+    } catch (const std::exception& e) {
+      // Unrecorded: the claims run out and the jobs are delivered again,
+      // which idempotent handlers tolerate.
+      log::warn("could not record finished jobs", {{"count", static_cast<std::int64_t>(succeeded.size())},
+                                                   {"error", e.what()}});
+    }
+    for (const auto& job : batch) forget(job.id);
     {
       std::lock_guard lock(mutex_);
-      --running_;
+      running_ -= batch.size();
     }
-    finished_.fetch_add(1, std::memory_order_relaxed);
+    finished_.fetch_add(batch.size(), std::memory_order_relaxed);
     slot_free_.notify_one();
   }
 }
 
-void WorkerPool::run(const Job& job, const std::atomic<bool>& cancel) {
+void WorkerPool::release_quietly(const Job& job) {
+  try {
+    queue_.release(job);
+  } catch (const std::exception& e) {
+    log::warn("could not release a job; it returns after the visibility timeout",
+              {{"job_id", job.id}, {"error", e.what()}});
+  }
+}
+
+std::optional<nlohmann::json> WorkerPool::run(const Job& job, const std::atomic<bool>& cancel) {
   const JobHandler* handler = handlers_.find(job.name);
   JobContext ctx(queue_, job, cancel, stopping_);
   try {
     try {
       if (handler == nullptr) throw std::runtime_error(fmt::format("no handler for job '{}' in this worker", job.name));
       (*handler)(ctx);
-      queue_.complete(job, ctx.result());
+      return ctx.result();
     } catch (const JobCancelled&) {
       queue_.mark_cancelled(job);
     } catch (const ReleaseJob&) {
@@ -250,10 +286,9 @@ void WorkerPool::run(const Job& job, const std::atomic<bool>& cancel) {
       queue_.fail(job, failure);
     }
   } catch (const std::exception& e) {
-    // The outcome could not be recorded: the claim runs out and the job is
-    // delivered again, which idempotent handlers tolerate.
     log::warn("could not record a job's outcome", {{"job_id", job.id}, {"error", e.what()}});
   }
+  return std::nullopt;
 }
 
 std::vector<Job> WorkerPool::in_flight_snapshot() {

@@ -132,7 +132,10 @@ class WorkerPool {
   void fetch_loop();
   void execute_loop();
   void heartbeat_loop();
-  void run(const Job& job, const std::atomic<bool>& cancel);
+  // Runs the handler; the result when it succeeded (to be acknowledged by
+  // the caller), nullopt when the outcome was recorded already.
+  std::optional<nlohmann::json> run(const Job& job, const std::atomic<bool>& cancel);
+  void release_quietly(const Job& job);
   std::vector<Job> in_flight_snapshot();
   void forget(const std::string& id);
 
