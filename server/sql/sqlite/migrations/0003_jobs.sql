@@ -26,7 +26,7 @@ CREATE TABLE jobs (
 );
 
 -- Claiming: the next ready jobs of a queue by priority, then due time.
-CREATE INDEX jobs_ready ON jobs (queue, priority DESC, run_at) WHERE state = 'queued';
+CREATE INDEX jobs_ready ON jobs (queue, priority DESC, run_at, id) WHERE state = 'queued';
 -- Taking over jobs whose worker stopped extending its claim, and heartbeats.
 CREATE INDEX jobs_running ON jobs (worker_id, locked_until) WHERE state = 'running';
 CREATE INDEX jobs_lease ON jobs (locked_until) WHERE state = 'running';
