@@ -18,11 +18,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default HERALD_LISTEN)");
   serve_cmd->add_flag("--no-workers", serve.no_workers, "Do not run background workers in this process");
 
+  cli::WorkerCommandOptions worker;
   auto* worker_cmd = app.add_subcommand("worker", "Run background workers only");
-  std::string queues = "emails,campaigns,analytics";
-  int concurrency = 0;
-  worker_cmd->add_option("--queues", queues, "Comma-separated queues to consume");
-  worker_cmd->add_option("--concurrency", concurrency, "Jobs processed at once");
+  worker_cmd->add_option("--queues", worker.queues, "Comma-separated queues to consume (default: emails,campaigns,analytics)");
+  worker_cmd->add_option("--concurrency", worker.concurrency, "Jobs processed at once (default HERALD_WORKER_CONCURRENCY)");
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
 
@@ -59,7 +58,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return cli::serve(global, serve);
     if (*migrate_cmd) return cli::migrate(global);
     if (*version_cmd) return cli::version();
-    if (*worker_cmd) return cli::not_yet_available("worker");
+    if (*worker_cmd) return cli::worker(global, worker);
     if (*user_cmd) return cli::user_create(global, email, role, name);
     if (*import_cmd) return cli::not_yet_available("import-leads");
   } catch (const ConfigError& e) {

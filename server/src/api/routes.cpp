@@ -122,6 +122,31 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   r.add(Method::Get, "/api/admin/audit-logs/verify", bind(h.audit, &audit::Routes::verify), perm("audit:read"),
         {.summary = "Walk the hash chain and report the first broken entry", .tag = "admin",
          .response = object_schema({{"valid", "boolean"}, {"checked", "integer"}, {"first_broken_id", "integer"}})});
+  // ---- job queues -----------------------------------------------------------
+  const nlohmann::json queue_stats = object_schema({{"name", "string"},
+                                                    {"pending", "integer"},
+                                                    {"scheduled", "integer"},
+                                                    {"active", "integer"},
+                                                    {"failed", "integer"},
+                                                    {"processed_per_minute", "integer"},
+                                                    {"oldest_pending_age_s", "number"}});
+  r.add(Method::Get, "/api/admin/queues", bind(h.jobs, &jobs::Routes::list_queues), perm("system:read"),
+        {.summary = "Backlog and throughput of every job queue",
+         .tag = "admin",
+         .response = {{"type", "object"},
+                      {"properties", {{"queues", {{"type", "array"}, {"items", queue_stats}}}}}}});
+  r.add(Method::Get, "/api/admin/queues/{queue}/failed", bind(h.jobs, &jobs::Routes::list_failed), perm("system:read"),
+        {.summary = "Failed and dead jobs of a queue with their last error",
+         .tag = "admin",
+         .response = object_schema({{"items", "array"}, {"total", "integer"}, {"page", "integer"}, {"page_size", "integer"}}),
+         .query = {{"page", "Page number, from 1"}, {"page_size", "Items per page, at most 200 (default 50)"}}});
+  audited(r.add(Method::Post, "/api/admin/queues/{queue}/retry", bind(h.jobs, &jobs::Routes::retry),
+                perm("system:read"),
+                {.summary = "Retry a queue's failed jobs: all, or one with {\"job_id\": ...}",
+                 .tag = "admin",
+                 .request_body = object_schema({{"job_id", "string"}}),
+                 .response = object_schema({{"retried", "integer"}})}),
+          "QUEUE_RETRIED");
 
   // ---- the API description --------------------------------------------------
   // Built on first request, after every route above is registered.

@@ -8,6 +8,7 @@
 #include "auth/routes.hpp"
 #include "health/routes.hpp"
 #include "http/router.hpp"
+#include "jobs/routes.hpp"
 
 namespace herald::api {
 
@@ -16,6 +17,7 @@ struct Handlers {
   health::Routes& health;
   auth::Routes& auth;
   audit::Routes& audit;
+  jobs::Routes& jobs;
 };
 
 void register_routes(http::Router& router, Handlers& handlers, const std::string& version);

@@ -19,6 +19,9 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "jobs/health.hpp"
+#include "jobs/routes.hpp"
+#include "jobs/runtime.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -44,6 +47,11 @@ struct App::Impl {
   std::unique_ptr<auth::Authorizer> authorizer;
   std::unique_ptr<auth::Routes> auth_routes;
 
+  jobs::QueueBackend jobs;
+  jobs::HandlerRegistry job_handlers;
+  std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<jobs::Routes> job_routes;
+
   http::Router router;
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Pipeline> pipeline;
@@ -52,6 +60,8 @@ struct App::Impl {
   void open_storage();
   void build_services();
   void build_http();
+  void build_jobs();
+  void stop_workers();
 };
 
 void App::Impl::open_storage() {
@@ -80,10 +90,27 @@ void App::Impl::build_services() {
   admin = std::make_unique<auth::AdminService>(*auth);
   authorizer = std::make_unique<auth::Authorizer>(*auth);
   auth_routes = std::make_unique<auth::Routes>(*auth, *admin);
+  build_jobs();
+}
+
+void App::Impl::build_jobs() {
+  jobs = jobs::make_queue_backend(config, *db, clock);
+  const auto options = jobs::worker_options(config);
+  if (jobs.redis) health->add_check(std::make_shared<jobs::RedisCheck>(*jobs.redis));
+  health->add_check(std::make_shared<jobs::QueueCheck>(*jobs.queue, options.visibility));
+  job_routes = std::make_unique<jobs::Routes>(*jobs.queue);
+  if (!this->options.workers) return;
+  jobs::register_builtin_jobs(job_handlers, *db, process_env());
+  if (this->options.extra_jobs) this->options.extra_jobs(job_handlers);
+  workers = std::make_unique<jobs::WorkerPool>(*jobs.queue, job_handlers, options);
+}
+
+void App::Impl::stop_workers() {
+  if (workers) workers->stop();
 }
 
 void App::Impl::build_http() {
-  api::Handlers handlers{*health_routes, *auth_routes, *audit_routes};
+  api::Handlers handlers{*health_routes, *auth_routes, *audit_routes, *job_routes};
   api::register_routes(router, handlers, HERALD_VERSION);
   if (options.extra_routes) options.extra_routes(router);
 
@@ -109,6 +136,7 @@ App::~App() {
     impl_->server->stop();
     impl_->server->wait();
   }
+  impl_->stop_workers();
 }
 
 std::uint16_t App::start() {
@@ -117,6 +145,7 @@ std::uint16_t App::start() {
   impl_->build_services();
   impl_->build_http();
   auto port = impl_->server->start();
+  if (impl_->workers) impl_->workers->start();
   log::info("listening", {{"address", impl_->config.listen.host + ":" + std::to_string(port)},
                           {"threads", impl_->config.http_threads},
                           {"ui", impl_->static_files->has_ui()}});
@@ -125,11 +154,16 @@ std::uint16_t App::start() {
 
 void App::stop_on_signals() { impl_->server->stop_on_signals(); }
 void App::stop() { impl_->server->stop(); }
-void App::wait() { impl_->server->wait(); }
+void App::wait() {
+  impl_->server->wait();
+  // In-flight jobs finish (or go back to the queue) before the process exits.
+  impl_->stop_workers();
+}
 
 const Config& App::config() const noexcept { return impl_->config; }
 storage::Database& App::database() { return *impl_->db; }
 const http::Router& App::router() const { return impl_->router; }
 http::Pipeline& App::pipeline() { return *impl_->pipeline; }
+jobs::JobQueue& App::job_queue() { return *impl_->jobs.queue; }
 
 }  // namespace herald::app

@@ -17,6 +17,10 @@ class Router;
 class Pipeline;
 class Authorizer;
 }  // namespace herald::http
+namespace herald::jobs {
+class JobQueue;
+class HandlerRegistry;
+}  // namespace herald::jobs
 
 namespace herald::app {
 
@@ -25,6 +29,8 @@ struct AppOptions {
   bool access_log = true;  // one log line per request
   // Registers further routes after the built-in table (embedding and tests).
   std::function<void(http::Router&)> extra_routes;
+  // Registers further job handlers before the workers start (embedding and tests).
+  std::function<void(jobs::HandlerRegistry&)> extra_jobs;
 };
 
 class App {
@@ -45,6 +51,7 @@ class App {
   storage::Database& database();
   const http::Router& router() const;
   http::Pipeline& pipeline();
+  jobs::JobQueue& job_queue();
 
  private:
   struct Impl;

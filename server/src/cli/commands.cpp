@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <boost/version.hpp>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "http/middleware/rate_limit.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "jobs/runtime.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -41,6 +43,46 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
   app.start();
   app.stop_on_signals();
   app.wait();
+  log::info("stopped");
+  log::flush();
+  return 0;
+}
+
+int worker(const GlobalOptions& global, const WorkerCommandOptions& options) {
+  Config config = load(global);
+  auto worker_opts = jobs::worker_options(config);
+  if (options.queues) worker_opts.queues = jobs::parse_queue_list("--queues", *options.queues);
+  if (options.concurrency) {
+    if (*options.concurrency < 1 || *options.concurrency > 256)
+      throw ConfigError("--concurrency", "must be between 1 and 256");
+    worker_opts.concurrency = *options.concurrency;
+  }
+  init_logging(config);
+
+  // Block the stop signals before any thread starts, so every thread inherits
+  // the mask and sigwait below is the one place they arrive.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::filesystem::create_directories(config.data_dir);
+  storage::DatabaseOptions db_options;
+  db_options.pool_size = static_cast<std::size_t>(worker_opts.concurrency) + 4;
+  auto db = storage::open_database(config.database_url, db_options);
+  storage::migrate(*db);
+  SystemClock clock;
+  auto backend = jobs::make_queue_backend(config, *db, clock);
+  jobs::HandlerRegistry handlers;
+  jobs::register_builtin_jobs(handlers, *db, process_env());
+  jobs::WorkerPool pool(*backend.queue, handlers, worker_opts);
+  pool.start();
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  log::info("stopping workers", {{"signal", signal}});
+  pool.stop();
   log::info("stopped");
   log::flush();
   return 0;

@@ -17,7 +17,14 @@ struct ServeOptions {
   bool no_workers = false;
 };
 
+struct WorkerCommandOptions {
+  std::optional<std::string> queues;  // comma-separated; default all
+  std::optional<int> concurrency;     // default HERALD_WORKER_CONCURRENCY
+};
+
 int serve(const GlobalOptions& global, const ServeOptions& options);
+// Runs workers only (no HTTP) until SIGTERM or SIGINT, then stops gracefully.
+int worker(const GlobalOptions& global, const WorkerCommandOptions& options);
 int migrate(const GlobalOptions& global);
 int version();
 // Reads the password from standard input (one line).

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "core/errors.hpp"
@@ -23,6 +24,7 @@ constexpr std::string_view kKeys[] = {
     "HERALD_MAX_BODY", "HERALD_MAX_IMPORT", "HERALD_DKIM_DOMAIN", "HERALD_DKIM_SELECTOR",
     "HERALD_DKIM_KEY_FILE", "HERALD_SENTRY_DSN", "HERALD_AI_BASE_URL", "HERALD_AI_API_KEY",
     "HERALD_AI_MODEL", "HERALD_LOG_FORMAT", "HERALD_HTTP_THREADS", "HERALD_WEB_DIR",
+    "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -179,6 +181,10 @@ void apply(Config& c, std::string_view name, const std::string& v) {
     c.http_threads = static_cast<int>(parse_int(name, v, 1, 256));
   } else if (name == "HERALD_WEB_DIR") {
     c.web_dir = v;
+  } else if (name == "HERALD_WORKER_CONCURRENCY") {
+    c.worker_concurrency = static_cast<int>(parse_int(name, v, 1, 256));
+  } else if (name == "HERALD_JOB_VISIBILITY_TIMEOUT") {
+    c.job_visibility_timeout = parse_duration(name, v, std::chrono::milliseconds(100), std::chrono::hours(24));
   }
 }
 
@@ -196,6 +202,33 @@ void finish(Config& c) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds parse_duration(std::string_view variable, std::string_view text,
+                                         std::chrono::milliseconds min, std::chrono::milliseconds max) {
+  text = trim(text);
+  std::int64_t unit = 1000;  // a bare number is seconds
+  std::string_view digits = text;
+  if (text.ends_with("ms")) {
+    unit = 1;
+    digits = text.substr(0, text.size() - 2);
+  } else if (text.ends_with('s')) {
+    digits = text.substr(0, text.size() - 1);
+  } else if (text.ends_with('m')) {
+    unit = 60'000;
+    digits = text.substr(0, text.size() - 1);
+  } else if (text.ends_with('h')) {
+    unit = 3'600'000;
+    digits = text.substr(0, text.size() - 1);
+  }
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  const auto ms = std::chrono::milliseconds(n * unit);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || ms < min || ms > max) {
+    throw ConfigError(std::string(variable), fmt::format("must be a duration such as 30s, 500ms or 2m, from {} ms to {} ms",
+                                                         min.count(), max.count()));
+  }
+  return ms;
+}
 
 std::string ListenAddress::to_string() const {
   bool v6 = host.find(':') != std::string::npos;

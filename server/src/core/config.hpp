@@ -56,6 +56,8 @@ struct Config {
   LogFormat log_format = LogFormat::Auto;
   int http_threads = 0;  // 0 = one per core
   std::optional<std::filesystem::path> web_dir;  // built UI; searched for when unset
+  int worker_concurrency = 4;                    // jobs run at once by one worker process
+  std::chrono::milliseconds job_visibility_timeout{30000};  // an unacknowledged claim is handed on after this
 
   bool uses_postgres() const;
 };
@@ -71,5 +73,8 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
 std::uint64_t parse_size(std::string_view variable, std::string_view text);
 RateSpec parse_rate(std::string_view variable, std::string_view text);
 ListenAddress parse_listen(std::string_view variable, std::string_view text);
+// "30s", "500ms", "2m", "1h" or a bare number of seconds, within [min, max].
+std::chrono::milliseconds parse_duration(std::string_view variable, std::string_view text,
+                                         std::chrono::milliseconds min, std::chrono::milliseconds max);
 
 }  // namespace herald

@@ -110,10 +110,12 @@ HttpResponse HttpClient::raw(const std::string& bytes) {
 HttpResponse HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
                                  const HeaderList& headers) {
   std::string req = method + " " + target + " HTTP/1.1\r\n";
+  HeaderList all = defaults_;
+  all.insert(all.end(), headers.begin(), headers.end());
   bool has_host = false;
-  for (const auto& [k, v] : headers) has_host = has_host || iequals_ascii(k, "Host");
+  for (const auto& [k, v] : all) has_host = has_host || iequals_ascii(k, "Host");
   if (!has_host) req += "Host: " + host_ + "\r\n";
-  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  for (const auto& [k, v] : all) req += k + ": " + v + "\r\n";
   if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;

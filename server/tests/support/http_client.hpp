@@ -44,6 +44,8 @@ class HttpClient {
   HttpResponse read_response(bool head = false);
   // True when the server has closed the connection (read returns EOF).
   bool server_closed(int timeout_ms = 2000);
+  // Headers sent with every request(), e.g. Authorization.
+  void set_default_headers(HeaderList headers) { defaults_ = std::move(headers); }
 
  private:
   void ensure_connected();
@@ -53,6 +55,7 @@ class HttpClient {
   std::string host_;
   int fd_ = -1;
   std::string buffer_;
+  HeaderList defaults_;
 };
 
 }  // namespace herald::test

@@ -1,0 +1,36 @@
+// Handlers of the queue administration endpoints (/api/admin/queues…).
+#pragma once
+
+#include "http/types.hpp"
+#include "jobs/queue.hpp"
+
+namespace herald::jobs {
+
+class Routes {
+ public:
+  explicit Routes(JobQueue& queue) : queue_(queue) {}
+
+  // GET /api/admin/queues → {queues: [{name, pending, scheduled, active, failed,
+  // processed_per_minute, oldest_pending_age_s}]}
+  http::Response list_queues(http::Request& req);
+  // GET /api/admin/queues/{queue}/failed?page&page_size → {items, total, page, page_size}
+  http::Response list_failed(http::Request& req);
+  // POST /api/admin/queues/{queue}/retry, body empty (all) or {"job_id": "…"} → {retried}
+  http::Response retry(http::Request& req);
+
+ private:
+  JobQueue& queue_;
+};
+
+// Parses page / page_size (page from 1, page_size ≤ 200, default 50); throws
+// ValidationError naming the parameter.
+struct PageRequest {
+  std::int64_t page = 1;
+  std::int64_t page_size = 50;
+};
+PageRequest parse_page(const std::optional<std::string>& page, const std::optional<std::string>& page_size);
+
+// {"job_id": "…"} or an empty body → the job id, if any. Throws ValidationError.
+std::optional<std::string> parse_retry_body(const std::string& body, const nlohmann::json* parsed);
+
+}  // namespace herald::jobs
