@@ -1,7 +1,15 @@
 // The binary, as a user runs it: exit codes and messages.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <chrono>
+#include <fcntl.h>
+#include <thread>
 #include <cstdio>
 #include <string>
 
@@ -107,6 +115,60 @@ TEST(Cli, UserCreateReadsThePasswordFromStdin) {
   HttpClient c(server.port());
   auto signed_in = c.post_json("/api/auth/login", {{"email", "ops@example.com"}, {"password", "a-long-password"}});
   EXPECT_EQ(signed_in.status, 200) << signed_in.body;
+}
+
+}  // namespace
+}  // namespace herald::test
+
+
+namespace herald::test {
+namespace {
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TEST(Cli, ServeAnswersThenExitsZeroOnSigterm) {
+  TempDir dir;
+  auto port = free_port();
+  std::string data = "HERALD_DATA_DIR=" + dir.path().string();
+  std::string listen = "HERALD_LISTEN=127.0.0.1:" + std::to_string(port);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execle(HERALD_BINARY, HERALD_BINARY, "serve", nullptr,
+           std::array<char*, 3>{data.data(), listen.data(), nullptr}.data());
+    _exit(127);
+  }
+  bool healthy = false;
+  for (int i = 0; i < 200 && !healthy; ++i) {
+    try {
+      HttpClient c(port);
+      healthy = c.get("/api/health").status == 200;
+    } catch (const std::exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  EXPECT_TRUE(healthy);
+  // An idle keep-alive connection must not hold the shutdown up.
+  HttpClient idle(port);
+  EXPECT_EQ(idle.get("/api/health").status, 200);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
