@@ -254,6 +254,22 @@ void DbQueue::complete_many(std::span<const Job> jobs, std::span<const nlohmann:
     if (tx) tx->commit();
     return 0;
   });
+  vacuum_if_churned(static_cast<std::int64_t>(jobs.size()));
+}
+
+void DbQueue::vacuum_if_churned(std::int64_t finished) {
+  constexpr std::int64_t kChurn = 20000;
+  if (db_.backend() != storage::Backend::Postgres) return;
+  if (finished_since_vacuum_.fetch_add(finished) + finished < kChurn) return;
+  if (vacuuming_.exchange(true)) return;  // another thread is on it
+  finished_since_vacuum_ = 0;
+  try {
+    auto conn = db_.acquire();
+    conn->execute_script("VACUUM jobs");
+  } catch (const std::exception& e) {
+    log::warn("jobs table vacuum failed", {{"error", e.what()}});
+  }
+  vacuuming_ = false;
 }
 
 void DbQueue::fail(const Job& job, const Failure& failure) {

@@ -65,6 +65,12 @@ class DbQueue final : public JobQueue {
   std::shared_ptr<const Queries> q_;
   std::atomic<std::int64_t> next_reap_ms_{0};
   std::atomic<unsigned> rotation_{0};
+  // PostgreSQL: finished claims leave dead entries in the ready index that
+  // every later claim steps over until a vacuum; autovacuum wakes once a
+  // minute at best, so the queue vacuums its own table after heavy use.
+  std::atomic<std::int64_t> finished_since_vacuum_{0};
+  std::atomic<bool> vacuuming_{false};
+  void vacuum_if_churned(std::int64_t finished);
 };
 
 }  // namespace herald::jobs
