@@ -8,6 +8,8 @@ namespace herald::health {
 namespace {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
+// Latencies in milliseconds with microsecond resolution: a local SQLite ping is ~0.005 ms.
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 // Reported as "not_configured" until a component registers a check of that name.
 constexpr const char* kKnownServices[] = {"database", "redis", "queue", "smtp", "sentry"};
@@ -29,7 +31,7 @@ CheckResult DatabaseCheck::check() {
     r.status = "unhealthy";
     r.details["error"] = e.what();
   }
-  r.latency_ms = round2(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  r.latency_ms = round3(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   r.details["backend"] = std::string(storage::backend_name(db_.backend()));
   return r;
 }
