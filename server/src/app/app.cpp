@@ -67,7 +67,9 @@ struct App::Impl {
 void App::Impl::open_storage() {
   std::filesystem::create_directories(config.data_dir);
   storage::DatabaseOptions db_options;
-  db_options.pool_size = static_cast<std::size_t>(config.http_threads) + 4;
+  // Every I/O thread and every worker may hold a connection at once.
+  int concurrency = options.worker_options ? options.worker_options->concurrency : config.worker_concurrency;
+  db_options.pool_size = static_cast<std::size_t>(config.http_threads + (options.workers ? concurrency : 0)) + 4;
   db = storage::open_database(config.database_url, db_options);
   auto report = storage::migrate(*db);
   for (const auto& m : report.applied)
@@ -86,7 +88,7 @@ void App::Impl::build_services() {
   auditor = std::make_unique<audit::RequestAuditor>(*audit_log);
   audit_routes = std::make_unique<audit::Routes>(*audit_log);
   auth = std::make_unique<auth::AuthService>(*db, config, clock, *limiter);
-  auth->bootstrap();
+  auth->bootstrap(/*create_first_admin=*/options.http);
   admin = std::make_unique<auth::AdminService>(*auth);
   authorizer = std::make_unique<auth::Authorizer>(*auth);
   auth_routes = std::make_unique<auth::Routes>(*auth, *admin);
@@ -95,7 +97,7 @@ void App::Impl::build_services() {
 
 void App::Impl::build_jobs() {
   jobs = jobs::make_queue_backend(config, *db, clock);
-  const auto options = jobs::worker_options(config);
+  const auto options = this->options.worker_options ? *this->options.worker_options : jobs::worker_options(config);
   if (jobs.redis) health->add_check(std::make_shared<jobs::RedisCheck>(*jobs.redis));
   health->add_check(std::make_shared<jobs::QueueCheck>(*jobs.queue, options.visibility));
   job_routes = std::make_unique<jobs::Routes>(*jobs.queue);
@@ -143,19 +145,33 @@ std::uint16_t App::start() {
   crypto::init();
   impl_->open_storage();
   impl_->build_services();
-  impl_->build_http();
-  auto port = impl_->server->start();
+  std::uint16_t port = 0;
+  if (impl_->options.http) {
+    impl_->build_http();
+    port = impl_->server->start();
+  }
   if (impl_->workers) impl_->workers->start();
-  log::info("listening", {{"address", impl_->config.listen.host + ":" + std::to_string(port)},
-                          {"threads", impl_->config.http_threads},
-                          {"ui", impl_->static_files->has_ui()}});
+  if (impl_->server) {
+    log::info("listening", {{"address", impl_->config.listen.host + ":" + std::to_string(port)},
+                            {"threads", impl_->config.http_threads},
+                            {"workers", impl_->workers != nullptr},
+                            {"ui", impl_->static_files->has_ui()}});
+  } else {
+    log::info("workers started", {{"workers", impl_->workers != nullptr}});
+  }
   return port;
 }
 
-void App::stop_on_signals() { impl_->server->stop_on_signals(); }
-void App::stop() { impl_->server->stop(); }
+void App::stop_on_signals() {
+  if (impl_->server) impl_->server->stop_on_signals();
+}
+
+void App::stop() {
+  if (impl_->server) impl_->server->stop();
+}
+
 void App::wait() {
-  impl_->server->wait();
+  if (impl_->server) impl_->server->wait();
   // In-flight jobs finish (or go back to the queue) before the process exits.
   impl_->stop_workers();
 }

@@ -20,12 +20,16 @@ class Authorizer;
 namespace herald::jobs {
 class JobQueue;
 class HandlerRegistry;
+struct WorkerOptions;
 }  // namespace herald::jobs
 
 namespace herald::app {
 
 struct AppOptions {
+  bool http = true;        // false: background workers only, no listener (herald worker)
   bool workers = true;     // in-process background workers (serve --no-workers turns them off)
+  // Queues and concurrency of the workers; from the Config when unset.
+  std::shared_ptr<const jobs::WorkerOptions> worker_options;
   bool access_log = true;  // one log line per request
   // Registers further routes after the built-in table (embedding and tests).
   std::function<void(http::Router&)> extra_routes;
@@ -40,11 +44,16 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // Opens the database, applies migrations, builds the routes and listens.
-  // Returns the bound port (useful with port 0).
+  // Opens the database, applies migrations, builds the services, starts the
+  // workers and (unless options.http is false) listens. Returns the bound
+  // port (useful with port 0), or 0 without a listener.
   std::uint16_t start();
+  // SIGINT/SIGTERM begin a graceful stop (HTTP processes).
   void stop_on_signals();
+  // Graceful stop: the listener first, then the workers (from any thread).
   void stop();
+  // Blocks until the listener has stopped, then stops the workers: in-flight
+  // jobs finish or go back to the queue.
   void wait();
 
   const Config& config() const noexcept;

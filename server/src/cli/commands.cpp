@@ -67,22 +67,15 @@ int worker(const GlobalOptions& global, const WorkerCommandOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::filesystem::create_directories(config.data_dir);
-  storage::DatabaseOptions db_options;
-  db_options.pool_size = static_cast<std::size_t>(worker_opts.concurrency) + 4;
-  auto db = storage::open_database(config.database_url, db_options);
-  storage::migrate(*db);
-  SystemClock clock;
-  auto backend = jobs::make_queue_backend(config, *db, clock);
-  jobs::HandlerRegistry handlers;
-  jobs::register_builtin_jobs(handlers, *db, process_env());
-  jobs::WorkerPool pool(*backend.queue, handlers, worker_opts);
-  pool.start();
+  app::App app(config, app::AppOptions{.http = false,
+                                       .workers = true,
+                                       .worker_options = std::make_shared<jobs::WorkerOptions>(worker_opts)});
+  app.start();
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
   log::info("stopping workers", {{"signal", signal}});
-  pool.stop();
+  app.wait();
   log::info("stopped");
   log::flush();
   return 0;
