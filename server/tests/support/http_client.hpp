@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,15 +45,19 @@ class HttpClient {
   HttpResponse read_response(bool head = false);
   // True when the server has closed the connection (read returns EOF).
   bool server_closed(int timeout_ms = 2000);
+  // Chunks of chunked (Transfer-Encoding) bodies read so far.
+  std::size_t chunks_received() const noexcept { return chunks_; }
 
  private:
   void ensure_connected();
   void disconnect();
+  std::string read_chunked(const std::function<bool()>& fill);
 
   std::uint16_t port_;
   std::string host_;
   int fd_ = -1;
   std::string buffer_;
+  std::size_t chunks_ = 0;
 };
 
 }  // namespace herald::test
