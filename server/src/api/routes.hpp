@@ -8,6 +8,7 @@
 #include "auth/routes.hpp"
 #include "health/routes.hpp"
 #include "http/router.hpp"
+#include "leads/routes.hpp"
 
 namespace herald::api {
 
@@ -16,6 +17,7 @@ struct Handlers {
   health::Routes& health;
   auth::Routes& auth;
   audit::Routes& audit;
+  leads::Routes& leads;
 };
 
 void register_routes(http::Router& router, Handlers& handlers, const std::string& version);

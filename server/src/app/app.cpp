@@ -19,6 +19,14 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "leads/importer.hpp"
+#include "leads/imports.hpp"
+#include "leads/privacy.hpp"
+#include "leads/routes.hpp"
+#include "leads/runner.hpp"
+#include "leads/segments.hpp"
+#include "leads/service.hpp"
+#include "leads/suppressions.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -43,6 +51,14 @@ struct App::Impl {
   std::unique_ptr<auth::AdminService> admin;
   std::unique_ptr<auth::Authorizer> authorizer;
   std::unique_ptr<auth::Routes> auth_routes;
+  std::unique_ptr<leads::LeadService> leads;
+  std::unique_ptr<leads::SegmentService> segments;
+  std::unique_ptr<leads::SuppressionService> suppressions;
+  std::unique_ptr<leads::PrivacyService> privacy;
+  std::unique_ptr<leads::Importer> importer;
+  std::unique_ptr<leads::ImportRunner> import_runner;
+  std::unique_ptr<leads::ImportService> imports;
+  std::unique_ptr<leads::Routes> lead_routes;
 
   http::Router router;
   std::unique_ptr<http::StaticFiles> static_files;
@@ -80,10 +96,23 @@ void App::Impl::build_services() {
   admin = std::make_unique<auth::AdminService>(*auth);
   authorizer = std::make_unique<auth::Authorizer>(*auth);
   auth_routes = std::make_unique<auth::Routes>(*auth, *admin);
+
+  leads = std::make_unique<leads::LeadService>(*db, clock);
+  segments = std::make_unique<leads::SegmentService>(*leads);
+  suppressions = std::make_unique<leads::SuppressionService>(*leads);
+  privacy = std::make_unique<leads::PrivacyService>(*leads, *suppressions, *audit_log);
+  importer = std::make_unique<leads::Importer>(*db, *leads, *segments, clock, options.importer);
+  if (options.workers) {
+    import_runner = std::make_unique<leads::ThreadImportRunner>(*importer, *db, options.import_poll);
+  } else {
+    import_runner = std::make_unique<leads::DeferredImportRunner>();
+  }
+  imports = std::make_unique<leads::ImportService>(*db, *import_runner, clock, options.import_chunk_size);
+  lead_routes = std::make_unique<leads::Routes>(*leads, *segments, *suppressions, *privacy, *imports);
 }
 
 void App::Impl::build_http() {
-  api::Handlers handlers{*health_routes, *auth_routes, *audit_routes};
+  api::Handlers handlers{*health_routes, *auth_routes, *audit_routes, *lead_routes};
   api::register_routes(router, handlers, HERALD_VERSION);
   if (options.extra_routes) options.extra_routes(router);
 
@@ -109,6 +138,8 @@ App::~App() {
     impl_->server->stop();
     impl_->server->wait();
   }
+  // Background work ends before the services it uses.
+  if (auto* runner = dynamic_cast<leads::ThreadImportRunner*>(impl_->import_runner.get())) runner->stop();
 }
 
 std::uint16_t App::start() {

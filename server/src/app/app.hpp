@@ -3,11 +3,13 @@
 // `herald serve` and the integration tests both start Herald through it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 
 #include "core/config.hpp"
+#include "leads/importer_settings.hpp"
 
 namespace herald::storage {
 class Database;
@@ -25,6 +27,11 @@ struct AppOptions {
   bool access_log = true;  // one log line per request
   // Registers further routes after the built-in table (embedding and tests).
   std::function<void(http::Router&)> extra_routes;
+  // CSV imports: batch size and takeover of stalled imports, how often the
+  // in-process worker looks for them, and the size of stored upload chunks.
+  leads::ImporterSettings importer;
+  std::chrono::milliseconds import_poll{5000};
+  std::size_t import_chunk_size = 1 << 20;
 };
 
 class App {

@@ -173,6 +173,11 @@ std::string Filter::canonical() const {
   if (score_max) out += "score_max=" + std::to_string(*score_max) + '\x1e';
   for (const auto& [k, v] : custom) out += "cf." + k + '=' + v + '\x1e';
   if (segment_id) out += "segment_id=" + std::to_string(*segment_id) + '\x1e';
+  if (!ids.empty()) {
+    out += "ids=";
+    for (auto id : ids) out += std::to_string(id) + ',';
+    out += '\x1e';
+  }
   return out;
 }
 
@@ -239,6 +244,18 @@ void Filter::merge(const Filter& o) {
     if (std::find(custom.begin(), custom.end(), c) == custom.end()) custom.push_back(c);
   }
   std::sort(custom.begin(), custom.end());
+  if (!o.ids.empty()) {
+    if (ids.empty()) {
+      ids = o.ids;
+    } else {
+      std::vector<std::int64_t> both;
+      for (auto id : ids) {
+        if (std::find(o.ids.begin(), o.ids.end(), id) != o.ids.end()) both.push_back(id);
+      }
+      if (both.empty()) impossible = true;
+      ids = both;
+    }
+  }
 }
 
 Filter parse_filter(const Params& params, std::initializer_list<std::string_view> ignore) {
@@ -250,11 +267,11 @@ Filter parse_filter(const Params& params, std::initializer_list<std::string_view
   return f;
 }
 
-Filter parse_filter_json(const nlohmann::json& object) {
+Filter parse_filter_json(const nlohmann::json& object, bool allow_segment_id) {
   if (!object.is_object()) throw ValidationError("filter", "must be a JSON object of filter keys");
   Params params;
   for (auto& [key, value] : object.items()) {
-    if (key == "segment_id") throw ValidationError("filter.segment_id", "a segment cannot refer to another segment");
+    if (key == "segment_id" && !allow_segment_id) throw ValidationError("filter.segment_id", "a segment cannot refer to another segment");
     auto add = [&](const nlohmann::json& v) {
       if (v.is_string()) {
         params.emplace_back(key, v.get<std::string>());
@@ -328,6 +345,13 @@ void append_conditions(const Filter& f, BoundSql& out) {
   const bool pg = out.backend() == storage::Backend::Postgres;
   auto& s = out.sql;
   if (f.impossible) s += " AND 1 = 0";
+  if (!f.ids.empty()) {
+    std::string list = "[";
+    for (std::size_t i = 0; i < f.ids.size(); ++i) list += (i ? "," : "") + std::to_string(f.ids[i]);
+    auto p = out.text(list + "]");
+    s += pg ? " AND leads.id IN (SELECT jsonb_array_elements_text(" + p + "::jsonb)::bigint)"
+            : " AND leads.id IN (SELECT value FROM json_each(" + p + "))";
+  }
   for (const auto& q : f.queries) {
     auto p = out.text(contains_pattern(q));
     // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE.

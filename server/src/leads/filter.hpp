@@ -51,6 +51,7 @@ struct Filter {
   std::optional<std::int64_t> score_max;
   std::vector<std::pair<std::string, std::string>> custom;  // key, value (sorted)
   std::optional<std::int64_t> segment_id;
+  std::vector<std::int64_t> ids;  // these leads only (bulk actions on a selection; not a query key)
   bool impossible = false;  // a merge found contradicting conditions
 
   bool empty() const;
@@ -68,8 +69,9 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // and ignores the keys in `ignore` (page, sort, …). Throws ValidationError
 // naming the key for an unknown key or a bad value.
 Filter parse_filter(const Params& params, std::initializer_list<std::string_view> ignore = {});
-// A segment's filter object; throws ValidationError naming "filter.<key>".
-Filter parse_filter_json(const nlohmann::json& object);
+// A filter object (a segment's, a bulk action's); throws ValidationError
+// naming "filter.<key>". Only a bulk action's may refer to a segment.
+Filter parse_filter_json(const nlohmann::json& object, bool allow_segment_id = false);
 
 // The query parameters of a request as pairs, percent-decoded, in order.
 Params query_pairs(std::string_view query);

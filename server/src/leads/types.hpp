@@ -50,6 +50,7 @@ struct Lead {
   std::string source;
   std::string created_at, updated_at;
   std::optional<std::string> last_contacted_at, last_activity_at;
+  std::optional<std::int64_t> import_id;  // the import that created or last updated it
 };
 
 // Appends the lead's public JSON object to `out` (a hand-written writer: the
