@@ -194,12 +194,20 @@ std::optional<std::string> cell(const ColumnTarget& col, std::string_view value,
       return custom_fields_problem(l.custom_fields);
     }
     case Column::Custom:
-      if (auto p = text_problem(value, kMaxCustomString)) return p;
+      if (auto p = text_problem(value, kMaxCustomString, true)) return p;
       l.custom_fields[col.custom_key] = std::string(value);
       if (l.custom_fields.size() > kMaxCustomKeys) return std::string("at most 50 custom fields");
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+// Herald's export writes '=… for a cell starting with = + - @ (so spreadsheets
+// show text); reading such a file back restores the value.
+std::string_view unescape_formula(std::string_view v) {
+  if (v.size() >= 2 && v[0] == '\'' && std::string_view("=+-@\t\r").find(v[1]) != std::string_view::npos)
+    return v.substr(1);
+  return v;
 }
 
 }  // namespace
@@ -318,7 +326,7 @@ std::optional<std::string> convert_row(const Mapping& mapping, std::span<const s
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const auto& col = mapping.columns[i];
       if ((col.column == Column::FullName) != (pass == 1)) continue;
-      auto value = trim(fields[i]);
+      auto value = unescape_formula(trim(fields[i]));
       if (col.column == Column::Email) {
         if (value.empty()) return std::string("email: is empty");
         auto e = normalise_email(value);

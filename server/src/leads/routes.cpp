@@ -72,8 +72,9 @@ Response Routes::bulk(Request& req) {
   req.audit.resource = "leads";
   auto r = parse_bulk_request(req.json());
   if (r.action == BulkAction::Delete) {
-    req.audit.action = "LEADS_BULK_DELETED";
+    // Denied, the auditor records PERMISSION_DENIED.
     if (!req.principal || !req.principal->has("lead:delete")) throw Forbidden("missing permission lead:delete");
+    req.audit.action = "LEADS_BULK_DELETED";
   }
   auto n = leads_.bulk(r);
   nlohmann::json details = {{"action", to_string(r.action)},

@@ -348,10 +348,11 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
-std::optional<std::string> text_problem(std::string_view value, std::size_t max) {
+std::optional<std::string> text_problem(std::string_view value, std::size_t max, bool multiline) {
   if (value.size() > max) return "must be at most " + std::to_string(max) + " bytes";
   if (!valid_utf8(value)) return "is not valid UTF-8";
   for (unsigned char c : value) {
+    if (multiline && (c == '\n' || c == '\r' || c == '\t')) continue;
     if (c < 0x20 || c == 0x7f) return "must not contain control characters";
   }
   return std::nullopt;
@@ -410,7 +411,7 @@ std::optional<std::string> custom_fields_problem(const nlohmann::json& fields) {
   for (auto& [k, v] : fields.items()) {
     if (!valid_custom_key(k)) return "key '" + k.substr(0, 64) + "' must be 1-64 letters, digits or '_'";
     if (v.is_string()) {
-      if (auto p = text_problem(v.get_ref<const std::string&>(), kMaxCustomString)) return "'" + k + "' " + *p;
+      if (auto p = text_problem(v.get_ref<const std::string&>(), kMaxCustomString, true)) return "'" + k + "' " + *p;
     } else if (!v.is_number() && !v.is_boolean() && !v.is_null()) {
       return "'" + k + "' must be a string, number or boolean";
     }

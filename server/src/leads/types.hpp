@@ -99,7 +99,8 @@ std::optional<std::string> normalise_email(std::string_view email);
 std::string_view email_domain(std::string_view email);
 bool valid_utf8(std::string_view s) noexcept;
 
-std::optional<std::string> text_problem(std::string_view value, std::size_t max);
+// `multiline` allows tabs and line breaks (custom field values, notes).
+std::optional<std::string> text_problem(std::string_view value, std::size_t max, bool multiline = false);
 std::optional<std::string> phone_problem(std::string_view value);
 std::optional<std::string> website_problem(std::string_view value);
 std::optional<std::string> timezone_problem(std::string_view value);

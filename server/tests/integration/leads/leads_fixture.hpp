@@ -13,7 +13,7 @@
 namespace herald::test {
 
 class LeadsTest : public AuthTest {
- protected:
+ public:
   // Creates a lead as the admin; fails the test unless it is created.
   nlohmann::json create_lead(nlohmann::json body) {
     auto r = server().admin().post("/api/leads", body);
