@@ -36,10 +36,14 @@ int main(int argc, char** argv) {
   user_create->add_option("--name", name, "Display name");
 
   auto* import_cmd = app.add_subcommand("import-leads", "Import leads from a CSV file with a progress bar");
-  std::string import_file, list, tag;
-  import_cmd->add_option("FILE", import_file, "CSV file")->required();
-  import_cmd->add_option("--list", list, "List to add the leads to");
-  import_cmd->add_option("--tag", tag, "Tag to apply");
+  cli::ImportLeadsOptions import_leads;
+  import_cmd->add_option("FILE", import_leads.file, "CSV file")->required();
+  import_cmd->add_option("--list", import_leads.list, "List to add the leads to (a tag and a segment of that name)");
+  import_cmd->add_option("--tag", import_leads.tags, "Tag to apply (repeatable)");
+  import_cmd->add_option("--mode", import_leads.mode, "create_only (default), upsert or update_only");
+  import_cmd->add_option("--mapping", import_leads.mapping, "JSON object: CSV header -> lead field or cf.<key>");
+  import_cmd->add_option("--source", import_leads.source, "Source recorded on created leads (default import)");
+  import_cmd->add_option("--errors", import_leads.errors_file, "Write the whole per-row report (CSV) here");
 
   auto* version_cmd = app.add_subcommand("version", "Print version, build and dependency versions");
 
@@ -60,7 +64,7 @@ int main(int argc, char** argv) {
     if (*version_cmd) return cli::version();
     if (*worker_cmd) return cli::worker(global, worker);
     if (*user_cmd) return cli::user_create(global, email, role, name);
-    if (*import_cmd) return cli::not_yet_available("import-leads");
+    if (*import_cmd) return cli::import_leads(global, import_leads);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "herald: configuration error: %s\n", e.what());
     return 2;

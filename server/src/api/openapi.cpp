@@ -51,6 +51,15 @@ nlohmann::json operation(const http::Route& r) {
 
   if (!r.doc.request_body.is_null())
     op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", r.doc.request_body}}}}}};
+  if (r.body_sink) {
+    // A streamed upload: the file as the body, or as a browser's form.
+    nlohmann::json file = {{"type", "string"}, {"format", "binary"}};
+    op["requestBody"] = {
+        {"required", true},
+        {"content",
+         {{"text/csv", {{"schema", {{"type", "string"}}}}},
+          {"multipart/form-data", {{"schema", {{"type", "object"}, {"properties", {{"file", file}}}}}}}}}};
+  }
 
   nlohmann::json success = {{"description", "Success"}};
   if (!r.doc.response.is_null())
@@ -71,7 +80,8 @@ nlohmann::json operation(const http::Route& r) {
       responses["401"] = problem_ref("Missing or invalid credentials");
       break;
   }
-  if (!r.doc.request_body.is_null()) responses["422"] = problem_ref("Invalid fields");
+  if (!r.doc.request_body.is_null() || r.body_sink) responses["422"] = problem_ref("Invalid fields");
+  if (r.body_sink) responses["413"] = problem_ref("The upload is larger than the limit");
   if (!path_parameters(r.path).empty()) responses["404"] = problem_ref("Not found");
   op["responses"] = responses;
   return op;

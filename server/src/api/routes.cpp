@@ -17,6 +17,12 @@ http::Handler bind(T& object, http::Response (T::*fn)(http::Request&)) {
   return [&object, fn](http::Request& req) { return (object.*fn)(req); };
 }
 
+// Binds a member function that opens a streamed upload's sink.
+template <typename T>
+http::BodySinkFactory bind_sink(T& object, std::unique_ptr<http::BodySink> (T::*fn)(http::Request&)) {
+  return [&object, fn](http::Request& req) { return (object.*fn)(req); };
+}
+
 const Access kPublic = Access::public_route();
 const Access kSignedIn = Access::authenticated();
 Access perm(std::string p) { return Access::permission_required(std::move(p)); }
@@ -147,6 +153,130 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
                  .request_body = object_schema({{"job_id", "string"}}),
                  .response = object_schema({{"retried", "integer"}})}),
           "QUEUE_RETRIED");
+
+  // ---- leads -------------------------------------------------------------------------
+  auto& l = h.leads;
+  const auto lead = nlohmann::json{{"type", "object"}};
+  const auto lead_body = object_schema({{"email", "string"},      {"first_name", "string"}, {"last_name", "string"},
+                                        {"company", "string"},    {"title", "string"},      {"phone", "string"},
+                                        {"website", "string"},    {"country", "string"},    {"timezone", "string"},
+                                        {"status", "string"},     {"score", "integer"},     {"owner_id", "integer"},
+                                        {"tags", "array"},        {"custom_fields", "object"}, {"source", "string"}});
+  const std::vector<std::pair<std::string, std::string>> filter_query = {
+      {"q", "search in email, first and last name, company"},
+      {"status", "any of (comma-separated)"},
+      {"tag", "has any of these tags"},
+      {"not_tag", "has none of these tags"},
+      {"owner_id", "user id, or none"},
+      {"country", "any of"},
+      {"source", "exact"},
+      {"created_from", "RFC 3339, inclusive"},
+      {"created_to", "RFC 3339, exclusive"},
+      {"score_min", "0-100"},
+      {"score_max", "0-100"},
+      {"cf.<field>", "custom field equals"},
+      {"segment_id", "also matches this saved segment"}};
+  auto list_query = filter_query;
+  list_query.insert(list_query.end(), {{"sort", "id, created_at, updated_at, email, first_name, last_name, company, "
+                                                "score, status, country; '-' for descending (default -id)"},
+                                       {"page", "from 1"},
+                                       {"page_size", "1-200"},
+                                       {"cursor", "next_cursor of the previous page (id order)"}});
+  r.add(Method::Get, "/api/leads", bind(l, &leads::Routes::list), perm("lead:read"),
+        {.summary = "List, search and filter leads", .tag = "leads", .response = {{"type", "object"}},
+         .query = list_query});
+  audited(r.add(Method::Post, "/api/leads", bind(l, &leads::Routes::create), perm("lead:write"),
+                {.summary = "Create a lead", .tag = "leads", .request_body = lead_body, .response = lead,
+                 .success_status = 201}),
+          "LEAD_CREATED");
+  r.add(Method::Get, "/api/leads/export", bind(l, &leads::Routes::export_csv), perm("lead:export"),
+        {.summary = "Export the leads of a filter as CSV (streamed)", .tag = "leads",
+         .response = {{"type", "string"}}, .response_content_type = "text/csv", .query = filter_query});
+  auto& import = r.add(Method::Post, "/api/leads/import", nullptr, perm("lead:import"),
+                       {.summary = "Upload a CSV of leads (text/csv body or multipart file field); applied in the "
+                                   "background",
+                        .tag = "leads", .response = object_schema({{"job_id", "string"}, {"status", "string"}}),
+                        .success_status = 202,
+                        .query = {{"mode", "create_only (default), upsert or update_only"},
+                                  {"tag", "tags to add to every imported lead"},
+                                  {"list", "a list name: tagged, and a segment of that name"},
+                                  {"mapping", "JSON object: CSV header -> lead field, cf.<key> or ignore"},
+                                  {"source", "source of created leads (default import)"},
+                                  {"filename", "name of the file, for the record"}}});
+  import.body_limit = http::BodyLimit::Import;
+  import.body_sink = bind_sink(l, &leads::Routes::open_import);
+  audited(import, "LEAD_IMPORT_STARTED");
+  r.add(Method::Get, "/api/leads/import/{job_id}", bind(l, &leads::Routes::import_status), perm("lead:import"),
+        {.summary = "Progress and report of an import", .tag = "leads",
+         .response = object_schema({{"job_id", "string"}, {"status", "string"}, {"rows", "integer"},
+                                    {"created", "integer"}, {"updated", "integer"}, {"skipped", "integer"},
+                                    {"failed", "integer"}, {"percent", "integer"}, {"errors", "array"}})});
+  r.add(Method::Get, "/api/leads/import/{job_id}/errors", bind(l, &leads::Routes::import_errors), perm("lead:import"),
+        {.summary = "The import's per-row report as CSV (line, kind, reason)", .tag = "leads",
+         .response = {{"type", "string"}}, .response_content_type = "text/csv"});
+  audited(r.add(Method::Post, "/api/leads/bulk", bind(l, &leads::Routes::bulk), perm("lead:write"),
+                {.summary = "Tag, untag, set status or owner of, or delete (lead:delete) leads by ids or filter",
+                 .tag = "leads",
+                 .request_body = object_schema({{"action", "string"}, {"tag", "string"}, {"status", "string"},
+                                                {"owner_id", "integer"}, {"ids", "array"}, {"filter", "object"}}),
+                 .response = object_schema({{"action", "string"}, {"count", "integer"}})}),
+          "LEADS_BULK_UPDATED");
+
+  // Suppressions before /api/leads/{id}/…: literal segments first.
+  const auto suppression_body =
+      object_schema({{"email", "string"}, {"domain", "string"}, {"reason", "string"}, {"note", "string"}});
+  r.add(Method::Get, "/api/leads/suppressions", bind(l, &leads::Routes::list_suppressions), perm("lead:read"),
+        {.summary = "Addresses and domains never to be mailed", .tag = "leads", .response = {{"type", "object"}},
+         .query = {{"kind", "email or domain"}, {"reason", "manual, unsubscribe, bounce, complaint, gdpr"},
+                   {"q", "search in the value"}, {"page", "from 1"}, {"page_size", "1-200"}}});
+  audited(r.add(Method::Post, "/api/leads/suppressions", bind(l, &leads::Routes::create_suppression),
+                perm("lead:write"),
+                {.summary = "Suppress an address or a domain", .tag = "leads", .request_body = suppression_body,
+                 .response = {{"type", "object"}}, .success_status = 201}),
+          "SUPPRESSION_CREATED");
+  r.add(Method::Get, "/api/leads/suppressions/{id}", bind(l, &leads::Routes::get_suppression), perm("lead:read"),
+        {.summary = "One suppression", .tag = "leads", .response = {{"type", "object"}}});
+  audited(r.add(Method::Delete, "/api/leads/suppressions/{id}", bind(l, &leads::Routes::delete_suppression),
+                perm("lead:write"), {.summary = "Lift a suppression", .tag = "leads", .success_status = 204}),
+          "SUPPRESSION_DELETED");
+
+  r.add(Method::Get, "/api/leads/{id}", bind(l, &leads::Routes::get), perm("lead:read"),
+        {.summary = "One lead", .tag = "leads", .response = lead});
+  audited(r.add(Method::Patch, "/api/leads/{id}", bind(l, &leads::Routes::update), perm("lead:write"),
+                {.summary = "Change some fields of a lead (null clears; custom_fields merges)", .tag = "leads",
+                 .request_body = lead_body, .response = lead}),
+          "LEAD_UPDATED");
+  audited(r.add(Method::Delete, "/api/leads/{id}", bind(l, &leads::Routes::remove), perm("lead:delete"),
+                {.summary = "Delete a lead (permanently)", .tag = "leads", .success_status = 204}),
+          "LEAD_DELETED");
+  r.add(Method::Get, "/api/leads/{id}/gdpr-export", bind(l, &leads::Routes::gdpr_export), perm("lead:export"),
+        {.summary = "Everything held about one lead (GDPR access request)", .tag = "leads",
+         .response = {{"type", "object"}}});
+  audited(r.add(Method::Post, "/api/leads/{id}/gdpr-erase", bind(l, &leads::Routes::gdpr_erase), perm("lead:delete"),
+                {.summary = "Erase a lead's personal data and suppress its address for good (GDPR)",
+                 .tag = "leads",
+                 .response = object_schema({{"id", "integer"}, {"erased", "boolean"}, {"suppression_hash", "string"}})}),
+          "LEAD_ERASED");
+
+  // ---- segments -------------------------------------------------------------------------
+  const auto segment = nlohmann::json{{"type", "object"}};
+  const auto segment_body = object_schema({{"name", "string"}, {"description", "string"}, {"filter", "object"}});
+  r.add(Method::Get, "/api/segments", bind(l, &leads::Routes::list_segments), perm("lead:read"),
+        {.summary = "Saved segments with live member counts", .tag = "segments", .response = {{"type", "object"}},
+         .query = {{"page", "from 1"}, {"page_size", "1-200"}}});
+  audited(r.add(Method::Post, "/api/segments", bind(l, &leads::Routes::create_segment), perm("lead:write"),
+                {.summary = "Save a filter as a segment", .tag = "segments", .request_body = segment_body,
+                 .response = segment, .success_status = 201}),
+          "SEGMENT_CREATED");
+  r.add(Method::Get, "/api/segments/{id}", bind(l, &leads::Routes::get_segment), perm("lead:read"),
+        {.summary = "One segment and its member count", .tag = "segments", .response = segment});
+  audited(r.add(Method::Patch, "/api/segments/{id}", bind(l, &leads::Routes::update_segment), perm("lead:write"),
+                {.summary = "Rename a segment or change its filter", .tag = "segments", .request_body = segment_body,
+                 .response = segment}),
+          "SEGMENT_UPDATED");
+  audited(r.add(Method::Delete, "/api/segments/{id}", bind(l, &leads::Routes::delete_segment), perm("lead:write"),
+                {.summary = "Delete a segment (its leads stay)", .tag = "segments", .success_status = 204}),
+          "SEGMENT_DELETED");
 
   // ---- the API description --------------------------------------------------
   // Built on first request, after every route above is registered.

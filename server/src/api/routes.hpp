@@ -9,6 +9,7 @@
 #include "health/routes.hpp"
 #include "http/router.hpp"
 #include "jobs/routes.hpp"
+#include "leads/routes.hpp"
 
 namespace herald::api {
 
@@ -18,6 +19,7 @@ struct Handlers {
   auth::Routes& auth;
   audit::Routes& audit;
   jobs::Routes& jobs;
+  leads::Routes& leads;
 };
 
 void register_routes(http::Router& router, Handlers& handlers, const std::string& version);

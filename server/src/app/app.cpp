@@ -22,6 +22,14 @@
 #include "jobs/health.hpp"
 #include "jobs/routes.hpp"
 #include "jobs/runtime.hpp"
+#include "leads/importer.hpp"
+#include "leads/imports.hpp"
+#include "leads/privacy.hpp"
+#include "leads/routes.hpp"
+#include "leads/runner.hpp"
+#include "leads/segments.hpp"
+#include "leads/service.hpp"
+#include "leads/suppressions.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -46,6 +54,14 @@ struct App::Impl {
   std::unique_ptr<auth::AdminService> admin;
   std::unique_ptr<auth::Authorizer> authorizer;
   std::unique_ptr<auth::Routes> auth_routes;
+  std::unique_ptr<leads::LeadService> leads;
+  std::unique_ptr<leads::SegmentService> segments;
+  std::unique_ptr<leads::SuppressionService> suppressions;
+  std::unique_ptr<leads::PrivacyService> privacy;
+  std::unique_ptr<leads::Importer> importer;
+  std::unique_ptr<leads::ImportRunner> import_runner;
+  std::unique_ptr<leads::ImportService> imports;
+  std::unique_ptr<leads::Routes> lead_routes;
 
   jobs::QueueBackend jobs;
   jobs::HandlerRegistry job_handlers;
@@ -61,6 +77,9 @@ struct App::Impl {
   void build_services();
   void build_http();
   void build_jobs();
+  void build_leads();
+  void build_workers();
+  jobs::WorkerOptions worker_options() const;
   void stop_workers();
 };
 
@@ -93,18 +112,38 @@ void App::Impl::build_services() {
   authorizer = std::make_unique<auth::Authorizer>(*auth);
   auth_routes = std::make_unique<auth::Routes>(*auth, *admin);
   build_jobs();
+  build_leads();
+  build_workers();
 }
 
 void App::Impl::build_jobs() {
   jobs = jobs::make_queue_backend(config, *db, clock);
-  const auto options = this->options.worker_options ? *this->options.worker_options : jobs::worker_options(config);
   if (jobs.redis) health->add_check(std::make_shared<jobs::RedisCheck>(*jobs.redis));
-  health->add_check(std::make_shared<jobs::QueueCheck>(*jobs.queue, options.visibility));
+  health->add_check(std::make_shared<jobs::QueueCheck>(*jobs.queue, worker_options().visibility));
   job_routes = std::make_unique<jobs::Routes>(*jobs.queue);
-  if (!this->options.workers) return;
+}
+
+void App::Impl::build_leads() {
+  leads = std::make_unique<leads::LeadService>(*db, clock);
+  segments = std::make_unique<leads::SegmentService>(*leads);
+  suppressions = std::make_unique<leads::SuppressionService>(*leads);
+  privacy = std::make_unique<leads::PrivacyService>(*leads, *suppressions, *audit_log);
+  importer = std::make_unique<leads::Importer>(*db, *leads, *segments, clock, options.importer);
+  import_runner = std::make_unique<leads::QueueImportRunner>(*jobs.queue);
+  imports = std::make_unique<leads::ImportService>(*db, *import_runner, clock, options.import_chunk_size);
+  lead_routes = std::make_unique<leads::Routes>(*leads, *segments, *suppressions, *privacy, *imports);
+}
+
+jobs::WorkerOptions App::Impl::worker_options() const {
+  return options.worker_options ? *options.worker_options : jobs::worker_options(config);
+}
+
+void App::Impl::build_workers() {
+  if (!options.workers) return;
   jobs::register_builtin_jobs(job_handlers, *db, process_env());
-  if (this->options.extra_jobs) this->options.extra_jobs(job_handlers);
-  workers = std::make_unique<jobs::WorkerPool>(*jobs.queue, job_handlers, options);
+  leads::register_import_job(job_handlers, *importer);
+  if (options.extra_jobs) options.extra_jobs(job_handlers);
+  workers = std::make_unique<jobs::WorkerPool>(*jobs.queue, job_handlers, worker_options());
 }
 
 void App::Impl::stop_workers() {
@@ -112,7 +151,7 @@ void App::Impl::stop_workers() {
 }
 
 void App::Impl::build_http() {
-  api::Handlers handlers{*health_routes, *auth_routes, *audit_routes, *job_routes};
+  api::Handlers handlers{*health_routes, *auth_routes, *audit_routes, *job_routes, *lead_routes};
   api::register_routes(router, handlers, HERALD_VERSION);
   if (options.extra_routes) options.extra_routes(router);
 

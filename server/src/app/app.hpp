@@ -3,11 +3,13 @@
 // `herald serve` and the integration tests both start Herald through it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 
 #include "core/config.hpp"
+#include "leads/importer_settings.hpp"
 
 namespace herald::storage {
 class Database;
@@ -35,6 +37,9 @@ struct AppOptions {
   std::function<void(http::Router&)> extra_routes;
   // Registers further job handlers before the workers start (embedding and tests).
   std::function<void(jobs::HandlerRegistry&)> extra_jobs;
+  // CSV imports: batch size, takeover of stalled imports, and the size of stored upload chunks.
+  leads::ImporterSettings importer;
+  std::size_t import_chunk_size = 1 << 20;
 };
 
 class App {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace herald::cli {
 
@@ -30,6 +31,20 @@ int version();
 // Reads the password from standard input (one line).
 int user_create(const GlobalOptions& global, const std::string& email, const std::string& role,
                 const std::string& name);
+struct ImportLeadsOptions {
+  std::string file;
+  std::string list;
+  std::vector<std::string> tags;
+  std::string mode = "create_only";
+  std::string mapping;      // JSON object: CSV header -> lead field
+  std::string source = "import";
+  std::string errors_file;  // where to write the whole per-row report
+};
+// Stores FILE in the database and applies it like POST /api/leads/import,
+// with a progress bar on a terminal. 0 when applied (rows may have been
+// reported), 1 when the file could not be imported, 2 for bad usage.
+int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options);
+
 // For commands whose feature has not landed yet.
 int not_yet_available(const std::string& command);
 

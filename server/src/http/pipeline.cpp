@@ -116,14 +116,15 @@ std::uint64_t Pipeline::body_limit(const Request& req) const noexcept {
   return settings_.max_body;
 }
 
-Response Pipeline::dispatch(Request& req) {
+void Pipeline::authorize(Request& req) {
+  if (req.route->access.kind == Access::Kind::Public) return;
+  if (!authorizer_) throw ServiceUnavailable("authorisation is not configured");
+  authorizer_->authorize(req, req.route->access);
+}
+
+Response Pipeline::guarded(Request& req, const std::function<Response()>& fn) {
   try {
-    if (!req.route) return static_files_.serve(req);
-    if (req.route->access.kind != Access::Kind::Public) {
-      if (!authorizer_) throw ServiceUnavailable("authorisation is not configured");
-      authorizer_->authorize(req, req.route->access);
-    }
-    return req.route->handler(req);
+    return fn();
   } catch (const Error& e) {
     return problem(e);
   } catch (const storage::Unavailable& e) {
@@ -134,6 +135,47 @@ Response Pipeline::dispatch(Request& req) {
     return problem(500, "Internal Server Error", "an unexpected error occurred; quote request id " + req.request_id,
                    "internal");
   }
+}
+
+Response Pipeline::dispatch(Request& req) {
+  return guarded(req, [&] {
+    if (!req.route) return static_files_.serve(req);
+    authorize(req);
+    if (req.route->body_sink) {
+      // A transport that read the whole body: hand it to the sink in one piece.
+      auto sink = req.route->body_sink(req);
+      if (!req.body.empty()) sink->write(req.body);
+      return sink->finish();
+    }
+    return req.route->handler(req);
+  });
+}
+
+std::optional<Response> Pipeline::open_sink(Request& req, std::unique_ptr<BodySink>& sink) {
+  Response r = guarded(req, [&] {
+    authorize(req);
+    sink = req.route->body_sink(req);
+    return Response::no_content();
+  });
+  if (sink) return std::nullopt;
+  if (r.status < 400) r = problem(500, "Internal Server Error", "the upload could not be opened", "internal");
+  return r;
+}
+
+std::optional<Response> Pipeline::feed(Request& req, BodySink& sink, std::string_view chunk) {
+  bool ok = false;
+  Response r = guarded(req, [&] {
+    sink.write(chunk);
+    ok = true;
+    return Response::no_content();
+  });
+  if (ok) return std::nullopt;
+  r.close = true;  // the rest of the body is not read
+  return r;
+}
+
+Response Pipeline::finish_sink(Request& req, BodySink& sink) {
+  return guarded(req, [&] { return sink.finish(); });
 }
 
 Response Pipeline::refuse(const Error& error) {

@@ -3,6 +3,11 @@
 //   request id → client address → trusted host → CORS → rate limit → route
 //   → body size limit → [transport reads the body] → authorisation → handler
 //
+// or, for a route that streams its body (uploads):
+//
+//   … → body size limit → authorisation → open sink → [body, piece by piece,
+//   into the sink] → sink's answer
+//
 // and on every response, errors included: rate-limit fields, CORS headers,
 // security headers, X-Request-ID, one access-log line.
 //
@@ -13,7 +18,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
+#include <string_view>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
@@ -68,6 +75,15 @@ class Pipeline {
   std::uint64_t body_limit(const Request& req) const noexcept;
   // Phase 2, body read: authorisation and the handler (or static files).
   Response dispatch(Request& req);
+
+  // Phase 2 for routes that stream their body into a sink (Route::body_sink),
+  // before any body byte is read: authorisation, then the route opens its
+  // sink. A response means refuse (the sink stays empty).
+  std::optional<Response> open_sink(Request& req, std::unique_ptr<BodySink>& sink);
+  // One piece of the body; a response means the sink failed and the upload stops.
+  std::optional<Response> feed(Request& req, BodySink& sink, std::string_view chunk);
+  // The whole body was written: the sink's answer.
+  Response finish_sink(Request& req, BodySink& sink);
   // Phase 3, every response: headers and the access log line.
   void finish(Request& req, Response& resp, std::chrono::steady_clock::time_point started);
 
@@ -75,6 +91,10 @@ class Pipeline {
   static Response refuse(const Error& error);
 
  private:
+  void authorize(Request& req);
+  // Runs `fn`, turning what it throws into a problem response.
+  Response guarded(Request& req, const std::function<Response()>& fn);
+
   PipelineSettings settings_;
   const Router& router_;
   RateLimiter& limiter_;

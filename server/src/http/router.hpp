@@ -17,6 +17,9 @@
 namespace herald::http {
 
 using Handler = std::function<Response(Request&)>;
+// Opens the sink a streamed request body is written to (see BodySink); may
+// throw an Error to refuse the upload before its body is read.
+using BodySinkFactory = std::function<std::unique_ptr<BodySink>(Request&)>;
 
 // Who may call a route. Every route states it; a test walks the table.
 struct Access {
@@ -55,6 +58,9 @@ struct Route {
   RouteDoc doc;
   // Audit action of a state-changing route, "<RESOURCE>_<PAST VERB>" (e.g. "USER_CREATED").
   std::string audit_action;
+  // Set for uploads: the body is streamed into a sink instead of being read
+  // into Request::body, and `handler` is not called.
+  BodySinkFactory body_sink;
 
   // Split template: literal segments, and "{name}" parameters.
   std::vector<std::string> segments;

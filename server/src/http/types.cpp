@@ -117,6 +117,14 @@ Response Response::no_content() {
   return r;
 }
 
+Response Response::streamed(int status, std::string content_type, BodyProducer producer) {
+  Response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.stream = std::move(producer);
+  return r;
+}
+
 namespace {
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';

@@ -82,6 +82,12 @@ struct Request {
   nlohmann::json json() const;
 };
 
+// Produces a streamed response body piece by piece: called until it returns
+// false, each call appending the next piece to `chunk` (empty on entry). It
+// runs on the connection's I/O thread after the head was sent, so a body of
+// any size is never held in memory. An exception aborts the connection.
+using BodyProducer = std::function<bool(std::string& chunk)>;
+
 struct Response {
   int status = 200;
   Headers headers;
@@ -90,11 +96,27 @@ struct Response {
   // Set by the pipeline when the connection must close after this response
   // (e.g. a request body was refused before it was read).
   bool close = false;
+  // When set, the body comes from here (Transfer-Encoding: chunked) and `body` is unused.
+  BodyProducer stream;
 
   static Response json(int status, const nlohmann::json& body);
   static Response json_text(int status, std::string body);  // pre-serialised JSON
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   static Response no_content();
+  static Response streamed(int status, std::string content_type, BodyProducer producer);
+};
+
+// Receives a request body piece by piece, for routes that set
+// Route::body_sink (uploads up to HERALD_MAX_IMPORT). The transport opens the
+// sink once the head passed every check and the caller is authorised, calls
+// write() for each piece as it arrives and finish() after the last one.
+// A sink destroyed without finish() was abandoned (client gone, body too
+// large, a write failed) and cleans up after itself.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  virtual void write(std::string_view chunk) = 0;
+  virtual Response finish() = 0;
 };
 
 // Percent-decodes a URL component; '+' becomes a space when `plus_as_space`.

@@ -75,6 +75,7 @@ HttpResponse HttpClient::read_response(bool head) {
   auto status_line = trim(lines.at(0));
   resp.status = std::stoi(std::string(status_line.substr(9, 3)));
   std::optional<std::size_t> length;
+  bool chunked = false;
   for (std::size_t i = 1; i < lines.size(); ++i) {
     auto line = trim(lines[i]);
     auto colon = line.find(':');
@@ -82,10 +83,16 @@ HttpResponse HttpClient::read_response(bool head) {
     std::string name(trim(line.substr(0, colon)));
     std::string value(trim(line.substr(colon + 1)));
     if (iequals_ascii(name, "Content-Length")) length = std::stoul(value);
+    if (iequals_ascii(name, "Transfer-Encoding") && iequals_ascii(value, "chunked")) chunked = true;
     if (iequals_ascii(name, "Connection") && iequals_ascii(value, "close")) resp.closed = true;
     resp.headers.emplace_back(std::move(name), std::move(value));
   }
   buffer_.erase(0, header_end + 4);
+  if (chunked && !head) {
+    resp.body = read_chunked(fill);
+    if (resp.closed) disconnect();
+    return resp;
+  }
   std::size_t want = head ? 0 : length.value_or(0);
   if (!length && !head && resp.status != 204 && resp.status != 304) {
     while (fill()) {
@@ -100,6 +107,28 @@ HttpResponse HttpClient::read_response(bool head) {
   buffer_.erase(0, want);
   if (resp.closed) disconnect();
   return resp;
+}
+
+std::string HttpClient::read_chunked(const std::function<bool()>& fill) {
+  std::string body;
+  for (;;) {
+    std::size_t eol;
+    while ((eol = buffer_.find("\r\n")) == std::string::npos) {
+      if (!fill()) throw std::runtime_error("connection closed mid-chunk");
+    }
+    std::size_t size = std::stoul(buffer_.substr(0, eol), nullptr, 16);
+    buffer_.erase(0, eol + 2);
+    while (buffer_.size() < size + 2) {
+      if (!fill()) throw std::runtime_error("connection closed mid-chunk");
+    }
+    if (size == 0) {
+      buffer_.erase(0, 2);  // no trailers are sent
+      return body;
+    }
+    body.append(buffer_, 0, size);
+    buffer_.erase(0, size + 2);
+    ++chunks_;
+  }
 }
 
 HttpResponse HttpClient::raw(const std::string& bytes) {

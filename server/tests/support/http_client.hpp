@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -46,16 +47,20 @@ class HttpClient {
   bool server_closed(int timeout_ms = 2000);
   // Headers sent with every request(), e.g. Authorization.
   void set_default_headers(HeaderList headers) { defaults_ = std::move(headers); }
+  // Chunks of chunked (Transfer-Encoding) bodies read so far.
+  std::size_t chunks_received() const noexcept { return chunks_; }
 
  private:
   void ensure_connected();
   void disconnect();
+  std::string read_chunked(const std::function<bool()>& fill);
 
   std::uint16_t port_;
   std::string host_;
   int fd_ = -1;
   std::string buffer_;
   HeaderList defaults_;
+  std::size_t chunks_ = 0;
 };
 
 }  // namespace herald::test

@@ -1,6 +1,8 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
+#include <cstdio>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -54,6 +56,11 @@ struct Server::Impl {
 
   awaitable<void> accept_loop();
   awaitable<void> session(tcp::socket socket);
+  struct Streamed;
+  awaitable<Streamed> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                     bhttp::request_parser<bhttp::string_body>& head, Request& req);
+  awaitable<bool> write_streamed_body(beast::tcp_stream& stream, Response& resp, const Request& req,
+                                      bool chunked);
   void begin_stop();
   void connection_closed();
 };
@@ -82,7 +89,113 @@ bool has_unread_body(const bhttp::request_parser<bhttp::string_body>& parser) {
   return !parser.is_done();
 }
 
+awaitable<void> send_continue_if_expected(beast::tcp_stream& stream, const Request& req) {
+  auto expect = req.header("Expect");
+  if (expect && iequals_ascii(*expect, "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);
+  }
+}
+
+constexpr std::size_t kUploadPiece = 64 * 1024;
+constexpr auto kBodyIdleTimeout = std::chrono::seconds(60);
+
 }  // namespace
+
+// The outcome of a streamed upload: the response to send (none when the
+// client went away mid-body) and whether the connection may be kept.
+struct Server::Impl::Streamed {
+  std::optional<Response> response;
+  bool keep_alive = false;
+};
+
+awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                               bhttp::request_parser<bhttp::string_body>& head,
+                                                               Request& req) {
+  Streamed out;
+  out.keep_alive = head.get().keep_alive();
+  std::unique_ptr<BodySink> sink;
+  {
+    log::RequestScope scope(req.request_id);
+    if (auto refused = pipeline.open_sink(req, sink)) {
+      out.response = std::move(*refused);
+      if (has_unread_body(head)) out.response->close = true;
+      co_return out;
+    }
+  }
+  if (!head.is_done()) {
+    co_await send_continue_if_expected(stream, req);
+    // Same header state, but the body now goes piece by piece into a fixed buffer.
+    bhttp::request_parser<bhttp::buffer_body> parser(std::move(head));
+    parser.body_limit(pipeline.body_limit(req));
+    std::vector<char> piece(kUploadPiece);
+    while (!parser.is_done()) {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      stream.expires_after(kBodyIdleTimeout);
+      auto [ec, _] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec == bhttp::error::body_limit) {
+        out.response = pipeline.refuse(
+            PayloadTooLarge("request body exceeds the " + std::to_string(pipeline.body_limit(req)) + " byte limit"));
+        co_return out;  // the sink is dropped unfinished
+      }
+      if (ec) co_return out;  // the client went away mid-body: nothing to answer
+      std::size_t got = piece.size() - parser.get().body().size;
+      if (got == 0) continue;
+      log::RequestScope scope(req.request_id);
+      if (auto failed = pipeline.feed(req, *sink, std::string_view(piece.data(), got))) {
+        out.response = std::move(*failed);
+        co_return out;
+      }
+    }
+    out.keep_alive = parser.get().keep_alive();
+  }
+  log::RequestScope scope(req.request_id);
+  out.response = pipeline.finish_sink(req, *sink);
+  co_return out;
+}
+
+awaitable<bool> Server::Impl::write_streamed_body(beast::tcp_stream& stream, Response& resp, const Request& req,
+                                                  bool chunked) {
+  std::string piece;
+  char size_line[24];
+  static constexpr std::string_view kCrlf = "\r\n";
+  for (;;) {
+    piece.clear();
+    bool more = false;
+    try {
+      log::RequestScope scope(req.request_id);
+      more = resp.stream(piece);
+    } catch (const std::exception& e) {
+      // The head is out: all that is left is to cut the body short, which the
+      // client sees as an incomplete response.
+      log::RequestScope scope(req.request_id);
+      log::error("streamed response failed", {{"error", e.what()}, {"path", req.path}});
+      co_return false;
+    }
+    if (!piece.empty()) {
+      stream.expires_after(std::chrono::seconds(60));
+      if (chunked) {
+        int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", piece.size());
+        std::array<asio::const_buffer, 3> frame = {asio::buffer(size_line, static_cast<std::size_t>(n)),
+                                                   asio::buffer(piece), asio::buffer(kCrlf.data(), kCrlf.size())};
+        auto [ec, _] = co_await asio::async_write(stream, frame, kTuple);
+        if (ec) co_return false;
+      } else {
+        auto [ec, _] = co_await asio::async_write(stream, asio::buffer(piece), kTuple);
+        if (ec) co_return false;
+      }
+    }
+    if (!more) break;
+  }
+  if (chunked) {
+    static constexpr std::string_view kLast = "0\r\n\r\n";
+    auto [ec, _] = co_await asio::async_write(stream, asio::buffer(kLast.data(), kLast.size()), kTuple);
+    if (ec) co_return false;
+  }
+  co_return true;
+}
 
 awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
@@ -148,20 +261,23 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
 
     Request req = make_request(parser, peer);
+    const bool http11 = parser.get().version() >= 11;
+    bool client_keep_alive = parser.get().keep_alive();
     Response resp;
     std::optional<Response> early = pipeline.on_headers(req);
     if (early) {
       resp = std::move(*early);
       if (has_unread_body(parser)) resp.close = true;
+    } else if (req.route && req.route->body_sink) {
+      Streamed upload = co_await read_into_sink(stream, buffer, parser, req);
+      if (!upload.response) break;  // the client went away mid-body
+      resp = std::move(*upload.response);
+      client_keep_alive = upload.keep_alive;
     } else {
       bool body_ok = true;
       if (!parser.is_done()) {
         parser.body_limit(pipeline.body_limit(req));
-        auto expect = req.header("Expect");
-        if (expect && iequals_ascii(*expect, "100-continue")) {
-          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);
-        }
+        co_await send_continue_if_expected(stream, req);
         stream.expires_after(std::chrono::seconds(300));
         auto [body_ec, __] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (body_ec == bhttp::error::body_limit) {
@@ -177,13 +293,19 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
         log::RequestScope scope(req.request_id);
         resp = pipeline.dispatch(req);
       }
+      client_keep_alive = parser.get().keep_alive();
     }
     pipeline.finish(req, resp, started);
-    bool keep_alive = parser.get().keep_alive() && !resp.close && !draining;
-    std::string wire = serialize_response(resp, req.method == Method::Head, keep_alive);
+    const bool head_only = req.method == Method::Head;
+    // HTTP/1.0 has no chunked encoding: a streamed body ends with the connection.
+    const bool streamed = static_cast<bool>(resp.stream) && !head_only;
+    bool keep_alive = client_keep_alive && !resp.close && !draining && (http11 || !streamed);
+    std::string wire = serialize_response(resp, head_only, keep_alive, http11);
     stream.expires_after(std::chrono::seconds(60));
     auto [write_ec, ___] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
-    if (write_ec || !keep_alive) break;
+    if (write_ec) break;
+    if (streamed && !co_await write_streamed_body(stream, resp, req, http11)) break;
+    if (!keep_alive) break;
   }
 
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -25,7 +25,7 @@ std::string_view http_date() {
 
 }  // namespace
 
-std::string serialize_response(const Response& resp, bool head_only, bool keep_alive) {
+std::string serialize_response(const Response& resp, bool head_only, bool keep_alive, bool chunked) {
   auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(resp.status));
   std::string out;
   out.reserve(256 + resp.body.size() + resp.headers.entries().size() * 48);
@@ -48,14 +48,16 @@ std::string serialize_response(const Response& resp, bool head_only, bool keep_a
     out.append("\r\n");
   }
   bool bodyless = resp.status == 204 || resp.status == 304 || (resp.status >= 100 && resp.status < 200);
-  if (!bodyless) {
+  if (resp.stream && !bodyless) {
+    if (chunked) out.append("Transfer-Encoding: chunked\r\n");
+  } else if (!bodyless) {
     out.append("Content-Length: ");
     out.append(std::to_string(resp.body.size()));
     out.append("\r\n");
   }
   if (!keep_alive) out.append("Connection: close\r\n");
   out.append("\r\n");
-  if (!head_only && !bodyless) out.append(resp.body);
+  if (!head_only && !bodyless && !resp.stream) out.append(resp.body);
   return out;
 }
 

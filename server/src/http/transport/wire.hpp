@@ -8,7 +8,9 @@
 namespace herald::http {
 
 // Status line, headers (with Content-Length, Date, Server, Connection) and body.
-// `head_only` keeps Content-Length but omits the body.
-std::string serialize_response(const Response& resp, bool head_only, bool keep_alive);
+// `head_only` keeps Content-Length but omits the body. A streamed response
+// (Response::stream) gets only its head here: with Transfer-Encoding: chunked
+// when `chunked`, else delimited by closing the connection (HTTP/1.0).
+std::string serialize_response(const Response& resp, bool head_only, bool keep_alive, bool chunked = true);
 
 }  // namespace herald::http

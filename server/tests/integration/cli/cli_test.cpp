@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <thread>
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "support/test_server.hpp"
@@ -169,6 +170,55 @@ TEST(Cli, ServeAnswersThenExitsZeroOnSigterm) {
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace herald::test
+
+namespace herald::test {
+namespace {
+
+TEST(Cli, ImportLeadsAppliesAFileAndReportsItsRows) {
+  TempDir dir;
+  auto csv = dir.path() / "leads.csv";
+  {
+    std::ofstream out(csv);
+    out << "E-mail;First Name;Company Name\r\n";
+    for (int i = 0; i < 300; ++i) out << "cli" << i << "@example.com;N" << i << ";\"Acme; Inc\"\r\n";
+    out << "broken;x;y\r\ncli7@example.com;dup;z\r\n";
+  }
+  std::string env = "HERALD_DATA_DIR=" + dir.path().string();
+  auto errors = dir.path() / "report.csv";
+  auto r = run("import-leads " + csv.string() + " --list Fair --tag cli --errors " + errors.string(), env);
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("302 rows — 300 created, 0 updated, 1 skipped, 1 failed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("line 302: email: is not a valid email address"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(errors));
+
+  auto again = run("import-leads " + csv.string() + " --mode upsert", env);
+  EXPECT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("300 updated"), std::string::npos) << again.output;
+
+  EXPECT_EQ(run("import-leads " + (dir.path() / "missing.csv").string(), env).code, 2);
+  EXPECT_EQ(run("import-leads " + csv.string() + " --mode merge", env).code, 2);
+  auto bad_map = run("import-leads " + csv.string() + " --mapping '{\"x\": \"password\"}'", env);
+  EXPECT_EQ(bad_map.code, 2);
+  EXPECT_NE(bad_map.output.find("--mapping"), std::string::npos) << bad_map.output;
+  std::ofstream(dir.path() / "no-email.csv") << "name\nAnn\n";
+  auto failed = run("import-leads " + (dir.path() / "no-email.csv").string(), env);
+  EXPECT_EQ(failed.code, 1);
+  EXPECT_NE(failed.output.find("no column holds the email"), std::string::npos) << failed.output;
+
+  TestServer server([&](Config& c) {
+    c.data_dir = dir.path();
+    c.database_url = "sqlite://" + (dir.path() / "herald.db").string();
+  });
+  auto session = HttpClient(server.port()).post_json("/api/auth/login", {{"email", std::string(kAdminEmail)},
+                                                                         {"password", std::string(kAdminPassword)}});
+  ASSERT_EQ(session.status, 200) << session.body;
+  HttpClient c(server.port());
+  auto list = c.get("/api/leads?tag=Fair", {{"Authorization", "Bearer " + session.json()["token"].get<std::string>()}});
+  EXPECT_EQ(list.json()["total"], 300);
 }
 
 }  // namespace

@@ -1,0 +1,137 @@
+#include "leads/segments.hpp"
+
+#include "core/errors.hpp"
+#include "core/strings.hpp"
+
+namespace herald::leads {
+
+SegmentInput parse_segment_input(const nlohmann::json& body, bool creating) {
+  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
+  ValidationError errors;
+  SegmentInput in;
+  for (auto& [key, _] : body.items()) {
+    if (key != "name" && key != "description" && key != "filter") errors.with_field(key, "is not a segment field");
+  }
+  if (body.contains("name")) {
+    if (!body["name"].is_string()) {
+      errors.with_field("name", "must be a string");
+    } else {
+      std::string name(trim(body["name"].get<std::string>()));
+      if (name.empty()) {
+        errors.with_field("name", "must not be empty");
+      } else if (auto p = text_problem(name, 100)) {
+        errors.with_field("name", *p);
+      } else {
+        in.name = name;
+      }
+    }
+  } else if (creating) {
+    errors.with_field("name", "is required");
+  }
+  if (body.contains("description")) {
+    if (!body["description"].is_string()) {
+      errors.with_field("description", "must be a string");
+    } else if (auto p = text_problem(body["description"].get<std::string>(), 1000)) {
+      errors.with_field("description", *p);
+    } else {
+      in.description = body["description"].get<std::string>();
+    }
+  }
+  if (body.contains("filter")) {
+    try {
+      in.filter = parse_filter_json(body["filter"]).to_json();
+    } catch (const ValidationError& e) {
+      for (const auto& f : e.errors()) errors.with_field(f.field, f.message);
+    }
+  } else if (creating) {
+    errors.with_field("filter", "is required: an object of filter keys ({} for every lead)");
+  }
+  if (!errors.empty()) throw errors;
+  return in;
+}
+
+nlohmann::json to_json(const SegmentView& v) {
+  const auto& s = v.segment;
+  return {{"id", s.id},
+          {"name", s.name},
+          {"description", s.description},
+          {"filter", s.filter},
+          {"member_count", v.member_count},
+          {"created_by", s.created_by ? nlohmann::json(*s.created_by) : nlohmann::json(nullptr)},
+          {"created_at", s.created_at},
+          {"updated_at", s.updated_at}};
+}
+
+std::int64_t SegmentService::members(storage::Connection& c, const Segment& s) {
+  return leads_.count(c, parse_filter_json(s.filter));
+}
+
+std::pair<std::vector<SegmentView>, std::int64_t> SegmentService::list(std::int64_t page, std::int64_t page_size) {
+  auto conn = leads_.database().acquire();
+  const auto& store = leads_.store();
+  std::vector<SegmentView> out;
+  for (auto& s : store.list_segments(*conn, page_size, (page - 1) * page_size)) {
+    auto n = members(*conn, s);
+    out.push_back({std::move(s), n});
+  }
+  return {std::move(out), store.count_segments(*conn)};
+}
+
+SegmentView SegmentService::get(std::int64_t id) {
+  auto conn = leads_.database().acquire();
+  auto s = leads_.store().segment(*conn, id);
+  if (!s) throw NotFound("no segment with id " + std::to_string(id));
+  auto n = members(*conn, *s);
+  return {std::move(*s), n};
+}
+
+SegmentView SegmentService::create(const SegmentInput& in, std::optional<std::int64_t> created_by) {
+  auto conn = leads_.database().acquire();
+  const auto& store = leads_.store();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  if (store.segment_by_name(*conn, *in.name)) throw Conflict("a segment with this name already exists");
+  Segment s;
+  s.name = *in.name;
+  s.description = in.description.value_or("");
+  s.filter = *in.filter;
+  s.created_by = created_by;
+  auto id = store.insert_segment(*conn, s, leads_.now());
+  tx.commit();
+  return get(id);
+}
+
+SegmentView SegmentService::update(std::int64_t id, const SegmentInput& in) {
+  auto conn = leads_.database().acquire();
+  const auto& store = leads_.store();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  auto s = store.segment(*conn, id);
+  if (!s) throw NotFound("no segment with id " + std::to_string(id));
+  if (in.name && *in.name != s->name) {
+    if (store.segment_by_name(*conn, *in.name)) throw Conflict("a segment with this name already exists");
+    s->name = *in.name;
+  }
+  if (in.description) s->description = *in.description;
+  if (in.filter) s->filter = *in.filter;
+  store.update_segment(*conn, *s, leads_.now());
+  tx.commit();
+  return get(id);
+}
+
+void SegmentService::remove(std::int64_t id) {
+  auto conn = leads_.database().acquire();
+  if (!leads_.store().delete_segment(*conn, id)) throw NotFound("no segment with id " + std::to_string(id));
+}
+
+void SegmentService::ensure_tag_segment(storage::Connection& c, const std::string& name, const std::string& tag,
+                                        std::optional<std::int64_t> created_by) {
+  const auto& store = leads_.store();
+  if (store.segment_by_name(c, name)) return;
+  Segment s;
+  s.name = name;
+  s.description = "Leads imported into the list '" + name + "'";
+  s.filter = {{"tag", tag}};
+  s.created_by = created_by;
+  store.insert_segment(c, s, leads_.now());
+}
+
+}  // namespace herald::leads

@@ -1,0 +1,230 @@
+#include "leads/service.hpp"
+
+#include "core/errors.hpp"
+#include "core/time.hpp"
+#include "leads/json_writer.hpp"
+
+namespace herald::leads {
+namespace {
+
+constexpr std::size_t kMaxBulkIds = 10000;
+
+std::string conflict_detail(std::int64_t existing) {
+  // The address itself stays out: problem details reach the audit log.
+  return "a lead with this email already exists (lead " + std::to_string(existing) + ")";
+}
+
+}  // namespace
+
+std::string_view to_string(BulkAction a) noexcept {
+  switch (a) {
+    case BulkAction::Tag: return "tag";
+    case BulkAction::Untag: return "untag";
+    case BulkAction::SetStatus: return "set_status";
+    case BulkAction::SetOwner: return "set_owner";
+    case BulkAction::Delete: return "delete";
+  }
+  return "tag";
+}
+
+BulkRequest parse_bulk_request(const nlohmann::json& body) {
+  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
+  ValidationError errors;
+  BulkRequest r;
+  std::string action = body.contains("action") && body["action"].is_string() ? body["action"].get<std::string>() : "";
+  if (action == "tag" || action == "untag") {
+    r.action = action == "tag" ? BulkAction::Tag : BulkAction::Untag;
+    if (!body.contains("tag") || !body["tag"].is_string()) {
+      errors.with_field("tag", "is required: the tag to add or remove");
+    } else if (auto p = tag_problem(body["tag"].get<std::string>())) {
+      errors.with_field("tag", *p);
+    } else {
+      r.tag = body["tag"].get<std::string>();
+    }
+  } else if (action == "set_status") {
+    r.action = BulkAction::SetStatus;
+    if (!body.contains("status") || !body["status"].is_string() || !is_status(body["status"].get<std::string>())) {
+      errors.with_field("status", "must be one of new, contacted, replied, interested, not_interested, converted, "
+                                  "unsubscribed, bounced");
+    } else {
+      r.status = body["status"].get<std::string>();
+    }
+  } else if (action == "set_owner") {
+    r.action = BulkAction::SetOwner;
+    if (!body.contains("owner_id")) {
+      errors.with_field("owner_id", "is required: a user id, or null to unassign");
+    } else if (!body["owner_id"].is_null()) {
+      if (!body["owner_id"].is_number_integer() || body["owner_id"].get<std::int64_t>() <= 0) {
+        errors.with_field("owner_id", "must be a user id or null");
+      } else {
+        r.owner_id = body["owner_id"].get<std::int64_t>();
+      }
+    }
+  } else if (action == "delete") {
+    r.action = BulkAction::Delete;
+  } else {
+    errors.with_field("action", "must be one of tag, untag, set_status, set_owner, delete");
+  }
+
+  bool has_ids = body.contains("ids"), has_filter = body.contains("filter");
+  if (has_ids == has_filter) {
+    errors.with_field("ids", "send either ids (a list of lead ids) or filter (an object; {} selects every lead)");
+  } else if (has_ids) {
+    const auto& ids = body["ids"];
+    if (!ids.is_array() || ids.empty() || ids.size() > kMaxBulkIds) {
+      errors.with_field("ids", "must be a list of 1 to 10000 lead ids");
+    } else {
+      for (const auto& id : ids) {
+        if (!id.is_number_integer() || id.get<std::int64_t>() <= 0) {
+          errors.with_field("ids", "must contain lead ids only");
+          break;
+        }
+        r.filter.ids.push_back(id.get<std::int64_t>());
+      }
+    }
+  } else {
+    try {
+      r.filter = parse_filter_json(body["filter"], true);
+    } catch (const ValidationError& e) {
+      for (const auto& f : e.errors()) errors.with_field(f.field, f.message);
+    }
+  }
+  if (!errors.empty()) throw errors;
+  return r;
+}
+
+LeadService::LeadService(storage::Database& db, const Clock& clock)
+    : db_(db), clock_(clock), store_(db.backend()) {}
+
+std::string LeadService::now() const { return rfc3339(clock_.wall()); }
+
+Filter LeadService::resolve(storage::Connection& c, Filter f) const {
+  if (!f.segment_id) return f;
+  auto segment = store_.segment(c, *f.segment_id);
+  if (!segment) throw ValidationError("segment_id", "no segment with id " + std::to_string(*f.segment_id));
+  f.merge(parse_filter_json(segment->filter));
+  f.segment_id.reset();
+  return f;
+}
+
+Filter LeadService::resolve(Filter f) {
+  if (!f.segment_id) return f;
+  auto conn = db_.acquire();
+  return resolve(*conn, std::move(f));
+}
+
+std::int64_t LeadService::count(storage::Connection& c, const Filter& f) {
+  auto key = f.canonical();
+  if (auto cached = counts_.get(key, store_.version(c))) return *cached;
+  auto [version, n] = store_.count(c, f);
+  counts_.put(key, version, n);
+  return n;
+}
+
+std::string LeadService::list_json(ListQuery q) {
+  auto offset = (q.page - 1) * q.page_size;
+  if (q.cursor && !q.sort.by_id) throw ValidationError("cursor", "works with sort=id or sort=-id only");
+  if (!q.cursor && offset > kMaxOffset)
+    throw ValidationError("page", "reaches past the first 100000 leads; continue with cursor=next_cursor instead");
+  auto conn = db_.acquire();
+  Filter f = resolve(*conn, std::move(q.filter));
+  std::int64_t total = count(*conn, f);
+
+  std::string out;
+  out.reserve(static_cast<std::size_t>(q.page_size) * 480 + 128);
+  out += "{\"items\":[";
+  std::int64_t rows = 0, last_id = 0;
+  store_.page(*conn, f, q.sort, q.page_size, q.cursor ? 0 : offset, q.cursor, [&](const storage::Row& r) {
+    if (rows++) out.push_back(',');
+    append_row_json(out, r);
+    last_id = r.integer(0);
+  });
+  out += "],\"total\":" + std::to_string(total) + ",\"page\":" + std::to_string(q.page) +
+         ",\"page_size\":" + std::to_string(q.page_size) + ",\"next_cursor\":";
+  out += q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null";
+  out += '}';
+  return out;
+}
+
+Lead LeadService::get(std::int64_t id) {
+  auto conn = db_.acquire();
+  auto lead = store_.by_id(*conn, id);
+  if (!lead) throw NotFound("no lead with id " + std::to_string(id));
+  return *lead;
+}
+
+void LeadService::check_owner(storage::Connection& c, const std::optional<std::int64_t>& owner) const {
+  if (owner && !store_.user_exists(c, *owner))
+    throw ValidationError("owner_id", "no user with id " + std::to_string(*owner));
+}
+
+Lead LeadService::create(const LeadInput& in) {
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  check_owner(*conn, in.owner_id);
+  if (auto existing = store_.id_by_email(*conn, in.email)) throw Conflict(conflict_detail(*existing));
+  std::int64_t id = 0;
+  try {
+    id = store_.insert(*conn, in, now());
+  } catch (const storage::UniqueViolation&) {
+    throw Conflict("a lead with this email already exists");
+  }
+  store_.link_tags(*conn, id, in.tags);
+  store_.bump_version(*conn);
+  auto lead = store_.by_id(*conn, id);
+  tx.commit();
+  return *lead;
+}
+
+Lead LeadService::update(std::int64_t id, const LeadPatch& patch) {
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  auto lead = store_.by_id(*conn, id);
+  if (!lead) throw NotFound("no lead with id " + std::to_string(id));
+  if (patch.owner_id) check_owner(*conn, *patch.owner_id);
+  if (patch.email && *patch.email != lead->email) {
+    if (auto existing = store_.id_by_email(*conn, *patch.email)) throw Conflict(conflict_detail(*existing));
+  }
+  apply_patch(*lead, patch);
+  try {
+    store_.update(*conn, *lead, now());
+  } catch (const storage::UniqueViolation&) {
+    throw Conflict("a lead with this email already exists");
+  }
+  if (patch.tags) store_.link_tags(*conn, id, *patch.tags);
+  store_.bump_version(*conn);
+  auto updated = store_.by_id(*conn, id);
+  tx.commit();
+  return *updated;
+}
+
+void LeadService::remove(std::int64_t id) {
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  if (!store_.remove(*conn, id)) throw NotFound("no lead with id " + std::to_string(id));
+  store_.bump_version(*conn);
+  tx.commit();
+}
+
+std::int64_t LeadService::bulk(const BulkRequest& r) {
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  Filter f = resolve(*conn, r.filter);
+  auto t = now();
+  std::int64_t n = 0;
+  switch (r.action) {
+    case BulkAction::Tag: n = store_.bulk_tag(*conn, f, r.tag, t); break;
+    case BulkAction::Untag: n = store_.bulk_untag(*conn, f, r.tag, t); break;
+    case BulkAction::SetStatus: n = store_.bulk_set_status(*conn, f, r.status, t); break;
+    case BulkAction::SetOwner:
+      check_owner(*conn, r.owner_id);
+      n = store_.bulk_set_owner(*conn, f, r.owner_id, t);
+      break;
+    case BulkAction::Delete: n = store_.bulk_delete(*conn, f); break;
+  }
+  if (n > 0) store_.bump_version(*conn);
+  tx.commit();
+  return n;
+}
+
+}  // namespace herald::leads

@@ -1,0 +1,73 @@
+// Lead records: list with filters and counts, get, create, update, delete,
+// and bulk actions. Deleting a lead is a hard delete (see docs/architecture.md).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.hpp"
+#include "leads/count_cache.hpp"
+#include "leads/filter.hpp"
+#include "leads/store.hpp"
+#include "leads/types.hpp"
+#include "storage/database.hpp"
+
+namespace herald::leads {
+
+struct ListQuery {
+  Filter filter;
+  Sort sort;
+  std::int64_t page = 1;
+  std::int64_t page_size = 50;
+  std::optional<std::int64_t> cursor;  // keyset: continue after this id (id order only)
+};
+
+enum class BulkAction { Tag, Untag, SetStatus, SetOwner, Delete };
+std::string_view to_string(BulkAction a) noexcept;
+
+struct BulkRequest {
+  BulkAction action = BulkAction::Tag;
+  std::string tag;
+  std::string status;
+  std::optional<std::int64_t> owner_id;
+  Filter filter;  // ids, or conditions
+};
+// Throws ValidationError naming each bad field.
+BulkRequest parse_bulk_request(const nlohmann::json& body);
+
+// Offsets past this need the keyset cursor: a deep OFFSET walks every row before it.
+inline constexpr std::int64_t kMaxOffset = 100000;
+
+class LeadService {
+ public:
+  LeadService(storage::Database& db, const Clock& clock);
+
+  // The whole response document: {items, total, page, page_size, next_cursor}.
+  std::string list_json(ListQuery q);
+  // Leads matching a (resolved) filter, from the count cache when it can.
+  std::int64_t count(storage::Connection& c, const Filter& f);
+  Lead get(std::int64_t id);
+  Lead create(const LeadInput& in);
+  Lead update(std::int64_t id, const LeadPatch& patch);
+  void remove(std::int64_t id);
+  std::int64_t bulk(const BulkRequest& r);
+
+  // Adds a segment_id's stored conditions; ValidationError when it does not exist.
+  Filter resolve(storage::Connection& c, Filter f) const;
+  Filter resolve(Filter f);
+
+  const Store& store() const noexcept { return store_; }
+  storage::Database& database() noexcept { return db_; }
+  std::string now() const;
+
+ private:
+  void check_owner(storage::Connection& c, const std::optional<std::int64_t>& owner) const;
+
+  storage::Database& db_;
+  const Clock& clock_;
+  Store store_;
+  CountCache counts_;
+};
+
+}  // namespace herald::leads

@@ -1,0 +1,143 @@
+#include "leads/suppressions.hpp"
+
+#include <algorithm>
+
+#include "core/crypto.hpp"
+#include "core/errors.hpp"
+#include "core/strings.hpp"
+
+namespace herald::leads {
+namespace {
+
+// A domain as people write it: lower-case labels, no '@'.
+std::optional<std::string> normalise_domain(std::string_view d) {
+  auto domain = to_lower_ascii(trim(d));
+  if (domain.starts_with("@")) domain.erase(0, 1);
+  auto as_address = normalise_email("x@" + domain);
+  if (!as_address) return std::nullopt;
+  return domain;
+}
+
+}  // namespace
+
+std::string suppression_hash(std::string_view value) { return crypto::sha256_hex(value); }
+
+SuppressionInput parse_suppression_input(const nlohmann::json& body) {
+  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
+  ValidationError errors;
+  SuppressionInput in;
+  for (auto& [key, _] : body.items()) {
+    if (key != "email" && key != "domain" && key != "reason" && key != "note")
+      errors.with_field(key, "is not a suppression field");
+  }
+  bool email = body.contains("email"), domain = body.contains("domain");
+  if (email == domain) {
+    errors.with_field("email", "send either email or domain");
+  } else if (email) {
+    in.kind = "email";
+    auto e = body["email"].is_string() ? normalise_email(body["email"].get<std::string>()) : std::nullopt;
+    if (!e) errors.with_field("email", "is not a valid email address");
+    else in.value = *e;
+  } else {
+    in.kind = "domain";
+    auto d = body["domain"].is_string() ? normalise_domain(body["domain"].get<std::string>()) : std::nullopt;
+    if (!d) errors.with_field("domain", "is not a valid domain name");
+    else in.value = *d;
+  }
+  if (body.contains("reason")) {
+    const auto& r = body["reason"];
+    if (!r.is_string() || r == "gdpr" ||
+        std::find(kSuppressionReasons.begin(), kSuppressionReasons.end(), r.get<std::string>()) ==
+            kSuppressionReasons.end()) {
+      errors.with_field("reason", "must be one of manual, unsubscribe, bounce, complaint");
+    } else {
+      in.reason = r.get<std::string>();
+    }
+  }
+  if (body.contains("note")) {
+    if (!body["note"].is_string()) {
+      errors.with_field("note", "must be a string");
+    } else if (auto p = text_problem(body["note"].get<std::string>(), 500)) {
+      errors.with_field("note", *p);
+    } else {
+      in.note = body["note"].get<std::string>();
+    }
+  }
+  if (!errors.empty()) throw errors;
+  return in;
+}
+
+nlohmann::json to_json(const Suppression& s) {
+  return {{"id", s.id},
+          {"kind", s.kind},
+          {"value", s.value ? nlohmann::json(*s.value) : nlohmann::json(nullptr)},
+          {"value_hash", s.value_hash},
+          {"reason", s.reason},
+          {"note", s.note},
+          {"created_by", s.created_by ? nlohmann::json(*s.created_by) : nlohmann::json(nullptr)},
+          {"created_at", s.created_at}};
+}
+
+std::pair<std::vector<Suppression>, std::int64_t> SuppressionService::list(SuppressionQuery q) {
+  auto conn = leads_.database().acquire();
+  const auto& store = leads_.store();
+  return {store.list_suppressions(*conn, q), store.count_suppressions(*conn, q)};
+}
+
+Suppression SuppressionService::get(std::int64_t id) {
+  auto conn = leads_.database().acquire();
+  auto s = leads_.store().suppression(*conn, id);
+  if (!s) throw NotFound("no suppression with id " + std::to_string(id));
+  return *s;
+}
+
+Suppression SuppressionService::create(const SuppressionInput& in, std::optional<std::int64_t> created_by) {
+  auto conn = leads_.database().acquire();
+  const auto& store = leads_.store();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  Suppression s;
+  s.kind = in.kind;
+  s.value = in.value;
+  s.value_hash = suppression_hash(in.value);
+  s.reason = in.reason;
+  s.note = in.note;
+  s.created_by = created_by;
+  s.created_at = leads_.now();
+  if (auto existing = store.suppression_by_hash(*conn, s.value_hash))
+    throw Conflict("this " + in.kind + " is already suppressed (suppression " + std::to_string(*existing) + ")");
+  s.id = store.insert_suppression(*conn, s);
+  tx.commit();
+  return s;
+}
+
+void SuppressionService::remove(std::int64_t id) {
+  auto conn = leads_.database().acquire();
+  if (!leads_.store().delete_suppression(*conn, id)) throw NotFound("no suppression with id " + std::to_string(id));
+}
+
+bool SuppressionService::suppressed(std::string_view email) {
+  auto e = normalise_email(email);
+  if (!e) return false;
+  auto conn = leads_.database().acquire();
+  return leads_.store().suppressed(*conn, suppression_hash(*e), suppression_hash(email_domain(*e)));
+}
+
+void SuppressionService::add_hash_only(storage::Connection& c, std::string_view email,
+                                       std::optional<std::int64_t> by) {
+  const auto& store = leads_.store();
+  auto hash = suppression_hash(email);
+  if (store.suppression_by_hash(c, hash)) {
+    store.forget_suppression_value(c, hash);
+    return;
+  }
+  Suppression s;
+  s.kind = "email";
+  s.value_hash = hash;
+  s.reason = "gdpr";
+  s.note = "erased on request";
+  s.created_by = by;
+  s.created_at = leads_.now();
+  store.insert_suppression(c, s);
+}
+
+}  // namespace herald::leads
