@@ -97,7 +97,7 @@ void App::Impl::build_services() {
   authorizer = std::make_unique<auth::Authorizer>(*auth);
   auth_routes = std::make_unique<auth::Routes>(*auth, *admin);
 
-  leads = std::make_unique<leads::LeadService>(*db, clock);
+  leads = std::make_unique<leads::LeadService>(*db, clock, static_cast<std::size_t>(config.page_cache));
   segments = std::make_unique<leads::SegmentService>(*leads);
   suppressions = std::make_unique<leads::SuppressionService>(*leads);
   privacy = std::make_unique<leads::PrivacyService>(*leads, *suppressions, *audit_log);

@@ -23,6 +23,7 @@ constexpr std::string_view kKeys[] = {
     "HERALD_MAX_BODY", "HERALD_MAX_IMPORT", "HERALD_DKIM_DOMAIN", "HERALD_DKIM_SELECTOR",
     "HERALD_DKIM_KEY_FILE", "HERALD_SENTRY_DSN", "HERALD_AI_BASE_URL", "HERALD_AI_API_KEY",
     "HERALD_AI_MODEL", "HERALD_LOG_FORMAT", "HERALD_HTTP_THREADS", "HERALD_WEB_DIR",
+    "HERALD_PAGE_CACHE",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -179,6 +180,8 @@ void apply(Config& c, std::string_view name, const std::string& v) {
     c.http_threads = static_cast<int>(parse_int(name, v, 1, 256));
   } else if (name == "HERALD_WEB_DIR") {
     c.web_dir = v;
+  } else if (name == "HERALD_PAGE_CACHE") {
+    c.page_cache = trim(v) == "0" ? 0 : parse_size(name, v);
   }
 }
 

@@ -56,6 +56,7 @@ struct Config {
   LogFormat log_format = LogFormat::Auto;
   int http_threads = 0;  // 0 = one per core
   std::optional<std::filesystem::path> web_dir;  // built UI; searched for when unset
+  std::uint64_t page_cache = 64ull << 20;        // rendered lead list pages, per process; 0 = off
 
   bool uses_postgres() const;
 };
