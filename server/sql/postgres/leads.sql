@@ -10,12 +10,15 @@ SELECT version FROM lead_counters WHERE id = 1;
 -- name: leads.bump_version
 UPDATE lead_counters SET version = version + 1 WHERE id = 1;
 
--- name: leads.select_prefix
+-- name: leads.page_prefix
+-- A page: the filter and the offset walk the index only (ids), and only the
+-- page's own rows are read from the table. The store closes the subquery
+-- with ORDER BY … LIMIT … OFFSET …) and orders the outer query the same way.
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
        leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at, leads.import_id
-FROM leads WHERE 1 = 1
+       leads.last_activity_at
+FROM leads WHERE leads.id IN (SELECT leads.id FROM leads WHERE 1 = 1
 
 -- name: leads.count_prefix
 -- One statement is one snapshot: the count belongs to that version.
@@ -25,7 +28,7 @@ SELECT (SELECT version FROM lead_counters WHERE id = 1), count(*) FROM leads WHE
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
        leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at, leads.import_id
+       leads.last_activity_at, leads.import_id, leads.import_line
 FROM leads WHERE leads.id = $1;
 
 -- name: leads.id_by_email
@@ -40,7 +43,8 @@ RETURNING id;
 -- name: leads.update
 UPDATE leads SET email = $2, first_name = $3, last_name = $4, company = $5, title = $6, phone = $7, website = $8,
                  country = $9, timezone = $10, status = $11, score = $12, owner_id = $13, tags = $14::jsonb,
-                 custom_fields = $15::jsonb, source = $16, import_id = $17, updated_at = $18
+                 custom_fields = $15::jsonb, source = $16, import_id = $17,
+                 import_line = $19, updated_at = $18
 WHERE id = $1;
 
 -- name: leads.delete

@@ -124,7 +124,7 @@ void App::Impl::build_jobs() {
 }
 
 void App::Impl::build_leads() {
-  leads = std::make_unique<leads::LeadService>(*db, clock);
+  leads = std::make_unique<leads::LeadService>(*db, clock, static_cast<std::size_t>(config.page_cache));
   segments = std::make_unique<leads::SegmentService>(*leads);
   suppressions = std::make_unique<leads::SuppressionService>(*leads);
   privacy = std::make_unique<leads::PrivacyService>(*leads, *suppressions, *audit_log);

@@ -25,6 +25,7 @@ constexpr std::string_view kKeys[] = {
     "HERALD_DKIM_KEY_FILE", "HERALD_SENTRY_DSN", "HERALD_AI_BASE_URL", "HERALD_AI_API_KEY",
     "HERALD_AI_MODEL", "HERALD_LOG_FORMAT", "HERALD_HTTP_THREADS", "HERALD_WEB_DIR",
     "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
+    "HERALD_PAGE_CACHE",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -185,6 +186,8 @@ void apply(Config& c, std::string_view name, const std::string& v) {
     c.worker_concurrency = static_cast<int>(parse_int(name, v, 1, 256));
   } else if (name == "HERALD_JOB_VISIBILITY_TIMEOUT") {
     c.job_visibility_timeout = parse_duration(name, v, std::chrono::milliseconds(100), std::chrono::hours(24));
+  } else if (name == "HERALD_PAGE_CACHE") {
+    c.page_cache = trim(v) == "0" ? 0 : parse_size(name, v);
   }
 }
 

@@ -58,6 +58,7 @@ struct Config {
   std::optional<std::filesystem::path> web_dir;  // built UI; searched for when unset
   int worker_concurrency = 4;                    // jobs run at once by one worker process
   std::chrono::milliseconds job_visibility_timeout{30000};  // an unacknowledged claim is handed on after this
+  std::uint64_t page_cache = 64ull << 20;        // rendered lead list pages, per process; 0 = off
 
   bool uses_postgres() const;
 };

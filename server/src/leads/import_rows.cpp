@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/strings.hpp"
+#include "leads/json_writer.hpp"
 
 namespace herald::leads {
 namespace {
@@ -114,7 +115,7 @@ std::string normalise_status(std::string_view v) {
 }
 
 std::optional<std::string> cell(const ColumnTarget& col, std::string_view value, ImportRow& row) {
-  auto& l = row.lead;
+  auto& l = row;
   switch (col.column) {
     case Column::Ignore:
     case Column::Email:
@@ -188,15 +189,18 @@ std::optional<std::string> cell(const ColumnTarget& col, std::string_view value,
       if (!valid_utf8(value)) return std::string("is not valid UTF-8");
       auto doc = nlohmann::json::parse(value, nullptr, false);
       if (doc.is_discarded() || !doc.is_object()) return std::string("must be a JSON object");
+      nlohmann::json object = nlohmann::json::object();
       for (auto& [k, v] : doc.items()) {
-        if (!v.is_null()) l.custom_fields[k] = v;
+        if (!v.is_null()) object[k] = v;
       }
-      return custom_fields_problem(l.custom_fields);
+      if (auto p = custom_fields_problem(object)) return p;
+      l.custom_object = std::move(object);
+      return std::nullopt;
     }
     case Column::Custom:
       if (auto p = text_problem(value, kMaxCustomString, true)) return p;
-      l.custom_fields[col.custom_key] = std::string(value);
-      if (l.custom_fields.size() > kMaxCustomKeys) return std::string("at most 50 custom fields");
+      l.custom.emplace_back(col.custom_key, std::string(value));
+      if (l.custom.size() > kMaxCustomKeys) return std::string("at most 50 custom fields");
       return std::nullopt;
   }
   return std::nullopt;
@@ -211,6 +215,32 @@ std::string_view unescape_formula(std::string_view v) {
 }
 
 }  // namespace
+
+std::string ImportRow::custom_json() const {
+  if (custom.empty() && custom_object.is_null()) return "{}";
+  if (custom_object.is_null()) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    for (const auto& [k, v] : custom) w.key(k).string(v);
+    w.end_object();
+    return out;
+  }
+  nlohmann::json all = custom_object;
+  for (const auto& [k, v] : custom) all[std::string(k)] = v;
+  return all.dump();
+}
+
+std::optional<std::string> ImportRow::merge_custom(nlohmann::json& into) const {
+  if (custom.empty() && custom_object.is_null()) return std::nullopt;
+  if (!into.is_object()) into = nlohmann::json::object();
+  if (custom_object.is_object()) {
+    for (auto& [k, v] : custom_object.items()) into[k] = v;
+  }
+  for (const auto& [k, v] : custom) into[std::string(k)] = v;
+  if (auto p = custom_fields_problem(into)) return "custom_fields: " + *p;
+  return std::nullopt;
+}
 
 bool Mapping::maps(Column c) const {
   return std::any_of(columns.begin(), columns.end(), [c](const ColumnTarget& t) { return t.column == c; });
@@ -331,7 +361,7 @@ std::optional<std::string> convert_row(const Mapping& mapping, std::span<const s
         if (value.empty()) return std::string("email: is empty");
         auto e = normalise_email(value);
         if (!e) return std::string("email: is not a valid email address");
-        row.lead.email = std::move(*e);
+        row.email = std::move(*e);
         continue;
       }
       if (value.empty()) continue;

@@ -71,15 +71,27 @@ std::string header_key(std::string_view header);
 // "Lead Source (2024)" → "lead_source_2024"; empty when nothing usable is left.
 std::string custom_key_for(std::string_view header);
 
-// One imported row: the lead, which of its fields the file gave (an empty
-// cell gives nothing, so an update keeps what is stored), and the owner as
-// written (resolved to a user by the importer).
+// One imported row: the lead's fields, which of them the file gave (an
+// empty cell gives nothing, so an update keeps what is stored), and the
+// owner as written (resolved to a user by the importer). Built for a million
+// rows a run: custom fields are (key, text) pairs whose keys are the
+// mapping's, and nothing allocates until a field needs to.
 struct ImportRow {
-  LeadInput lead;
+  std::string email, first_name, last_name, company, title, phone, website, country, timezone, source;
+  std::string status = "new";
+  std::int64_t score = 0;
+  std::vector<std::string> tags;
+  std::vector<std::pair<std::string_view, std::string>> custom;  // keys live in the Mapping
+  nlohmann::json custom_object;  // from a custom_fields (JSON) column; null when none
   std::optional<std::string> owner;
   bool has_first_name = false, has_last_name = false, has_company = false, has_title = false, has_phone = false,
        has_website = false, has_country = false, has_timezone = false, has_status = false, has_score = false,
        has_source = false;
+
+  // The custom fields as one JSON object text ("{}" when none).
+  std::string custom_json() const;
+  // Merges them into a stored object; the problem when a limit is exceeded.
+  std::optional<std::string> merge_custom(nlohmann::json& into) const;
 };
 
 // Validates one record; returns the reason it cannot be imported (naming the

@@ -14,7 +14,7 @@ using sv = std::string_view;
 
 namespace {
 
-constexpr int kLeadColumns = 17;  // placeholders per row (created_at doubles as updated_at)
+constexpr int kLeadColumns = 18;  // placeholders per row (created_at doubles as updated_at)
 constexpr std::size_t kTagRowsPerInsert = 500;
 
 Param opt_int(const std::optional<std::int64_t>& v) { return v ? Param(*v) : Param(nullptr); }
@@ -23,7 +23,7 @@ std::string placeholder(storage::Backend b, int n, const char* pg_cast = "") {
   return b == storage::Backend::Sqlite ? "?" + std::to_string(n) : "$" + std::to_string(n) + pg_cast;
 }
 
-// "(?1, …, ?17, ?17), (?18, …)" for `rows` rows of the lead insert.
+// "(?1, …, ?18, ?18), (?19, …)" for `rows` rows of the lead insert.
 std::string lead_values(storage::Backend b, std::size_t rows) {
   std::string out;
   int n = 1;
@@ -62,10 +62,12 @@ struct ImportStore::Queries {
         lead_insert_head(c.get("imports.lead_insert_head")), lead_insert_tail(c.get("imports.lead_insert_tail")),
         tag_insert_head(c.get("imports.tag_insert_head")), tag_insert_tail(c.get("imports.tag_insert_tail")),
         tune_session(c.get("imports.tune_session")), tune_reads(c.get("imports.tune_reads")),
-        untune_session(c.get("imports.untune_session")), untune_reads(c.get("imports.untune_reads")) {}
+        untune_session(c.get("imports.untune_session")), untune_reads(c.get("imports.untune_reads")),
+        settle(c.get("imports.settle")) {}
   std::string insert, chunk_insert, touch, set_options, upload_done, remove, delete_stale, get, unfinished, claim,
       chunk, set_header, checkpoint, finish, drop_chunks, release, error_insert, errors_after, existing, lead_insert_head,
-      lead_insert_tail, tag_insert_head, tag_insert_tail, tune_session, tune_reads, untune_session, untune_reads;
+      lead_insert_tail, tag_insert_head, tag_insert_tail, tune_session, tune_reads, untune_session, untune_reads,
+      settle;
 };
 
 ImportStore::ImportStore(storage::Backend backend)
@@ -214,6 +216,14 @@ void ImportStore::tune(Connection& c, bool on) const {
   c.execute(on ? q_->tune_reads : q_->untune_reads);
 }
 
+void ImportStore::settle(Connection& c) const {
+  try {
+    c.execute(q_->settle);
+  } catch (const storage::DbError&) {
+    // A busy checkpoint or a concurrent ANALYZE: the next one does it.
+  }
+}
+
 std::unordered_map<std::string, Lead> ImportStore::existing(Connection& c,
                                                             const std::vector<std::string_view>& emails) const {
   std::unordered_map<std::string, Lead> out;
@@ -233,9 +243,9 @@ std::unordered_map<std::string, Lead> ImportStore::existing(Connection& c,
   return out;
 }
 
-void ImportStore::insert_leads(Connection& c, std::span<const NewLead> leads, std::int64_t import_id,
-                               const std::string& now,
-                               const std::function<void(std::string_view, std::int64_t)>& inserted) const {
+std::vector<std::int64_t> ImportStore::insert_leads(Connection& c, std::span<const NewLead> leads,
+                                                    std::int64_t import_id, const std::string& now) const {
+  std::vector<std::int64_t> ids(leads.size(), 0);
   std::vector<Param> params;
   params.reserve(rows_per_insert_ * kLeadColumns);
   std::size_t i = 0;
@@ -243,17 +253,29 @@ void ImportStore::insert_leads(Connection& c, std::span<const NewLead> leads, st
     params.clear();
     for (std::size_t r = i; r < i + rows; ++r) {
       const auto& l = leads[r];
-      params.insert(params.end(), {sv(l.email), sv(l.first_name), sv(l.last_name), sv(l.company), sv(l.title),
-                                   sv(l.phone), sv(l.website), sv(l.country), sv(l.timezone), sv(l.status), l.score,
-                                   opt_int(l.owner_id), sv(l.tags_json), sv(l.custom_json), sv(l.source), import_id,
-                                   sv(now)});
+      params.insert(params.end(), {l.email, l.first_name, l.last_name, l.company, l.title, l.phone, l.website,
+                                   l.country, l.timezone, l.status, l.score, opt_int(l.owner_id), sv(l.tags_json),
+                                   sv(l.custom_json), l.source, import_id, l.line, sv(now)});
     }
-    c.execute(rows == rows_per_insert_ ? insert_many_ : insert_one_, params,
-              [&](const Row& r) { inserted(r.text(1), r.integer(0)); });
+    // RETURNING names the rows inserted, in no promised order: match each to
+    // its position, expecting the order of VALUES (the cheap case).
+    std::size_t expect = i;
+    c.execute(rows == rows_per_insert_ ? insert_many_ : insert_one_, params, [&](const Row& r) {
+      auto email = r.text(1);
+      std::size_t at = expect < i + rows && leads[expect].email == email ? expect : i + rows;
+      for (std::size_t k = i; at == i + rows && k < i + rows; ++k) {
+        if (leads[k].email == email) at = k;
+      }
+      if (at < i + rows) {
+        ids[at] = r.integer(0);
+        expect = at + 1;
+      }
+    });
     i += rows;
   };
   while (leads.size() - i >= rows_per_insert_) run(rows_per_insert_);
   while (i < leads.size()) run(1);
+  return ids;
 }
 
 void ImportStore::insert_tags(Connection& c, std::span<const std::pair<std::int64_t, std::string>> links) const {

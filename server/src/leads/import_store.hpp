@@ -59,12 +59,14 @@ struct ImportErrorRow {
   std::string reason;
 };
 
-// A lead ready for the batch insert (every column as text or number).
+// A lead ready for the batch insert. The views point into the importer's
+// batch, which outlives the insert.
 struct NewLead {
-  std::string email, first_name, last_name, company, title, phone, website, country, timezone, status;
+  std::string_view email, first_name, last_name, company, title, phone, website, country, timezone, status, source;
   std::int64_t score = 0;
   std::optional<std::int64_t> owner_id;
-  std::string tags_json, custom_json, source;
+  std::int64_t line = 0;
+  std::string tags_json, custom_json;
 };
 
 class ImportStore {
@@ -104,13 +106,16 @@ class ImportStore {
                                            std::int64_t limit) const;
   // Session settings for a long import on this connection, and back.
   void tune(Connection& c, bool on) const;
+  // Housekeeping after an import (checkpoint / statistics); best effort.
+  void settle(Connection& c) const;
 
   // ---- batch reads and writes
   // The stored leads among `emails`, by email.
   std::unordered_map<std::string, Lead> existing(Connection& c, const std::vector<std::string_view>& emails) const;
-  // Multi-row INSERT … ON CONFLICT (email) DO NOTHING; calls `inserted` for each new lead.
-  void insert_leads(Connection& c, std::span<const NewLead> leads, std::int64_t import_id, const std::string& now,
-                    const std::function<void(std::string_view email, std::int64_t id)>& inserted) const;
+  // Multi-row INSERT … ON CONFLICT (email) DO NOTHING. Returns the new id of
+  // each lead by position, 0 where the address existed already.
+  std::vector<std::int64_t> insert_leads(Connection& c, std::span<const NewLead> leads, std::int64_t import_id,
+                                         const std::string& now) const;
   void insert_tags(Connection& c, std::span<const std::pair<std::int64_t, std::string>> links) const;
 
  private:

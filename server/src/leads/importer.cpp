@@ -16,48 +16,7 @@ namespace herald::leads {
 namespace {
 
 constexpr std::size_t kHeaderProbe = 64 * 1024;
-
-// First line of each email seen in this run, by 64-bit hash: 16 bytes a
-// slot, so a million addresses cost 32 MB. It only supplies the line number
-// of a duplicate's first occurrence; whether a row is a duplicate is decided
-// exactly (by the batch's own set and the lead's import id).
-class LineMap {
- public:
-  void insert(std::uint64_t hash, std::int64_t line) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    place(hash | 1, line);  // 0 marks an empty slot
-  }
-  std::optional<std::int64_t> find(std::uint64_t hash) const {
-    if (slots_.empty()) return std::nullopt;
-    hash |= 1;
-    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i].first == 0) return std::nullopt;
-      if (slots_[i].first == hash) return slots_[i].second;
-    }
-  }
-
- private:
-  void place(std::uint64_t key, std::int64_t line) {
-    for (std::size_t i = key & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i].first == key) return;
-      if (slots_[i].first == 0) {
-        slots_[i] = {key, line};
-        ++size_;
-        return;
-      }
-    }
-  }
-  void grow() {
-    std::vector<std::pair<std::uint64_t, std::int64_t>> old(std::max<std::size_t>(slots_.size() * 2, 1024));
-    old.swap(slots_);
-    size_ = 0;
-    for (const auto& [k, v] : old) {
-      if (k != 0) place(k, v);
-    }
-  }
-  std::vector<std::pair<std::uint64_t, std::int64_t>> slots_;
-  std::size_t size_ = 0;
-};
+constexpr std::int64_t kSettleAfter = 10000;  // rows written before the import settles the database
 
 std::uint64_t hash_of(std::string_view email) { return std::hash<std::string_view>{}(email); }
 
@@ -70,10 +29,39 @@ std::string duplicate_reason(std::optional<std::int64_t> first_line) {
   return "email: duplicate of an earlier line of this file";
 }
 
+// The rows of the open batch, by address: a flat table of positions keyed
+// by the address's hash and checked against the row itself, cleared per batch.
+class BatchIndex {
+ public:
+  void reset(std::size_t capacity) {
+    std::size_t want = 1;
+    while (want < capacity * 2) want <<= 1;
+    if (slots_.size() != want) slots_.assign(want, kEmpty);
+    else std::fill(slots_.begin(), slots_.end(), kEmpty);
+  }
+  // The position of an earlier row with `email`, or inserts `pos` and returns nothing.
+  template <typename EmailAt>
+  std::optional<std::uint32_t> find_or_add(std::uint64_t hash, std::string_view email, std::uint32_t pos,
+                                           const EmailAt& email_at) {
+    for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == kEmpty) {
+        slots_[i] = pos;
+        return std::nullopt;
+      }
+      if (email_at(slots_[i]) == email) return slots_[i];
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  std::vector<std::uint32_t> slots_;
+};
+
 // One run of one import on one connection.
 class Run {
   struct Pending {
     std::int64_t line = 0;
+    std::uint64_t hash = 0;
     ImportRow row;
     std::optional<std::int64_t> owner;
   };
@@ -85,15 +73,18 @@ class Run {
       : conn_(conn), store_(store), leads_(leads), segments_(segments), clock_(clock), settings_(settings),
         rec_(std::move(rec)), worker_(std::move(worker)), hooks_(hooks),
         options_(import_options_from_json(rec_.options)), cp_(rec_.checkpoint), next_(cp_) {
+    // Reserved once: rows never move while the batch is open, so views of them stay valid.
     pending_.reserve(settings_.batch_rows);
+    index_.reset(settings_.batch_rows);
+    merge_tags(extra_tags_, options_.tags);
+    if (!options_.list.empty()) merge_tags(extra_tags_, {options_.list});
   }
 
   Importer::Outcome execute() {
     if (!rec_.header) {
       if (!read_header()) return Importer::Outcome::Failed;
     } else {
-      auto fields = nlohmann::json::parse(*rec_.header).get<std::vector<std::string>>();
-      header_ = fields;
+      header_ = nlohmann::json::parse(*rec_.header).get<std::vector<std::string>>();
       delimiter_ = rec_.delimiter.value_or(",").front();
       if (!build_mapping()) return Importer::Outcome::Failed;
     }
@@ -106,13 +97,15 @@ class Run {
     CsvParser parser(po);
     auto on_record = [this](const CsvRecord& r) { record(r); };
     const std::int64_t chunk_size = std::max<std::int64_t>(rec_.chunk_size, 1);
-    for (std::int64_t seq = cp_.next_offset / chunk_size; seq < rec_.chunks; ++seq) {
+    const std::int64_t first = cp_.next_offset / chunk_size;
+    for (std::int64_t seq = first; seq < rec_.chunks; ++seq) {
       std::string data = store_.chunk(conn_, rec_.id, seq);
-      std::size_t skip = seq == cp_.next_offset / chunk_size ? static_cast<std::size_t>(cp_.next_offset % chunk_size) : 0;
+      std::size_t skip = seq == first ? static_cast<std::size_t>(cp_.next_offset % chunk_size) : 0;
       if (skip < data.size()) parser.feed(std::string_view(data).substr(skip), on_record);
     }
     parser.finish(on_record);
     flush(true);
+    if (cp_.created + cp_.updated >= kSettleAfter) store_.settle(conn_);
     return Importer::Outcome::Completed;
   }
 
@@ -191,48 +184,46 @@ class Run {
     if (!r.error.empty()) {
       ++next_.failed;
       report(line, "failed", std::string(r.error));
-    } else if (auto problem = convert_row(mapping_, r.fields, row_)) {
-      ++next_.failed;
-      report(line, "failed", std::move(*problem));
     } else {
-      accept(line);
+      pending_.emplace_back();
+      auto& p = pending_.back();
+      if (auto problem = convert_row(mapping_, r.fields, p.row)) {
+        pending_.pop_back();
+        ++next_.failed;
+        report(line, "failed", std::move(*problem));
+      } else {
+        p.line = line;
+        accept(p);
+      }
     }
     batch_end_ = static_cast<std::int64_t>(r.end_offset);
     batch_next_line_ = static_cast<std::int64_t>(r.next_line);
     if (pending_.size() + errors_.size() >= settings_.batch_rows) flush(false);
   }
 
-  void accept(std::int64_t line) {
-    auto& in = row_.lead;
-    std::optional<std::int64_t> owner;
-    if (row_.owner) {
-      auto it = users_.find(to_lower_ascii(*row_.owner));
-      if (it == users_.end()) {
-        ++next_.failed;
-        return report(line, "failed", "owner: no user with this email or id");
-      }
-      owner = it->second;
+  // Keeps the newest pending row, or drops it with the reason.
+  void accept(Pending& p) {
+    auto drop = [&](const char* kind, std::string reason) {
+      if (kind[0] == 'f') ++next_.failed; else ++next_.skipped;
+      report(p.line, kind, std::move(reason));
+      pending_.pop_back();
+    };
+    if (p.row.owner) {
+      auto it = users_.find(to_lower_ascii(*p.row.owner));
+      if (it == users_.end()) return drop("failed", "owner: no user with this email or id");
+      p.owner = it->second;
     }
-    if (auto it = batch_emails_.find(in.email); it != batch_emails_.end()) {
-      ++next_.skipped;
-      return report(line, "skipped", duplicate_reason(it->second));
-    }
-    merge_tags(in.tags, options_.tags);
-    if (!options_.list.empty()) merge_tags(in.tags, {options_.list});
-    if (in.tags.size() > kMaxTags) {
-      ++next_.failed;
-      return report(line, "failed", "tags: at most 50 tags");
-    }
-    Pending p;
-    p.line = line;
-    p.row = std::move(row_);
-    p.owner = owner;
-    batch_emails_.emplace(p.row.lead.email, line);
-    pending_.push_back(std::move(p));
+    merge_tags(p.row.tags, extra_tags_);
+    if (p.row.tags.size() > kMaxTags) return drop("failed", "tags: at most 50 tags");
+    p.hash = hash_of(p.row.email);
+    auto pos = static_cast<std::uint32_t>(pending_.size() - 1);
+    auto earlier = index_.find_or_add(p.hash, p.row.email, pos,
+                                      [this](std::uint32_t i) -> std::string_view { return pending_[i].row.email; });
+    if (earlier) drop("skipped", duplicate_reason(pending_[*earlier].line));
   }
 
   NewLead new_lead(const Pending& p) const {
-    const auto& in = p.row.lead;
+    const auto& in = p.row;
     NewLead n;
     n.email = in.email;
     n.first_name = in.first_name;
@@ -246,63 +237,63 @@ class Run {
     n.status = in.status;
     n.score = in.score;
     n.owner_id = p.owner;
+    n.line = p.line;
     n.tags_json = tags_to_json(in.tags);
-    n.custom_json = in.custom_fields.empty() ? "{}" : in.custom_fields.dump();
-    n.source = p.row.has_source ? in.source : options_.source;
+    n.custom_json = in.custom_json();
+    n.source = in.has_source ? std::string_view(in.source) : std::string_view(options_.source);
     return n;
   }
 
   // Field by field onto a stored lead: a cell the file left empty keeps what is there.
   std::optional<std::string> merge_into(Lead& l, const Pending& p) const {
     const auto& r = p.row;
-    const auto& in = r.lead;
-    if (r.has_first_name) l.first_name = in.first_name;
-    if (r.has_last_name) l.last_name = in.last_name;
-    if (r.has_company) l.company = in.company;
-    if (r.has_title) l.title = in.title;
-    if (r.has_phone) l.phone = in.phone;
-    if (r.has_website) l.website = in.website;
-    if (r.has_country) l.country = in.country;
-    if (r.has_timezone) l.timezone = in.timezone;
-    if (r.has_status) l.status = in.status;
-    if (r.has_score) l.score = in.score;
-    if (r.has_source) l.source = in.source;
+    if (r.has_first_name) l.first_name = r.first_name;
+    if (r.has_last_name) l.last_name = r.last_name;
+    if (r.has_company) l.company = r.company;
+    if (r.has_title) l.title = r.title;
+    if (r.has_phone) l.phone = r.phone;
+    if (r.has_website) l.website = r.website;
+    if (r.has_country) l.country = r.country;
+    if (r.has_timezone) l.timezone = r.timezone;
+    if (r.has_status) l.status = r.status;
+    if (r.has_score) l.score = r.score;
+    if (r.has_source) l.source = r.source;
     if (p.owner) l.owner_id = p.owner;
     auto tags = tags_from_json(l.tags_json);
-    merge_tags(tags, in.tags);
+    merge_tags(tags, r.tags);
     if (tags.size() > kMaxTags) return std::string("tags: the lead would have more than 50 tags");
     l.tags_json = tags_to_json(tags);
-    if (!in.custom_fields.empty()) {
+    if (!r.custom.empty() || !r.custom_object.is_null()) {
       auto custom = nlohmann::json::parse(l.custom_fields_json, nullptr, false);
-      if (!custom.is_object()) custom = nlohmann::json::object();
-      for (auto& [k, v] : in.custom_fields.items()) custom[k] = v;
-      if (auto problem = custom_fields_problem(custom)) return "custom_fields: " + *problem;
+      if (auto problem = r.merge_custom(custom)) return problem;
       l.custom_fields_json = custom.dump();
     }
     l.import_id = rec_.id;
+    l.import_line = p.line;
     return std::nullopt;
   }
 
   void flush(bool final) {
     Checkpoint next = next_;
-    std::vector<ImportErrorRow> errors = errors_;
     auto skip = [&](const Pending& p, std::string reason) {
       ++next.skipped;
-      errors.push_back({p.line, "skipped", std::move(reason)});
+      errors_.push_back({p.line, "skipped", std::move(reason)});
     };
     auto t = now();
     std::vector<std::pair<std::int64_t, std::string>> links;
+    std::size_t errors_before = errors_.size();
 
     storage::Transaction tx(conn_, storage::TxMode::Write);
     std::vector<const Pending*> to_insert;
+    to_insert.reserve(pending_.size());
     if (options_.mode == ImportMode::CreateOnly) {
       for (const auto& p : pending_) to_insert.push_back(&p);
     } else if (!pending_.empty()) {
       std::vector<std::string_view> emails;
-      for (const auto& p : pending_) emails.push_back(p.row.lead.email);
+      for (const auto& p : pending_) emails.push_back(p.row.email);
       auto stored = store_.existing(conn_, emails);
       for (const auto& p : pending_) {
-        auto it = stored.find(p.row.lead.email);
+        auto it = stored.find(p.row.email);
         if (it == stored.end()) {
           if (options_.mode == ImportMode::UpdateOnly) {
             skip(p, "email: no lead with this address (mode update_only)");
@@ -313,13 +304,13 @@ class Run {
         }
         Lead& lead = it->second;
         if (lead.import_id == rec_.id) {
-          skip(p, duplicate_reason(seen_.find(hash_of(p.row.lead.email))));
+          skip(p, duplicate_reason(lead.import_line));
           continue;
         }
         auto before = tags_from_json(lead.tags_json);
         if (auto problem = merge_into(lead, p)) {
           ++next.failed;
-          errors.push_back({p.line, "failed", *problem});
+          errors_.push_back({p.line, "failed", *problem});
           continue;
         }
         leads_.store().update(conn_, lead, t);
@@ -332,8 +323,8 @@ class Run {
     insert(to_insert, next, links, t, skip);
     if (!links.empty()) store_.insert_tags(conn_, links);
 
-    std::sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
-    for (const auto& e : errors) {
+    std::sort(errors_.begin(), errors_.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+    for (const auto& e : errors_) {
       if (next.errors_stored >= settings_.max_errors_stored) break;
       store_.add_error(conn_, rec_.id, e);
       ++next.errors_stored;
@@ -349,13 +340,17 @@ class Run {
       if (!store_.finish(conn_, rec_.id, worker_, "completed", std::nullopt, t)) throw LostClaim();
       store_.drop_chunks(conn_, rec_.id);
     }
-    tx.commit();
+    try {
+      tx.commit();
+    } catch (...) {
+      errors_.resize(errors_before);
+      throw;
+    }
 
-    for (const auto& p : pending_) seen_.insert(hash_of(p.row.lead.email), p.line);
     cp_ = next_ = next;
     pending_.clear();
     errors_.clear();
-    batch_emails_.clear();
+    index_.reset(settings_.batch_rows);
     ++batches_;
     if (hooks_.progress) hooks_.progress({rec_.id, cp_, rec_.total_bytes});
     if (hooks_.after_batch && !final) hooks_.after_batch(batches_);
@@ -367,34 +362,25 @@ class Run {
     if (rows.empty()) return;
     std::vector<NewLead> leads;
     leads.reserve(rows.size());
-    // Keyed by views of the batch's own strings, which outlive this call.
-    std::unordered_map<std::string_view, std::int64_t> created;
-    created.reserve(rows.size());
-    for (const auto* p : rows) {
-      leads.push_back(new_lead(*p));
-      created.emplace(p->row.lead.email, 0);
-    }
-    store_.insert_leads(conn_, leads, rec_.id, t, [&](std::string_view email, std::int64_t id) {
-      if (auto it = created.find(email); it != created.end()) it->second = id;
-    });
+    for (const auto* p : rows) leads.push_back(new_lead(*p));
+    auto ids = store_.insert_leads(conn_, leads, rec_.id, t);
     std::vector<const Pending*> conflicts;
-    for (const auto* p : rows) {
-      auto id = created.at(p->row.lead.email);
-      if (id == 0) {
-        conflicts.push_back(p);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (ids[i] == 0) {
+        conflicts.push_back(rows[i]);
         continue;
       }
       ++next.created;
-      for (const auto& tag : p->row.lead.tags) links.emplace_back(id, tag);
+      for (const auto& tag : rows[i]->row.tags) links.emplace_back(ids[i], tag);
     }
     if (conflicts.empty()) return;
     std::vector<std::string_view> emails;
-    for (const auto* p : conflicts) emails.push_back(p->row.lead.email);
+    for (const auto* p : conflicts) emails.push_back(p->row.email);
     auto stored = store_.existing(conn_, emails);
     for (const auto* p : conflicts) {
-      auto it = stored.find(p->row.lead.email);
+      auto it = stored.find(p->row.email);
       if (it != stored.end() && it->second.import_id == rec_.id) {
-        skip(*p, duplicate_reason(seen_.find(hash_of(p->row.lead.email))));
+        skip(*p, duplicate_reason(it->second.import_line));
       } else {
         skip(*p, "email: a lead with this address already exists (mode create_only)");
       }
@@ -416,12 +402,11 @@ class Run {
   std::vector<std::string> header_;
   char delimiter_ = ',';
   Mapping mapping_;
+  std::vector<std::string> extra_tags_;
   std::unordered_map<std::string, std::int64_t> users_;
-  ImportRow row_;
   std::vector<Pending> pending_;
   std::vector<ImportErrorRow> errors_;
-  std::unordered_map<std::string, std::int64_t> batch_emails_;
-  LineMap seen_;
+  BatchIndex index_;
   std::int64_t batch_end_ = 0;
   std::int64_t batch_next_line_ = 1;
   std::int64_t batches_ = 0;

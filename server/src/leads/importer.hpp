@@ -9,7 +9,7 @@
 // claim's heartbeat goes stale) restarts from the checkpoint with a fresh
 // parser. So every record is applied exactly once, however often the work
 // is interrupted. Duplicates within the file are recognised across such
-// restarts too: a lead remembers the import that last wrote it.
+// restarts too: a lead remembers the import and line that last wrote it.
 //
 // Row problems never stop an import: the row is reported (line, reason)
 // and the good rows are kept. Only file problems — empty file, unreadable

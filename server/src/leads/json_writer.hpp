@@ -4,12 +4,26 @@
 // 0x80 up are copied as they are.
 #pragma once
 
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace herald::leads {
+
+namespace detail {
+// Bytes a JSON string cannot hold as they are.
+constexpr std::array<bool, 256> json_escapes() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+  t['"'] = true;
+  t['\\'] = true;
+  return t;
+}
+inline constexpr std::array<bool, 256> kJsonEscape = json_escapes();
+}  // namespace detail
 
 class JsonWriter {
  public:
@@ -49,6 +63,13 @@ class JsonWriter {
     out_.append("null");
     return *this;
   }
+  // `"key":` written as given: for constant keys that need no escaping.
+  JsonWriter& literal_key(std::string_view quoted_key_colon) {
+    separate();
+    out_.append(quoted_key_colon);
+    after_key_ = true;
+    return *this;
+  }
   // Pre-serialised JSON (a stored tags array, a custom_fields object).
   JsonWriter& raw(std::string_view json) {
     separate();
@@ -59,9 +80,18 @@ class JsonWriter {
   static void escape_into(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::size_t run = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+      // Eight bytes at a time while none needs escaping (the common case).
+      if (i + 8 <= s.size() && clean8(s.data() + i)) {
+        i += 8;
+        continue;
+      }
       unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      if (!detail::kJsonEscape[c]) {
+        ++i;
+        continue;
+      }
       out.append(s.data() + run, i - run);
       run = i + 1;
       switch (c) {
@@ -75,11 +105,22 @@ class JsonWriter {
           out.append(esc, 6);
         }
       }
+      ++i;
     }
     out.append(s.data() + run, s.size() - run);
   }
 
  private:
+  // True when none of the 8 bytes at p is a control character, '"' or '\\'.
+  static bool clean8(const char* p) {
+    std::uint64_t x;
+    std::memcpy(&x, p, 8);
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    auto has_zero = [&](std::uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+    bool control = ((x - kOnes * 0x20) & ~x & kHigh) != 0;  // some byte < 0x20
+    return !control && !has_zero(x ^ (kOnes * '"')) && !has_zero(x ^ (kOnes * '\\'));
+  }
+
   JsonWriter& open(char c) {
     separate();
     out_.push_back(c);

@@ -93,8 +93,8 @@ BulkRequest parse_bulk_request(const nlohmann::json& body) {
   return r;
 }
 
-LeadService::LeadService(storage::Database& db, const Clock& clock)
-    : db_(db), clock_(clock), store_(db.backend()) {}
+LeadService::LeadService(storage::Database& db, const Clock& clock, std::size_t page_cache_bytes)
+    : db_(db), clock_(clock), store_(db.backend()), pages_(page_cache_bytes) {}
 
 std::string LeadService::now() const { return rfc3339(clock_.wall()); }
 
@@ -113,11 +113,13 @@ Filter LeadService::resolve(Filter f) {
   return resolve(*conn, std::move(f));
 }
 
-std::int64_t LeadService::count(storage::Connection& c, const Filter& f) {
+std::int64_t LeadService::count(storage::Connection& c, const Filter& f) { return count(c, f, store_.version(c)); }
+
+std::int64_t LeadService::count(storage::Connection& c, const Filter& f, std::int64_t version) {
   auto key = f.canonical();
-  if (auto cached = counts_.get(key, store_.version(c))) return *cached;
-  auto [version, n] = store_.count(c, f);
-  counts_.put(key, version, n);
+  if (auto cached = counts_.get(key, version)) return *cached;
+  auto [counted_at, n] = store_.count(c, f);
+  counts_.put(key, counted_at, n);
   return n;
 }
 
@@ -128,22 +130,29 @@ std::string LeadService::list_json(ListQuery q) {
     throw ValidationError("page", "reaches past the first 100000 leads; continue with cursor=next_cursor instead");
   auto conn = db_.acquire();
   Filter f = resolve(*conn, std::move(q.filter));
-  std::int64_t total = count(*conn, f);
+  // The version first: whatever is read after it is at least that new.
+  const std::int64_t version = store_.version(*conn);
+  std::string key = f.canonical();
+  key += '\x1d' + q.sort.order_by + '\x1d' + std::to_string(q.page) + '\x1d' + std::to_string(q.page_size) + '\x1d' +
+         (q.cursor ? std::to_string(*q.cursor) : "-");
+  if (auto cached = pages_.get(key, version)) return *cached;
 
-  std::string out;
-  out.reserve(static_cast<std::size_t>(q.page_size) * 480 + 128);
-  out += "{\"items\":[";
+  std::int64_t total = count(*conn, f, version);
+  auto out = std::make_shared<std::string>();
+  out->reserve(static_cast<std::size_t>(q.page_size) * 640 + 128);
+  *out += "{\"items\":[";
   std::int64_t rows = 0, last_id = 0;
   store_.page(*conn, f, q.sort, q.page_size, q.cursor ? 0 : offset, q.cursor, [&](const storage::Row& r) {
-    if (rows++) out.push_back(',');
-    append_row_json(out, r);
+    if (rows++) out->push_back(',');
+    append_row_json(*out, r);
     last_id = r.integer(0);
   });
-  out += "],\"total\":" + std::to_string(total) + ",\"page\":" + std::to_string(q.page) +
-         ",\"page_size\":" + std::to_string(q.page_size) + ",\"next_cursor\":";
-  out += q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null";
-  out += '}';
-  return out;
+  *out += "],\"total\":" + std::to_string(total) + ",\"page\":" + std::to_string(q.page) +
+          ",\"page_size\":" + std::to_string(q.page_size) + ",\"next_cursor\":";
+  *out += q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null";
+  *out += '}';
+  pages_.put(key, version, out);
+  return *out;
 }
 
 Lead LeadService::get(std::int64_t id) {

@@ -9,6 +9,7 @@
 #include "core/clock.hpp"
 #include "leads/count_cache.hpp"
 #include "leads/filter.hpp"
+#include "leads/page_cache.hpp"
 #include "leads/store.hpp"
 #include "leads/types.hpp"
 #include "storage/database.hpp"
@@ -41,12 +42,14 @@ inline constexpr std::int64_t kMaxOffset = 100000;
 
 class LeadService {
  public:
-  LeadService(storage::Database& db, const Clock& clock);
+  // `page_cache_bytes`: memory for rendered list pages (0 = none).
+  LeadService(storage::Database& db, const Clock& clock, std::size_t page_cache_bytes = 64u << 20);
 
   // The whole response document: {items, total, page, page_size, next_cursor}.
   std::string list_json(ListQuery q);
   // Leads matching a (resolved) filter, from the count cache when it can.
   std::int64_t count(storage::Connection& c, const Filter& f);
+  std::int64_t count(storage::Connection& c, const Filter& f, std::int64_t version);
   Lead get(std::int64_t id);
   Lead create(const LeadInput& in);
   Lead update(std::int64_t id, const LeadPatch& patch);
@@ -68,6 +71,7 @@ class LeadService {
   const Clock& clock_;
   Store store_;
   CountCache counts_;
+  PageCache pages_;
 };
 
 }  // namespace herald::leads

@@ -12,7 +12,7 @@ using sv = std::string_view;
 struct Store::Queries {
   explicit Queries(const storage::QueryCatalog& c)
       : version(c.get("leads.version")), bump_version(c.get("leads.bump_version")),
-        select_prefix(c.get("leads.select_prefix")), count_prefix(c.get("leads.count_prefix")),
+        page_prefix(c.get("leads.page_prefix")), count_prefix(c.get("leads.count_prefix")),
         by_id(c.get("leads.by_id")), id_by_email(c.get("leads.id_by_email")), insert(c.get("leads.insert")),
         update(c.get("leads.update")), remove(c.get("leads.delete")), tags_clear(c.get("leads.tags_clear")),
         tag_link(c.get("leads.tag_link")), tag_links_for_ids(c.get("leads.tag_links_for_ids")),
@@ -29,7 +29,7 @@ struct Store::Queries {
         suppression_forget_value(c.get("suppressions.forget_value")),
         suppression_id_by_hash(c.get("suppressions.id_by_hash")), suppression_delete(c.get("suppressions.delete")),
         suppression_matches(c.get("suppressions.matches")) {}
-  std::string version, bump_version, select_prefix, count_prefix, by_id, id_by_email, insert, update, remove,
+  std::string version, bump_version, page_prefix, count_prefix, by_id, id_by_email, insert, update, remove,
       tags_clear, tag_link, tag_links_for_ids, tag_unlinks_for_ids, user_exists, users, bulk_status, bulk_owner,
       bulk_delete, bulk_tag, bulk_untag, segments_list, segments_count, segment_by_id, segment_by_name,
       segment_insert, segment_update, segment_delete, suppressions_list, suppressions_count, suppression_by_id,
@@ -38,10 +38,11 @@ struct Store::Queries {
 
 namespace {
 
-// Column positions of leads.select_prefix / leads.by_id.
+// Column positions of leads.by_id and imports.existing; leads.page_prefix has
+// the same up to last_activity_at.
 enum Col {
   kId, kEmail, kFirstName, kLastName, kCompany, kTitle, kPhone, kWebsite, kCountry, kTimezone, kStatus, kScore,
-  kOwner, kTags, kCustom, kSource, kCreated, kUpdated, kLastContacted, kLastActivity, kImportId
+  kOwner, kTags, kCustom, kSource, kCreated, kUpdated, kLastContacted, kLastActivity, kImportId, kImportLine
 };
 
 std::int64_t scalar(Connection& c, const std::string& sql, std::span<const Param> params) {
@@ -107,34 +108,35 @@ Lead lead_from_row(const Row& r) {
   l.last_contacted_at = r.opt_str(kLastContacted);
   l.last_activity_at = r.opt_str(kLastActivity);
   l.import_id = r.opt_integer(kImportId);
+  l.import_line = r.opt_integer(kImportLine);
   return l;
 }
 
 void append_row_json(std::string& out, const Row& r) {
   JsonWriter w(out);
   w.begin_object();
-  w.key("id").number(r.integer(kId));
-  w.key("email").string(r.text(kEmail));
-  w.key("first_name").string(r.text(kFirstName));
-  w.key("last_name").string(r.text(kLastName));
-  w.key("company").string(r.text(kCompany));
-  w.key("title").string(r.text(kTitle));
-  w.key("phone").string(r.text(kPhone));
-  w.key("website").string(r.text(kWebsite));
-  w.key("country").string(r.text(kCountry));
-  w.key("timezone").string(r.text(kTimezone));
-  w.key("status").string(r.text(kStatus));
-  w.key("score").number(r.integer(kScore));
-  w.key("owner_id");
+  w.literal_key("\"id\":").number(r.integer(kId));
+  w.literal_key("\"email\":").string(r.text(kEmail));
+  w.literal_key("\"first_name\":").string(r.text(kFirstName));
+  w.literal_key("\"last_name\":").string(r.text(kLastName));
+  w.literal_key("\"company\":").string(r.text(kCompany));
+  w.literal_key("\"title\":").string(r.text(kTitle));
+  w.literal_key("\"phone\":").string(r.text(kPhone));
+  w.literal_key("\"website\":").string(r.text(kWebsite));
+  w.literal_key("\"country\":").string(r.text(kCountry));
+  w.literal_key("\"timezone\":").string(r.text(kTimezone));
+  w.literal_key("\"status\":").string(r.text(kStatus));
+  w.literal_key("\"score\":").number(r.integer(kScore));
+  w.literal_key("\"owner_id\":");
   if (r.is_null(kOwner)) w.null(); else w.number(r.integer(kOwner));
-  w.key("tags").raw(r.text(kTags));
-  w.key("custom_fields").raw(r.text(kCustom));
-  w.key("source").string(r.text(kSource));
-  w.key("created_at").string(r.text(kCreated));
-  w.key("updated_at").string(r.text(kUpdated));
-  w.key("last_contacted_at");
+  w.literal_key("\"tags\":").raw(r.text(kTags));
+  w.literal_key("\"custom_fields\":").raw(r.text(kCustom));
+  w.literal_key("\"source\":").string(r.text(kSource));
+  w.literal_key("\"created_at\":").string(r.text(kCreated));
+  w.literal_key("\"updated_at\":").string(r.text(kUpdated));
+  w.literal_key("\"last_contacted_at\":");
   if (r.is_null(kLastContacted)) w.null(); else w.string(r.text(kLastContacted));
-  w.key("last_activity_at");
+  w.literal_key("\"last_activity_at\":");
   if (r.is_null(kLastActivity)) w.null(); else w.string(r.text(kLastActivity));
   w.end_object();
 }
@@ -168,14 +170,13 @@ std::pair<std::int64_t, std::int64_t> Store::count(Connection& c, const Filter& 
 void Store::page(Connection& c, const Filter& f, const Sort& sort, std::int64_t limit, std::int64_t offset,
                  std::optional<std::int64_t> after_id, const std::function<void(const Row&)>& on_row) const {
   BoundSql sql(backend_);
-  sql.sql.reserve(q_->select_prefix.size() + 256);
-  sql.sql = q_->select_prefix;
+  sql.sql.reserve(q_->page_prefix.size() + 256);
+  sql.sql = q_->page_prefix;
   append_conditions(f, sql);
   if (after_id) sql.sql += (sort.descending ? " AND leads.id < " : " AND leads.id > ") + sql.integer(*after_id);
-  sql.sql += " ORDER BY " + sort.order_by;
   auto lim = sql.integer(limit);
   auto off = sql.integer(offset);
-  sql.sql += " LIMIT " + lim + " OFFSET " + off;
+  sql.sql += " ORDER BY " + sort.order_by + " LIMIT " + lim + " OFFSET " + off + ") ORDER BY " + sort.order_by;
   c.execute(sql.sql, sql.params, on_row);
 }
 
@@ -204,7 +205,7 @@ void Store::update(Connection& c, const Lead& l, const std::string& now) const {
   c.execute(q_->update, {l.id, sv(l.email), sv(l.first_name), sv(l.last_name), sv(l.company), sv(l.title),
                          sv(l.phone), sv(l.website), sv(l.country), sv(l.timezone), sv(l.status), l.score,
                          opt_int(l.owner_id), sv(l.tags_json), sv(l.custom_fields_json), sv(l.source),
-                         opt_int(l.import_id), sv(now)});
+                         opt_int(l.import_id), sv(now), opt_int(l.import_line)});
 }
 
 bool Store::remove(Connection& c, std::int64_t id) const { return c.execute(q_->remove, {id}) > 0; }

@@ -105,7 +105,7 @@ class Store {
   std::shared_ptr<const Queries> q_;
 };
 
-// A lead from a row of leads.select_prefix / leads.by_id.
+// A lead from a row of leads.page_prefix / leads.by_id.
 Lead lead_from_row(const storage::Row& r);
 // The row's public JSON, written straight from the row (the list's hot path).
 void append_row_json(std::string& out, const storage::Row& r);

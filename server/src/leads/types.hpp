@@ -50,7 +50,8 @@ struct Lead {
   std::string source;
   std::string created_at, updated_at;
   std::optional<std::string> last_contacted_at, last_activity_at;
-  std::optional<std::int64_t> import_id;  // the import that created or last updated it
+  std::optional<std::int64_t> import_id;    // the import that created or last updated it
+  std::optional<std::int64_t> import_line;  // and the line of the file it came from
 };
 
 // Appends the lead's public JSON object to `out` (a hand-written writer: the

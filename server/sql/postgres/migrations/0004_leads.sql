@@ -18,6 +18,7 @@ CREATE TABLE leads (
   custom_fields     JSONB NOT NULL DEFAULT '{}',
   source            TEXT NOT NULL DEFAULT '',
   import_id         BIGINT,
+  import_line       BIGINT,
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL,
   last_contacted_at TEXT,

@@ -18,6 +18,7 @@ CREATE TABLE leads (
   custom_fields     TEXT NOT NULL DEFAULT '{}',         -- JSON object
   source            TEXT NOT NULL DEFAULT '',
   import_id         INTEGER,                            -- the import that created or last updated it
+  import_line       INTEGER,                            -- and the line of its file
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL,
   last_contacted_at TEXT,

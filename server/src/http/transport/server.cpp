@@ -98,6 +98,7 @@ awaitable<void> send_continue_if_expected(beast::tcp_stream& stream, const Reque
 }
 
 constexpr std::size_t kUploadPiece = 64 * 1024;
+constexpr std::size_t kGatherWriteAbove = 8 * 1024;
 constexpr auto kBodyIdleTimeout = std::chrono::seconds(60);
 
 }  // namespace
@@ -300,10 +301,18 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     // HTTP/1.0 has no chunked encoding: a streamed body ends with the connection.
     const bool streamed = static_cast<bool>(resp.stream) && !head_only;
     bool keep_alive = client_keep_alive && !resp.close && !draining && (http11 || !streamed);
-    std::string wire = serialize_response(resp, head_only, keep_alive, http11);
     stream.expires_after(std::chrono::seconds(60));
-    auto [write_ec, ___] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
-    if (write_ec) break;
+    if (!streamed && !head_only && resp.body.size() > kGatherWriteAbove) {
+      // A large body goes out from where it is, after its head.
+      std::string head = serialize_head(resp, head_only, keep_alive, http11);
+      std::array<asio::const_buffer, 2> parts = {asio::buffer(head), asio::buffer(resp.body)};
+      auto [write_ec, ___] = co_await asio::async_write(stream, parts, kTuple);
+      if (write_ec) break;
+    } else {
+      std::string wire = serialize_response(resp, head_only, keep_alive, http11);
+      auto [write_ec, ___] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+      if (write_ec) break;
+    }
     if (streamed && !co_await write_streamed_body(stream, resp, req, http11)) break;
     if (!keep_alive) break;
   }

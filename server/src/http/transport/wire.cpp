@@ -26,9 +26,17 @@ std::string_view http_date() {
 }  // namespace
 
 std::string serialize_response(const Response& resp, bool head_only, bool keep_alive, bool chunked) {
+  std::string out = serialize_head(resp, head_only, keep_alive, chunked);
+  bool bodyless = resp.status == 204 || resp.status == 304 || (resp.status >= 100 && resp.status < 200);
+  if (!head_only && !bodyless && !resp.stream) out.append(resp.body);
+  return out;
+}
+
+std::string serialize_head(const Response& resp, bool head_only, bool keep_alive, bool chunked) {
+  (void)head_only;
   auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(resp.status));
   std::string out;
-  out.reserve(256 + resp.body.size() + resp.headers.entries().size() * 48);
+  out.reserve(256 + resp.headers.entries().size() * 48);
   out.append("HTTP/1.1 ");
   out.append(std::to_string(resp.status));
   out.push_back(' ');
@@ -57,7 +65,6 @@ std::string serialize_response(const Response& resp, bool head_only, bool keep_a
   }
   if (!keep_alive) out.append("Connection: close\r\n");
   out.append("\r\n");
-  if (!head_only && !bodyless && !resp.stream) out.append(resp.body);
   return out;
 }
 

@@ -12,5 +12,8 @@ namespace herald::http {
 // (Response::stream) gets only its head here: with Transfer-Encoding: chunked
 // when `chunked`, else delimited by closing the connection (HTTP/1.0).
 std::string serialize_response(const Response& resp, bool head_only, bool keep_alive, bool chunked = true);
+// The same without the body, which the caller writes from resp.body itself
+// (a large body then goes out without being copied).
+std::string serialize_head(const Response& resp, bool head_only, bool keep_alive, bool chunked = true);
 
 }  // namespace herald::http

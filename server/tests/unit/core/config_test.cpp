@@ -57,6 +57,13 @@ TEST(Config, EnvironmentValuesAreParsed) {
   EXPECT_EQ(c.database_url, "sqlite:///tmp/h/herald.db");
 }
 
+TEST(Config, PageCacheSizeOrOff) {
+  EXPECT_EQ(load_config(std::nullopt, env_of({})).page_cache, 64u << 20);
+  EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_PAGE_CACHE", "16MiB"}})).page_cache, 16u << 20);
+  EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_PAGE_CACHE", "0"}})).page_cache, 0u);
+  EXPECT_EQ(error_variable({{"HERALD_PAGE_CACHE", "lots"}}), "HERALD_PAGE_CACHE");
+}
+
 TEST(Config, BadValuesNameTheVariable) {
   EXPECT_EQ(error_variable({{"HERALD_LISTEN", "nope"}}), "HERALD_LISTEN");
   EXPECT_EQ(error_variable({{"HERALD_LISTEN", "127.0.0.1:99999"}}), "HERALD_LISTEN");

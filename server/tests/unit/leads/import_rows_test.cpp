@@ -61,13 +61,13 @@ TEST(ImportRows, ConvertsAndValidatesARecord) {
   std::vector<std::string_view> fields = {" Ann@Example.com ", "Ann van Dijk", "vip; beta,vip", "Not Interested",
                                           "55", "pro", "sales@example.com"};
   ASSERT_EQ(convert_row(m, fields, row), std::nullopt);
-  EXPECT_EQ(row.lead.email, "ann@example.com");
-  EXPECT_EQ(row.lead.first_name, "Ann van");
-  EXPECT_EQ(row.lead.last_name, "Dijk");
-  EXPECT_EQ(row.lead.tags, (std::vector<std::string>{"vip", "beta"}));
-  EXPECT_EQ(row.lead.status, "not_interested");
-  EXPECT_EQ(row.lead.score, 55);
-  EXPECT_EQ(row.lead.custom_fields, (nlohmann::json{{"plan", "pro"}}));
+  EXPECT_EQ(row.email, "ann@example.com");
+  EXPECT_EQ(row.first_name, "Ann van");
+  EXPECT_EQ(row.last_name, "Dijk");
+  EXPECT_EQ(row.tags, (std::vector<std::string>{"vip", "beta"}));
+  EXPECT_EQ(row.status, "not_interested");
+  EXPECT_EQ(row.score, 55);
+  EXPECT_EQ(row.custom_json(), R"({"plan":"pro"})");
   EXPECT_EQ(row.owner, "sales@example.com");
   EXPECT_TRUE(row.has_status && row.has_score && row.has_first_name);
   EXPECT_FALSE(row.has_company);
