@@ -109,5 +109,6 @@ UPDATE lead_imports SET options = $2, filename = $3 WHERE id = $1 AND status = '
 UPDATE lead_imports SET status = 'queued', worker = NULL WHERE id = $1 AND worker = $2 AND status = 'running';
 
 -- name: imports.settle
--- After a large import: fresh statistics for the planner.
-ANALYZE leads;
+-- After a large import: fresh statistics for the planner, and the visibility
+-- map set so the list's index-only scans need no heap fetches.
+VACUUM (ANALYZE) leads;

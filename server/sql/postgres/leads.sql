@@ -133,6 +133,9 @@ INSERT INTO suppressions (kind, value, value_hash, reason, note, created_by, cre
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING id;
 
+-- name: suppressions.update
+UPDATE suppressions SET reason = $2, note = $3 WHERE id = $1;
+
 -- name: suppressions.forget_value
 UPDATE suppressions SET value = NULL WHERE value_hash = $1;
 

@@ -134,6 +134,9 @@ INSERT INTO suppressions (kind, value, value_hash, reason, note, created_by, cre
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 RETURNING id;
 
+-- name: suppressions.update
+UPDATE suppressions SET reason = ?2, note = ?3 WHERE id = ?1;
+
 -- name: suppressions.forget_value
 -- A GDPR erasure keeps only the hash of an address already on the list.
 UPDATE suppressions SET value = NULL WHERE value_hash = ?1;

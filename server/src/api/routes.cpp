@@ -236,6 +236,12 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
           "SUPPRESSION_CREATED");
   r.add(Method::Get, "/api/leads/suppressions/{id}", bind(l, &leads::Routes::get_suppression), perm("lead:read"),
         {.summary = "One suppression", .tag = "leads", .response = {{"type", "object"}}});
+  audited(r.add(Method::Patch, "/api/leads/suppressions/{id}", bind(l, &leads::Routes::update_suppression),
+                perm("lead:write"),
+                {.summary = "Change a suppression's reason or note", .tag = "leads",
+                 .request_body = object_schema({{"reason", "string"}, {"note", "string"}}),
+                 .response = {{"type", "object"}}}),
+          "SUPPRESSION_UPDATED");
   audited(r.add(Method::Delete, "/api/leads/suppressions/{id}", bind(l, &leads::Routes::delete_suppression),
                 perm("lead:write"), {.summary = "Lift a suppression", .tag = "leads", .success_status = 204}),
           "SUPPRESSION_DELETED");

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "core/log.hpp"
 #include "leads/json_writer.hpp"
 #include "leads/store.hpp"
 #include "storage/queries.hpp"
@@ -218,9 +219,11 @@ void ImportStore::tune(Connection& c, bool on) const {
 
 void ImportStore::settle(Connection& c) const {
   try {
-    c.execute(q_->settle);
-  } catch (const storage::DbError&) {
-    // A busy checkpoint or a concurrent ANALYZE: the next one does it.
+    // As a plain script: VACUUM cannot be a prepared statement.
+    c.execute_script(q_->settle);
+  } catch (const storage::DbError& e) {
+    // A busy checkpoint or a concurrent VACUUM: the next import, or autovacuum, does it.
+    log::warn("settling the database after an import failed", {{"error", e.what()}});
   }
 }
 

@@ -177,6 +177,12 @@ Response Routes::create_suppression(Request& req) {
   return Response::json(201, to_json(s));
 }
 
+Response Routes::update_suppression(Request& req) {
+  auto id = http::id_param(req);
+  req.audit.resource = "suppression/" + std::to_string(id);
+  return Response::json(200, to_json(suppressions_.update(id, parse_suppression_patch(req.json()))));
+}
+
 Response Routes::delete_suppression(Request& req) {
   auto id = http::id_param(req);
   req.audit.resource = "suppression/" + std::to_string(id);

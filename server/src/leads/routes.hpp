@@ -39,6 +39,7 @@ class Routes {
   http::Response list_suppressions(http::Request& req);
   http::Response get_suppression(http::Request& req);
   http::Response create_suppression(http::Request& req);
+  http::Response update_suppression(http::Request& req);
   http::Response delete_suppression(http::Request& req);
 
   // POST /api/leads/import streams its body into this sink (raw CSV or multipart).

@@ -25,7 +25,7 @@ struct Store::Queries {
         segment_insert(c.get("segments.insert")), segment_update(c.get("segments.update")),
         segment_delete(c.get("segments.delete")), suppressions_list(c.get("suppressions.list")),
         suppressions_count(c.get("suppressions.count")), suppression_by_id(c.get("suppressions.by_id")),
-        suppression_insert(c.get("suppressions.insert")),
+        suppression_insert(c.get("suppressions.insert")), suppression_update(c.get("suppressions.update")),
         suppression_forget_value(c.get("suppressions.forget_value")),
         suppression_id_by_hash(c.get("suppressions.id_by_hash")), suppression_delete(c.get("suppressions.delete")),
         suppression_matches(c.get("suppressions.matches")) {}
@@ -33,7 +33,7 @@ struct Store::Queries {
       tags_clear, tag_link, tag_links_for_ids, tag_unlinks_for_ids, user_exists, users, bulk_status, bulk_owner,
       bulk_delete, bulk_tag, bulk_untag, segments_list, segments_count, segment_by_id, segment_by_name,
       segment_insert, segment_update, segment_delete, suppressions_list, suppressions_count, suppression_by_id,
-      suppression_insert, suppression_forget_value, suppression_id_by_hash, suppression_delete, suppression_matches;
+      suppression_insert, suppression_update, suppression_forget_value, suppression_id_by_hash, suppression_delete, suppression_matches;
 };
 
 namespace {
@@ -343,6 +343,10 @@ std::optional<std::int64_t> Store::suppression_by_hash(Connection& c, sv hash) c
 std::int64_t Store::insert_suppression(Connection& c, const Suppression& s) const {
   return scalar(c, q_->suppression_insert, {sv(s.kind), opt_text(s.value), sv(s.value_hash), sv(s.reason),
                                             sv(s.note), opt_int(s.created_by), sv(s.created_at)});
+}
+
+void Store::update_suppression(Connection& c, const Suppression& s) const {
+  c.execute(q_->suppression_update, {s.id, sv(s.reason), sv(s.note)});
 }
 
 void Store::forget_suppression_value(Connection& c, sv hash) const {

@@ -92,6 +92,7 @@ class Store {
   std::optional<Suppression> suppression(Connection& c, std::int64_t id) const;
   std::optional<std::int64_t> suppression_by_hash(Connection& c, std::string_view hash) const;
   std::int64_t insert_suppression(Connection& c, const Suppression& s) const;
+  void update_suppression(Connection& c, const Suppression& s) const;
   void forget_suppression_value(Connection& c, std::string_view hash) const;
   bool delete_suppression(Connection& c, std::int64_t id) const;
   bool suppressed(Connection& c, std::string_view email_hash, std::string_view domain_hash) const;

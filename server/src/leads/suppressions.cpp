@@ -18,6 +18,30 @@ std::optional<std::string> normalise_domain(std::string_view d) {
   return domain;
 }
 
+std::optional<std::string> reason_field(const nlohmann::json& body, ValidationError& errors) {
+  if (!body.contains("reason")) return std::nullopt;
+  const auto& r = body["reason"];
+  if (!r.is_string() || r == "gdpr" ||
+      std::find(kSuppressionReasons.begin(), kSuppressionReasons.end(), r.get<std::string>()) ==
+          kSuppressionReasons.end()) {
+    errors.with_field("reason", "must be one of manual, unsubscribe, bounce, complaint");
+    return std::nullopt;
+  }
+  return r.get<std::string>();
+}
+
+std::optional<std::string> note_field(const nlohmann::json& body, ValidationError& errors) {
+  if (!body.contains("note")) return std::nullopt;
+  if (!body["note"].is_string()) {
+    errors.with_field("note", "must be a string");
+    return std::nullopt;
+  }
+  if (auto p = text_problem(body["note"].get<std::string>(), 500)) {
+    errors.with_field("note", *p);
+    return std::nullopt;
+  }
+  return body["note"].get<std::string>();
+}
 }  // namespace
 
 std::string suppression_hash(std::string_view value) { return crypto::sha256_hex(value); }
@@ -44,27 +68,21 @@ SuppressionInput parse_suppression_input(const nlohmann::json& body) {
     if (!d) errors.with_field("domain", "is not a valid domain name");
     else in.value = *d;
   }
-  if (body.contains("reason")) {
-    const auto& r = body["reason"];
-    if (!r.is_string() || r == "gdpr" ||
-        std::find(kSuppressionReasons.begin(), kSuppressionReasons.end(), r.get<std::string>()) ==
-            kSuppressionReasons.end()) {
-      errors.with_field("reason", "must be one of manual, unsubscribe, bounce, complaint");
-    } else {
-      in.reason = r.get<std::string>();
-    }
-  }
-  if (body.contains("note")) {
-    if (!body["note"].is_string()) {
-      errors.with_field("note", "must be a string");
-    } else if (auto p = text_problem(body["note"].get<std::string>(), 500)) {
-      errors.with_field("note", *p);
-    } else {
-      in.note = body["note"].get<std::string>();
-    }
-  }
+  if (auto r = reason_field(body, errors)) in.reason = *r;
+  if (auto n = note_field(body, errors)) in.note = *n;
   if (!errors.empty()) throw errors;
   return in;
+}
+
+SuppressionPatch parse_suppression_patch(const nlohmann::json& body) {
+  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
+  ValidationError errors;
+  for (auto& [key, _] : body.items()) {
+    if (key != "reason" && key != "note") errors.with_field(key, "cannot be changed; delete and add the entry instead");
+  }
+  SuppressionPatch p{reason_field(body, errors), note_field(body, errors)};
+  if (!errors.empty()) throw errors;
+  return p;
 }
 
 nlohmann::json to_json(const Suppression& s) {
@@ -108,6 +126,19 @@ Suppression SuppressionService::create(const SuppressionInput& in, std::optional
   s.id = store.insert_suppression(*conn, s);
   tx.commit();
   return s;
+}
+
+Suppression SuppressionService::update(std::int64_t id, const SuppressionPatch& patch) {
+  auto conn = leads_.database().acquire();
+  const auto& store = leads_.store();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  auto s = store.suppression(*conn, id);
+  if (!s) throw NotFound("no suppression with id " + std::to_string(id));
+  if (patch.reason) s->reason = *patch.reason;
+  if (patch.note) s->note = *patch.note;
+  store.update_suppression(*conn, *s);
+  tx.commit();
+  return *s;
 }
 
 void SuppressionService::remove(std::int64_t id) {

@@ -23,6 +23,11 @@ struct SuppressionInput {
   std::string note;
 };
 SuppressionInput parse_suppression_input(const nlohmann::json& body);
+// PATCH: reason and note only (the address or domain is the entry itself).
+struct SuppressionPatch {
+  std::optional<std::string> reason, note;
+};
+SuppressionPatch parse_suppression_patch(const nlohmann::json& body);
 nlohmann::json to_json(const Suppression& s);
 
 // SHA-256 (hex) of a normalised address or domain: what the list matches on.
@@ -36,6 +41,7 @@ class SuppressionService {
   Suppression get(std::int64_t id);
   // Conflict when the address or domain is already on the list.
   Suppression create(const SuppressionInput& in, std::optional<std::int64_t> created_by);
+  Suppression update(std::int64_t id, const SuppressionPatch& patch);
   void remove(std::int64_t id);
   // True when the address or its domain is suppressed.
   bool suppressed(std::string_view email);

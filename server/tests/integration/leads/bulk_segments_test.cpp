@@ -164,8 +164,20 @@ TEST_P(Suppressions, AddressesAndDomains) {
   EXPECT_EQ(admin.get("/api/leads/suppressions?q=no.mail").json()["total"], 1);
   EXPECT_EQ(admin.get("/api/leads/suppressions/" + id_of(s)).json()["note"], "asked by phone");
 
+  auto patched = admin.patch("/api/leads/suppressions/" + id_of(s), {{"reason", "unsubscribe"}, {"note", "by mail"}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.json()["reason"], "unsubscribe");
+  EXPECT_EQ(patched.json()["value"], "no.mail@example.com");
+  EXPECT_EQ(error_fields(admin.patch("/api/leads/suppressions/" + id_of(s), {{"email", "x@y.io"}, {"reason", "x"}})),
+            (std::set<std::string>{"email", "reason"}));
+  expect_problem(admin.patch("/api/leads/suppressions/999999", {{"note", "x"}}), 404);
+  auto suppression_updated = audit("SUPPRESSION_UPDATED");
+  ASSERT_EQ(suppression_updated.size(), 3u);
+  EXPECT_EQ(suppression_updated.back()["resource"], "suppression/" + id_of(s));
+
   auto viewer = server().as("viewer");
   EXPECT_EQ(viewer.get("/api/leads/suppressions").status, 200);
+  expect_problem(viewer.patch("/api/leads/suppressions/" + id_of(s), {{"note", "v"}}), 403);
   expect_problem(viewer.post("/api/leads/suppressions", {{"email", "v@example.com"}}), 403);
   expect_problem(viewer.del("/api/leads/suppressions/" + id_of(s)), 403);
   EXPECT_EQ(admin.del("/api/leads/suppressions/" + id_of(s)).status, 204);

@@ -165,6 +165,8 @@ TEST_P(LeadImport, RequestsAreCheckedBeforeTheUpload) {
   auto job = wait_import(member, ok.json()["job_id"]);
   EXPECT_EQ(job["created"], 1);
   expect_problem(viewer.get("/api/leads/import/" + job["job_id"].get<std::string>()), 403);
+  expect_problem(viewer.get("/api/leads/import/" + job["job_id"].get<std::string>() + "/errors"), 403);
+  expect_problem(admin.get("/api/leads/import/999999/errors"), 404);
 
   auto started = audit("LEAD_IMPORT_STARTED");
   bool found = false;

@@ -134,6 +134,19 @@ TEST_P(Leads, PermissionsPerRole) {
   EXPECT_EQ(member.patch("/api/leads/" + id_of(lead), {{"status", "contacted"}}).status, 200);
   HttpClient anonymous(server().port());
   EXPECT_EQ(anonymous.get("/api/leads").status, 401);
+
+  // A custom role without lead:read sees no leads at all.
+  ASSERT_EQ(server().admin().post("/api/admin/roles", {{"name", "writer"}, {"permissions", {"template:read"}}}).status,
+            201);
+  server().create_user("writer@example.com", "writer");
+  ApiClient writer(server().port(), login(server().port(), "writer@example.com", "password-123")["token"]);
+  expect_problem(writer.get("/api/leads"), 403);
+  expect_problem(writer.get("/api/leads/" + id_of(lead)), 403);
+  expect_problem(writer.get("/api/segments"), 403);
+  expect_problem(writer.get("/api/leads/suppressions"), 403);
+  bool denied = false;
+  for (auto& e : audit("PERMISSION_DENIED")) denied = denied || e["details"]["permission"] == "lead:read";
+  EXPECT_TRUE(denied);
 }
 
 TEST_P(Leads, ListFiltersSortsAndPages) {
