@@ -13,12 +13,18 @@ UPDATE lead_counters SET version = version + 1 WHERE id = 1;
 -- name: leads.page_prefix
 -- A page: the filter and the offset walk the index only (ids), and only the
 -- page's own rows are read from the table. The store closes the subquery
--- with ORDER BY … LIMIT … OFFSET …) and orders the outer query the same way.
+-- with ORDER BY … LIMIT … OFFSET …, leads.page_close, and orders the outer
+-- query the same way.
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
        leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
        leads.last_activity_at
-FROM leads WHERE leads.id IN (SELECT leads.id FROM leads WHERE 1 = 1
+FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads WHERE 1 = 1
+
+-- name: leads.page_close
+-- ANY (ARRAY (…)) rather than IN (…): a prepared statement's generic plan,
+-- which cannot see LIMIT, would otherwise hash-join against the whole table.
+))
 
 -- name: leads.count_prefix
 -- One statement is one snapshot: the count belongs to that version.

@@ -12,7 +12,7 @@ using sv = std::string_view;
 struct Store::Queries {
   explicit Queries(const storage::QueryCatalog& c)
       : version(c.get("leads.version")), bump_version(c.get("leads.bump_version")),
-        page_prefix(c.get("leads.page_prefix")), count_prefix(c.get("leads.count_prefix")),
+        page_prefix(c.get("leads.page_prefix")), page_close(c.get("leads.page_close")), count_prefix(c.get("leads.count_prefix")),
         by_id(c.get("leads.by_id")), id_by_email(c.get("leads.id_by_email")), insert(c.get("leads.insert")),
         update(c.get("leads.update")), remove(c.get("leads.delete")), tags_clear(c.get("leads.tags_clear")),
         tag_link(c.get("leads.tag_link")), tag_links_for_ids(c.get("leads.tag_links_for_ids")),
@@ -29,7 +29,7 @@ struct Store::Queries {
         suppression_forget_value(c.get("suppressions.forget_value")),
         suppression_id_by_hash(c.get("suppressions.id_by_hash")), suppression_delete(c.get("suppressions.delete")),
         suppression_matches(c.get("suppressions.matches")) {}
-  std::string version, bump_version, page_prefix, count_prefix, by_id, id_by_email, insert, update, remove,
+  std::string version, bump_version, page_prefix, page_close, count_prefix, by_id, id_by_email, insert, update, remove,
       tags_clear, tag_link, tag_links_for_ids, tag_unlinks_for_ids, user_exists, users, bulk_status, bulk_owner,
       bulk_delete, bulk_tag, bulk_untag, segments_list, segments_count, segment_by_id, segment_by_name,
       segment_insert, segment_update, segment_delete, suppressions_list, suppressions_count, suppression_by_id,
@@ -176,7 +176,8 @@ void Store::page(Connection& c, const Filter& f, const Sort& sort, std::int64_t 
   if (after_id) sql.sql += (sort.descending ? " AND leads.id < " : " AND leads.id > ") + sql.integer(*after_id);
   auto lim = sql.integer(limit);
   auto off = sql.integer(offset);
-  sql.sql += " ORDER BY " + sort.order_by + " LIMIT " + lim + " OFFSET " + off + ") ORDER BY " + sort.order_by;
+  sql.sql += " ORDER BY " + sort.order_by + " LIMIT " + lim + " OFFSET " + off + q_->page_close + " ORDER BY " +
+             sort.order_by;
   c.execute(sql.sql, sql.params, on_row);
 }
 
