@@ -13,6 +13,9 @@
 
 namespace herald::test {
 
+// A loopback port that was free a moment ago (for child processes that must listen on a known port).
+std::uint16_t free_port();
+
 // A fresh temporary directory, removed on destruction.
 class TempDir {
  public:

@@ -20,6 +20,8 @@
 #include "jobs/redis_client.hpp"
 #include "storage/database.hpp"
 
+#include "support/test_server.hpp"
+
 namespace herald::test {
 
 enum class QueueKind { Sqlite, Postgres, Redis };
@@ -80,8 +82,6 @@ class RedisProcess {
   std::uint16_t port_;
   int pid_ = -1;
 };
-
-std::uint16_t free_port();
 
 // A temporary directory, removed with its contents at the end of the scope.
 struct TempDirPath {
