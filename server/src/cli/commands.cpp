@@ -147,9 +147,4 @@ int user_create(const GlobalOptions& global, const std::string& email, const std
   }
 }
 
-int not_yet_available(const std::string& command) {
-  std::fprintf(stderr, "herald %s: not yet available in this version\n", command.c_str());
-  return 2;
-}
-
 }  // namespace herald::cli

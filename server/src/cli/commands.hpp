@@ -45,7 +45,5 @@ struct ImportLeadsOptions {
 // reported), 1 when the file could not be imported, 2 for bad usage.
 int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options);
 
-// For commands whose feature has not landed yet.
-int not_yet_available(const std::string& command);
 
 }  // namespace herald::cli
