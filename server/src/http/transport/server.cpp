@@ -89,6 +89,21 @@ bool has_unread_body(const bhttp::request_parser<bhttp::string_body>& parser) {
   return !parser.is_done();
 }
 
+// A refused request may still be sending its body. Closing with unread data
+// resets the connection, and a reset can reach the client before it has read
+// the answer; so, as nginx's lingering close does, read and drop what still
+// comes for a short while after the answer went out.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+awaitable<void> discard_until_closed(beast::tcp_stream& stream) {
+  stream.expires_after(kLingerTime);
+  std::array<char, 16 * 1024> scratch;
+  for (;;) {
+    auto [ec, _] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
+    if (ec) co_return;
+  }
+}
+
 awaitable<void> send_continue_if_expected(beast::tcp_stream& stream, const Request& req) {
   auto expect = req.header("Expect");
   if (expect && iequals_ascii(*expect, "100-continue")) {
@@ -139,7 +154,8 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
       if (ec == bhttp::error::body_limit) {
         out.response = pipeline.refuse(
             PayloadTooLarge("request body exceeds the " + std::to_string(pipeline.body_limit(req)) + " byte limit"));
-        co_return out;  // the sink is dropped unfinished
+        out.response->close = true;  // the rest of the body is never read
+        co_return out;               // the sink is dropped unfinished
       }
       if (ec) co_return out;  // the client went away mid-body: nothing to answer
       std::size_t got = piece.size() - parser.get().body().size;
@@ -147,6 +163,7 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
       log::RequestScope scope(req.request_id);
       if (auto failed = pipeline.feed(req, *sink, std::string_view(piece.data(), got))) {
         out.response = std::move(*failed);
+        if (!parser.is_done()) out.response->close = true;
         co_return out;
       }
     }
@@ -232,6 +249,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
   }
 
   beast::flat_buffer buffer(8192);
+  bool linger = false;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(16 * 1024);
@@ -284,6 +302,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
         if (body_ec == bhttp::error::body_limit) {
           resp = pipeline.refuse(PayloadTooLarge("request body exceeds the " +
                                                       std::to_string(pipeline.body_limit(req)) + " byte limit"));
+          resp.close = true;  // the rest of the body is never read
           body_ok = false;
         } else if (body_ec) {
           break;  // the client went away or sent garbage mid-body: nothing to answer
@@ -314,10 +333,14 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       if (write_ec) break;
     }
     if (streamed && !co_await write_streamed_body(stream, resp, req, http11)) break;
-    if (!keep_alive) break;
+    if (!keep_alive) {
+      linger = resp.close;
+      break;
+    }
   }
 
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (linger) co_await discard_until_closed(stream);
   self->closed = true;
   {
     std::lock_guard lock(connections_mutex);

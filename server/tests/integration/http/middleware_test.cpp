@@ -159,6 +159,7 @@ TEST_F(MiddlewareTest, ChunkedBodyOverTheLimitIs413) {
   }
   r = c->read_response();
   expect_problem(r, 413);
+  EXPECT_TRUE(r.closed);  // the rest of the body was never read: the connection cannot be reused
 }
 
 TEST_F(MiddlewareTest, ChunkedBodyUnderTheLimitIsAccepted) {
