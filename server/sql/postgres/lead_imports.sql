@@ -112,3 +112,9 @@ UPDATE lead_imports SET status = 'queued', worker = NULL WHERE id = $1 AND worke
 -- After a large import: fresh statistics for the planner, and the visibility
 -- map set so the list's index-only scans need no heap fetches.
 VACUUM (ANALYZE) leads;
+
+-- name: imports.settled
+-- VACUUM marks a page all-visible only when no open snapshot (an autovacuum
+-- ANALYZE running at the same time, say) may still miss its rows; the list's
+-- index-only scans need most pages marked.
+SELECT relallvisible >= relpages * 0.95 FROM pg_class WHERE oid = 'leads'::regclass;

@@ -112,3 +112,6 @@ UPDATE lead_imports SET status = 'queued', worker = NULL WHERE id = ?1 AND worke
 -- After a large import: move the WAL into the database so readers do not
 -- look every page up in a long WAL (TRUNCATE also gives its disk space back).
 PRAGMA wal_checkpoint(TRUNCATE);
+
+-- name: imports.settled
+SELECT 1;

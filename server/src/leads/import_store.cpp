@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/log.hpp"
 #include "leads/json_writer.hpp"
 #include "leads/store.hpp"
@@ -64,11 +67,11 @@ struct ImportStore::Queries {
         tag_insert_head(c.get("imports.tag_insert_head")), tag_insert_tail(c.get("imports.tag_insert_tail")),
         tune_session(c.get("imports.tune_session")), tune_reads(c.get("imports.tune_reads")),
         untune_session(c.get("imports.untune_session")), untune_reads(c.get("imports.untune_reads")),
-        settle(c.get("imports.settle")) {}
+        settle(c.get("imports.settle")), settled(c.get("imports.settled")) {}
   std::string insert, chunk_insert, touch, set_options, upload_done, remove, delete_stale, get, unfinished, claim,
       chunk, set_header, checkpoint, finish, drop_chunks, release, error_insert, errors_after, existing, lead_insert_head,
       lead_insert_tail, tag_insert_head, tag_insert_tail, tune_session, tune_reads, untune_session, untune_reads,
-      settle;
+      settle, settled;
 };
 
 ImportStore::ImportStore(storage::Backend backend)
@@ -218,11 +221,18 @@ void ImportStore::tune(Connection& c, bool on) const {
 }
 
 void ImportStore::settle(Connection& c) const {
+  constexpr int kAttempts = 5;
   try {
-    // As a plain script: VACUUM cannot be a prepared statement.
-    c.execute_script(q_->settle);
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+      // As a plain script: VACUUM cannot be a prepared statement.
+      c.execute_script(q_->settle);
+      bool done = false;
+      c.execute(q_->settled, {}, [&](const Row& r) { done = r.boolean(0); });
+      if (done) return;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
   } catch (const storage::DbError& e) {
-    // A busy checkpoint or a concurrent VACUUM: the next import, or autovacuum, does it.
+    // A busy checkpoint or a concurrent VACUUM: autovacuum finishes the job later.
     log::warn("settling the database after an import failed", {{"error", e.what()}});
   }
 }

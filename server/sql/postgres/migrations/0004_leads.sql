@@ -91,13 +91,16 @@ CREATE TABLE lead_imports (
 );
 CREATE INDEX lead_imports_status ON lead_imports (status, id);
 
--- bytea: the upload is bytes, not necessarily valid UTF-8 text.
+-- bytea: the upload is bytes, not necessarily valid UTF-8 text. Stored
+-- out of line uncompressed: chunks are written once, read once, then deleted,
+-- and compressing them would cost more than it saves.
 CREATE TABLE lead_import_chunks (
   import_id BIGINT NOT NULL REFERENCES lead_imports (id) ON DELETE CASCADE,
   seq       BIGINT NOT NULL,
   data      BYTEA NOT NULL,
   PRIMARY KEY (import_id, seq)
 );
+ALTER TABLE lead_import_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 
 CREATE TABLE lead_import_errors (
   import_id BIGINT NOT NULL REFERENCES lead_imports (id) ON DELETE CASCADE,
