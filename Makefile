@@ -35,4 +35,4 @@ format:
 	@git ls-files 'server/*.cpp' 'server/*.hpp' 'bench/*.cpp' | xargs clang-format -i
 
 clean:
-	rm -rf build build-debug build-asan web/dist
+	rm -rf build build-debug build-asan build-lint web/dist

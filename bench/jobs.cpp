@@ -96,10 +96,9 @@ int main(int argc, char** argv) {
   const int concurrency = argc > 2 ? std::atoi(argv[2]) : 4;
   log::init(log::Format::Json, log::Level::Error);
 
-  std::printf("| %-20s | %8s | %12s | %12s | %14s |\n", "backend", "jobs", "enqueue/s", "process/s",
-              "end-to-end/s");
-  std::printf("|%s|%s|%s|%s|%s|\n", "----------------------", "---------:", "-------------:", "-------------:",
-              "---------------:");
+  std::printf("| %-20s | %8s | %12s | %12s | %14s |\n", "backend", "jobs", "enqueue/s", "process/s", "end-to-end/s");
+  std::printf("|%s|%s|%s|%s|%s|\n", "----------------------",
+              "---------:", "-------------:", "-------------:", "---------------:");
 
   const auto dir = std::filesystem::temp_directory_path() / ("herald-bench-jobs-" + suffix());
   std::filesystem::create_directories(dir);

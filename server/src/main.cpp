@@ -20,8 +20,10 @@ int main(int argc, char** argv) {
 
   cli::WorkerCommandOptions worker;
   auto* worker_cmd = app.add_subcommand("worker", "Run background workers only");
-  worker_cmd->add_option("--queues", worker.queues, "Comma-separated queues to consume (default: emails,campaigns,analytics)");
-  worker_cmd->add_option("--concurrency", worker.concurrency, "Jobs processed at once (default HERALD_WORKER_CONCURRENCY)");
+  worker_cmd->add_option("--queues", worker.queues,
+                         "Comma-separated queues to consume (default: emails,campaigns,analytics)");
+  worker_cmd->add_option("--concurrency", worker.concurrency,
+                         "Jobs processed at once (default HERALD_WORKER_CONCURRENCY)");
 
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
 

@@ -62,8 +62,7 @@ nlohmann::json operation(const http::Route& r) {
   }
 
   nlohmann::json success = {{"description", "Success"}};
-  if (!r.doc.response.is_null())
-    success["content"] = {{r.doc.response_content_type, {{"schema", r.doc.response}}}};
+  if (!r.doc.response.is_null()) success["content"] = {{r.doc.response_content_type, {{"schema", r.doc.response}}}};
   nlohmann::json responses = {{std::to_string(r.doc.success_status), success}};
   responses["400"] = problem_ref("Malformed request");
   responses["429"] = problem_ref("Rate limit exceeded");

@@ -9,7 +9,6 @@ namespace {
 
 using http::Access;
 using http::Method;
-using http::RouteDoc;
 
 // Binds a member function of a handler object.
 template <typename T>
@@ -46,10 +45,10 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
         {.summary = "Health of every dependency with system usage",
          .tag = "health",
          .response = object_schema({{"status", "string"},
-                                     {"version", "string"},
-                                     {"uptime_s", "integer"},
-                                     {"system", "object"},
-                                     {"services", "object"}})});
+                                    {"version", "string"},
+                                    {"uptime_s", "integer"},
+                                    {"system", "object"},
+                                    {"services", "object"}})});
 
   // ---- auth ---------------------------------------------------------------------
   auto& a = h.auth;
@@ -61,12 +60,16 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
                                      {"permissions", "array"}});
   const auto refresh_body = object_schema({{"refresh_token", "string"}});
   audited(r.add(Method::Post, "/api/auth/login", bind(a, &auth::Routes::login), kPublic,
-                {.summary = "Sign in with email and password", .tag = "auth", .request_body = credentials,
+                {.summary = "Sign in with email and password",
+                 .tag = "auth",
+                 .request_body = credentials,
                  .response = tokens}),
           "LOGIN_SUCCEEDED");
   audited(r.add(Method::Post, "/api/auth/refresh", bind(a, &auth::Routes::refresh), kPublic,
-                {.summary = "Exchange a refresh token for new tokens (rotation)", .tag = "auth",
-                 .request_body = refresh_body, .response = tokens}),
+                {.summary = "Exchange a refresh token for new tokens (rotation)",
+                 .tag = "auth",
+                 .request_body = refresh_body,
+                 .response = tokens}),
           "TOKEN_REFRESHED");
   audited(r.add(Method::Post, "/api/auth/logout", bind(a, &auth::Routes::logout), kSignedIn,
                 {.summary = "End this session", .tag = "auth", .success_status = 204}),
@@ -76,9 +79,11 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   r.add(Method::Get, "/api/auth/api-keys", bind(a, &auth::Routes::list_api_keys), kSignedIn,
         {.summary = "Your API keys", .tag = "auth", .response = {{"type", "object"}}});
   audited(r.add(Method::Post, "/api/auth/api-keys", bind(a, &auth::Routes::create_api_key), kSignedIn,
-                {.summary = "Create an API key (the key is shown once)", .tag = "auth",
+                {.summary = "Create an API key (the key is shown once)",
+                 .tag = "auth",
                  .request_body = object_schema({{"name", "string"}, {"permissions", "array"}}),
-                 .response = {{"type", "object"}}, .success_status = 201}),
+                 .response = {{"type", "object"}},
+                 .success_status = 201}),
           "API_KEY_CREATED");
   audited(r.add(Method::Delete, "/api/auth/api-keys/{id}", bind(a, &auth::Routes::revoke_api_key), kSignedIn,
                 {.summary = "Revoke an API key", .tag = "auth", .success_status = 204}),
@@ -89,17 +94,24 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
       {{"email", "string"}, {"name", "string"}, {"role", "string"}, {"password", "string"}, {"active", "boolean"}});
   const auto role_body = object_schema({{"name", "string"}, {"description", "string"}, {"permissions", "array"}});
   r.add(Method::Get, "/api/admin/users", bind(a, &auth::Routes::list_users), perm("user:manage"),
-        {.summary = "List and search users", .tag = "admin", .response = {{"type", "object"}},
+        {.summary = "List and search users",
+         .tag = "admin",
+         .response = {{"type", "object"}},
          .query = {{"q", "search in email and name"}, {"page", "from 1"}, {"page_size", "1-200"}}});
   audited(r.add(Method::Post, "/api/admin/users", bind(a, &auth::Routes::create_user), perm("user:manage"),
-                {.summary = "Create a user", .tag = "admin", .request_body = user_body,
-                 .response = {{"type", "object"}}, .success_status = 201}),
+                {.summary = "Create a user",
+                 .tag = "admin",
+                 .request_body = user_body,
+                 .response = {{"type", "object"}},
+                 .success_status = 201}),
           "USER_CREATED");
   r.add(Method::Get, "/api/admin/users/{id}", bind(a, &auth::Routes::get_user), perm("user:manage"),
         {.summary = "One user", .tag = "admin", .response = {{"type", "object"}}});
   audited(r.add(Method::Patch, "/api/admin/users/{id}", bind(a, &auth::Routes::update_user), perm("user:manage"),
-                {.summary = "Change a user's name, role, active flag or password", .tag = "admin",
-                 .request_body = user_body, .response = {{"type", "object"}}}),
+                {.summary = "Change a user's name, role, active flag or password",
+                 .tag = "admin",
+                 .request_body = user_body,
+                 .response = {{"type", "object"}}}),
           "USER_UPDATED");
   audited(r.add(Method::Delete, "/api/admin/users/{id}", bind(a, &auth::Routes::delete_user), perm("user:manage"),
                 {.summary = "Delete a user", .tag = "admin", .success_status = 204}),
@@ -107,11 +119,16 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   r.add(Method::Get, "/api/admin/roles", bind(a, &auth::Routes::list_roles), perm("role:manage"),
         {.summary = "Roles and their permissions", .tag = "admin", .response = {{"type", "object"}}});
   audited(r.add(Method::Post, "/api/admin/roles", bind(a, &auth::Routes::create_role), perm("role:manage"),
-                {.summary = "Create a custom role", .tag = "admin", .request_body = role_body,
-                 .response = {{"type", "object"}}, .success_status = 201}),
+                {.summary = "Create a custom role",
+                 .tag = "admin",
+                 .request_body = role_body,
+                 .response = {{"type", "object"}},
+                 .success_status = 201}),
           "ROLE_CREATED");
   audited(r.add(Method::Patch, "/api/admin/roles/{id}", bind(a, &auth::Routes::update_role), perm("role:manage"),
-                {.summary = "Change a custom role", .tag = "admin", .request_body = role_body,
+                {.summary = "Change a custom role",
+                 .tag = "admin",
+                 .request_body = role_body,
                  .response = {{"type", "object"}}}),
           "ROLE_UPDATED");
   audited(r.add(Method::Delete, "/api/admin/roles/{id}", bind(a, &auth::Routes::delete_role), perm("role:manage"),
@@ -120,13 +137,20 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
 
   // ---- admin: audit log ------------------------------------------------------------
   r.add(Method::Get, "/api/admin/audit-logs", bind(h.audit, &audit::Routes::list), perm("audit:read"),
-        {.summary = "Audit entries, newest first (cursor pagination; format=csv exports)", .tag = "admin",
+        {.summary = "Audit entries, newest first (cursor pagination; format=csv exports)",
+         .tag = "admin",
          .response = {{"type", "object"}},
-         .query = {{"user_id", "actor"}, {"action", "e.g. USER_UPDATED"}, {"resource", "e.g. user/42"},
-                   {"from", "RFC 3339, inclusive"}, {"to", "RFC 3339, exclusive"}, {"cursor", "next_cursor"},
-                   {"limit", "1-200"}, {"format", "json or csv"}}});
+         .query = {{"user_id", "actor"},
+                   {"action", "e.g. USER_UPDATED"},
+                   {"resource", "e.g. user/42"},
+                   {"from", "RFC 3339, inclusive"},
+                   {"to", "RFC 3339, exclusive"},
+                   {"cursor", "next_cursor"},
+                   {"limit", "1-200"},
+                   {"format", "json or csv"}}});
   r.add(Method::Get, "/api/admin/audit-logs/verify", bind(h.audit, &audit::Routes::verify), perm("audit:read"),
-        {.summary = "Walk the hash chain and report the first broken entry", .tag = "admin",
+        {.summary = "Walk the hash chain and report the first broken entry",
+         .tag = "admin",
          .response = object_schema({{"valid", "boolean"}, {"checked", "integer"}, {"first_broken_id", "integer"}})});
   // ---- job queues -----------------------------------------------------------
   const nlohmann::json queue_stats = object_schema({{"name", "string"},
@@ -139,29 +163,39 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   r.add(Method::Get, "/api/admin/queues", bind(h.jobs, &jobs::Routes::list_queues), perm("system:read"),
         {.summary = "Backlog and throughput of every job queue",
          .tag = "admin",
-         .response = {{"type", "object"},
-                      {"properties", {{"queues", {{"type", "array"}, {"items", queue_stats}}}}}}});
+         .response = {{"type", "object"}, {"properties", {{"queues", {{"type", "array"}, {"items", queue_stats}}}}}}});
   r.add(Method::Get, "/api/admin/queues/{queue}/failed", bind(h.jobs, &jobs::Routes::list_failed), perm("system:read"),
         {.summary = "Failed and dead jobs of a queue with their last error",
          .tag = "admin",
-         .response = object_schema({{"items", "array"}, {"total", "integer"}, {"page", "integer"}, {"page_size", "integer"}}),
+         .response =
+             object_schema({{"items", "array"}, {"total", "integer"}, {"page", "integer"}, {"page_size", "integer"}}),
          .query = {{"page", "Page number, from 1"}, {"page_size", "Items per page, at most 200 (default 50)"}}});
-  audited(r.add(Method::Post, "/api/admin/queues/{queue}/retry", bind(h.jobs, &jobs::Routes::retry),
-                perm("system:read"),
-                {.summary = "Retry a queue's failed jobs: all, or one with {\"job_id\": ...}",
-                 .tag = "admin",
-                 .request_body = object_schema({{"job_id", "string"}}),
-                 .response = object_schema({{"retried", "integer"}})}),
-          "QUEUE_RETRIED");
+  audited(
+      r.add(Method::Post, "/api/admin/queues/{queue}/retry", bind(h.jobs, &jobs::Routes::retry), perm("system:read"),
+            {.summary = "Retry a queue's failed jobs: all, or one with {\"job_id\": ...}",
+             .tag = "admin",
+             .request_body = object_schema({{"job_id", "string"}}),
+             .response = object_schema({{"retried", "integer"}})}),
+      "QUEUE_RETRIED");
 
   // ---- leads -------------------------------------------------------------------------
   auto& l = h.leads;
   const auto lead = nlohmann::json{{"type", "object"}};
-  const auto lead_body = object_schema({{"email", "string"},      {"first_name", "string"}, {"last_name", "string"},
-                                        {"company", "string"},    {"title", "string"},      {"phone", "string"},
-                                        {"website", "string"},    {"country", "string"},    {"timezone", "string"},
-                                        {"status", "string"},     {"score", "integer"},     {"owner_id", "integer"},
-                                        {"tags", "array"},        {"custom_fields", "object"}, {"source", "string"}});
+  const auto lead_body = object_schema({{"email", "string"},
+                                        {"first_name", "string"},
+                                        {"last_name", "string"},
+                                        {"company", "string"},
+                                        {"title", "string"},
+                                        {"phone", "string"},
+                                        {"website", "string"},
+                                        {"country", "string"},
+                                        {"timezone", "string"},
+                                        {"status", "string"},
+                                        {"score", "integer"},
+                                        {"owner_id", "integer"},
+                                        {"tags", "array"},
+                                        {"custom_fields", "object"},
+                                        {"source", "string"}});
   const std::vector<std::pair<std::string, std::string>> filter_query = {
       {"q", "search in email, first and last name, company"},
       {"status", "any of (comma-separated)"},
@@ -177,25 +211,35 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
       {"cf.<field>", "custom field equals"},
       {"segment_id", "also matches this saved segment"}};
   auto list_query = filter_query;
-  list_query.insert(list_query.end(), {{"sort", "id, created_at, updated_at, email, first_name, last_name, company, "
-                                                "score, status, country; '-' for descending (default -id)"},
+  list_query.insert(list_query.end(), {{"sort",
+                                        "id, created_at, updated_at, email, first_name, last_name, company, "
+                                        "score, status, country; '-' for descending (default -id)"},
                                        {"page", "from 1"},
                                        {"page_size", "1-200"},
                                        {"cursor", "next_cursor of the previous page (id order)"}});
   r.add(Method::Get, "/api/leads", bind(l, &leads::Routes::list), perm("lead:read"),
-        {.summary = "List, search and filter leads", .tag = "leads", .response = {{"type", "object"}},
+        {.summary = "List, search and filter leads",
+         .tag = "leads",
+         .response = {{"type", "object"}},
          .query = list_query});
   audited(r.add(Method::Post, "/api/leads", bind(l, &leads::Routes::create), perm("lead:write"),
-                {.summary = "Create a lead", .tag = "leads", .request_body = lead_body, .response = lead,
+                {.summary = "Create a lead",
+                 .tag = "leads",
+                 .request_body = lead_body,
+                 .response = lead,
                  .success_status = 201}),
           "LEAD_CREATED");
   r.add(Method::Get, "/api/leads/export", bind(l, &leads::Routes::export_csv), perm("lead:export"),
-        {.summary = "Export the leads of a filter as CSV (streamed)", .tag = "leads",
-         .response = {{"type", "string"}}, .response_content_type = "text/csv", .query = filter_query});
+        {.summary = "Export the leads of a filter as CSV (streamed)",
+         .tag = "leads",
+         .response = {{"type", "string"}},
+         .response_content_type = "text/csv",
+         .query = filter_query});
   auto& import = r.add(Method::Post, "/api/leads/import", nullptr, perm("lead:import"),
                        {.summary = "Upload a CSV of leads (text/csv body or multipart file field); applied in the "
                                    "background",
-                        .tag = "leads", .response = object_schema({{"job_id", "string"}, {"status", "string"}}),
+                        .tag = "leads",
+                        .response = object_schema({{"job_id", "string"}, {"status", "string"}}),
                         .success_status = 202,
                         .query = {{"mode", "create_only (default), upsert or update_only"},
                                   {"tag", "tags to add to every imported lead"},
@@ -207,18 +251,31 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   import.body_sink = bind_sink(l, &leads::Routes::open_import);
   audited(import, "LEAD_IMPORT_STARTED");
   r.add(Method::Get, "/api/leads/import/{job_id}", bind(l, &leads::Routes::import_status), perm("lead:import"),
-        {.summary = "Progress and report of an import", .tag = "leads",
-         .response = object_schema({{"job_id", "string"}, {"status", "string"}, {"rows", "integer"},
-                                    {"created", "integer"}, {"updated", "integer"}, {"skipped", "integer"},
-                                    {"failed", "integer"}, {"percent", "integer"}, {"errors", "array"}})});
+        {.summary = "Progress and report of an import",
+         .tag = "leads",
+         .response = object_schema({{"job_id", "string"},
+                                    {"status", "string"},
+                                    {"rows", "integer"},
+                                    {"created", "integer"},
+                                    {"updated", "integer"},
+                                    {"skipped", "integer"},
+                                    {"failed", "integer"},
+                                    {"percent", "integer"},
+                                    {"errors", "array"}})});
   r.add(Method::Get, "/api/leads/import/{job_id}/errors", bind(l, &leads::Routes::import_errors), perm("lead:import"),
-        {.summary = "The import's per-row report as CSV (line, kind, reason)", .tag = "leads",
-         .response = {{"type", "string"}}, .response_content_type = "text/csv"});
+        {.summary = "The import's per-row report as CSV (line, kind, reason)",
+         .tag = "leads",
+         .response = {{"type", "string"}},
+         .response_content_type = "text/csv"});
   audited(r.add(Method::Post, "/api/leads/bulk", bind(l, &leads::Routes::bulk), perm("lead:write"),
                 {.summary = "Tag, untag, set status or owner of, or delete (lead:delete) leads by ids or filter",
                  .tag = "leads",
-                 .request_body = object_schema({{"action", "string"}, {"tag", "string"}, {"status", "string"},
-                                                {"owner_id", "integer"}, {"ids", "array"}, {"filter", "object"}}),
+                 .request_body = object_schema({{"action", "string"},
+                                                {"tag", "string"},
+                                                {"status", "string"},
+                                                {"owner_id", "integer"},
+                                                {"ids", "array"},
+                                                {"filter", "object"}}),
                  .response = object_schema({{"action", "string"}, {"count", "integer"}})}),
           "LEADS_BULK_UPDATED");
 
@@ -226,19 +283,28 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   const auto suppression_body =
       object_schema({{"email", "string"}, {"domain", "string"}, {"reason", "string"}, {"note", "string"}});
   r.add(Method::Get, "/api/leads/suppressions", bind(l, &leads::Routes::list_suppressions), perm("lead:read"),
-        {.summary = "Addresses and domains never to be mailed", .tag = "leads", .response = {{"type", "object"}},
-         .query = {{"kind", "email or domain"}, {"reason", "manual, unsubscribe, bounce, complaint, gdpr"},
-                   {"q", "search in the value"}, {"page", "from 1"}, {"page_size", "1-200"}}});
-  audited(r.add(Method::Post, "/api/leads/suppressions", bind(l, &leads::Routes::create_suppression),
-                perm("lead:write"),
-                {.summary = "Suppress an address or a domain", .tag = "leads", .request_body = suppression_body,
-                 .response = {{"type", "object"}}, .success_status = 201}),
-          "SUPPRESSION_CREATED");
+        {.summary = "Addresses and domains never to be mailed",
+         .tag = "leads",
+         .response = {{"type", "object"}},
+         .query = {{"kind", "email or domain"},
+                   {"reason", "manual, unsubscribe, bounce, complaint, gdpr"},
+                   {"q", "search in the value"},
+                   {"page", "from 1"},
+                   {"page_size", "1-200"}}});
+  audited(
+      r.add(Method::Post, "/api/leads/suppressions", bind(l, &leads::Routes::create_suppression), perm("lead:write"),
+            {.summary = "Suppress an address or a domain",
+             .tag = "leads",
+             .request_body = suppression_body,
+             .response = {{"type", "object"}},
+             .success_status = 201}),
+      "SUPPRESSION_CREATED");
   r.add(Method::Get, "/api/leads/suppressions/{id}", bind(l, &leads::Routes::get_suppression), perm("lead:read"),
         {.summary = "One suppression", .tag = "leads", .response = {{"type", "object"}}});
   audited(r.add(Method::Patch, "/api/leads/suppressions/{id}", bind(l, &leads::Routes::update_suppression),
                 perm("lead:write"),
-                {.summary = "Change a suppression's reason or note", .tag = "leads",
+                {.summary = "Change a suppression's reason or note",
+                 .tag = "leads",
                  .request_body = object_schema({{"reason", "string"}, {"note", "string"}}),
                  .response = {{"type", "object"}}}),
           "SUPPRESSION_UPDATED");
@@ -249,35 +315,46 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   r.add(Method::Get, "/api/leads/{id}", bind(l, &leads::Routes::get), perm("lead:read"),
         {.summary = "One lead", .tag = "leads", .response = lead});
   audited(r.add(Method::Patch, "/api/leads/{id}", bind(l, &leads::Routes::update), perm("lead:write"),
-                {.summary = "Change some fields of a lead (null clears; custom_fields merges)", .tag = "leads",
-                 .request_body = lead_body, .response = lead}),
+                {.summary = "Change some fields of a lead (null clears; custom_fields merges)",
+                 .tag = "leads",
+                 .request_body = lead_body,
+                 .response = lead}),
           "LEAD_UPDATED");
   audited(r.add(Method::Delete, "/api/leads/{id}", bind(l, &leads::Routes::remove), perm("lead:delete"),
                 {.summary = "Delete a lead (permanently)", .tag = "leads", .success_status = 204}),
           "LEAD_DELETED");
   r.add(Method::Get, "/api/leads/{id}/gdpr-export", bind(l, &leads::Routes::gdpr_export), perm("lead:export"),
-        {.summary = "Everything held about one lead (GDPR access request)", .tag = "leads",
+        {.summary = "Everything held about one lead (GDPR access request)",
+         .tag = "leads",
          .response = {{"type", "object"}}});
-  audited(r.add(Method::Post, "/api/leads/{id}/gdpr-erase", bind(l, &leads::Routes::gdpr_erase), perm("lead:delete"),
-                {.summary = "Erase a lead's personal data and suppress its address for good (GDPR)",
-                 .tag = "leads",
-                 .response = object_schema({{"id", "integer"}, {"erased", "boolean"}, {"suppression_hash", "string"}})}),
-          "LEAD_ERASED");
+  audited(
+      r.add(Method::Post, "/api/leads/{id}/gdpr-erase", bind(l, &leads::Routes::gdpr_erase), perm("lead:delete"),
+            {.summary = "Erase a lead's personal data and suppress its address for good (GDPR)",
+             .tag = "leads",
+             .response = object_schema({{"id", "integer"}, {"erased", "boolean"}, {"suppression_hash", "string"}})}),
+      "LEAD_ERASED");
 
   // ---- segments -------------------------------------------------------------------------
   const auto segment = nlohmann::json{{"type", "object"}};
   const auto segment_body = object_schema({{"name", "string"}, {"description", "string"}, {"filter", "object"}});
   r.add(Method::Get, "/api/segments", bind(l, &leads::Routes::list_segments), perm("lead:read"),
-        {.summary = "Saved segments with live member counts", .tag = "segments", .response = {{"type", "object"}},
+        {.summary = "Saved segments with live member counts",
+         .tag = "segments",
+         .response = {{"type", "object"}},
          .query = {{"page", "from 1"}, {"page_size", "1-200"}}});
   audited(r.add(Method::Post, "/api/segments", bind(l, &leads::Routes::create_segment), perm("lead:write"),
-                {.summary = "Save a filter as a segment", .tag = "segments", .request_body = segment_body,
-                 .response = segment, .success_status = 201}),
+                {.summary = "Save a filter as a segment",
+                 .tag = "segments",
+                 .request_body = segment_body,
+                 .response = segment,
+                 .success_status = 201}),
           "SEGMENT_CREATED");
   r.add(Method::Get, "/api/segments/{id}", bind(l, &leads::Routes::get_segment), perm("lead:read"),
         {.summary = "One segment and its member count", .tag = "segments", .response = segment});
   audited(r.add(Method::Patch, "/api/segments/{id}", bind(l, &leads::Routes::update_segment), perm("lead:write"),
-                {.summary = "Rename a segment or change its filter", .tag = "segments", .request_body = segment_body,
+                {.summary = "Rename a segment or change its filter",
+                 .tag = "segments",
+                 .request_body = segment_body,
                  .response = segment}),
           "SEGMENT_UPDATED");
   audited(r.add(Method::Delete, "/api/segments/{id}", bind(l, &leads::Routes::delete_segment), perm("lead:write"),

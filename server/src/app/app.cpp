@@ -91,8 +91,7 @@ void App::Impl::open_storage() {
   db_options.pool_size = static_cast<std::size_t>(config.http_threads + (options.workers ? concurrency : 0)) + 4;
   db = storage::open_database(config.database_url, db_options);
   auto report = storage::migrate(*db);
-  for (const auto& m : report.applied)
-    log::info("migration applied", {{"version", m.version}, {"name", m.name}});
+  for (const auto& m : report.applied) log::info("migration applied", {{"version", m.version}, {"name", m.name}});
   log::info("database ready", {{"database", db->describe()}, {"schema_version", report.current_version}});
 }
 
@@ -169,8 +168,7 @@ void App::Impl::build_http() {
   server = std::make_unique<http::Server>(server_options, *pipeline);
 }
 
-App::App(Config config, AppOptions options)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+App::App(Config config, AppOptions options) : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
 
 App::~App() {
   if (impl_->server) {

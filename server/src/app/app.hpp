@@ -28,8 +28,8 @@ struct WorkerOptions;
 namespace herald::app {
 
 struct AppOptions {
-  bool http = true;        // false: background workers only, no listener (herald worker)
-  bool workers = true;     // in-process background workers (serve --no-workers turns them off)
+  bool http = true;     // false: background workers only, no listener (herald worker)
+  bool workers = true;  // in-process background workers (serve --no-workers turns them off)
   // Queues and concurrency of the workers; from the Config when unset.
   std::shared_ptr<const jobs::WorkerOptions> worker_options;
   bool access_log = true;  // one log line per request

@@ -34,7 +34,7 @@ void RequestAuditor::observe(const http::Request& req, const http::Response& res
     e.user_id = req.audit.user_id;
     e.actor = req.audit.actor;
   }
-  e.resource = !req.audit.resource.empty() ? req.audit.resource
+  e.resource = !req.audit.resource.empty()     ? req.audit.resource
                : req.path.starts_with("/api/") ? req.path.substr(5)
                                                : req.path;
   e.ip = req.client_ip;

@@ -1,6 +1,7 @@
 #include "audit/log.hpp"
 
 #include "core/log.hpp"
+#include "core/strings.hpp"
 #include "core/time.hpp"
 #include "storage/queries.hpp"
 
@@ -8,6 +9,7 @@ namespace herald::audit {
 namespace {
 
 constexpr std::size_t kMaxBatch = 512;
+constexpr auto kFlushWait = std::chrono::seconds(5);
 
 Entry entry_from_row(const storage::Row& r) {
   Entry e;
@@ -52,6 +54,12 @@ AuditLog::~AuditLog() {
 
 void AuditLog::record(Entry entry) {
   entry.created_at = rfc3339(clock_.wall());
+  // What a client sent reaches these fields; an entry must never be one the
+  // database refuses, or it would hold up every entry behind it.
+  for (std::string* text :
+       {&entry.actor, &entry.action, &entry.resource, &entry.ip, &entry.request_id, &entry.error, &entry.details}) {
+    if (!valid_utf8(*text) || text->find('\0') != std::string::npos) *text = storable_text(*text);
+  }
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(entry));
@@ -64,7 +72,11 @@ void AuditLog::flush() {
   std::unique_lock lock(mutex_);
   auto target = queued_total_;
   wake_.notify_one();
-  written_.wait(lock, [&] { return written_total_ >= target; });
+  // Bounded: a reader asking for fresh entries must not hang while the
+  // database is away; it then sees what was written so far.
+  if (!written_.wait_for(lock, kFlushWait, [&] { return written_total_ >= target; })) {
+    log::warn("audit log flush timed out; entries are still queued", {{"pending", target - written_total_}});
+  }
 }
 
 void AuditLog::run() {
@@ -129,10 +141,10 @@ bool AuditLog::write_batch(std::vector<Entry>& batch) {
 void AuditLog::each(const Filter& f, const std::function<void(const Entry&)>& fn) {
   auto conn = db_.acquire();
   storage::Param user = f.user_id ? storage::Param(*f.user_id) : storage::Param(nullptr);
-  conn->execute(list_sql_,
-                {f.before_id, user, opt_param(f.action), opt_param(f.resource), opt_param(f.from), opt_param(f.to),
-                 f.limit},
-                [&](const storage::Row& r) { fn(entry_from_row(r)); });
+  conn->execute(
+      list_sql_,
+      {f.before_id, user, opt_param(f.action), opt_param(f.resource), opt_param(f.from), opt_param(f.to), f.limit},
+      [&](const storage::Row& r) { fn(entry_from_row(r)); });
 }
 
 std::vector<Entry> AuditLog::list(const Filter& f) {

@@ -64,10 +64,10 @@ http::Response Routes::list(http::Request& req) {
 http::Response Routes::verify(http::Request&) {
   log_.flush();
   auto v = log_.verify();
-  return http::Response::json(200, {{"valid", v.valid},
-                                    {"checked", v.checked},
-                                    {"first_broken_id", v.first_broken_id ? nlohmann::json(*v.first_broken_id)
-                                                                          : nlohmann::json(nullptr)}});
+  return http::Response::json(
+      200, {{"valid", v.valid},
+            {"checked", v.checked},
+            {"first_broken_id", v.first_broken_id ? nlohmann::json(*v.first_broken_id) : nlohmann::json(nullptr)}});
 }
 
 }  // namespace herald::audit

@@ -110,8 +110,7 @@ Role AdminService::create_role(const RoleInput& input) {
   storage::Transaction tx(*conn, storage::TxMode::Write);
   std::int64_t id;
   try {
-    id = auth_.store().insert_role(*conn, *input.name, input.description.value_or(""), *input.permissions,
-                                   auth_.now());
+    id = auth_.store().insert_role(*conn, *input.name, input.description.value_or(""), *input.permissions, auth_.now());
   } catch (const storage::UniqueViolation&) {
     throw Conflict("a role named '" + *input.name + "' already exists");
   }
@@ -155,7 +154,7 @@ void AdminService::delete_role(std::int64_t id) {
 }
 
 CreatedApiKey AdminService::create_api_key(const http::Principal& who, const std::string& name,
-                                           std::optional<std::vector<std::string>> permissions) {
+                                           const std::optional<std::vector<std::string>>& permissions) {
   if (who.api_key_id) throw Forbidden("API keys cannot create API keys; sign in to create one");
   std::vector<std::string> perms = permissions.value_or(who.permissions);
   std::sort(perms.begin(), perms.end());

@@ -35,7 +35,7 @@ class AdminService {
   void delete_role(std::int64_t id);
 
   CreatedApiKey create_api_key(const http::Principal& who, const std::string& name,
-                               std::optional<std::vector<std::string>> permissions);
+                               const std::optional<std::vector<std::string>>& permissions);
   std::vector<ApiKey> list_api_keys(const http::Principal& who);
   void revoke_api_key(const http::Principal& who, std::int64_t id);
 

@@ -20,21 +20,35 @@ JwtResult fail(JwtError e) {
 
 std::string_view to_string(JwtError e) noexcept {
   switch (e) {
-    case JwtError::Malformed: return "malformed token";
-    case JwtError::Algorithm: return "unsupported token algorithm";
-    case JwtError::Signature: return "bad token signature";
-    case JwtError::Expired: return "token expired";
-    case JwtError::NotYetValid: return "token issued in the future";
-    case JwtError::Issuer: return "wrong token issuer";
-    case JwtError::Audience: return "wrong token audience";
-    case JwtError::Claims: return "token claims missing or invalid";
+    case JwtError::Malformed:
+      return "malformed token";
+    case JwtError::Algorithm:
+      return "unsupported token algorithm";
+    case JwtError::Signature:
+      return "bad token signature";
+    case JwtError::Expired:
+      return "token expired";
+    case JwtError::NotYetValid:
+      return "token issued in the future";
+    case JwtError::Issuer:
+      return "wrong token issuer";
+    case JwtError::Audience:
+      return "wrong token audience";
+    case JwtError::Claims:
+      return "token claims missing or invalid";
   }
   return "invalid token";
 }
 
 std::string encode_jwt(const AccessClaims& c, const JwtSettings& s) {
-  nlohmann::json payload = {{"sub", std::to_string(c.sub)}, {"role", c.role}, {"sid", c.sid}, {"jti", c.jti},
-                            {"iat", c.iat}, {"exp", c.exp}, {"iss", s.issuer}, {"aud", s.audience}};
+  nlohmann::json payload = {{"sub", std::to_string(c.sub)},
+                            {"role", c.role},
+                            {"sid", c.sid},
+                            {"jti", c.jti},
+                            {"iat", c.iat},
+                            {"exp", c.exp},
+                            {"iss", s.issuer},
+                            {"aud", s.audience}};
   std::string signing_input = kHeader + "." + crypto::base64url_encode(payload.dump());
   return signing_input + "." + crypto::base64url_encode(crypto::hmac_sha256(s.secret, signing_input));
 }
@@ -43,7 +57,8 @@ JwtResult decode_jwt(std::string_view token, const JwtSettings& s, std::int64_t 
   if (token.size() > 4096) return fail(JwtError::Malformed);
   auto d1 = token.find('.');
   auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
-  if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) return fail(JwtError::Malformed);
+  if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos)
+    return fail(JwtError::Malformed);
 
   auto header_json = crypto::base64url_decode(token.substr(0, d1));
   if (!header_json) return fail(JwtError::Malformed);

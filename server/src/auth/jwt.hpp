@@ -11,11 +11,11 @@
 namespace herald::auth {
 
 struct AccessClaims {
-  std::int64_t sub = 0;   // user id
+  std::int64_t sub = 0;  // user id
   std::string role;
-  std::string sid;        // session (refresh-token family) id
+  std::string sid;  // session (refresh-token family) id
   std::string jti;
-  std::int64_t iat = 0;   // seconds since the epoch
+  std::int64_t iat = 0;  // seconds since the epoch
   std::int64_t exp = 0;
 };
 

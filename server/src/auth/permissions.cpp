@@ -7,9 +7,9 @@ namespace herald::auth {
 namespace {
 
 constexpr std::array<std::string_view, 18> kPermissions = {
-    "ai:use",          "analytics:read", "audit:read",      "campaign:create", "campaign:delete", "campaign:read",
-    "campaign:send",   "lead:delete",    "lead:export",     "lead:import",     "lead:read",       "lead:write",
-    "role:manage",     "settings:manage", "system:read",    "template:read",   "template:write",  "user:manage",
+    "ai:use",        "analytics:read",  "audit:read",  "campaign:create", "campaign:delete", "campaign:read",
+    "campaign:send", "lead:delete",     "lead:export", "lead:import",     "lead:read",       "lead:write",
+    "role:manage",   "settings:manage", "system:read", "template:read",   "template:write",  "user:manage",
 };
 
 std::vector<std::string> all_except(std::initializer_list<std::string_view> excluded) {

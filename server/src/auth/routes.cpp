@@ -18,12 +18,9 @@ nlohmann::json page_json(const std::vector<User>& items, std::int64_t total, con
 }
 
 nlohmann::json tokens_json(const LoginResult& r) {
-  return {{"token", r.tokens.access_token},
-          {"refresh_token", r.tokens.refresh_token},
-          {"token_type", "Bearer"},
-          {"expires_in", r.tokens.expires_in},
-          {"user", to_json(r.user)},
-          {"permissions", r.permissions}};
+  return {{"token", r.tokens.access_token}, {"refresh_token", r.tokens.refresh_token},
+          {"token_type", "Bearer"},         {"expires_in", r.tokens.expires_in},
+          {"user", to_json(r.user)},        {"permissions", r.permissions}};
 }
 
 std::string required_string(const nlohmann::json& body, const char* field, std::size_t max = 1024) {

@@ -33,16 +33,15 @@ std::string AuthService::now() const { return rfc3339(clock_.wall()); }
 void AuthService::bootstrap(bool create_first_admin) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  for (const auto& r : builtin_roles())
-    store_.upsert_builtin_role(*conn, r.name, r.description, r.permissions, now());
+  for (const auto& r : builtin_roles()) store_.upsert_builtin_role(*conn, r.name, r.description, r.permissions, now());
 
   if (config_.jwt_secret) {
     jwt_.secret = *config_.jwt_secret;
   } else {
     const auto& q = storage::QueryCatalog::for_backend(db_.backend());
     std::string generated = crypto::random_token(48), ts = now();
-    conn->execute(q.get("settings.put_if_absent"), {std::string_view("jwt_secret"), std::string_view(generated),
-                                                    std::string_view(ts)});
+    conn->execute(q.get("settings.put_if_absent"),
+                  {std::string_view("jwt_secret"), std::string_view(generated), std::string_view(ts)});
     conn->execute(q.get("settings.get"), {std::string_view("jwt_secret")},
                   [&](const storage::Row& r) { jwt_.secret = r.str(0); });
   }
@@ -94,8 +93,9 @@ LoginResult AuthService::issue(storage::Connection& c, const UserRow& u, const s
   std::string refresh = crypto::random_token(32);
   store_.insert_refresh(c, crypto::sha256_hex(refresh), session_id, now());
   auto wall = clock_.wall();
-  AccessClaims claims{u.user.id, u.user.role, session_id, crypto::random_token(12), unix_seconds(wall),
-                      unix_seconds(wall + kAccessTokenTtl)};
+  AccessClaims claims{u.user.id,          u.user.role,
+                      session_id,         crypto::random_token(12),
+                      unix_seconds(wall), unix_seconds(wall + kAccessTokenTtl)};
   r.tokens = {encode_jwt(claims, jwt_), refresh, kAccessTokenTtl.count()};
   r.user = u.user;
   auto perms = store_.role_permissions(c, u.user.role);

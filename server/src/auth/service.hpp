@@ -46,8 +46,7 @@ class AuthService {
   // "Bearer <jwt>" or "Bearer hk_..."; throws Unauthorized.
   std::shared_ptr<const http::Principal> authenticate(std::string_view authorization_header);
 
-  std::vector<std::string> permissions_of_role(storage::Connection& c, const std::string& role,
-                                               std::int64_t version);
+  std::vector<std::string> permissions_of_role(storage::Connection& c, const std::string& role, std::int64_t version);
   User me(const http::Principal& who);
 
   const Store& store() const noexcept { return store_; }

@@ -12,20 +12,35 @@ using sv = std::string_view;
 
 struct Store::Queries {
   explicit Queries(const storage::QueryCatalog& c)
-      : role_list(c.get("auth.role_list")), role_by_id(c.get("auth.role_by_id")),
-        role_permissions(c.get("auth.role_permissions")), role_insert(c.get("auth.role_insert")),
-        role_upsert_builtin(c.get("auth.role_upsert_builtin")), role_update(c.get("auth.role_update")),
-        role_delete(c.get("auth.role_delete")), user_by_email(c.get("auth.user_columns_by_email")),
-        user_by_id(c.get("auth.user_by_id")), user_list(c.get("auth.user_list")), user_count(c.get("auth.user_count")),
-        user_insert(c.get("auth.user_insert")), user_update(c.get("auth.user_update")),
-        user_set_password(c.get("auth.user_set_password")), user_delete(c.get("auth.user_delete")),
-        user_touch_login(c.get("auth.user_touch_login")), count_users(c.get("auth.count_users")),
-        count_active_admins(c.get("auth.count_active_admins")), principal(c.get("auth.principal")),
-        session_insert(c.get("auth.session_insert")), session_revoke(c.get("auth.session_revoke")),
-        sessions_revoke_user(c.get("auth.sessions_revoke_user")), refresh_insert(c.get("auth.refresh_insert")),
-        refresh_get(c.get("auth.refresh_get")), refresh_mark_used(c.get("auth.refresh_mark_used")),
-        api_key_insert(c.get("auth.api_key_insert")), api_key_list(c.get("auth.api_key_list")),
-        api_key_principal(c.get("auth.api_key_principal")), api_key_revoke(c.get("auth.api_key_revoke")),
+      : role_list(c.get("auth.role_list")),
+        role_by_id(c.get("auth.role_by_id")),
+        role_permissions(c.get("auth.role_permissions")),
+        role_insert(c.get("auth.role_insert")),
+        role_upsert_builtin(c.get("auth.role_upsert_builtin")),
+        role_update(c.get("auth.role_update")),
+        role_delete(c.get("auth.role_delete")),
+        user_by_email(c.get("auth.user_columns_by_email")),
+        user_by_id(c.get("auth.user_by_id")),
+        user_list(c.get("auth.user_list")),
+        user_count(c.get("auth.user_count")),
+        user_insert(c.get("auth.user_insert")),
+        user_update(c.get("auth.user_update")),
+        user_set_password(c.get("auth.user_set_password")),
+        user_delete(c.get("auth.user_delete")),
+        user_touch_login(c.get("auth.user_touch_login")),
+        count_users(c.get("auth.count_users")),
+        count_active_admins(c.get("auth.count_active_admins")),
+        principal(c.get("auth.principal")),
+        session_insert(c.get("auth.session_insert")),
+        session_revoke(c.get("auth.session_revoke")),
+        sessions_revoke_user(c.get("auth.sessions_revoke_user")),
+        refresh_insert(c.get("auth.refresh_insert")),
+        refresh_get(c.get("auth.refresh_get")),
+        refresh_mark_used(c.get("auth.refresh_mark_used")),
+        api_key_insert(c.get("auth.api_key_insert")),
+        api_key_list(c.get("auth.api_key_list")),
+        api_key_principal(c.get("auth.api_key_principal")),
+        api_key_revoke(c.get("auth.api_key_revoke")),
         api_key_touch(c.get("auth.api_key_touch")) {}
   std::string role_list, role_by_id, role_permissions, role_insert, role_upsert_builtin, role_update, role_delete,
       user_by_email, user_by_id, user_list, user_count, user_insert, user_update, user_set_password, user_delete,
@@ -86,8 +101,7 @@ std::string permission_list_json(const std::vector<std::string>& permissions) {
   return nlohmann::json(permissions).dump();
 }
 
-Store::Store(storage::Backend backend)
-    : q_(std::make_shared<Queries>(storage::QueryCatalog::for_backend(backend))) {}
+Store::Store(storage::Backend backend) : q_(std::make_shared<Queries>(storage::QueryCatalog::for_backend(backend))) {}
 
 std::vector<Role> Store::list_roles(Connection& c) const {
   std::vector<Role> out;
@@ -101,8 +115,7 @@ std::optional<Role> Store::role_by_id(Connection& c, std::int64_t id) const {
   return out;
 }
 
-std::optional<std::pair<std::vector<std::string>, std::int64_t>> Store::role_permissions(Connection& c,
-                                                                                        sv name) const {
+std::optional<std::pair<std::vector<std::string>, std::int64_t>> Store::role_permissions(Connection& c, sv name) const {
   std::optional<std::pair<std::vector<std::string>, std::int64_t>> out;
   c.execute(q_->role_permissions, {name},
             [&](const Row& r) { out.emplace(parse_permission_list(r.text(0)), r.integer(1)); });

@@ -56,7 +56,7 @@ class Store {
   std::vector<Role> list_roles(Connection& c) const;
   std::optional<Role> role_by_id(Connection& c, std::int64_t id) const;
   std::optional<std::pair<std::vector<std::string>, std::int64_t>> role_permissions(Connection& c,
-                                                                                   std::string_view name) const;
+                                                                                    std::string_view name) const;
   std::int64_t insert_role(Connection& c, const std::string& name, const std::string& description,
                            const std::vector<std::string>& permissions, const std::string& now) const;
   void upsert_builtin_role(Connection& c, std::string_view name, std::string_view description,

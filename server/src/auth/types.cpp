@@ -50,15 +50,19 @@ bool valid_role_name(std::string_view s) {
 }  // namespace
 
 nlohmann::json to_json(const User& u) {
-  return {{"id", u.id},           {"email", u.email},           {"name", u.name},
-          {"role", u.role},       {"active", u.active},         {"created_at", u.created_at},
-          {"updated_at", u.updated_at}, {"last_login_at", opt(u.last_login_at)}};
+  return {{"id", u.id},
+          {"email", u.email},
+          {"name", u.name},
+          {"role", u.role},
+          {"active", u.active},
+          {"created_at", u.created_at},
+          {"updated_at", u.updated_at},
+          {"last_login_at", opt(u.last_login_at)}};
 }
 
 nlohmann::json to_json(const Role& r) {
-  return {{"id", r.id},           {"name", r.name},       {"description", r.description},
-          {"permissions", r.permissions}, {"builtin", r.builtin}, {"users", r.users},
-          {"created_at", r.created_at},   {"updated_at", r.updated_at}};
+  return {{"id", r.id},           {"name", r.name},   {"description", r.description}, {"permissions", r.permissions},
+          {"builtin", r.builtin}, {"users", r.users}, {"created_at", r.created_at},   {"updated_at", r.updated_at}};
 }
 
 nlohmann::json to_json(const ApiKey& k) {
@@ -136,8 +140,7 @@ RoleInput parse_role_input(const nlohmann::json& body, bool creating) {
   ValidationError errors;
   RoleInput r;
   r.name = string_field(body, "name", errors, 50);
-  if (r.name && !valid_role_name(*r.name))
-    errors.with_field("name", "use 1-50 lower-case letters, digits, '-' or '_'");
+  if (r.name && !valid_role_name(*r.name)) errors.with_field("name", "use 1-50 lower-case letters, digits, '-' or '_'");
   if (creating && !body.contains("name")) errors.with_field("name", "is required");
   r.description = string_field(body, "description", errors, 500);
   if (body.contains("permissions")) {

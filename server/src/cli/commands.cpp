@@ -1,8 +1,8 @@
 #include "cli/commands.hpp"
 
-#include <sqlite3.h>
 #include <libpq-fe.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include <boost/version.hpp>
 #include <csignal>
@@ -14,9 +14,9 @@
 #include "auth/admin.hpp"
 #include "auth/service.hpp"
 #include "core/crypto.hpp"
-#include "http/middleware/rate_limit.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
+#include "http/middleware/rate_limit.hpp"
 #include "jobs/runtime.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -27,7 +27,7 @@ namespace {
 Config load(const GlobalOptions& global) { return load_config(global.config_file, process_env()); }
 
 void init_logging(const Config& c) {
-  log::Format f = c.log_format == LogFormat::Auto ? log::detect_format()
+  log::Format f = c.log_format == LogFormat::Auto   ? log::detect_format()
                   : c.log_format == LogFormat::Text ? log::Format::Text
                                                     : log::Format::Json;
   log::init(f);
@@ -134,12 +134,11 @@ int user_create(const GlobalOptions& global, const std::string& email, const std
   try {
     nlohmann::json body = {{"email", email}, {"password", password}, {"role", role}, {"name", name}};
     auto user = admin.create_user(auth::parse_user_create(body));
-    std::printf("created user %lld: %s (%s)\n", static_cast<long long>(user.id), user.email.c_str(),
-                user.role.c_str());
+    std::printf("created user %lld: %s (%s)\n", static_cast<long long>(user.id), user.email.c_str(), user.role.c_str());
     return 0;
   } catch (const ValidationError& e) {
-    for (const auto& f : e.errors()) std::fprintf(stderr, "herald user create: %s %s\n", f.field.c_str(),
-                                                  f.message.c_str());
+    for (const auto& f : e.errors())
+      std::fprintf(stderr, "herald user create: %s %s\n", f.field.c_str(), f.message.c_str());
     return 2;
   } catch (const Conflict& e) {
     std::fprintf(stderr, "herald user create: %s\n", e.what());

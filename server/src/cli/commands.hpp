@@ -36,7 +36,7 @@ struct ImportLeadsOptions {
   std::string list;
   std::vector<std::string> tags;
   std::string mode = "create_only";
-  std::string mapping;      // JSON object: CSV header -> lead field
+  std::string mapping;  // JSON object: CSV header -> lead field
   std::string source = "import";
   std::string errors_file;  // where to write the whole per-row report
 };
@@ -44,6 +44,5 @@ struct ImportLeadsOptions {
 // with a progress bar on a terminal. 0 when applied (rows may have been
 // reported), 1 when the file could not be imported, 2 for bad usage.
 int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options);
-
 
 }  // namespace herald::cli

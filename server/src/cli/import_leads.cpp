@@ -121,7 +121,8 @@ int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options)
 
   leads::ImporterHooks hooks;
   hooks.progress = [&](const leads::ImportProgress& p) {
-    double f = p.total_bytes > 0 ? static_cast<double>(p.checkpoint.next_offset) / static_cast<double>(p.total_bytes) : 1;
+    double f =
+        p.total_bytes > 0 ? static_cast<double>(p.checkpoint.next_offset) / static_cast<double>(p.total_bytes) : 1;
     progress.update({f, p.checkpoint.rows, "import"});
   };
   auto outcome = importer.run(id, leads::worker_name(), hooks);
@@ -147,8 +148,8 @@ int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options)
               secs(finished - started), apply_s > 0 ? static_cast<double>(rows) / apply_s : 0.0);
   auto problems = status["skipped"].get<std::int64_t>() + status["failed"].get<std::int64_t>();
   if (problems > 0) {
-    std::printf("rows not applied (first %lld of %lld):\n", static_cast<long long>(std::min<std::int64_t>(problems, 10)),
-                static_cast<long long>(problems));
+    std::printf("rows not applied (first %lld of %lld):\n",
+                static_cast<long long>(std::min<std::int64_t>(problems, 10)), static_cast<long long>(problems));
     print_report(imports, *db, id, stdout, 10);
     if (!options.errors_file.empty()) {
       if (!write_report(imports, *db, id, options.errors_file)) {
@@ -157,7 +158,8 @@ int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options)
       }
       std::printf("the whole report is in %s\n", options.errors_file.c_str());
     } else {
-      std::printf("the whole report: --errors FILE, or GET /api/leads/import/%lld/errors\n", static_cast<long long>(id));
+      std::printf("the whole report: --errors FILE, or GET /api/leads/import/%lld/errors\n",
+                  static_cast<long long>(id));
     }
   }
   return 0;

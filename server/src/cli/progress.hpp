@@ -11,9 +11,9 @@
 namespace herald::cli {
 
 struct ProgressSample {
-  double fraction = 0;        // 0..1 of the work
-  std::int64_t items = 0;     // rows so far
-  std::string phase;          // "upload", "import"
+  double fraction = 0;     // 0..1 of the work
+  std::int64_t items = 0;  // rows so far
+  std::string phase;       // "upload", "import"
 };
 
 class ProgressDisplay {

@@ -17,14 +17,16 @@ namespace {
 
 // Every setting: the environment name; the toml key is the same, lower-case, without "HERALD_".
 constexpr std::string_view kKeys[] = {
-    "HERALD_LISTEN", "HERALD_DATA_DIR", "HERALD_DATABASE_URL", "HERALD_REDIS_URL",
-    "HERALD_SMTP_URL", "HERALD_SMTP_POOL", "HERALD_SEND_RATE", "HERALD_PUBLIC_URL",
-    "HERALD_JWT_SECRET", "HERALD_ADMIN_EMAIL", "HERALD_ADMIN_PASSWORD", "HERALD_CORS_ORIGINS",
-    "HERALD_TRUSTED_HOSTS", "HERALD_TRUSTED_PROXIES", "HERALD_RATE_LIMIT", "HERALD_LOGIN_RATE_LIMIT",
-    "HERALD_MAX_BODY", "HERALD_MAX_IMPORT", "HERALD_DKIM_DOMAIN", "HERALD_DKIM_SELECTOR",
-    "HERALD_DKIM_KEY_FILE", "HERALD_SENTRY_DSN", "HERALD_AI_BASE_URL", "HERALD_AI_API_KEY",
-    "HERALD_AI_MODEL", "HERALD_LOG_FORMAT", "HERALD_HTTP_THREADS", "HERALD_WEB_DIR",
-    "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
+    "HERALD_LISTEN",           "HERALD_DATA_DIR",           "HERALD_DATABASE_URL",
+    "HERALD_REDIS_URL",        "HERALD_SMTP_URL",           "HERALD_SMTP_POOL",
+    "HERALD_SEND_RATE",        "HERALD_PUBLIC_URL",         "HERALD_JWT_SECRET",
+    "HERALD_ADMIN_EMAIL",      "HERALD_ADMIN_PASSWORD",     "HERALD_CORS_ORIGINS",
+    "HERALD_TRUSTED_HOSTS",    "HERALD_TRUSTED_PROXIES",    "HERALD_RATE_LIMIT",
+    "HERALD_LOGIN_RATE_LIMIT", "HERALD_MAX_BODY",           "HERALD_MAX_IMPORT",
+    "HERALD_DKIM_DOMAIN",      "HERALD_DKIM_SELECTOR",      "HERALD_DKIM_KEY_FILE",
+    "HERALD_SENTRY_DSN",       "HERALD_AI_BASE_URL",        "HERALD_AI_API_KEY",
+    "HERALD_AI_MODEL",         "HERALD_LOG_FORMAT",         "HERALD_HTTP_THREADS",
+    "HERALD_WEB_DIR",          "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
     "HERALD_PAGE_CACHE",
 };
 
@@ -46,8 +48,8 @@ std::vector<std::pair<std::string, std::string>> read_toml(const std::filesystem
   std::vector<std::pair<std::string, std::string>> out;
   for (auto&& [k, node] : table) {
     std::string_view key = k.str();
-    auto known = std::find_if(std::begin(kKeys), std::end(kKeys),
-                              [&](std::string_view env) { return toml_key(env) == key; });
+    auto known =
+        std::find_if(std::begin(kKeys), std::end(kKeys), [&](std::string_view env) { return toml_key(env) == key; });
     if (known == std::end(kKeys)) throw ConfigError(std::string(key), "unknown setting in " + file.string());
     std::string value;
     if (auto s = node.value<std::string>()) {
@@ -79,8 +81,7 @@ std::int64_t parse_int(std::string_view variable, std::string_view text, std::in
   if (ec != std::errc() || p != text.data() + text.size())
     throw ConfigError(std::string(variable), "'" + std::string(text) + "' is not a whole number");
   if (v < min || v > max)
-    throw ConfigError(std::string(variable),
-                      "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    throw ConfigError(std::string(variable), "must be between " + std::to_string(min) + " and " + std::to_string(max));
   return v;
 }
 
@@ -175,9 +176,12 @@ void apply(Config& c, std::string_view name, const std::string& v) {
   } else if (name == "HERALD_AI_MODEL") {
     c.ai_model = v;
   } else if (name == "HERALD_LOG_FORMAT") {
-    if (v == "text") c.log_format = LogFormat::Text;
-    else if (v == "json") c.log_format = LogFormat::Json;
-    else throw ConfigError(std::string(name), "must be 'text' or 'json'");
+    if (v == "text")
+      c.log_format = LogFormat::Text;
+    else if (v == "json")
+      c.log_format = LogFormat::Json;
+    else
+      throw ConfigError(std::string(name), "must be 'text' or 'json'");
   } else if (name == "HERALD_HTTP_THREADS") {
     c.http_threads = static_cast<int>(parse_int(name, v, 1, 256));
   } else if (name == "HERALD_WEB_DIR") {
@@ -227,8 +231,9 @@ std::chrono::milliseconds parse_duration(std::string_view variable, std::string_
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   const auto ms = std::chrono::milliseconds(n * unit);
   if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || ms < min || ms > max) {
-    throw ConfigError(std::string(variable), fmt::format("must be a duration such as 30s, 500ms or 2m, from {} ms to {} ms",
-                                                         min.count(), max.count()));
+    throw ConfigError(
+        std::string(variable),
+        fmt::format("must be a duration such as 30s, 500ms or 2m, from {} ms to {} ms", min.count(), max.count()));
   }
   return ms;
 }
@@ -258,8 +263,14 @@ std::uint64_t parse_size(std::string_view variable, std::string_view text) {
   std::uint64_t n = static_cast<std::uint64_t>(parse_int(variable, t.substr(0, i), 1, 1ll << 50));
   auto unit = trim(t.substr(i));
   static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {
-      {"", 1},          {"B", 1},           {"KB", 1000},        {"KiB", 1024},
-      {"MB", 1000000},  {"MiB", 1ull << 20}, {"GB", 1000000000}, {"GiB", 1ull << 30},
+      {"", 1},
+      {"B", 1},
+      {"KB", 1000},
+      {"KiB", 1024},
+      {"MB", 1000000},
+      {"MiB", 1ull << 20},
+      {"GB", 1000000000},
+      {"GiB", 1ull << 30},
   };
   for (auto [name, mult] : kUnits) {
     if (iequals_ascii(unit, name)) return n * mult;
@@ -275,10 +286,14 @@ RateSpec parse_rate(std::string_view variable, std::string_view text) {
   RateSpec r;
   r.count = parse_int(variable, trim(t.substr(0, slash)), 1, 1'000'000'000);
   auto unit = trim(t.substr(slash + 1));
-  if (unit == "s" || unit == "sec" || unit == "second") r.window = std::chrono::seconds(1);
-  else if (unit == "m" || unit == "min" || unit == "minute") r.window = std::chrono::seconds(60);
-  else if (unit == "h" || unit == "hour") r.window = std::chrono::seconds(3600);
-  else throw ConfigError(std::string(variable), "unknown rate unit '" + std::string(unit) + "' (use s, min or hour)");
+  if (unit == "s" || unit == "sec" || unit == "second")
+    r.window = std::chrono::seconds(1);
+  else if (unit == "m" || unit == "min" || unit == "minute")
+    r.window = std::chrono::seconds(60);
+  else if (unit == "h" || unit == "hour")
+    r.window = std::chrono::seconds(3600);
+  else
+    throw ConfigError(std::string(variable), "unknown rate unit '" + std::string(unit) + "' (use s, min or hour)");
   return r;
 }
 

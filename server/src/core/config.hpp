@@ -34,8 +34,8 @@ struct Config {
   std::optional<std::string> redis_url;
   std::optional<std::string> smtp_url;
   int smtp_pool = 4;
-  double send_rate = 0;      // messages per second, 0 = unlimited
-  std::string public_url;    // http://<listen> unless set
+  double send_rate = 0;    // messages per second, 0 = unlimited
+  std::string public_url;  // http://<listen> unless set
   std::optional<std::string> jwt_secret;
   std::optional<std::string> admin_email;
   std::optional<std::string> admin_password;
@@ -54,11 +54,11 @@ struct Config {
   std::optional<std::string> ai_api_key;
   std::optional<std::string> ai_model;
   LogFormat log_format = LogFormat::Auto;
-  int http_threads = 0;  // 0 = one per core
-  std::optional<std::filesystem::path> web_dir;  // built UI; searched for when unset
-  int worker_concurrency = 4;                    // jobs run at once by one worker process
+  int http_threads = 0;                                     // 0 = one per core
+  std::optional<std::filesystem::path> web_dir;             // built UI; searched for when unset
+  int worker_concurrency = 4;                               // jobs run at once by one worker process
   std::chrono::milliseconds job_visibility_timeout{30000};  // an unacknowledged claim is handed on after this
-  std::uint64_t page_cache = 64ull << 20;        // rendered lead list pages, per process; 0 = off
+  std::uint64_t page_cache = 64ull << 20;                   // rendered lead list pages, per process; 0 = off
 
   bool uses_postgres() const;
 };

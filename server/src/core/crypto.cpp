@@ -22,8 +22,8 @@ std::string random_token(std::size_t n) { return base64url_encode(random_bytes(n
 
 std::string sha256(std::string_view data) {
   std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
-                     reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size());
   return out;
 }
 

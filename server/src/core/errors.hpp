@@ -16,9 +16,10 @@ struct FieldError {
 
 class Error : public std::runtime_error {
  public:
-  Error(int status, std::string title, std::string detail, std::string type_slug = {})
-      : std::runtime_error(detail), status_(status), title_(std::move(title)),
-        type_slug_(std::move(type_slug)) {}
+  // Subclasses hand `detail` over by value; std::runtime_error keeps its own copy.
+  Error(int status, std::string title, std::string detail,  // NOLINT(performance-unnecessary-value-param)
+        std::string type_slug = {})
+      : std::runtime_error(detail), status_(status), title_(std::move(title)), type_slug_(std::move(type_slug)) {}
 
   int status() const noexcept { return status_; }
   const std::string& title() const noexcept { return title_; }
@@ -81,8 +82,7 @@ struct ValidationError : Error {
   bool empty() const noexcept { return errors().empty(); }
 };
 struct TooManyRequests : Error {
-  explicit TooManyRequests(std::string detail)
-      : Error(429, "Too Many Requests", std::move(detail), "rate-limited") {}
+  explicit TooManyRequests(std::string detail) : Error(429, "Too Many Requests", std::move(detail), "rate-limited") {}
 };
 struct ServiceUnavailable : Error {
   explicit ServiceUnavailable(std::string detail)

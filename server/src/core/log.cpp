@@ -10,9 +10,9 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace herald::log {
 namespace {
@@ -33,10 +33,14 @@ State& state() {
 
 std::string_view level_name(Level l) {
   switch (l) {
-    case Level::Debug: return "debug";
-    case Level::Info: return "info";
-    case Level::Warn: return "warn";
-    case Level::Error: return "error";
+    case Level::Debug:
+      return "debug";
+    case Level::Info:
+      return "info";
+    case Level::Warn:
+      return "warn";
+    case Level::Error:
+      return "error";
   }
   return "info";
 }
@@ -53,8 +57,10 @@ void append_value(fmt::memory_buffer& out, const FieldValue& v, Format f) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::string_view>) {
           bool plain = f == Format::Text && !x.empty() && x.find_first_of(" \"=\n\t") == std::string_view::npos;
-          if (plain) out.append(x);
-          else append_json_string(out, x);
+          if (plain)
+            out.append(x);
+          else
+            append_json_string(out, x);
         } else if constexpr (std::is_same_v<T, bool>) {
           out.append(std::string_view(x ? "true" : "false"));
         } else if constexpr (std::is_same_v<T, double>) {
@@ -155,8 +161,8 @@ void write(Level level, std::string_view message, Fields fields) {
   auto& s = state();
   if (level < s.min_level.load(std::memory_order_relaxed)) return;
   if (!s.logger) init(detect_format());
-  std::string line = format_line(s.format.load(std::memory_order_relaxed), level, message, fields,
-                                 t_request_id, now_rfc3339());
+  std::string line =
+      format_line(s.format.load(std::memory_order_relaxed), level, message, fields, t_request_id, now_rfc3339());
   s.logger->log(level == Level::Error ? spdlog::level::err : spdlog::level::info, spdlog::string_view_t(line));
 }
 

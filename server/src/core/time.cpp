@@ -12,8 +12,8 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
 }
 
 namespace {
@@ -26,8 +26,7 @@ bool number(std::string_view s, std::size_t pos, std::size_t len, int& out) {
 
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) {
   int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
-  if (!number(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !number(s, 5, 2, mo) || s[7] != '-' ||
-      !number(s, 8, 2, d))
+  if (!number(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !number(s, 5, 2, mo) || s[7] != '-' || !number(s, 8, 2, d))
     return std::nullopt;
   if (s.size() > 10) {
     if ((s[10] != 'T' && s[10] != 't') || !number(s, 11, 2, h) || s.size() < 20 || s[13] != ':' ||

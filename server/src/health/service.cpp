@@ -53,8 +53,10 @@ nlohmann::json HealthService::detailed() {
     entry.update(r.details);
     services[c->name()] = entry;
     bool failed = r.status == "unhealthy" || r.status == "degraded";
-    if (failed && c->critical()) overall = "unhealthy";
-    else if (failed && overall == "healthy") overall = "degraded";
+    if (failed && c->critical())
+      overall = "unhealthy";
+    else if (failed && overall == "healthy")
+      overall = "degraded";
   }
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - started_).count();
   return {

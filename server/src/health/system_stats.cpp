@@ -73,7 +73,7 @@ std::optional<double> memory_percent(std::string_view meminfo) {
 }
 
 std::optional<double> disk_percent(const std::filesystem::path& path) {
-  struct statvfs s{};
+  struct statvfs s {};
   if (statvfs(path.c_str(), &s) != 0 || s.f_blocks == 0) return std::nullopt;
   // Like df: used / (used + available to unprivileged users).
   double used = static_cast<double>(s.f_blocks - s.f_bfree);

@@ -43,7 +43,7 @@ std::optional<std::string> header_param(std::string_view value, std::string_view
 
 }  // namespace
 
-MultipartParser::MultipartParser(std::string boundary, MultipartCallbacks callbacks)
+MultipartParser::MultipartParser(const std::string& boundary, MultipartCallbacks callbacks)
     : delimiter_("\r\n--" + boundary), cb_(std::move(callbacks)) {
   // The first boundary may open the body without a preceding line break.
   buf_ = "\r\n";

@@ -13,9 +13,9 @@
 namespace herald::http {
 
 struct MultipartPart {
-  std::string name;          // Content-Disposition name="…"
+  std::string name;                     // Content-Disposition name="…"
   std::optional<std::string> filename;  // filename="…" (file fields)
-  std::string content_type;  // the part's Content-Type, "text/plain" when absent
+  std::string content_type;             // the part's Content-Type, "text/plain" when absent
 };
 
 struct MultipartCallbacks {
@@ -27,7 +27,7 @@ struct MultipartCallbacks {
 class MultipartParser {
  public:
   // `boundary` as given in the Content-Type (without the leading "--").
-  MultipartParser(std::string boundary, MultipartCallbacks callbacks);
+  MultipartParser(const std::string& boundary, MultipartCallbacks callbacks);
 
   // Throws BadRequest naming the problem on a malformed body.
   void feed(std::string_view data);

@@ -16,7 +16,8 @@ std::optional<std::int64_t> to_int(std::string_view s) {
 
 std::int64_t id_param(const Request& req, std::string_view name) {
   auto v = to_int(req.param(name));
-  if (!v || *v <= 0) throw NotFound("no resource with " + std::string(name) + " '" + std::string(req.param(name)) + "'");
+  if (!v || *v <= 0)
+    throw NotFound("no resource with " + std::string(name) + " '" + std::string(req.param(name)) + "'");
   return *v;
 }
 
@@ -25,8 +26,8 @@ std::optional<std::int64_t> int_query(const Request& req, std::string_view name,
   if (!raw) return std::nullopt;
   auto v = to_int(*raw);
   if (!v || *v < min || *v > max)
-    throw ValidationError(std::string(name), "must be a whole number from " + std::to_string(min) + " to " +
-                                                 std::to_string(max));
+    throw ValidationError(std::string(name),
+                          "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
   return v;
 }
 

@@ -80,6 +80,11 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
     }
   }
 
+  // Path parameters become ids, names and audit resources: they must be text.
+  if (!valid_utf8(req.path) || req.path.find('\0') != std::string::npos) {
+    return problem(400, "Bad Request", "the request path is not valid UTF-8 text once percent-decoded", "bad-path");
+  }
+
   Match m = router_.match(req.method, req.path);
   if (m.route) {
     req.route = m.route;
@@ -90,8 +95,8 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
       r.headers.add("Allow", allow_header(m.allowed) + ", OPTIONS");
       return r;
     }
-    Response r = problem(405, "Method Not Allowed",
-                         std::string(req.method_text) + " is not allowed on " + req.path, "method-not-allowed");
+    Response r = problem(405, "Method Not Allowed", std::string(req.method_text) + " is not allowed on " + req.path,
+                         "method-not-allowed");
     r.headers.add("Allow", allow_header(m.allowed));
     return r;
   } else if (api) {
@@ -106,7 +111,7 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
   std::uint64_t limit = body_limit(req);
   if (length && *length > limit) {
     return refuse(PayloadTooLarge("request body of " + std::to_string(*length) + " bytes exceeds the " +
-                                       human_size(limit) + " limit"));
+                                  human_size(limit) + " limit"));
   }
   return std::nullopt;
 }

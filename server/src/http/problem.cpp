@@ -5,11 +5,10 @@
 namespace herald::http {
 namespace {
 
-nlohmann::json base(int status, std::string_view title, std::string_view detail,
-                    std::string_view type_slug, std::string_view instance) {
+nlohmann::json base(int status, std::string_view title, std::string_view detail, std::string_view type_slug,
+                    std::string_view instance) {
   nlohmann::json doc = {
-      {"type", type_slug.empty() ? std::string("about:blank")
-                                 : "urn:herald:problem:" + std::string(type_slug)},
+      {"type", type_slug.empty() ? std::string("about:blank") : "urn:herald:problem:" + std::string(type_slug)},
       {"title", title},
       {"status", status},
       {"detail", detail},
@@ -26,14 +25,13 @@ Response finish(int status, const nlohmann::json& doc) {
 
 }  // namespace
 
-Response problem(int status, std::string_view title, std::string_view detail,
-                 std::string_view type_slug, std::string_view instance) {
+Response problem(int status, std::string_view title, std::string_view detail, std::string_view type_slug,
+                 std::string_view instance) {
   return finish(status, base(status, title, detail, type_slug, instance));
 }
 
 Response problem(const Error& error, std::string_view instance) {
-  nlohmann::json doc =
-      base(error.status(), error.title(), error.what(), error.type_slug(), instance);
+  nlohmann::json doc = base(error.status(), error.title(), error.what(), error.type_slug(), instance);
   if (!error.errors().empty()) {
     auto& list = doc["errors"] = nlohmann::json::array();
     for (const auto& fe : error.errors()) list.push_back({{"field", fe.field}, {"message", fe.message}});

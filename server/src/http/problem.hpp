@@ -15,7 +15,7 @@ inline constexpr std::string_view kProblemContentType = "application/problem+jso
 Response problem(const Error& error, std::string_view instance = {});
 
 // A problem response built from parts.
-Response problem(int status, std::string_view title, std::string_view detail,
-                 std::string_view type_slug = {}, std::string_view instance = {});
+Response problem(int status, std::string_view title, std::string_view detail, std::string_view type_slug = {},
+                 std::string_view instance = {});
 
 }  // namespace herald::http

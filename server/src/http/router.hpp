@@ -41,8 +41,8 @@ enum class BodyLimit { Default, Import };
 struct RouteDoc {
   std::string summary;
   std::string tag;
-  nlohmann::json request_body;          // OpenAPI schema of the JSON body, or null
-  nlohmann::json response = nullptr;    // OpenAPI schema of the 2xx body, or null
+  nlohmann::json request_body;        // OpenAPI schema of the JSON body, or null
+  nlohmann::json response = nullptr;  // OpenAPI schema of the 2xx body, or null
   int success_status = 200;
   std::string response_content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> query;  // name, description

@@ -15,8 +15,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8000;  // 0 = any free port
   int threads = 1;
-  std::chrono::seconds idle_timeout{60};     // keep-alive connections with no request
-  std::chrono::seconds shutdown_grace{30};   // in-flight requests get this long to finish
+  std::chrono::seconds idle_timeout{60};    // keep-alive connections with no request
+  std::chrono::seconds shutdown_grace{30};  // in-flight requests get this long to finish
 };
 
 class Server {

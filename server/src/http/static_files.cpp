@@ -26,7 +26,8 @@ and liveness at <a href="/api/health">/api/health</a>.</p>
 
 bool safe_relative(std::string_view path) {
   for (auto seg : split(path, '/')) {
-    if (seg == ".." || seg == "." || seg.find('\\') != std::string_view::npos || seg.find('\0') != std::string_view::npos)
+    if (seg == ".." || seg == "." || seg.find('\\') != std::string_view::npos ||
+        seg.find('\0') != std::string_view::npos)
       return false;
   }
   return true;
@@ -42,12 +43,23 @@ Response file_response(std::string body, std::string_view ext, bool immutable) {
 
 std::string_view mime_type(std::string_view ext) noexcept {
   static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".webp", "image/webp"},
-      {".ico", "image/x-icon"}, {".woff", "font/woff"}, {".woff2", "font/woff2"}, {".txt", "text/plain; charset=utf-8"},
-      {".map", "application/json"}, {".webmanifest", "application/manifest+json"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".woff", "font/woff"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},
+      {".webmanifest", "application/manifest+json"},
   };
   for (auto [e, t] : kTypes) {
     if (iequals_ascii(e, ext)) return t;

@@ -10,14 +10,22 @@ namespace herald::http {
 
 std::string_view to_string(Method m) noexcept {
   switch (m) {
-    case Method::Get: return "GET";
-    case Method::Head: return "HEAD";
-    case Method::Post: return "POST";
-    case Method::Put: return "PUT";
-    case Method::Patch: return "PATCH";
-    case Method::Delete: return "DELETE";
-    case Method::Options: return "OPTIONS";
-    case Method::Other: break;
+    case Method::Get:
+      return "GET";
+    case Method::Head:
+      return "HEAD";
+    case Method::Post:
+      return "POST";
+    case Method::Put:
+      return "PUT";
+    case Method::Patch:
+      return "PATCH";
+    case Method::Delete:
+      return "DELETE";
+    case Method::Options:
+      return "OPTIONS";
+    case Method::Other:
+      break;
   }
   return "OTHER";
 }
@@ -68,10 +76,37 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     if (eq == std::string_view::npos) return std::string{};
     auto value = percent_decode(pair.substr(eq + 1), true);
     if (!value) throw BadRequest("query parameter '" + std::string(name) + "' is not valid percent-encoding");
+    if (!valid_utf8(*value) || value->find('\0') != std::string::npos)
+      throw BadRequest("query parameter '" + std::string(name) + "' is not valid UTF-8 text");
     return value;
   }
   return std::nullopt;
 }
+
+namespace {
+
+// True when a key or string anywhere in the document holds U+0000, which no
+// text column stores. Walks with its own stack: bodies may nest deeply.
+bool has_nul_string(const nlohmann::json& doc) {
+  std::vector<const nlohmann::json*> todo{&doc};
+  while (!todo.empty()) {
+    const nlohmann::json* j = todo.back();
+    todo.pop_back();
+    if (j->is_string()) {
+      if (j->get_ref<const std::string&>().find('\0') != std::string::npos) return true;
+    } else if (j->is_object()) {
+      for (const auto& [key, value] : j->items()) {
+        if (key.find('\0') != std::string::npos) return true;
+        todo.push_back(&value);
+      }
+    } else if (j->is_array()) {
+      for (const auto& value : *j) todo.push_back(&value);
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 nlohmann::json Request::json() const {
   if (auto ct = header("Content-Type")) {
@@ -81,13 +116,15 @@ nlohmann::json Request::json() const {
   }
   if (body.empty()) throw BadRequest("the request body is empty; a JSON document is expected");
   try {
-    return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() names the position and the problem, e.g. "syntax error while parsing value ...".
+    auto doc = nlohmann::json::parse(body);
+    if (has_nul_string(doc)) throw BadRequest("the request body has a string with a NUL character (\\u0000)");
+    return doc;
+  } catch (const nlohmann::json::exception& e) {
+    // e.what() names the position and the problem, e.g. "syntax error while parsing value ..."
+    // or "number overflow parsing '1e400'".
     std::string what = e.what();
     auto pos = what.find("] ");
-    throw BadRequest("the request body is not valid JSON: " +
-                     (pos == std::string::npos ? what : what.substr(pos + 2)));
+    throw BadRequest("the request body is not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
   }
 }
 

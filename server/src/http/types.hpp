@@ -48,15 +48,15 @@ struct Request {
   std::string query;        // raw query string, without '?'
   Headers headers;
   std::string body;
-  std::string remote_ip;    // peer address
+  std::string remote_ip;  // peer address
   bool tls = false;
 
   // Filled in by the pipeline.
   std::string request_id;
-  std::string client_ip;    // remote_ip, or X-Forwarded-For from a trusted proxy
+  std::string client_ip;  // remote_ip, or X-Forwarded-For from a trusted proxy
   std::vector<std::pair<std::string_view, std::string>> path_params;
   const struct Route* route = nullptr;
-  bool https = false;       // TLS, or a trusted proxy said X-Forwarded-Proto: https
+  bool https = false;  // TLS, or a trusted proxy said X-Forwarded-Proto: https
   // Headers middleware wants on the eventual response (RateLimit fields, ...).
   std::vector<std::pair<std::string, std::string>> response_headers;
   // Set by the authoriser on protected routes.
@@ -64,12 +64,12 @@ struct Request {
   // What the audit entry of this request says; handlers refine the defaults
   // (the route's action, the path as resource).
   struct Audit {
-    std::string action;    // overrides the route's action, e.g. "LOGIN_FAILED"
-    std::string resource;  // e.g. "user/42"
-    std::string details;   // JSON object text
+    std::string action;                   // overrides the route's action, e.g. "LOGIN_FAILED"
+    std::string resource;                 // e.g. "user/42"
+    std::string details;                  // JSON object text
     std::optional<std::int64_t> user_id;  // actor when there is no principal (login)
     std::string actor;
-    bool recorded = false; // the handler wrote its own entry
+    bool recorded = false;  // the handler wrote its own entry
   } audit;
 
   std::optional<std::string_view> header(std::string_view name) const noexcept { return headers.get(name); }

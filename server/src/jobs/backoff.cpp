@@ -15,8 +15,7 @@ Millis backoff_delay(const BackoffPolicy& policy, int failed_attempts, double un
   return Millis(static_cast<std::int64_t>(std::llround(std::min(cap, raw * factor))));
 }
 
-Failure decide_failure(const Job& job, std::string error, bool permanent, const BackoffPolicy& policy,
-                       double unit) {
+Failure decide_failure(const Job& job, std::string error, bool permanent, const BackoffPolicy& policy, double unit) {
   Failure f{.error = std::move(error), .retry_in = std::nullopt, .permanent = permanent};
   if (!permanent && job.attempts < job.max_attempts) f.retry_in = backoff_delay(policy, job.attempts, unit);
   return f;

@@ -11,9 +11,9 @@
 namespace herald::jobs {
 
 struct BackoffPolicy {
-  Millis base{1000};                   // delay after the first failure
-  Millis cap{std::chrono::hours(1)};   // never wait longer than this
-  double jitter = 0.25;                // ± this fraction, so retries of a burst spread out
+  Millis base{1000};                  // delay after the first failure
+  Millis cap{std::chrono::hours(1)};  // never wait longer than this
+  double jitter = 0.25;               // ± this fraction, so retries of a burst spread out
 };
 
 // A source of uniform numbers in [0, 1).
@@ -25,7 +25,6 @@ Millis backoff_delay(const BackoffPolicy& policy, int failed_attempts, double un
 
 // What to do with a job whose attempt `job.attempts` just failed: retry after a
 // back-off while attempts remain and the failure is not permanent, else give up.
-Failure decide_failure(const Job& job, std::string error, bool permanent, const BackoffPolicy& policy,
-                       double unit);
+Failure decide_failure(const Job& job, std::string error, bool permanent, const BackoffPolicy& policy, double unit);
 
 }  // namespace herald::jobs

@@ -23,9 +23,7 @@ constexpr std::size_t kInsertChunk = 1000;
 constexpr std::size_t kMaxErrorLength = 4000;
 constexpr std::int64_t kPurgeChunk = 5000;
 
-std::string clip(std::string_view s) {
-  return std::string(s.substr(0, kMaxErrorLength));
-}
+std::string clip(std::string_view s) { return std::string(s.substr(0, kMaxErrorLength)); }
 
 nlohmann::json parse_json_or(std::string_view text, nlohmann::json fallback) {
   if (text.empty()) return fallback;
@@ -118,9 +116,9 @@ struct DbQueue::Queries {
         ping(c.get("health.ping")) {}
 
   std::string insert_batch, find_by_unique_key, claim, requeue_expired, complete, retry_later, bury, release,
-      mark_cancelled, extend, cancel_requests, set_progress, cancel_waiting, request_cancel, get, stats,
-      failed_page, failed_count, retry_all, retry_one, purge_finished, worker_heartbeat, workers_live,
-      worker_delete, workers_purge, ping;
+      mark_cancelled, extend, cancel_requests, set_progress, cancel_waiting, request_cancel, get, stats, failed_page,
+      failed_count, retry_all, retry_one, purge_finished, worker_heartbeat, workers_live, worker_delete, workers_purge,
+      ping;
 };
 
 DbQueue::DbQueue(storage::Database& db, const Clock& clock, DbQueueOptions options)
@@ -214,8 +212,8 @@ void DbQueue::claim_from(storage::Connection& conn, const std::string& queue, co
   });
 }
 
-std::vector<Job> DbQueue::claim(std::span<const std::string> queues, const std::string& worker_id,
-                                std::size_t max, Millis visibility) {
+std::vector<Job> DbQueue::claim(std::span<const std::string> queues, const std::string& worker_id, std::size_t max,
+                                Millis visibility) {
   std::vector<Job> out;
   if (queues.empty() || max == 0) return out;
   const std::int64_t now = now_ms();
@@ -280,8 +278,8 @@ void DbQueue::fail(const Job& job, const Failure& failure) {
                                             now_ms() + failure.retry_in->count(), std::string_view(error)});
     }
     const std::string_view state = failure.permanent ? "failed" : "dead";
-    return conn.execute(q_->bury,
-                        {std::string_view(job.id), std::int64_t{job.attempts}, state, now_ms(), std::string_view(error)});
+    return conn.execute(
+        q_->bury, {std::string_view(job.id), std::int64_t{job.attempts}, state, now_ms(), std::string_view(error)});
   });
 }
 
@@ -303,9 +301,9 @@ std::vector<std::string> DbQueue::heartbeat(const WorkerInfo& worker, std::span<
   const std::string queues = join(worker.queues);
   std::vector<std::string> cancelled;
   with_connection([&](storage::Connection& conn) {
-    conn.execute(q_->worker_heartbeat, {std::string_view(worker.id), std::string_view(queues),
-                                        std::int64_t{worker.concurrency}, std::string_view(worker.host), worker.pid,
-                                        now});
+    conn.execute(q_->worker_heartbeat,
+                 {std::string_view(worker.id), std::string_view(queues), std::int64_t{worker.concurrency},
+                  std::string_view(worker.host), worker.pid, now});
     if (in_flight.empty()) return 0;
     conn.execute(q_->extend, {std::string_view(worker.id), now + visibility.count()});
     conn.execute(q_->cancel_requests, {std::string_view(worker.id)},
@@ -332,7 +330,8 @@ std::vector<WorkerInfo> DbQueue::live_workers(Millis within) {
 }
 
 void DbQueue::unregister_worker(const std::string& worker_id) {
-  with_connection([&](storage::Connection& conn) { return conn.execute(q_->worker_delete, {std::string_view(worker_id)}); });
+  with_connection(
+      [&](storage::Connection& conn) { return conn.execute(q_->worker_delete, {std::string_view(worker_id)}); });
 }
 
 void DbQueue::set_progress(const Job& job, int percent, const nlohmann::json& detail) {
@@ -380,7 +379,8 @@ QueueStats DbQueue::stats(const std::string& queue) {
       s.active = r.integer(2);
       s.failed = r.integer(3);
       s.processed_per_minute = r.integer(4);
-      if (!r.is_null(5)) s.oldest_pending_age_s = static_cast<double>(std::max<std::int64_t>(0, now - r.integer(5))) / 1000.0;
+      if (!r.is_null(5))
+        s.oldest_pending_age_s = static_cast<double>(std::max<std::int64_t>(0, now - r.integer(5))) / 1000.0;
     });
   });
   return s;

@@ -56,8 +56,8 @@ class DbQueue final : public JobQueue {
   std::int64_t now_ms() const;
   template <typename F>
   auto with_connection(F&& f);
-  void claim_from(storage::Connection& conn, const std::string& queue, const std::string& worker_id,
-                  std::size_t max, std::int64_t now, std::int64_t until, std::vector<Job>& out);
+  void claim_from(storage::Connection& conn, const std::string& queue, const std::string& worker_id, std::size_t max,
+                  std::int64_t now, std::int64_t until, std::vector<Job>& out);
 
   storage::Database& db_;
   const Clock& clock_;

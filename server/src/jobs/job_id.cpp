@@ -37,16 +37,16 @@ std::string make_job_id(std::int64_t unix_ms, const std::array<std::uint8_t, 10>
 }
 
 std::string new_job_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                   static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
+  thread_local std::mt19937_64 rng{
+      std::random_device{}() ^ static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
   std::array<std::uint8_t, 10> random{};
   const std::uint64_t a = rng(), b = rng();
   for (std::size_t i = 0; i < 8; ++i) random[i] = static_cast<std::uint8_t>(a >> (8 * i));
   random[8] = static_cast<std::uint8_t>(b);
   random[9] = static_cast<std::uint8_t>(b >> 8);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   return make_job_id(ms, random);
 }
 

@@ -42,8 +42,8 @@ class JobQueue {
   // due time) for `worker_id`; each stays claimed for `visibility` unless
   // extended by heartbeat(). Increments each job's attempt count. Also makes
   // due delayed jobs ready and takes over jobs whose visibility timed out.
-  virtual std::vector<Job> claim(std::span<const std::string> queues, const std::string& worker_id,
-                                 std::size_t max, Millis visibility) = 0;
+  virtual std::vector<Job> claim(std::span<const std::string> queues, const std::string& worker_id, std::size_t max,
+                                 Millis visibility) = 0;
 
   // Finishes a claimed job.
   void complete(const Job& job, const nlohmann::json& result);

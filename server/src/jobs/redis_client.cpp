@@ -138,7 +138,8 @@ const std::string& RedisValue::as_string() const noexcept {
 
 void RedisClient::Connection::fail_io(std::string_view what) {
   broken_ = true;
-  throw ServiceUnavailable(fmt::format("Redis {}: {}", what, ctx_->errstr[0] != '\0' ? ctx_->errstr : "connection lost"));
+  throw ServiceUnavailable(
+      fmt::format("Redis {}: {}", what, ctx_->errstr[0] != '\0' ? ctx_->errstr : "connection lost"));
 }
 
 RedisValue RedisClient::Connection::command(const RedisArgs& args) {
@@ -150,7 +151,8 @@ RedisValue RedisClient::Connection::command(const RedisArgs& args) {
     argv.push_back(a.data());
     lens.push_back(a.size());
   }
-  ReplyPtr reply(static_cast<redisReply*>(redisCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data())));
+  ReplyPtr reply(
+      static_cast<redisReply*>(redisCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data())));
   if (!reply) fail_io("command failed");
   return convert(reply.get());
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -89,7 +90,7 @@ Job job_from_hash(const std::vector<RedisValue>& flat, std::int64_t now_ms) {
 }
 
 RedisQueue::RedisQueue(RedisClient& redis, const Clock& clock, RedisQueueOptions options)
-    : redis_(redis), clock_(clock), options_(options) {
+    : redis_(redis), clock_(clock), options_(std::move(options)) {
   scripts_.enqueue = redis_.add_script(with_prelude(scripts::kEnqueue, options_.prefix));
   scripts_.claim = redis_.add_script(with_prelude(scripts::kClaim, options_.prefix));
   scripts_.complete = redis_.add_script(with_prelude(scripts::kComplete, options_.prefix));
@@ -160,8 +161,8 @@ std::vector<Enqueued> RedisQueue::enqueue_batch(std::span<const JobSpec> specs) 
   });
 }
 
-std::vector<Job> RedisQueue::claim(std::span<const std::string> queues, const std::string& worker_id,
-                                   std::size_t max, Millis visibility) {
+std::vector<Job> RedisQueue::claim(std::span<const std::string> queues, const std::string& worker_id, std::size_t max,
+                                   Millis visibility) {
   std::vector<Job> out;
   if (queues.empty() || max == 0) return out;
   const std::int64_t now = now_ms();
@@ -297,8 +298,9 @@ void RedisQueue::set_progress(const Job& job, int percent, const nlohmann::json&
 
 bool RedisQueue::cancel(const std::string& job_id) {
   const auto retention = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options_.retention).count());
-  const auto r =
-      guarded([&] { return redis_.eval(scripts_.cancel, {{}, {job_id, std::to_string(now_ms()), retention}}); });
+  const auto r = guarded([&] {
+    return redis_.eval(scripts_.cancel, {{}, {job_id, std::to_string(now_ms()), retention}});
+  });
   if (r.as_int() < 0) throw NotFound(fmt::format("no job with id '{}'", job_id));
   return r.as_int() == 1;
 }
@@ -330,8 +332,8 @@ QueueStats RedisQueue::stats(const std::string& queue) {
     // A sliding minute from two fixed ones: all of this minute plus the part
     // of the previous one that is still within the last 60 s.
     const double elapsed = static_cast<double>(now % 60'000) / 60'000.0;
-    s.processed_per_minute = counts[0].as_int() + static_cast<std::int64_t>(
-                                                      static_cast<double>(counts[1].as_int()) * (1.0 - elapsed) + 0.5);
+    s.processed_per_minute =
+        counts[0].as_int() + std::llround(static_cast<double>(counts[1].as_int()) * (1.0 - elapsed));
     return 0;
   });
   return s;

@@ -21,9 +21,9 @@ namespace herald::jobs {
 
 struct RedisQueueOptions {
   Millis retention{std::chrono::hours(24 * 7)};  // completed and cancelled jobs stay readable this long
-  Millis take_over_interval{1000};              // how often claim() looks for timed-out deliveries
-  std::size_t enqueue_chunk = 1000;             // jobs per pipeline round trip
-  std::string prefix = "herald:";               // of every key (tests isolate themselves with their own)
+  Millis take_over_interval{1000};               // how often claim() looks for timed-out deliveries
+  std::size_t enqueue_chunk = 1000;              // jobs per pipeline round trip
+  std::string prefix = "herald:";                // of every key (tests isolate themselves with their own)
 };
 
 class RedisQueue final : public JobQueue {

@@ -73,7 +73,8 @@ http::Response Routes::list_failed(http::Request& req) {
   const Page page = queue_.failed(queue, (p.page - 1) * p.page_size, p.page_size);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& j : page.items) items.push_back(failed_item(j));
-  return http::Response::json(200, {{"items", items}, {"total", page.total}, {"page", p.page}, {"page_size", p.page_size}});
+  return http::Response::json(200,
+                              {{"items", items}, {"total", page.total}, {"page", p.page}, {"page_size", p.page_size}});
 }
 
 http::Response Routes::retry(http::Request& req) {

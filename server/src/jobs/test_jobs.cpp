@@ -19,9 +19,9 @@ void register_test_jobs(HandlerRegistry& registry, storage::Database& db, const 
       throw std::runtime_error("failing attempt " + std::to_string(ctx.attempt()) + " on purpose");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms / 2));
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     db.acquire()->execute(insert, {std::string_view(ctx.id()), std::int64_t{ctx.attempt()}, std::int64_t{now}});
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms - sleep_ms / 2));
   });

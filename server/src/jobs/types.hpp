@@ -91,10 +91,10 @@ struct Failure {
 
 struct QueueStats {
   std::string name;
-  std::int64_t pending = 0;    // ready to run now
-  std::int64_t scheduled = 0;  // waiting for their run_at
-  std::int64_t active = 0;     // claimed by a worker
-  std::int64_t failed = 0;     // failed or dead, waiting for an admin
+  std::int64_t pending = 0;               // ready to run now
+  std::int64_t scheduled = 0;             // waiting for their run_at
+  std::int64_t active = 0;                // claimed by a worker
+  std::int64_t failed = 0;                // failed or dead, waiting for an admin
   std::int64_t processed_per_minute = 0;  // completed in the last 60 s
   double oldest_pending_age_s = 0;        // since the oldest ready job became due
 };

@@ -19,8 +19,9 @@ bool is_valid_job_name(std::string_view name) noexcept {
 void validate(const JobSpec& spec) {
   ValidationError error;
   if (!is_valid_job_name(spec.name)) {
-    error.with_field("name", fmt::format("must be 1 to {} characters of a-z, 0-9, '.', '_' or '-', starting with a letter",
-                                         kMaxNameLength));
+    error.with_field(
+        "name",
+        fmt::format("must be 1 to {} characters of a-z, 0-9, '.', '_' or '-', starting with a letter", kMaxNameLength));
   }
   if (!is_known_queue(spec.queue)) error.with_field("queue", "must be one of emails, campaigns, analytics");
   if (!spec.payload.is_object()) {

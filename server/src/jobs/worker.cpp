@@ -58,7 +58,8 @@ void JobContext::throw_if_cancelled() const {
 void HandlerRegistry::add(std::string name, JobHandler handler) {
   if (!is_valid_job_name(name)) throw std::logic_error("invalid job name: " + name);
   if (!handler) throw std::logic_error("empty handler for job " + name);
-  if (!handlers_.emplace(name, std::move(handler)).second) throw std::logic_error("job registered twice: " + name);
+  if (handlers_.count(name)) throw std::logic_error("job registered twice: " + name);
+  handlers_.emplace(std::move(name), std::move(handler));
 }
 
 const JobHandler* HandlerRegistry::find(std::string_view name) const {
@@ -91,7 +92,8 @@ std::vector<std::string> parse_queue_list(std::string_view variable, std::string
 WorkerPool::WorkerPool(JobQueue& queue, const HandlerRegistry& handlers, WorkerOptions options)
     : queue_(queue), handlers_(handlers), options_(std::move(options)) {
   options_.concurrency = std::max(1, options_.concurrency);
-  if (options_.heartbeat_interval.count() <= 0) options_.heartbeat_interval = std::max(Millis(50), options_.visibility / 3);
+  if (options_.heartbeat_interval.count() <= 0)
+    options_.heartbeat_interval = std::max(Millis(50), options_.visibility / 3);
   info_.id = options_.worker_id.empty() ? make_worker_id() : options_.worker_id;
   info_.queues = options_.queues;
   info_.concurrency = options_.concurrency;
@@ -209,8 +211,8 @@ void WorkerPool::execute_loop() {
       std::unique_lock lock(mutex_);
       work_ready_.wait(lock, [&] { return stopping_ || !buffer_.empty(); });
       if (stopping_) return;  // stop() releases whatever is still buffered
-      const std::size_t share = std::clamp<std::size_t>(
-          buffer_.size() / static_cast<std::size_t>(options_.concurrency), 1, kMaxBatch);
+      const std::size_t share =
+          std::clamp<std::size_t>(buffer_.size() / static_cast<std::size_t>(options_.concurrency), 1, kMaxBatch);
       for (std::size_t i = 0; i < share && !buffer_.empty(); ++i) {
         batch.push_back(std::move(buffer_.front()));
         buffer_.pop_front();
@@ -236,8 +238,8 @@ void WorkerPool::execute_loop() {
     } catch (const std::exception& e) {
       // Unrecorded: the claims run out and the jobs are delivered again,
       // which idempotent handlers tolerate.
-      log::warn("could not record finished jobs", {{"count", static_cast<std::int64_t>(succeeded.size())},
-                                                   {"error", e.what()}});
+      log::warn("could not record finished jobs",
+                {{"count", static_cast<std::int64_t>(succeeded.size())}, {"error", e.what()}});
     }
     for (const auto& job : batch) forget(job.id);
     {

@@ -67,8 +67,8 @@ class CsvParser {
   bool record_started_ = false;
   bool field_quoted_ = false;
   std::uint64_t quote_line_ = 0;
-  std::string buf_;                 // field contents back to back
-  std::vector<std::size_t> ends_;   // end of each field in buf_
+  std::string buf_;                // field contents back to back
+  std::vector<std::size_t> ends_;  // end of each field in buf_
   std::vector<std::string_view> views_;
   std::string error_;
 };

@@ -7,10 +7,26 @@
 namespace herald::leads {
 namespace {
 
-constexpr std::array<std::string_view, 20> kColumns = {
-    "id",      "email",  "first_name", "last_name",     "company",    "title",      "phone",
-    "website", "country", "timezone",  "status",        "score",      "owner_id",   "tags",
-    "custom_fields", "source", "created_at", "updated_at", "last_contacted_at", "last_activity_at"};
+constexpr std::array<std::string_view, 20> kColumns = {"id",
+                                                       "email",
+                                                       "first_name",
+                                                       "last_name",
+                                                       "company",
+                                                       "title",
+                                                       "phone",
+                                                       "website",
+                                                       "country",
+                                                       "timezone",
+                                                       "status",
+                                                       "score",
+                                                       "owner_id",
+                                                       "tags",
+                                                       "custom_fields",
+                                                       "source",
+                                                       "created_at",
+                                                       "updated_at",
+                                                       "last_contacted_at",
+                                                       "last_activity_at"};
 
 // The strings of a JSON array of strings, as stored (["a","b"] or ["a", "b"]).
 void join_json_strings(std::string& out, std::string_view array) {
@@ -30,11 +46,21 @@ void join_json_strings(std::string& out, std::string_view array) {
       }
       char e = array[++i];
       switch (e) {
-        case 'n': value.push_back('\n'); break;
-        case 't': value.push_back('\t'); break;
-        case 'r': value.push_back('\r'); break;
-        case 'b': value.push_back('\b'); break;
-        case 'f': value.push_back('\f'); break;
+        case 'n':
+          value.push_back('\n');
+          break;
+        case 't':
+          value.push_back('\t');
+          break;
+        case 'r':
+          value.push_back('\r');
+          break;
+        case 'b':
+          value.push_back('\b');
+          break;
+        case 'f':
+          value.push_back('\f');
+          break;
         case 'u': {
           unsigned cp = 0;
           for (int k = 0; k < 4 && i + 1 < array.size(); ++k) {
@@ -53,7 +79,8 @@ void join_json_strings(std::string& out, std::string_view array) {
           }
           break;
         }
-        default: value.push_back(e);
+        default:
+          value.push_back(e);
       }
     }
     ++i;

@@ -68,8 +68,9 @@ void apply(Filter& f, const std::string& key, std::string_view value) {
     add_alternatives(f.statuses, value);
     for (const auto& s : f.statuses) {
       if (!is_status(s))
-        throw ValidationError("status", "must be one of new, contacted, replied, interested, not_interested, "
-                                        "converted, unsubscribed, bounced");
+        throw ValidationError("status",
+                              "must be one of new, contacted, replied, interested, not_interested, "
+                              "converted, unsubscribed, bounced");
     }
   } else if (key == "tag" || key == "not_tag") {
     if (key == "tag" && f.tag_groups.empty()) f.tag_groups.emplace_back();
@@ -120,8 +121,9 @@ void apply(Filter& f, const std::string& key, std::string_view value) {
     }
     std::sort(f.custom.begin(), f.custom.end());
   } else {
-    throw ValidationError(key, "is not a filter; use q, status, tag, not_tag, owner_id, country, source, "
-                               "created_from, created_to, score_min, score_max, segment_id or cf.<field>");
+    throw ValidationError(key,
+                          "is not a filter; use q, status, tag, not_tag, owner_id, country, source, "
+                          "created_from, created_to, score_min, score_max, segment_id or cf.<field>");
   }
 }
 
@@ -270,8 +272,11 @@ Filter parse_filter(const Params& params, std::initializer_list<std::string_view
 Filter parse_filter_json(const nlohmann::json& object, bool allow_segment_id) {
   if (!object.is_object()) throw ValidationError("filter", "must be a JSON object of filter keys");
   Params params;
-  for (auto& [key, value] : object.items()) {
-    if (key == "segment_id" && !allow_segment_id) throw ValidationError("filter.segment_id", "a segment cannot refer to another segment");
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();  // a plain reference: lambdas below capture it
+    const auto& value = item.value();
+    if (key == "segment_id" && !allow_segment_id)
+      throw ValidationError("filter.segment_id", "a segment cannot refer to another segment");
     auto add = [&](const nlohmann::json& v) {
       if (v.is_string()) {
         params.emplace_back(key, v.get<std::string>());
@@ -305,9 +310,12 @@ Params query_pairs(std::string_view q) {
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     auto key = http::percent_decode(pair.substr(0, eq), true);
-    auto value = eq == std::string_view::npos ? std::optional<std::string>("")
-                                              : http::percent_decode(pair.substr(eq + 1), true);
+    auto value =
+        eq == std::string_view::npos ? std::optional<std::string>("") : http::percent_decode(pair.substr(eq + 1), true);
     if (!key || !value) throw BadRequest("the query string is not valid percent-encoding");
+    if (!valid_utf8(*key) || !valid_utf8(*value) || key->find('\0') != std::string::npos ||
+        value->find('\0') != std::string::npos)
+      throw BadRequest("query parameter '" + storable_text(*key) + "' is not valid UTF-8 text");
     out.emplace_back(std::move(*key), std::move(*value));
   }
   return out;
@@ -363,8 +371,7 @@ void append_conditions(const Filter& f, BoundSql& out) {
   if (!f.statuses.empty()) s += " AND leads.status IN " + in_list(out, f.statuses);
   for (const auto& group : f.tag_groups) {
     if (group.empty()) continue;
-    s += " AND EXISTS (SELECT 1 FROM lead_tags t WHERE t.lead_id = leads.id AND t.tag IN " + in_list(out, group) +
-         ")";
+    s += " AND EXISTS (SELECT 1 FROM lead_tags t WHERE t.lead_id = leads.id AND t.tag IN " + in_list(out, group) + ")";
   }
   if (!f.not_tags.empty())
     s += " AND NOT EXISTS (SELECT 1 FROM lead_tags t WHERE t.lead_id = leads.id AND t.tag IN " +
@@ -386,8 +393,10 @@ void append_conditions(const Filter& f, BoundSql& out) {
     } else {
       auto path = out.text("$.\"" + key + "\"");
       auto v = out.text(value);
-      s += " AND (CASE json_type(leads.custom_fields, " + path + ") WHEN 'true' THEN 'true' WHEN 'false' THEN "
-           "'false' ELSE CAST(json_extract(leads.custom_fields, " + path + ") AS TEXT) END) = " + v;
+      s += " AND (CASE json_type(leads.custom_fields, " + path +
+           ") WHEN 'true' THEN 'true' WHEN 'false' THEN "
+           "'false' ELSE CAST(json_extract(leads.custom_fields, " +
+           path + ") AS TEXT) END) = " + v;
     }
   }
 }
@@ -400,8 +409,9 @@ Sort parse_sort(std::optional<std::string_view> sort) {
   static constexpr std::array<std::string_view, 10> kColumns = {
       "id", "created_at", "updated_at", "email", "first_name", "last_name", "company", "score", "status", "country"};
   if (std::find(kColumns.begin(), kColumns.end(), column) == kColumns.end())
-    throw ValidationError("sort", "must be one of id, created_at, updated_at, email, first_name, last_name, company, "
-                                  "score, status, country, optionally prefixed with '-' for descending");
+    throw ValidationError("sort",
+                          "must be one of id, created_at, updated_at, email, first_name, last_name, company, "
+                          "score, status, country, optionally prefixed with '-' for descending");
   Sort out;
   out.descending = desc;
   const char* dir = desc ? " DESC" : " ASC";

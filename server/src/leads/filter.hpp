@@ -37,7 +37,7 @@
 namespace herald::leads {
 
 struct Filter {
-  std::vector<std::string> queries;               // q; each must match (more than one after a merge)
+  std::vector<std::string> queries;  // q; each must match (more than one after a merge)
   std::vector<std::string> statuses;
   std::vector<std::vector<std::string>> tag_groups;  // has any tag of each group
   std::vector<std::string> not_tags;
@@ -52,7 +52,7 @@ struct Filter {
   std::vector<std::pair<std::string, std::string>> custom;  // key, value (sorted)
   std::optional<std::int64_t> segment_id;
   std::vector<std::int64_t> ids;  // these leads only (bulk actions on a selection; not a query key)
-  bool impossible = false;  // a merge found contradicting conditions
+  bool impossible = false;        // a merge found contradicting conditions
 
   bool empty() const;
   // A stable text form: equal filters give equal keys (the count cache key).

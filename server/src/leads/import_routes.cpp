@@ -59,9 +59,9 @@ class CsvUploadSink final : public http::BodySink {
     filename_ = req.query_param("filename").value_or("");
     upload_ = imports_.begin(options, filename_, req.principal ? std::optional(req.principal->user_id) : std::nullopt);
     if (boundary) {
-      multipart_.emplace(*boundary, http::MultipartCallbacks{[this](const http::MultipartPart& p) { part(p); },
-                                                             [this](std::string_view d) { data(d); },
-                                                             [this] { part_end(); }});
+      multipart_.emplace(*boundary,
+                         http::MultipartCallbacks{[this](const http::MultipartPart& p) { part(p); },
+                                                  [this](std::string_view d) { data(d); }, [this] { part_end(); }});
     }
   }
 

@@ -18,8 +18,8 @@ const std::unordered_map<std::string, Column>& aliases() {
     auto add = [&a](Column c, std::initializer_list<const char*> names) {
       for (const char* n : names) a.emplace(n, c);
     };
-    add(Column::Email, {"email", "emailaddress", "mail", "emailid", "workemail", "businessemail", "primaryemail",
-                        "contactemail"});
+    add(Column::Email,
+        {"email", "emailaddress", "mail", "emailid", "workemail", "businessemail", "primaryemail", "contactemail"});
     add(Column::FirstName, {"firstname", "first", "givenname", "fname", "forename"});
     add(Column::LastName, {"lastname", "last", "surname", "familyname", "lname"});
     add(Column::FullName, {"name", "fullname", "contactname", "contact"});
@@ -45,14 +45,26 @@ const std::unordered_map<std::string, Column>& aliases() {
 }
 
 std::optional<Column> field_target(std::string_view name) {
-  static const std::unordered_map<std::string_view, Column> fields = {
-      {"email", Column::Email},       {"first_name", Column::FirstName}, {"last_name", Column::LastName},
-      {"name", Column::FullName},     {"company", Column::Company},      {"title", Column::Title},
-      {"phone", Column::Phone},       {"website", Column::Website},      {"country", Column::Country},
-      {"timezone", Column::Timezone}, {"status", Column::Status},        {"score", Column::Score},
-      {"owner", Column::Owner},       {"owner_id", Column::Owner},       {"tags", Column::Tags},
-      {"source", Column::Source},     {"custom_fields", Column::CustomFields}, {"ignore", Column::Ignore},
-      {"", Column::Ignore},           {"-", Column::Ignore}};
+  static const std::unordered_map<std::string_view, Column> fields = {{"email", Column::Email},
+                                                                      {"first_name", Column::FirstName},
+                                                                      {"last_name", Column::LastName},
+                                                                      {"name", Column::FullName},
+                                                                      {"company", Column::Company},
+                                                                      {"title", Column::Title},
+                                                                      {"phone", Column::Phone},
+                                                                      {"website", Column::Website},
+                                                                      {"country", Column::Country},
+                                                                      {"timezone", Column::Timezone},
+                                                                      {"status", Column::Status},
+                                                                      {"score", Column::Score},
+                                                                      {"owner", Column::Owner},
+                                                                      {"owner_id", Column::Owner},
+                                                                      {"tags", Column::Tags},
+                                                                      {"source", Column::Source},
+                                                                      {"custom_fields", Column::CustomFields},
+                                                                      {"ignore", Column::Ignore},
+                                                                      {"", Column::Ignore},
+                                                                      {"-", Column::Ignore}};
   auto it = fields.find(name);
   if (it == fields.end()) return std::nullopt;
   return it->second;
@@ -71,24 +83,42 @@ ColumnTarget target_of(std::string_view value) {
 
 const char* column_name(Column c) {
   switch (c) {
-    case Column::Email: return "email";
-    case Column::FirstName: return "first_name";
-    case Column::LastName: return "last_name";
-    case Column::FullName: return "name";
-    case Column::Company: return "company";
-    case Column::Title: return "title";
-    case Column::Phone: return "phone";
-    case Column::Website: return "website";
-    case Column::Country: return "country";
-    case Column::Timezone: return "timezone";
-    case Column::Status: return "status";
-    case Column::Score: return "score";
-    case Column::Owner: return "owner";
-    case Column::Tags: return "tags";
-    case Column::Source: return "source";
-    case Column::CustomFields: return "custom_fields";
-    case Column::Custom: return "custom field";
-    case Column::Ignore: break;
+    case Column::Email:
+      return "email";
+    case Column::FirstName:
+      return "first_name";
+    case Column::LastName:
+      return "last_name";
+    case Column::FullName:
+      return "name";
+    case Column::Company:
+      return "company";
+    case Column::Title:
+      return "title";
+    case Column::Phone:
+      return "phone";
+    case Column::Website:
+      return "website";
+    case Column::Country:
+      return "country";
+    case Column::Timezone:
+      return "timezone";
+    case Column::Status:
+      return "status";
+    case Column::Score:
+      return "score";
+    case Column::Owner:
+      return "owner";
+    case Column::Tags:
+      return "tags";
+    case Column::Source:
+      return "source";
+    case Column::CustomFields:
+      return "custom_fields";
+    case Column::Custom:
+      return "custom field";
+    case Column::Ignore:
+      break;
   }
   return "ignored";
 }
@@ -120,8 +150,10 @@ std::optional<std::string> cell(const ColumnTarget& col, std::string_view value,
     case Column::Ignore:
     case Column::Email:
       return std::nullopt;
-    case Column::FirstName: return set_text(l.first_name, row.has_first_name, value, name_problem);
-    case Column::LastName: return set_text(l.last_name, row.has_last_name, value, name_problem);
+    case Column::FirstName:
+      return set_text(l.first_name, row.has_first_name, value, name_problem);
+    case Column::LastName:
+      return set_text(l.last_name, row.has_last_name, value, name_problem);
     case Column::FullName: {
       if (auto p = text_problem(value, 2 * kMaxName)) return p;
       auto space = value.rfind(' ');
@@ -139,18 +171,26 @@ std::optional<std::string> cell(const ColumnTarget& col, std::string_view value,
       }
       return std::nullopt;
     }
-    case Column::Company: return set_text(l.company, row.has_company, value, company_problem);
-    case Column::Title: return set_text(l.title, row.has_title, value, company_problem);
-    case Column::Phone: return set_text(l.phone, row.has_phone, value, phone_problem);
-    case Column::Website: return set_text(l.website, row.has_website, value, website_problem);
-    case Column::Country: return set_text(l.country, row.has_country, value, country_problem);
-    case Column::Timezone: return set_text(l.timezone, row.has_timezone, value, timezone_problem);
-    case Column::Source: return set_text(l.source, row.has_source, value, source_problem);
+    case Column::Company:
+      return set_text(l.company, row.has_company, value, company_problem);
+    case Column::Title:
+      return set_text(l.title, row.has_title, value, company_problem);
+    case Column::Phone:
+      return set_text(l.phone, row.has_phone, value, phone_problem);
+    case Column::Website:
+      return set_text(l.website, row.has_website, value, website_problem);
+    case Column::Country:
+      return set_text(l.country, row.has_country, value, country_problem);
+    case Column::Timezone:
+      return set_text(l.timezone, row.has_timezone, value, timezone_problem);
+    case Column::Source:
+      return set_text(l.source, row.has_source, value, source_problem);
     case Column::Status: {
       auto s = normalise_status(value);
       if (!is_status(s))
-        return std::string("must be one of new, contacted, replied, interested, not_interested, converted, "
-                           "unsubscribed, bounced");
+        return std::string(
+            "must be one of new, contacted, replied, interested, not_interested, converted, "
+            "unsubscribed, bounced");
       l.status = s;
       row.has_status = true;
       return std::nullopt;
@@ -285,8 +325,8 @@ MappingOption parse_mapping_option(std::string_view text) {
     auto t = target.get<std::string>();
     bool custom = t.starts_with("cf.") || t.starts_with("custom.");
     if (custom ? !valid_custom_key(t.substr(t.find('.') + 1)) : !field_target(t))
-      throw ValidationError("mapping", "'" + t + "' (for column '" + header +
-                                           "') is not a lead field, 'name', 'cf.<key>' or 'ignore'");
+      throw ValidationError(
+          "mapping", "'" + t + "' (for column '" + header + "') is not a lead field, 'name', 'cf.<key>' or 'ignore'");
     out.emplace(header, t);
   }
   return out;
@@ -334,10 +374,10 @@ Mapping map_header(std::span<const std::string_view> header, const MappingOption
       const auto& b = m.columns[j];
       bool same = a.column == b.column && (a.column != Column::Custom || a.custom_key == b.custom_key);
       if (same)
-        throw ImportFileError("columns '" + a.header + "' and '" + b.header + "' both map to " +
-                              (a.column == Column::Custom ? "custom field " + a.custom_key
-                                                          : std::string(column_name(a.column))) +
-                              "; map one of them elsewhere with the mapping option");
+        throw ImportFileError(
+            "columns '" + a.header + "' and '" + b.header + "' both map to " +
+            (a.column == Column::Custom ? "custom field " + a.custom_key : std::string(column_name(a.column))) +
+            "; map one of them elsewhere with the mapping option");
     }
   }
   if (!m.maps(Column::Email))
@@ -376,9 +416,12 @@ std::optional<std::string> convert_row(const Mapping& mapping, std::span<const s
 
 std::string_view to_string(ImportMode m) noexcept {
   switch (m) {
-    case ImportMode::CreateOnly: return "create_only";
-    case ImportMode::Upsert: return "upsert";
-    case ImportMode::UpdateOnly: return "update_only";
+    case ImportMode::CreateOnly:
+      return "create_only";
+    case ImportMode::Upsert:
+      return "upsert";
+    case ImportMode::UpdateOnly:
+      return "update_only";
   }
   return "create_only";
 }
@@ -391,8 +434,8 @@ std::optional<ImportMode> parse_import_mode(std::string_view s) noexcept {
 }
 
 nlohmann::json to_json(const ImportOptions& o) {
-  return {{"mode", to_string(o.mode)}, {"tags", o.tags}, {"list", o.list}, {"mapping", o.mapping},
-          {"source", o.source}};
+  return {
+      {"mode", to_string(o.mode)}, {"tags", o.tags}, {"list", o.list}, {"mapping", o.mapping}, {"source", o.source}};
 }
 
 ImportOptions import_options_from_json(const nlohmann::json& j) {

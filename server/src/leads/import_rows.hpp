@@ -29,8 +29,8 @@ enum class Column {
   Timezone,
   Status,
   Score,
-  Owner,         // a user's email or id
-  Tags,          // separated by ',' or ';'
+  Owner,  // a user's email or id
+  Tags,   // separated by ',' or ';'
   Source,
   CustomFields,  // a JSON object
   Custom,        // one custom field
@@ -82,7 +82,7 @@ struct ImportRow {
   std::int64_t score = 0;
   std::vector<std::string> tags;
   std::vector<std::pair<std::string_view, std::string>> custom;  // keys live in the Mapping
-  nlohmann::json custom_object;  // from a custom_fields (JSON) column; null when none
+  nlohmann::json custom_object;                                  // from a custom_fields (JSON) column; null when none
   std::optional<std::string> owner;
   bool has_first_name = false, has_last_name = false, has_company = false, has_title = false, has_phone = false,
        has_website = false, has_country = false, has_timezone = false, has_status = false, has_score = false,

@@ -55,23 +55,39 @@ std::string tag_values(storage::Backend b, std::size_t rows) {
 
 struct ImportStore::Queries {
   explicit Queries(const storage::QueryCatalog& c)
-      : insert(c.get("imports.insert")), chunk_insert(c.get("imports.chunk_insert")), touch(c.get("imports.touch")),
-        set_options(c.get("imports.set_options")), upload_done(c.get("imports.upload_done")),
-        remove(c.get("imports.delete")), delete_stale(c.get("imports.delete_stale_uploads")),
-        get(c.get("imports.get")), unfinished(c.get("imports.unfinished")), claim(c.get("imports.claim")),
-        chunk(c.get("imports.chunk")), set_header(c.get("imports.set_header")),
-        checkpoint(c.get("imports.checkpoint")), finish(c.get("imports.finish")),
-        drop_chunks(c.get("imports.drop_chunks")), release(c.get("imports.release")), error_insert(c.get("imports.error_insert")),
-        errors_after(c.get("imports.errors_after")), existing(c.get("imports.existing")),
-        lead_insert_head(c.get("imports.lead_insert_head")), lead_insert_tail(c.get("imports.lead_insert_tail")),
-        tag_insert_head(c.get("imports.tag_insert_head")), tag_insert_tail(c.get("imports.tag_insert_tail")),
-        tune_session(c.get("imports.tune_session")), tune_reads(c.get("imports.tune_reads")),
-        untune_session(c.get("imports.untune_session")), untune_reads(c.get("imports.untune_reads")),
-        settle(c.get("imports.settle")), settled(c.get("imports.settled")) {}
+      : insert(c.get("imports.insert")),
+        chunk_insert(c.get("imports.chunk_insert")),
+        touch(c.get("imports.touch")),
+        set_options(c.get("imports.set_options")),
+        upload_done(c.get("imports.upload_done")),
+        remove(c.get("imports.delete")),
+        delete_stale(c.get("imports.delete_stale_uploads")),
+        get(c.get("imports.get")),
+        unfinished(c.get("imports.unfinished")),
+        claim(c.get("imports.claim")),
+        chunk(c.get("imports.chunk")),
+        set_header(c.get("imports.set_header")),
+        checkpoint(c.get("imports.checkpoint")),
+        finish(c.get("imports.finish")),
+        drop_chunks(c.get("imports.drop_chunks")),
+        release(c.get("imports.release")),
+        error_insert(c.get("imports.error_insert")),
+        errors_after(c.get("imports.errors_after")),
+        existing(c.get("imports.existing")),
+        lead_insert_head(c.get("imports.lead_insert_head")),
+        lead_insert_tail(c.get("imports.lead_insert_tail")),
+        tag_insert_head(c.get("imports.tag_insert_head")),
+        tag_insert_tail(c.get("imports.tag_insert_tail")),
+        tune_session(c.get("imports.tune_session")),
+        tune_reads(c.get("imports.tune_reads")),
+        untune_session(c.get("imports.untune_session")),
+        untune_reads(c.get("imports.untune_reads")),
+        settle(c.get("imports.settle")),
+        settled(c.get("imports.settled")) {}
   std::string insert, chunk_insert, touch, set_options, upload_done, remove, delete_stale, get, unfinished, claim,
-      chunk, set_header, checkpoint, finish, drop_chunks, release, error_insert, errors_after, existing, lead_insert_head,
-      lead_insert_tail, tag_insert_head, tag_insert_tail, tune_session, tune_reads, untune_session, untune_reads,
-      settle, settled;
+      chunk, set_header, checkpoint, finish, drop_chunks, release, error_insert, errors_after, existing,
+      lead_insert_head, lead_insert_tail, tag_insert_head, tag_insert_tail, tune_session, tune_reads, untune_session,
+      untune_reads, settle, settled;
 };
 
 ImportStore::ImportStore(storage::Backend backend)
@@ -181,8 +197,7 @@ std::string ImportStore::chunk(Connection& c, std::int64_t id, std::int64_t seq)
 bool ImportStore::set_header(Connection& c, std::int64_t id, const std::string& worker, sv delimiter,
                              const std::string& header_json, std::int64_t next_offset, std::int64_t next_line,
                              const std::string& now) const {
-  return c.execute(q_->set_header,
-                   {id, sv(worker), delimiter, sv(header_json), next_offset, next_line, sv(now)}) > 0;
+  return c.execute(q_->set_header, {id, sv(worker), delimiter, sv(header_json), next_offset, next_line, sv(now)}) > 0;
 }
 
 bool ImportStore::checkpoint(Connection& c, std::int64_t id, const std::string& worker, std::int64_t from_offset,
@@ -210,8 +225,9 @@ void ImportStore::add_error(Connection& c, std::int64_t id, const ImportErrorRow
 std::vector<ImportErrorRow> ImportStore::errors_after(Connection& c, std::int64_t id, std::int64_t after_line,
                                                       std::int64_t limit) const {
   std::vector<ImportErrorRow> out;
-  c.execute(q_->errors_after, {id, after_line, limit},
-            [&](const Row& r) { out.push_back({r.integer(0), r.str(1), r.str(2)}); });
+  c.execute(q_->errors_after, {id, after_line, limit}, [&](const Row& r) {
+    out.push_back({r.integer(0), r.str(1), r.str(2)});
+  });
   return out;
 }
 

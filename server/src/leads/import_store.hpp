@@ -79,8 +79,7 @@ class ImportStore {
                       std::optional<std::int64_t> created_by, std::int64_t chunk_size, const std::string& now) const;
   void add_chunk(Connection& c, std::int64_t id, std::int64_t seq, std::string_view bytes) const;
   void touch(Connection& c, std::int64_t id, const std::string& now) const;
-  void set_options(Connection& c, std::int64_t id, const std::string& options_json,
-                   const std::string& filename) const;
+  void set_options(Connection& c, std::int64_t id, const std::string& options_json, const std::string& filename) const;
   bool upload_done(Connection& c, std::int64_t id, std::int64_t chunks, std::int64_t total,
                    const std::string& now) const;
   void remove(Connection& c, std::int64_t id) const;

@@ -36,8 +36,10 @@ class BatchIndex {
   void reset(std::size_t capacity) {
     std::size_t want = 1;
     while (want < capacity * 2) want <<= 1;
-    if (slots_.size() != want) slots_.assign(want, kEmpty);
-    else std::fill(slots_.begin(), slots_.end(), kEmpty);
+    if (slots_.size() != want)
+      slots_.assign(want, kEmpty);
+    else
+      std::fill(slots_.begin(), slots_.end(), kEmpty);
   }
   // The position of an earlier row with `email`, or inserts `pos` and returns nothing.
   template <typename EmailAt>
@@ -70,9 +72,18 @@ class Run {
   Run(storage::Connection& conn, const ImportStore& store, LeadService& leads, SegmentService& segments,
       const Clock& clock, const ImporterSettings& settings, ImportRecord rec, std::string worker,
       const ImporterHooks& hooks)
-      : conn_(conn), store_(store), leads_(leads), segments_(segments), clock_(clock), settings_(settings),
-        rec_(std::move(rec)), worker_(std::move(worker)), hooks_(hooks),
-        options_(import_options_from_json(rec_.options)), cp_(rec_.checkpoint), next_(cp_) {
+      : conn_(conn),
+        store_(store),
+        leads_(leads),
+        segments_(segments),
+        clock_(clock),
+        settings_(settings),
+        rec_(std::move(rec)),
+        worker_(std::move(worker)),
+        hooks_(hooks),
+        options_(import_options_from_json(rec_.options)),
+        cp_(rec_.checkpoint),
+        next_(cp_) {
     // Reserved once: rows never move while the batch is open, so views of them stay valid.
     pending_.reserve(settings_.batch_rows);
     index_.reset(settings_.batch_rows);
@@ -131,7 +142,9 @@ class Run {
       next_line = static_cast<std::int64_t>(r.next_line);
     };
     for (std::int64_t seq = 0; seq < rec_.chunks && !found; ++seq) {
-      std::string data = seq == 0 ? std::move(first) : store_.chunk(conn_, rec_.id, seq);
+      // Only the first pass moves `first`.
+      std::string data =
+          seq == 0 ? std::move(first) : store_.chunk(conn_, rec_.id, seq);  // NOLINT(bugprone-use-after-move)
       for (std::size_t i = 0; i < data.size() && !found; i += kHeaderProbe)
         parser.feed(std::string_view(data).substr(i, kHeaderProbe), take);
     }
@@ -204,7 +217,10 @@ class Run {
   // Keeps the newest pending row, or drops it with the reason.
   void accept(Pending& p) {
     auto drop = [&](const char* kind, std::string reason) {
-      if (kind[0] == 'f') ++next_.failed; else ++next_.skipped;
+      if (kind[0] == 'f')
+        ++next_.failed;
+      else
+        ++next_.skipped;
       report(p.line, kind, std::move(reason));
       pending_.pop_back();
     };
@@ -375,6 +391,7 @@ class Run {
     }
     if (conflicts.empty()) return;
     std::vector<std::string_view> emails;
+    emails.reserve(conflicts.size());
     for (const auto* p : conflicts) emails.push_back(p->row.email);
     auto stored = store_.existing(conn_, emails);
     for (const auto* p : conflicts) {

@@ -8,7 +8,7 @@
 namespace herald::leads {
 
 ImportUpload::ImportUpload(storage::Database& db, const ImportStore& store, const Clock& clock,
-                           const ImportOptions& options, std::string filename,
+                           const ImportOptions& options, const std::string& filename,
                            std::optional<std::int64_t> created_by, std::size_t chunk_size)
     : db_(db), store_(store), clock_(clock), chunk_size_(chunk_size) {
   auto conn = db_.acquire();
@@ -103,9 +103,9 @@ nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow
 ImportService::ImportService(storage::Database& db, ImportRunner& runner, const Clock& clock, std::size_t chunk_size)
     : db_(db), runner_(runner), clock_(clock), chunk_size_(chunk_size), store_(db.backend()) {}
 
-std::unique_ptr<ImportUpload> ImportService::begin(const ImportOptions& options, std::string filename,
+std::unique_ptr<ImportUpload> ImportService::begin(const ImportOptions& options, const std::string& filename,
                                                    std::optional<std::int64_t> created_by) {
-  return std::make_unique<ImportUpload>(db_, store_, clock_, options, std::move(filename), created_by, chunk_size_);
+  return std::make_unique<ImportUpload>(db_, store_, clock_, options, filename, created_by, chunk_size_);
 }
 
 nlohmann::json ImportService::status(std::int64_t id) {

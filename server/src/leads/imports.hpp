@@ -23,7 +23,7 @@ inline constexpr std::int64_t kErrorsInStatus = 100;
 class ImportUpload {
  public:
   ImportUpload(storage::Database& db, const ImportStore& store, const Clock& clock, const ImportOptions& options,
-               std::string filename, std::optional<std::int64_t> created_by, std::size_t chunk_size);
+               const std::string& filename, std::optional<std::int64_t> created_by, std::size_t chunk_size);
   ~ImportUpload();
   ImportUpload(const ImportUpload&) = delete;
   ImportUpload& operator=(const ImportUpload&) = delete;
@@ -59,7 +59,7 @@ class ImportService {
  public:
   ImportService(storage::Database& db, ImportRunner& runner, const Clock& clock, std::size_t chunk_size = kChunkSize);
 
-  std::unique_ptr<ImportUpload> begin(const ImportOptions& options, std::string filename,
+  std::unique_ptr<ImportUpload> begin(const ImportOptions& options, const std::string& filename,
                                       std::optional<std::int64_t> created_by);
   void submit(std::int64_t id) { runner_.submit(id); }
   nlohmann::json status(std::int64_t id);

@@ -15,8 +15,9 @@ nlohmann::json PrivacyService::export_lead(std::int64_t id) {
   f.limit = 10000;
   nlohmann::json history = nlohmann::json::array();
   for (const auto& e : audit_.list(f)) {
-    history.push_back({{"at", e.created_at}, {"action", e.action}, {"by_user_id", e.user_id ? nlohmann::json(*e.user_id)
-                                                                                               : nlohmann::json(nullptr)}});
+    history.push_back({{"at", e.created_at},
+                       {"action", e.action},
+                       {"by_user_id", e.user_id ? nlohmann::json(*e.user_id) : nlohmann::json(nullptr)}});
   }
   return {{"lead", doc},
           {"suppressed", suppressions_.suppressed(lead.email)},

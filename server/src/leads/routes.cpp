@@ -77,9 +77,8 @@ Response Routes::bulk(Request& req) {
     req.audit.action = "LEADS_BULK_DELETED";
   }
   auto n = leads_.bulk(r);
-  nlohmann::json details = {{"action", to_string(r.action)},
-                            {"count", n},
-                            {"selection", r.filter.ids.empty() ? "filter" : "ids"}};
+  nlohmann::json details = {
+      {"action", to_string(r.action)}, {"count", n}, {"selection", r.filter.ids.empty() ? "filter" : "ids"}};
   if (!r.tag.empty()) details["tag"] = r.tag;
   if (!r.status.empty()) details["status"] = r.status;
   req.audit.details = details.dump();

@@ -18,11 +18,16 @@ std::string conflict_detail(std::int64_t existing) {
 
 std::string_view to_string(BulkAction a) noexcept {
   switch (a) {
-    case BulkAction::Tag: return "tag";
-    case BulkAction::Untag: return "untag";
-    case BulkAction::SetStatus: return "set_status";
-    case BulkAction::SetOwner: return "set_owner";
-    case BulkAction::Delete: return "delete";
+    case BulkAction::Tag:
+      return "tag";
+    case BulkAction::Untag:
+      return "untag";
+    case BulkAction::SetStatus:
+      return "set_status";
+    case BulkAction::SetOwner:
+      return "set_owner";
+    case BulkAction::Delete:
+      return "delete";
   }
   return "tag";
 }
@@ -44,8 +49,9 @@ BulkRequest parse_bulk_request(const nlohmann::json& body) {
   } else if (action == "set_status") {
     r.action = BulkAction::SetStatus;
     if (!body.contains("status") || !body["status"].is_string() || !is_status(body["status"].get<std::string>())) {
-      errors.with_field("status", "must be one of new, contacted, replied, interested, not_interested, converted, "
-                                  "unsubscribed, bounced");
+      errors.with_field("status",
+                        "must be one of new, contacted, replied, interested, not_interested, converted, "
+                        "unsubscribed, bounced");
     } else {
       r.status = body["status"].get<std::string>();
     }
@@ -222,14 +228,22 @@ std::int64_t LeadService::bulk(const BulkRequest& r) {
   auto t = now();
   std::int64_t n = 0;
   switch (r.action) {
-    case BulkAction::Tag: n = store_.bulk_tag(*conn, f, r.tag, t); break;
-    case BulkAction::Untag: n = store_.bulk_untag(*conn, f, r.tag, t); break;
-    case BulkAction::SetStatus: n = store_.bulk_set_status(*conn, f, r.status, t); break;
+    case BulkAction::Tag:
+      n = store_.bulk_tag(*conn, f, r.tag, t);
+      break;
+    case BulkAction::Untag:
+      n = store_.bulk_untag(*conn, f, r.tag, t);
+      break;
+    case BulkAction::SetStatus:
+      n = store_.bulk_set_status(*conn, f, r.status, t);
+      break;
     case BulkAction::SetOwner:
       check_owner(*conn, r.owner_id);
       n = store_.bulk_set_owner(*conn, f, r.owner_id, t);
       break;
-    case BulkAction::Delete: n = store_.bulk_delete(*conn, f); break;
+    case BulkAction::Delete:
+      n = store_.bulk_delete(*conn, f);
+      break;
   }
   if (n > 0) store_.bump_version(*conn);
   tx.commit();

@@ -11,29 +11,48 @@ using sv = std::string_view;
 
 struct Store::Queries {
   explicit Queries(const storage::QueryCatalog& c)
-      : version(c.get("leads.version")), bump_version(c.get("leads.bump_version")),
-        page_prefix(c.get("leads.page_prefix")), page_close(c.get("leads.page_close")), count_prefix(c.get("leads.count_prefix")),
-        by_id(c.get("leads.by_id")), id_by_email(c.get("leads.id_by_email")), insert(c.get("leads.insert")),
-        update(c.get("leads.update")), remove(c.get("leads.delete")), tags_clear(c.get("leads.tags_clear")),
-        tag_link(c.get("leads.tag_link")), tag_links_for_ids(c.get("leads.tag_links_for_ids")),
-        tag_unlinks_for_ids(c.get("leads.tag_unlinks_for_ids")), user_exists(c.get("leads.user_exists")),
-        users(c.get("leads.users")), bulk_status(c.get("leads.bulk_status_prefix")),
-        bulk_owner(c.get("leads.bulk_owner_prefix")), bulk_delete(c.get("leads.bulk_delete_prefix")),
-        bulk_tag(c.get("leads.bulk_tag_prefix")), bulk_untag(c.get("leads.bulk_untag_prefix")),
-        segments_list(c.get("segments.list")), segments_count(c.get("segments.count")),
-        segment_by_id(c.get("segments.by_id")), segment_by_name(c.get("segments.by_name")),
-        segment_insert(c.get("segments.insert")), segment_update(c.get("segments.update")),
-        segment_delete(c.get("segments.delete")), suppressions_list(c.get("suppressions.list")),
-        suppressions_count(c.get("suppressions.count")), suppression_by_id(c.get("suppressions.by_id")),
-        suppression_insert(c.get("suppressions.insert")), suppression_update(c.get("suppressions.update")),
+      : version(c.get("leads.version")),
+        bump_version(c.get("leads.bump_version")),
+        page_prefix(c.get("leads.page_prefix")),
+        page_close(c.get("leads.page_close")),
+        count_prefix(c.get("leads.count_prefix")),
+        by_id(c.get("leads.by_id")),
+        id_by_email(c.get("leads.id_by_email")),
+        insert(c.get("leads.insert")),
+        update(c.get("leads.update")),
+        remove(c.get("leads.delete")),
+        tags_clear(c.get("leads.tags_clear")),
+        tag_link(c.get("leads.tag_link")),
+        tag_links_for_ids(c.get("leads.tag_links_for_ids")),
+        tag_unlinks_for_ids(c.get("leads.tag_unlinks_for_ids")),
+        user_exists(c.get("leads.user_exists")),
+        users(c.get("leads.users")),
+        bulk_status(c.get("leads.bulk_status_prefix")),
+        bulk_owner(c.get("leads.bulk_owner_prefix")),
+        bulk_delete(c.get("leads.bulk_delete_prefix")),
+        bulk_tag(c.get("leads.bulk_tag_prefix")),
+        bulk_untag(c.get("leads.bulk_untag_prefix")),
+        segments_list(c.get("segments.list")),
+        segments_count(c.get("segments.count")),
+        segment_by_id(c.get("segments.by_id")),
+        segment_by_name(c.get("segments.by_name")),
+        segment_insert(c.get("segments.insert")),
+        segment_update(c.get("segments.update")),
+        segment_delete(c.get("segments.delete")),
+        suppressions_list(c.get("suppressions.list")),
+        suppressions_count(c.get("suppressions.count")),
+        suppression_by_id(c.get("suppressions.by_id")),
+        suppression_insert(c.get("suppressions.insert")),
+        suppression_update(c.get("suppressions.update")),
         suppression_forget_value(c.get("suppressions.forget_value")),
-        suppression_id_by_hash(c.get("suppressions.id_by_hash")), suppression_delete(c.get("suppressions.delete")),
+        suppression_id_by_hash(c.get("suppressions.id_by_hash")),
+        suppression_delete(c.get("suppressions.delete")),
         suppression_matches(c.get("suppressions.matches")) {}
   std::string version, bump_version, page_prefix, page_close, count_prefix, by_id, id_by_email, insert, update, remove,
       tags_clear, tag_link, tag_links_for_ids, tag_unlinks_for_ids, user_exists, users, bulk_status, bulk_owner,
-      bulk_delete, bulk_tag, bulk_untag, segments_list, segments_count, segment_by_id, segment_by_name,
-      segment_insert, segment_update, segment_delete, suppressions_list, suppressions_count, suppression_by_id,
-      suppression_insert, suppression_update, suppression_forget_value, suppression_id_by_hash, suppression_delete, suppression_matches;
+      bulk_delete, bulk_tag, bulk_untag, segments_list, segments_count, segment_by_id, segment_by_name, segment_insert,
+      segment_update, segment_delete, suppressions_list, suppressions_count, suppression_by_id, suppression_insert,
+      suppression_update, suppression_forget_value, suppression_id_by_hash, suppression_delete, suppression_matches;
 };
 
 namespace {
@@ -41,8 +60,28 @@ namespace {
 // Column positions of leads.by_id and imports.existing; leads.page_prefix has
 // the same up to last_activity_at.
 enum Col {
-  kId, kEmail, kFirstName, kLastName, kCompany, kTitle, kPhone, kWebsite, kCountry, kTimezone, kStatus, kScore,
-  kOwner, kTags, kCustom, kSource, kCreated, kUpdated, kLastContacted, kLastActivity, kImportId, kImportLine
+  kId,
+  kEmail,
+  kFirstName,
+  kLastName,
+  kCompany,
+  kTitle,
+  kPhone,
+  kWebsite,
+  kCountry,
+  kTimezone,
+  kStatus,
+  kScore,
+  kOwner,
+  kTags,
+  kCustom,
+  kSource,
+  kCreated,
+  kUpdated,
+  kLastContacted,
+  kLastActivity,
+  kImportId,
+  kImportLine
 };
 
 std::int64_t scalar(Connection& c, const std::string& sql, std::span<const Param> params) {
@@ -128,16 +167,25 @@ void append_row_json(std::string& out, const Row& r) {
   w.literal_key("\"status\":").string(r.text(kStatus));
   w.literal_key("\"score\":").number(r.integer(kScore));
   w.literal_key("\"owner_id\":");
-  if (r.is_null(kOwner)) w.null(); else w.number(r.integer(kOwner));
+  if (r.is_null(kOwner))
+    w.null();
+  else
+    w.number(r.integer(kOwner));
   w.literal_key("\"tags\":").raw(r.text(kTags));
   w.literal_key("\"custom_fields\":").raw(r.text(kCustom));
   w.literal_key("\"source\":").string(r.text(kSource));
   w.literal_key("\"created_at\":").string(r.text(kCreated));
   w.literal_key("\"updated_at\":").string(r.text(kUpdated));
   w.literal_key("\"last_contacted_at\":");
-  if (r.is_null(kLastContacted)) w.null(); else w.string(r.text(kLastContacted));
+  if (r.is_null(kLastContacted))
+    w.null();
+  else
+    w.string(r.text(kLastContacted));
   w.literal_key("\"last_activity_at\":");
-  if (r.is_null(kLastActivity)) w.null(); else w.string(r.text(kLastActivity));
+  if (r.is_null(kLastActivity))
+    w.null();
+  else
+    w.string(r.text(kLastActivity));
   w.end_object();
 }
 
@@ -176,8 +224,8 @@ void Store::page(Connection& c, const Filter& f, const Sort& sort, std::int64_t 
   if (after_id) sql.sql += (sort.descending ? " AND leads.id < " : " AND leads.id > ") + sql.integer(*after_id);
   auto lim = sql.integer(limit);
   auto off = sql.integer(offset);
-  sql.sql += " ORDER BY " + sort.order_by + " LIMIT " + lim + " OFFSET " + off + q_->page_close + " ORDER BY " +
-             sort.order_by;
+  sql.sql +=
+      " ORDER BY " + sort.order_by + " LIMIT " + lim + " OFFSET " + off + q_->page_close + " ORDER BY " + sort.order_by;
   c.execute(sql.sql, sql.params, on_row);
 }
 
@@ -203,10 +251,10 @@ std::int64_t Store::insert(Connection& c, const LeadInput& in, const std::string
 }
 
 void Store::update(Connection& c, const Lead& l, const std::string& now) const {
-  c.execute(q_->update, {l.id, sv(l.email), sv(l.first_name), sv(l.last_name), sv(l.company), sv(l.title),
-                         sv(l.phone), sv(l.website), sv(l.country), sv(l.timezone), sv(l.status), l.score,
-                         opt_int(l.owner_id), sv(l.tags_json), sv(l.custom_fields_json), sv(l.source),
-                         opt_int(l.import_id), sv(now), opt_int(l.import_line)});
+  c.execute(q_->update,
+            {l.id, sv(l.email), sv(l.first_name), sv(l.last_name), sv(l.company), sv(l.title), sv(l.phone),
+             sv(l.website), sv(l.country), sv(l.timezone), sv(l.status), l.score, opt_int(l.owner_id), sv(l.tags_json),
+             sv(l.custom_fields_json), sv(l.source), opt_int(l.import_id), sv(now), opt_int(l.import_line)});
 }
 
 bool Store::remove(Connection& c, std::int64_t id) const { return c.execute(q_->remove, {id}) > 0; }
@@ -342,17 +390,16 @@ std::optional<std::int64_t> Store::suppression_by_hash(Connection& c, sv hash) c
 }
 
 std::int64_t Store::insert_suppression(Connection& c, const Suppression& s) const {
-  return scalar(c, q_->suppression_insert, {sv(s.kind), opt_text(s.value), sv(s.value_hash), sv(s.reason),
-                                            sv(s.note), opt_int(s.created_by), sv(s.created_at)});
+  return scalar(c, q_->suppression_insert,
+                {sv(s.kind), opt_text(s.value), sv(s.value_hash), sv(s.reason), sv(s.note), opt_int(s.created_by),
+                 sv(s.created_at)});
 }
 
 void Store::update_suppression(Connection& c, const Suppression& s) const {
   c.execute(q_->suppression_update, {s.id, sv(s.reason), sv(s.note)});
 }
 
-void Store::forget_suppression_value(Connection& c, sv hash) const {
-  c.execute(q_->suppression_forget_value, {hash});
-}
+void Store::forget_suppression_value(Connection& c, sv hash) const { c.execute(q_->suppression_forget_value, {hash}); }
 
 bool Store::delete_suppression(Connection& c, std::int64_t id) const {
   return c.execute(q_->suppression_delete, {id}) > 0;

@@ -60,13 +60,17 @@ SuppressionInput parse_suppression_input(const nlohmann::json& body) {
   } else if (email) {
     in.kind = "email";
     auto e = body["email"].is_string() ? normalise_email(body["email"].get<std::string>()) : std::nullopt;
-    if (!e) errors.with_field("email", "is not a valid email address");
-    else in.value = *e;
+    if (!e)
+      errors.with_field("email", "is not a valid email address");
+    else
+      in.value = *e;
   } else {
     in.kind = "domain";
     auto d = body["domain"].is_string() ? normalise_domain(body["domain"].get<std::string>()) : std::nullopt;
-    if (!d) errors.with_field("domain", "is not a valid domain name");
-    else in.value = *d;
+    if (!d)
+      errors.with_field("domain", "is not a valid domain name");
+    else
+      in.value = *d;
   }
   if (auto r = reason_field(body, errors)) in.reason = *r;
   if (auto n = note_field(body, errors)) in.note = *n;
@@ -96,7 +100,7 @@ nlohmann::json to_json(const Suppression& s) {
           {"created_at", s.created_at}};
 }
 
-std::pair<std::vector<Suppression>, std::int64_t> SuppressionService::list(SuppressionQuery q) {
+std::pair<std::vector<Suppression>, std::int64_t> SuppressionService::list(const SuppressionQuery& q) {
   auto conn = leads_.database().acquire();
   const auto& store = leads_.store();
   return {store.list_suppressions(*conn, q), store.count_suppressions(*conn, q)};
@@ -153,8 +157,7 @@ bool SuppressionService::suppressed(std::string_view email) {
   return leads_.store().suppressed(*conn, suppression_hash(*e), suppression_hash(email_domain(*e)));
 }
 
-void SuppressionService::add_hash_only(storage::Connection& c, std::string_view email,
-                                       std::optional<std::int64_t> by) {
+void SuppressionService::add_hash_only(storage::Connection& c, std::string_view email, std::optional<std::int64_t> by) {
   const auto& store = leads_.store();
   auto hash = suppression_hash(email);
   if (store.suppression_by_hash(c, hash)) {

@@ -13,8 +13,8 @@
 
 namespace herald::leads {
 
-inline constexpr std::array<std::string_view, 5> kSuppressionReasons = {"manual", "unsubscribe", "bounce",
-                                                                        "complaint", "gdpr"};
+inline constexpr std::array<std::string_view, 5> kSuppressionReasons = {"manual", "unsubscribe", "bounce", "complaint",
+                                                                        "gdpr"};
 
 struct SuppressionInput {
   std::string kind;   // email or domain
@@ -37,7 +37,7 @@ class SuppressionService {
  public:
   explicit SuppressionService(LeadService& leads) : leads_(leads) {}
 
-  std::pair<std::vector<Suppression>, std::int64_t> list(SuppressionQuery q);
+  std::pair<std::vector<Suppression>, std::int64_t> list(const SuppressionQuery& q);
   Suppression get(std::int64_t id);
   // Conflict when the address or domain is already on the list.
   Suppression create(const SuppressionInput& in, std::optional<std::int64_t> created_by);

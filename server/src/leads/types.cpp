@@ -13,13 +13,11 @@ void require_object(const nlohmann::json& body) {
   if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
 }
 
-constexpr std::array<const char*, 15> kFields = {"email",   "first_name", "last_name", "company", "title",
-                                                 "phone",   "website",    "country",   "timezone", "status",
-                                                 "score",   "owner_id",   "tags",      "custom_fields", "source"};
+constexpr std::array<const char*, 15> kFields = {"email", "first_name", "last_name", "company",       "title",
+                                                 "phone", "website",    "country",   "timezone",      "status",
+                                                 "score", "owner_id",   "tags",      "custom_fields", "source"};
 
-bool known_field(std::string_view key) {
-  return std::find(kFields.begin(), kFields.end(), key) != kFields.end();
-}
+bool known_field(std::string_view key) { return std::find(kFields.begin(), kFields.end(), key) != kFields.end(); }
 
 std::optional<std::string> problem_for(std::string_view field, std::string_view value) {
   if (field == "phone") return phone_problem(value);
@@ -66,8 +64,9 @@ std::optional<std::string> status_field(const nlohmann::json& body, ValidationEr
   if (!body.contains("status")) return std::nullopt;
   const auto& v = body["status"];
   if (!v.is_string() || !is_status(v.get_ref<const std::string&>())) {
-    errors.with_field("status", "must be one of new, contacted, replied, interested, not_interested, converted, "
-                                "unsubscribed, bounced");
+    errors.with_field("status",
+                      "must be one of new, contacted, replied, interested, not_interested, converted, "
+                      "unsubscribed, bounced");
     return std::nullopt;
   }
   return v.get<std::string>();
@@ -128,7 +127,9 @@ std::string to_text(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlo
 
 }  // namespace
 
-bool is_status(std::string_view s) noexcept { return std::find(kStatuses.begin(), kStatuses.end(), s) != kStatuses.end(); }
+bool is_status(std::string_view s) noexcept {
+  return std::find(kStatuses.begin(), kStatuses.end(), s) != kStatuses.end();
+}
 
 void append_json(std::string& out, const Lead& l) {
   JsonWriter w(out);
@@ -146,16 +147,25 @@ void append_json(std::string& out, const Lead& l) {
   w.key("status").string(l.status);
   w.key("score").number(l.score);
   w.key("owner_id");
-  if (l.owner_id) w.number(*l.owner_id); else w.null();
+  if (l.owner_id)
+    w.number(*l.owner_id);
+  else
+    w.null();
   w.key("tags").raw(l.tags_json);
   w.key("custom_fields").raw(l.custom_fields_json);
   w.key("source").string(l.source);
   w.key("created_at").string(l.created_at);
   w.key("updated_at").string(l.updated_at);
   w.key("last_contacted_at");
-  if (l.last_contacted_at) w.string(*l.last_contacted_at); else w.null();
+  if (l.last_contacted_at)
+    w.string(*l.last_contacted_at);
+  else
+    w.null();
   w.key("last_activity_at");
-  if (l.last_activity_at) w.string(*l.last_activity_at); else w.null();
+  if (l.last_activity_at)
+    w.string(*l.last_activity_at);
+  else
+    w.null();
   w.end_object();
 }
 
@@ -174,10 +184,14 @@ LeadInput parse_lead_create(const nlohmann::json& body) {
   LeadInput in;
   if (auto e = email_field(body, errors, true)) in.email = *e;
   static const std::array<std::pair<const char*, std::string LeadInput::*>, 8> texts = {{
-      {"first_name", &LeadInput::first_name}, {"last_name", &LeadInput::last_name},
-      {"company", &LeadInput::company},       {"title", &LeadInput::title},
-      {"phone", &LeadInput::phone},           {"website", &LeadInput::website},
-      {"country", &LeadInput::country},       {"timezone", &LeadInput::timezone},
+      {"first_name", &LeadInput::first_name},
+      {"last_name", &LeadInput::last_name},
+      {"company", &LeadInput::company},
+      {"title", &LeadInput::title},
+      {"phone", &LeadInput::phone},
+      {"website", &LeadInput::website},
+      {"country", &LeadInput::country},
+      {"timezone", &LeadInput::timezone},
   }};
   for (const auto& [name, member] : texts) {
     if (auto v = text_field(body, name, errors)) in.*member = *v;
@@ -220,10 +234,14 @@ LeadPatch parse_lead_patch(const nlohmann::json& body) {
     }
   }
   static const std::array<std::pair<const char*, std::optional<std::string> LeadPatch::*>, 9> texts = {{
-      {"first_name", &LeadPatch::first_name}, {"last_name", &LeadPatch::last_name},
-      {"company", &LeadPatch::company},       {"title", &LeadPatch::title},
-      {"phone", &LeadPatch::phone},           {"website", &LeadPatch::website},
-      {"country", &LeadPatch::country},       {"timezone", &LeadPatch::timezone},
+      {"first_name", &LeadPatch::first_name},
+      {"last_name", &LeadPatch::last_name},
+      {"company", &LeadPatch::company},
+      {"title", &LeadPatch::title},
+      {"phone", &LeadPatch::phone},
+      {"website", &LeadPatch::website},
+      {"country", &LeadPatch::country},
+      {"timezone", &LeadPatch::timezone},
       {"source", &LeadPatch::source},
   }};
   for (const auto& [name, member] : texts) p.*member = text_field(body, name, errors);
@@ -283,15 +301,14 @@ void apply_patch(Lead& l, const LeadPatch& p) {
 std::optional<std::string> normalise_email(std::string_view email) {
   auto e = to_lower_ascii(trim(email));
   auto at = e.find('@');
-  if (e.size() > kMaxEmail || at == std::string::npos || at == 0 || at != e.rfind('@') || at + 1 >= e.size() ||
-      at > 64)
+  if (e.size() > kMaxEmail || at == std::string::npos || at == 0 || at != e.rfind('@') || at + 1 >= e.size() || at > 64)
     return std::nullopt;
   std::string_view local = std::string_view(e).substr(0, at);
   std::string_view domain = std::string_view(e).substr(at + 1);
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return std::nullopt;
   for (unsigned char c : local) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || std::string_view("!#$%&'*+-/=?^_`{|}~.").find(
-                                                                          static_cast<char>(c)) != std::string_view::npos;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) != std::string_view::npos;
     if (!ok && c < 0x80) return std::nullopt;
   }
   // Domain: dot-separated labels of letters, digits and hyphens (or UTF-8).
@@ -311,43 +328,6 @@ std::string_view email_domain(std::string_view email) {
   return at == std::string_view::npos ? std::string_view{} : email.substr(at + 1);
 }
 
-bool valid_utf8(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int n = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xe0) == 0xc0) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p <= n) return false;
-    for (int i = 1; i <= n; ++i) {
-      if ((p[i] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    p += n + 1;
-  }
-  return true;
-}
-
 std::optional<std::string> text_problem(std::string_view value, std::size_t max, bool multiline) {
   if (value.size() > max) return "must be at most " + std::to_string(max) + " bytes";
   if (!valid_utf8(value)) return "is not valid UTF-8";
@@ -361,8 +341,8 @@ std::optional<std::string> text_problem(std::string_view value, std::size_t max,
 std::optional<std::string> phone_problem(std::string_view value) {
   if (value.size() > kMaxPhone) return "must be at most 50 characters";
   for (char c : value) {
-    if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '(' || c == ')' || c == '.' ||
-          c == '/' || c == 'x' || c == 'X' || c == '#' || c == '*'))
+    if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '(' || c == ')' || c == '.' || c == '/' ||
+          c == 'x' || c == 'X' || c == '#' || c == '*'))
       return "may contain only digits, spaces and + - ( ) . / x # *";
   }
   return std::nullopt;

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/strings.hpp"
+
 namespace herald::leads {
 
 inline constexpr std::array<std::string_view, 8> kStatuses = {
@@ -21,7 +23,7 @@ bool is_status(std::string_view s) noexcept;
 // Limits, in bytes of UTF-8.
 inline constexpr std::size_t kMaxEmail = 254;
 inline constexpr std::size_t kMaxName = 100;
-inline constexpr std::size_t kMaxText = 200;      // company, title
+inline constexpr std::size_t kMaxText = 200;  // company, title
 inline constexpr std::size_t kMaxPhone = 50;
 inline constexpr std::size_t kMaxWebsite = 500;
 inline constexpr std::size_t kMaxCountry = 100;
@@ -98,7 +100,6 @@ void apply_patch(Lead& lead, const LeadPatch& patch);
 std::optional<std::string> normalise_email(std::string_view email);
 // The part after '@' of a normalised address.
 std::string_view email_domain(std::string_view email);
-bool valid_utf8(std::string_view s) noexcept;
 
 // `multiline` allows tabs and line breaks (custom field values, notes).
 std::optional<std::string> text_problem(std::string_view value, std::size_t max, bool multiline = false);

@@ -108,12 +108,11 @@ Database::~Database() {
 Lease Database::acquire() {
   auto& pool = *pool_;
   std::unique_lock lock(pool.mutex);
-  const bool ready = pool.freed.wait_for(lock, opts_.acquire_timeout, [&pool] {
-    return !pool.idle.empty() || pool.open < pool.capacity;
-  });
+  const bool ready = pool.freed.wait_for(lock, opts_.acquire_timeout,
+                                         [&pool] { return !pool.idle.empty() || pool.open < pool.capacity; });
   if (!ready) {
-    throw Unavailable(fmt::format("no {} connection became free within {} ms (pool size {})",
-                                  backend_name(backend()), opts_.acquire_timeout.count(), pool.capacity));
+    throw Unavailable(fmt::format("no {} connection became free within {} ms (pool size {})", backend_name(backend()),
+                                  opts_.acquire_timeout.count(), pool.capacity));
   }
   if (!pool.idle.empty()) {
     auto conn = std::move(pool.idle.back());
@@ -145,8 +144,8 @@ std::filesystem::path prepare_sqlite_path(const std::string& location) {
   if (path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
     fs::create_directories(path.parent_path(), ec);
     if (ec) {
-      throw DbError(fmt::format("cannot create directory '{}' for the sqlite database: {}",
-                                path.parent_path().string(), ec.message()));
+      throw DbError(fmt::format("cannot create directory '{}' for the sqlite database: {}", path.parent_path().string(),
+                                ec.message()));
     }
   }
   return path;

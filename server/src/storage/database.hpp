@@ -99,8 +99,7 @@ class Connection {
   // Runs one parameterised statement; calls on_row for each row it returns.
   // Returns the number of rows changed (INSERT/UPDATE/DELETE) or returned.
   // Prepared statements are cached per connection, keyed by the SQL text.
-  virtual std::int64_t execute(std::string_view sql, std::span<const Param> params,
-                               const RowCallback& on_row = {}) = 0;
+  virtual std::int64_t execute(std::string_view sql, std::span<const Param> params, const RowCallback& on_row = {}) = 0;
 
   // Runs a script of several statements without parameters (migrations).
   virtual void execute_script(std::string_view sql) = 0;
@@ -117,8 +116,7 @@ class Connection {
   std::string placeholder(int n) const;
 
   // Convenience wrappers.
-  std::int64_t execute(std::string_view sql, std::initializer_list<Param> params = {},
-                       const RowCallback& on_row = {}) {
+  std::int64_t execute(std::string_view sql, std::initializer_list<Param> params = {}, const RowCallback& on_row = {}) {
     return execute(sql, std::span<const Param>(params.begin(), params.size()), on_row);
   }
   Result query(std::string_view sql, std::span<const Param> params);

@@ -28,8 +28,7 @@ DatabaseUrl parse_sqlite(std::string_view path) {
     throw DbError("sqlite URL has no file path: use sqlite:///abs/path.db or sqlite://relative/path.db");
   }
   if (path.find_first_of("?#") != std::string_view::npos) {
-    throw DbError(fmt::format("sqlite URL 'sqlite://{}' has a query or fragment; only a file path is supported",
-                              path));
+    throw DbError(fmt::format("sqlite URL 'sqlite://{}' has a query or fragment; only a file path is supported", path));
   }
   // Every pooled connection would get its own private in-memory database.
   if (path == ":memory:") {
@@ -113,8 +112,7 @@ DatabaseUrl parse_database_url(std::string_view url) {
   const std::string_view rest = url.substr(sep + kSchemeSeparator.size());
   if (scheme == "sqlite") return parse_sqlite(rest);
   if (scheme == "postgresql" || scheme == "postgres") return {Backend::Postgres, std::string(url)};
-  throw DbError(fmt::format("unsupported database URL scheme '{}': expected sqlite:// or postgresql://",
-                            scheme));
+  throw DbError(fmt::format("unsupported database URL scheme '{}': expected sqlite:// or postgresql://", scheme));
 }
 
 std::string redact_url(std::string_view url) {

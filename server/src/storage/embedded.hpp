@@ -7,7 +7,7 @@
 namespace herald::storage::embedded {
 
 struct EmbeddedFile {
-  std::string_view path;     // relative to server/sql, e.g. "sqlite/migrations/0001_init.sql"
+  std::string_view path;  // relative to server/sql, e.g. "sqlite/migrations/0001_init.sql"
   std::string_view content;
 };
 

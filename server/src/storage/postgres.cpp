@@ -109,8 +109,8 @@ class PgRow final : public Row {
   }
   // The value itself stays out of the message: it may be personal data.
   DbError not_a(int col, std::string_view what) const {
-    return DbError(fmt::format("postgres: column '{}' (type oid {}) is not {}", PQfname(res_, col),
-                               PQftype(res_, col), what));
+    return DbError(
+        fmt::format("postgres: column '{}' (type oid {}) is not {}", PQfname(res_, col), PQftype(res_, col), what));
   }
 
   const PGresult* res_;
@@ -222,8 +222,9 @@ class PgConnection final : public Connection {
 
   void ensure_idle() const {
     if (streaming_) {
-      throw DbError("postgres: cannot run a statement from a row callback on the same connection; "
-                    "collect the rows first or use another connection");
+      throw DbError(
+          "postgres: cannot run a statement from a row callback on the same connection; "
+          "collect the rows first or use another connection");
     }
   }
 

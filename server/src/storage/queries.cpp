@@ -24,8 +24,8 @@ bool is_blank_or_comment(std::string_view line) {
 bool is_valid_name(std::string_view name) {
   if (name.empty()) return false;
   for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '.' || c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -39,8 +39,8 @@ std::optional<std::string_view> name_line(std::string_view line, std::string_vie
   if (!t.starts_with("name:")) return std::nullopt;
   const auto name = trim(t.substr(5));
   if (!is_valid_name(name)) {
-    throw DbError(fmt::format("{}:{}: invalid query name '{}' (letters, digits, '_', '.', '-')", source, line_no,
-                              name));
+    throw DbError(
+        fmt::format("{}:{}: invalid query name '{}' (letters, digits, '_', '.', '-')", source, line_no, name));
   }
   return name;
 }
@@ -78,8 +78,7 @@ void finish(std::optional<Block>& block, std::vector<NamedQuery>& out, std::stri
 // "<backend>/x.sql" and "<backend>/dir/x.sql", but nothing under migrations/.
 bool is_query_file(std::string_view path, Backend backend) {
   const std::string prefix = fmt::format("{}/", backend_name(backend));
-  return path.starts_with(prefix) && path.ends_with(".sql") &&
-         !path.substr(prefix.size()).starts_with("migrations/");
+  return path.starts_with(prefix) && path.ends_with(".sql") && !path.substr(prefix.size()).starts_with("migrations/");
 }
 
 }  // namespace

@@ -154,8 +154,8 @@ class SqliteConnection final : public Connection {
     std::string mode;
     execute("PRAGMA journal_mode=WAL", {}, [&mode](const Row& row) { mode = row.str(0); });
     if (mode != "wal") {
-      spdlog::warn("sqlite database '{}' runs in journal mode '{}', not WAL: readers will block writers",
-                   path.string(), mode);
+      spdlog::warn("sqlite database '{}' runs in journal mode '{}', not WAL: readers will block writers", path.string(),
+                   mode);
     }
   }
 
@@ -182,8 +182,8 @@ class SqliteConnection final : public Connection {
     if (rc != SQLITE_OK) fail(rc, sql);
     if (!stmt) throw DbError(fmt::format("sqlite: empty statement: {}", sql_head(sql)));
     if (has_statement(sql.substr(static_cast<std::size_t>(tail - sql.data())))) {
-      throw DbError(fmt::format("sqlite: execute() runs one statement, use execute_script() for several: {}",
-                                sql_head(sql)));
+      throw DbError(
+          fmt::format("sqlite: execute() runs one statement, use execute_script() for several: {}", sql_head(sql)));
     }
     return stmt;
   }
@@ -237,13 +237,14 @@ class SqliteConnection final : public Connection {
         throw ConstraintViolation(message);
       case SQLITE_BUSY:
         if (rc == SQLITE_BUSY_SNAPSHOT) {
-          throw DbError("sqlite: a read transaction tried to write after another writer committed; "
-                        "begin it with TxMode::Write");
+          throw DbError(
+              "sqlite: a read transaction tried to write after another writer committed; "
+              "begin it with TxMode::Write");
         }
         [[fallthrough]];
       case SQLITE_LOCKED:
-        throw DbError(fmt::format("sqlite: database is locked (gave up after the {} ms busy timeout)",
-                                  busy_timeout_.count()));
+        throw DbError(
+            fmt::format("sqlite: database is locked (gave up after the {} ms busy timeout)", busy_timeout_.count()));
       default:
         throw DbError(message);
     }
@@ -256,8 +257,7 @@ class SqliteConnection final : public Connection {
 
 class SqliteDatabase final : public Database {
  public:
-  SqliteDatabase(std::filesystem::path path, const DatabaseOptions& opts)
-      : Database(opts), path_(std::move(path)) {}
+  SqliteDatabase(std::filesystem::path path, const DatabaseOptions& opts) : Database(opts), path_(std::move(path)) {}
 
   Backend backend() const noexcept override { return Backend::Sqlite; }
   std::string describe() const override { return "sqlite://" + path_.string(); }

@@ -27,8 +27,8 @@ AuthedServer::AuthedServer(std::string database_url, std::function<void(Config&)
 
 nlohmann::json AuthedServer::create_user(const std::string& email, const std::string& role,
                                          const std::string& password) {
-  auto r = admin_->post("/api/admin/users", {{"email", email}, {"name", role + " user"}, {"role", role},
-                                             {"password", password}});
+  auto r = admin_->post("/api/admin/users",
+                        {{"email", email}, {"name", role + " user"}, {"role", role}, {"password", password}});
   EXPECT_EQ(r.status, 201) << r.body;
   return r.json();
 }

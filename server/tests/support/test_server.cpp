@@ -61,7 +61,8 @@ TestServer::TestServer(std::function<void(Config&)> tweak, std::string database_
   (void)logging;
   Config config = test_config(dir_.path(), database_url);
   if (tweak) tweak(config);
-  app_ = std::make_unique<app::App>(config, app::AppOptions{.workers = true, .access_log = false, .extra_routes = std::move(extra_routes)});
+  app_ = std::make_unique<app::App>(
+      config, app::AppOptions{.workers = true, .access_log = false, .extra_routes = std::move(extra_routes)});
   port_ = app_->start();
 }
 

@@ -13,8 +13,8 @@ constexpr const char* kDefaultAllowHeaders = "Authorization, Content-Type, X-Req
 bool sane_header_list(std::string_view v) noexcept {
   if (v.size() > 1024) return false;
   for (char c : v) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_' || c == ',' || c == ' ';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == ',' || c == ' ';
     if (!ok) return false;
   }
   return true;

@@ -3,10 +3,10 @@
 // shares limits across processes when HERALD_REDIS_URL is set.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <atomic>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -17,8 +17,8 @@
 namespace herald::http {
 
 struct RatePolicy {
-  std::string name;                // appears in the RateLimit fields, e.g. "api"
-  std::int64_t limit = 0;          // requests per window (bucket capacity)
+  std::string name;        // appears in the RateLimit fields, e.g. "api"
+  std::int64_t limit = 0;  // requests per window (bucket capacity)
   std::chrono::seconds window{60};
 };
 

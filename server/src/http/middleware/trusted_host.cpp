@@ -14,8 +14,8 @@ std::string host_without_port(std::string_view h) {
   return to_lower_ascii(h.substr(0, colon));
 }
 
-TrustedHosts::TrustedHosts(std::vector<std::string> hosts) {
-  for (auto& h : hosts) {
+TrustedHosts::TrustedHosts(const std::vector<std::string>& hosts) {
+  for (const auto& h : hosts) {
     if (h == "*") allow_all_ = true;
     hosts_.push_back(host_without_port(h));
   }

@@ -9,7 +9,7 @@ namespace herald::http {
 
 class TrustedHosts {
  public:
-  explicit TrustedHosts(std::vector<std::string> hosts);
+  explicit TrustedHosts(const std::vector<std::string>& hosts);
   // `host_header` as sent, possibly with a port ("localhost:8000", "[::1]:8000").
   bool allowed(std::string_view host_header) const noexcept;
 

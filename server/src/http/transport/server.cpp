@@ -13,6 +13,7 @@
 #include "core/strings.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/pipeline.hpp"
+#include "http/transport/pch.hpp"
 #include "http/transport/wire.hpp"
 
 namespace herald::http {
@@ -59,8 +60,7 @@ struct Server::Impl {
   struct Streamed;
   awaitable<Streamed> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                      bhttp::request_parser<bhttp::string_body>& head, Request& req);
-  awaitable<bool> write_streamed_body(beast::tcp_stream& stream, Response& resp, const Request& req,
-                                      bool chunked);
+  awaitable<bool> write_streamed_body(beast::tcp_stream& stream, Response& resp, const Request& req, bool chunked);
   void begin_stop();
   void connection_closed();
 };
@@ -85,9 +85,7 @@ Request make_request(const bhttp::request_parser<bhttp::string_body>& parser, co
   return req;
 }
 
-bool has_unread_body(const bhttp::request_parser<bhttp::string_body>& parser) {
-  return !parser.is_done();
-}
+bool has_unread_body(const bhttp::request_parser<bhttp::string_body>& parser) { return !parser.is_done(); }
 
 // A refused request may still be sending its body. Closing with unread data
 // resets the connection, and a reset can reach the client before it has read
@@ -298,10 +296,10 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
         parser.body_limit(pipeline.body_limit(req));
         co_await send_continue_if_expected(stream, req);
         stream.expires_after(std::chrono::seconds(300));
-        auto [body_ec, __] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
         if (body_ec == bhttp::error::body_limit) {
-          resp = pipeline.refuse(PayloadTooLarge("request body exceeds the " +
-                                                      std::to_string(pipeline.body_limit(req)) + " byte limit"));
+          resp = pipeline.refuse(
+              PayloadTooLarge("request body exceeds the " + std::to_string(pipeline.body_limit(req)) + " byte limit"));
           resp.close = true;  // the rest of the body is never read
           body_ok = false;
         } else if (body_ec) {
@@ -325,11 +323,11 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       // A large body goes out from where it is, after its head.
       std::string head = serialize_head(resp, head_only, keep_alive, http11);
       std::array<asio::const_buffer, 2> parts = {asio::buffer(head), asio::buffer(resp.body)};
-      auto [write_ec, ___] = co_await asio::async_write(stream, parts, kTuple);
+      auto [write_ec, written] = co_await asio::async_write(stream, parts, kTuple);
       if (write_ec) break;
     } else {
       std::string wire = serialize_response(resp, head_only, keep_alive, http11);
-      auto [write_ec, ___] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+      auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(wire), kTuple);
       if (write_ec) break;
     }
     if (streamed && !co_await write_streamed_body(stream, resp, req, http11)) break;
@@ -400,8 +398,9 @@ std::uint16_t Server::start() {
   i.acceptor.open(endpoint.protocol());
   i.acceptor.set_option(asio::socket_base::reuse_address(true));
   i.acceptor.bind(endpoint, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + endpoint.address().to_string() + ":" +
-                                   std::to_string(i.options.port) + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + endpoint.address().to_string() + ":" +
+                             std::to_string(i.options.port) + ": " + ec.message());
   i.acceptor.listen(asio::socket_base::max_listen_connections);
   std::uint16_t port = i.acceptor.local_endpoint().port();
   asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);

@@ -1,5 +1,7 @@
 #include <thread>
 
+#include "audit/log.hpp"
+#include "core/clock.hpp"
 #include "integration/auth/auth_fixture.hpp"
 #include "support/test_databases.hpp"
 
@@ -63,8 +65,9 @@ TEST_P(Audit, StateChangesLoginsAndDenialsAreRecorded) {
   EXPECT_GE(by_resource.size(), 3u);
   auto page = admin.get("/api/admin/audit-logs?limit=2").json();
   ASSERT_EQ(page["items"].size(), 2u);
-  auto next = admin.get("/api/admin/audit-logs?limit=2&cursor=" + std::to_string(page["next_cursor"].get<std::int64_t>()))
-                  .json();
+  auto next =
+      admin.get("/api/admin/audit-logs?limit=2&cursor=" + std::to_string(page["next_cursor"].get<std::int64_t>()))
+          .json();
   EXPECT_LT(next["items"][0]["id"].get<std::int64_t>(), page["items"][1]["id"].get<std::int64_t>() + 1);
   EXPECT_EQ(entries(admin, "?from=2000-01-01&to=2000-01-02").size(), 0u);
   expect_problem(admin.get("/api/admin/audit-logs?from=yesterday"), 422);
@@ -127,8 +130,7 @@ TEST_P(Audit, TamperingIsDetectedAndNamed) {
   } else {
     conn->execute("DROP TRIGGER audit_log_no_change ON audit_log");
   }
-  conn->execute(sql_for(GetParam(), "UPDATE audit_log SET actor = 'someone-else@example.com' WHERE id = $1"),
-                {victim});
+  conn->execute(sql_for(GetParam(), "UPDATE audit_log SET actor = 'someone-else@example.com' WHERE id = $1"), {victim});
   auto after = s.admin().get("/api/admin/audit-logs/verify").json();
   EXPECT_EQ(after["valid"], false);
   EXPECT_EQ(after["first_broken_id"], victim);
@@ -137,9 +139,11 @@ TEST_P(Audit, TamperingIsDetectedAndNamed) {
 TEST_P(Audit, NothingIsLostOnCleanShutdown) {
   auto& s = server();
   for (int i = 0; i < 50; ++i) {
-    ASSERT_EQ(s.admin().post("/api/admin/roles", {{"name", "r" + std::to_string(i)},
-                                                  {"permissions", nlohmann::json::array()}}).status,
-              201);
+    ASSERT_EQ(
+        s.admin()
+            .post("/api/admin/roles", {{"name", "r" + std::to_string(i)}, {"permissions", nlohmann::json::array()}})
+            .status,
+        201);
   }
   stop_server();  // the last entries are still queued when shutdown begins
   auto db = scratch().open();
@@ -148,6 +152,43 @@ TEST_P(Audit, NothingIsLostOnCleanShutdown) {
   conn->execute("SELECT count(*) FROM audit_log WHERE action = 'ROLE_CREATED'", {},
                 [&](const storage::Row& r) { count = r.integer(0); });
   EXPECT_EQ(count, 50);
+}
+
+TEST_P(Audit, TextNoColumnStoresIsRepairedNotAllowedToHoldUpTheQueue) {
+  auto& s = server();  // migrates the scratch database
+  auto db = scratch().open();
+  SystemClock clock;
+  {
+    audit::AuditLog log(*db, clock);
+    audit::Entry bad;
+    bad.action = "LEAD_UPDATED";
+    bad.actor = std::string("nul\0byte@example.com", 20);
+    bad.resource = "leads/\xff\xfe";
+    bad.error = "broken \xc3";
+    log.record(std::move(bad));
+    audit::Entry after;
+    after.action = "LEAD_DELETED";
+    after.resource = "leads/7";
+    log.record(std::move(after));
+    log.flush();
+  }
+  auto conn = db->acquire();
+  std::vector<std::string> stored;
+  conn->execute(
+      "SELECT actor, resource, error FROM audit_log WHERE action IN ('LEAD_UPDATED', 'LEAD_DELETED') ORDER BY id", {},
+      [&](const storage::Row& r) {
+        stored.push_back(r.str(0));
+        stored.push_back(r.str(1));
+        stored.push_back(r.str(2));
+      });
+  ASSERT_EQ(stored.size(), 6u);
+  EXPECT_EQ(stored[0],
+            "nul\xEF\xBF\xBD"
+            "byte@example.com");
+  EXPECT_EQ(stored[1], "leads/\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(stored[2], "broken \xEF\xBF\xBD");
+  EXPECT_EQ(stored[4], "leads/7");  // the entry behind it was written too
+  EXPECT_EQ(s.admin().get("/api/admin/audit-logs/verify").json()["valid"], true);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Audit, all_backends(), backend_test_name);

@@ -98,16 +98,21 @@ TEST_P(Login, ExpiredTamperedAlgNoneAndWrongAudienceTokensAre401) {
   auto dot1 = good.find('.'), dot2 = good.rfind('.');
   std::string payload = good.substr(dot1 + 1, dot2 - dot1 - 1);
   std::string alg_none = crypto::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + payload + ".";
-  std::string alg_hs512 = crypto::base64url_encode(R"({"alg":"HS512","typ":"JWT"})") + "." + payload + "." +
-                          good.substr(dot2 + 1);
+  std::string alg_hs512 =
+      crypto::base64url_encode(R"({"alg":"HS512","typ":"JWT"})") + "." + payload + "." + good.substr(dot2 + 1);
   auto raw = *crypto::base64url_decode(payload);
   raw.replace(raw.find("\"admin\""), 7, "\"admon\"");
   std::string tampered = good.substr(0, dot1) + "." + crypto::base64url_encode(raw) + good.substr(dot2);
 
-  for (const auto& [name, token] : std::vector<std::pair<std::string, std::string>>{
-           {"expired", expired}, {"wrong audience", wrong_audience}, {"wrong issuer", wrong_issuer},
-           {"wrong key", wrong_key}, {"alg none", alg_none}, {"alg HS512", alg_hs512}, {"tampered", tampered},
-           {"garbage", "not.a.token"}, {"empty", ""}}) {
+  for (const auto& [name, token] : std::vector<std::pair<std::string, std::string>>{{"expired", expired},
+                                                                                    {"wrong audience", wrong_audience},
+                                                                                    {"wrong issuer", wrong_issuer},
+                                                                                    {"wrong key", wrong_key},
+                                                                                    {"alg none", alg_none},
+                                                                                    {"alg HS512", alg_hs512},
+                                                                                    {"tampered", tampered},
+                                                                                    {"garbage", "not.a.token"},
+                                                                                    {"empty", ""}}) {
     ApiClient c(s.port(), token);
     auto r = c.get("/api/auth/me");
     EXPECT_EQ(r.status, 401) << name << ": " << r.body;

@@ -51,8 +51,7 @@ TEST_P(Rbac, EveryRouteForEveryBuiltinRole) {
 
 TEST_P(Rbac, RouteTableDeclaresAccessAndAuditForEveryRoute) {
   auto& s = server();
-  const std::set<std::string> public_ok = {"/api/auth/login", "/api/auth/refresh", "/api/health",
-                                           "/api/openapi.json"};
+  const std::set<std::string> public_ok = {"/api/auth/login", "/api/auth/refresh", "/api/health", "/api/openapi.json"};
   for (const auto& route : s.server().app().router().routes()) {
     if (route->path.starts_with("/api/") && route->access.kind == http::Access::Kind::Public) {
       EXPECT_TRUE(public_ok.count(route->path)) << "unprotected API route " << route->path;
@@ -70,8 +69,9 @@ TEST_P(Rbac, RouteTableDeclaresAccessAndAuditForEveryRoute) {
 TEST_P(Rbac, UserAdministration) {
   auto& s = server();
   auto& admin = s.admin();
-  auto created = admin.post("/api/admin/users", {{"email", "New.Person@Example.com"}, {"name", "New Person"},
-                                                 {"role", "member"}, {"password", "long-enough-1"}});
+  auto created = admin.post(
+      "/api/admin/users",
+      {{"email", "New.Person@Example.com"}, {"name", "New Person"}, {"role", "member"}, {"password", "long-enough-1"}});
   ASSERT_EQ(created.status, 201) << created.body;
   auto user = created.json();
   EXPECT_EQ(user["email"], "new.person@example.com");
@@ -86,8 +86,8 @@ TEST_P(Rbac, UserAdministration) {
   auto problem = invalid.json();
   for (auto& e : problem["errors"]) fields.insert(e["field"]);
   EXPECT_TRUE(fields.count("email") && fields.count("password"));
-  expect_problem(admin.post("/api/admin/users", {{"email", "x@example.com"}, {"password", "long-enough-1"},
-                                                 {"role", "no-such-role"}}),
+  expect_problem(admin.post("/api/admin/users",
+                            {{"email", "x@example.com"}, {"password", "long-enough-1"}, {"role", "no-such-role"}}),
                  422);
 
   auto list = admin.get("/api/admin/users?q=new.person&page=1&page_size=10");
@@ -117,7 +117,8 @@ TEST_P(Rbac, DeactivationKillsTokensAtOnce) {
   ASSERT_EQ(s.admin().patch("/api/admin/users/" + std::to_string(id), {{"active", false}}).status, 200);
   EXPECT_EQ(member.get("/api/auth/me").status, 401);
   HttpClient c(s.port());
-  EXPECT_EQ(c.post_json("/api/auth/login", {{"email", "member@example.com"}, {"password", "password-123"}}).status, 401);
+  EXPECT_EQ(c.post_json("/api/auth/login", {{"email", "member@example.com"}, {"password", "password-123"}}).status,
+            401);
 }
 
 TEST_P(Rbac, TheLastAdminCannotBeRemoved) {
@@ -139,8 +140,9 @@ TEST_P(Rbac, TheLastAdminCannotBeRemoved) {
 TEST_P(Rbac, CustomRoles) {
   auto& s = server();
   auto& admin = s.admin();
-  auto created = admin.post("/api/admin/roles", {{"name", "auditor"}, {"description", "reads the audit log"},
-                                                 {"permissions", {"audit:read", "system:read"}}});
+  auto created = admin.post(
+      "/api/admin/roles",
+      {{"name", "auditor"}, {"description", "reads the audit log"}, {"permissions", {"audit:read", "system:read"}}});
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = std::to_string(created.json()["id"].get<std::int64_t>());
   expect_problem(admin.post("/api/admin/roles", {{"name", "auditor"}, {"permissions", nlohmann::json::array()}}), 409);

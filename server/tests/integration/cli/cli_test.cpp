@@ -6,13 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <array>
 #include <chrono>
-#include <fcntl.h>
-#include <thread>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "support/test_server.hpp"
 
@@ -98,8 +98,8 @@ TEST(Cli, UserCreateReadsThePasswordFromStdin) {
                            " user create --email Ops@Example.com --role admin --password-stdin");
   EXPECT_EQ(code, 0) << out;
   EXPECT_NE(out.find("ops@example.com (admin)"), std::string::npos) << out;
-  auto [dup, dup_out] = shell("printf 'a-long-password\\n' | " + bin +
-                              " user create --email ops@example.com --password-stdin");
+  auto [dup, dup_out] =
+      shell("printf 'a-long-password\\n' | " + bin + " user create --email ops@example.com --password-stdin");
   EXPECT_EQ(dup, 1) << dup_out;
   auto [weak, weak_out] = shell("printf 'short\\n' | " + bin + " user create --email b@example.com --password-stdin");
   EXPECT_EQ(weak, 2);
@@ -120,7 +120,6 @@ TEST(Cli, UserCreateReadsThePasswordFromStdin) {
 
 }  // namespace
 }  // namespace herald::test
-
 
 namespace herald::test {
 namespace {
@@ -201,8 +200,9 @@ TEST(Cli, ImportLeadsAppliesAFileAndReportsItsRows) {
     c.data_dir = dir.path();
     c.database_url = "sqlite://" + (dir.path() / "herald.db").string();
   });
-  auto session = HttpClient(server.port()).post_json("/api/auth/login", {{"email", std::string(kAdminEmail)},
-                                                                         {"password", std::string(kAdminPassword)}});
+  auto session = HttpClient(server.port())
+                     .post_json("/api/auth/login",
+                                {{"email", std::string(kAdminEmail)}, {"password", std::string(kAdminPassword)}});
   ASSERT_EQ(session.status, 200) << session.body;
   HttpClient c(server.port());
   auto list = c.get("/api/leads?tag=Fair", {{"Authorization", "Bearer " + session.json()["token"].get<std::string>()}});

@@ -12,14 +12,16 @@ namespace {
 
 // A public JSON echo route, for body handling.
 void echo_routes(http::Router& r) {
-  r.add(http::Method::Post, "/api/test/echo",
-        [](http::Request& req) { return http::Response::json(200, req.json()); }, http::Access::public_route());
-  r.add(http::Method::Get, "/api/test/slow",
-        [](http::Request&) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(600));
-          return http::Response::json(200, {{"done", true}});
-        },
-        http::Access::public_route());
+  r.add(
+      http::Method::Post, "/api/test/echo", [](http::Request& req) { return http::Response::json(200, req.json()); },
+      http::Access::public_route());
+  r.add(
+      http::Method::Get, "/api/test/slow",
+      [](http::Request&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(600));
+        return http::Response::json(200, {{"done", true}});
+      },
+      http::Access::public_route());
 }
 
 void expect_security_headers(const HttpResponse& r) {
@@ -134,16 +136,18 @@ TEST_F(MiddlewareTest, BodyOverTheLimitIs413BeforeItIsRead) {
 TEST_F(MiddlewareTest, ContentLengthOverTheLimitIsRefusedWithoutSendingTheBody) {
   auto c = server_->client();
   // Only the head is sent: the answer must not wait for 2 MiB that never come.
-  c->send_raw("POST /api/test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-              "Content-Length: 2097152\r\n\r\n");
+  c->send_raw(
+      "POST /api/test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2097152\r\n\r\n");
   auto r = c->read_response();
   expect_problem(r, 413);
 }
 
 TEST_F(MiddlewareTest, ChunkedBodyOverTheLimitIs413) {
   auto c = server_->client();
-  c->send_raw("POST /api/test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-              "Transfer-Encoding: chunked\r\n\r\n");
+  c->send_raw(
+      "POST /api/test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n");
   std::string chunk(64 * 1024, 'x');
   char size_line[32];
   std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
@@ -164,8 +168,9 @@ TEST_F(MiddlewareTest, ChunkedBodyOverTheLimitIs413) {
 
 TEST_F(MiddlewareTest, ChunkedBodyUnderTheLimitIsAccepted) {
   auto c = server_->client();
-  auto r = c->raw("POST /api/test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                  "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
+  auto r = c->raw(
+      "POST /api/test/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n2\r\n1}\r\n0\r\n\r\n");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json(), nlohmann::json({{"a", 1}}));
 }
@@ -177,7 +182,8 @@ TEST_F(MiddlewareTest, InvalidJsonIs400NamingTheError) {
   EXPECT_NE(r.json()["detail"].get<std::string>().find("not valid JSON"), std::string::npos);
   auto empty = c->request("POST", "/api/test/echo", "", {{"Content-Type", "application/json"}});
   expect_problem(empty, 400);
-  auto wrong_type = c->request("POST", "/api/test/echo", "a=1", {{"Content-Type", "application/x-www-form-urlencoded"}});
+  auto wrong_type =
+      c->request("POST", "/api/test/echo", "a=1", {{"Content-Type", "application/x-www-form-urlencoded"}});
   expect_problem(wrong_type, 415);
 }
 

@@ -61,27 +61,29 @@ void streaming_routes(http::Router& r) {
   refusing.body_sink = [](http::Request& req) -> std::unique_ptr<http::BodySink> {
     throw ValidationError("mode", "'" + req.query_param("mode").value_or("") + "' is not a mode");
   };
-  r.add(http::Method::Get, "/api/test/stream",
-        [](http::Request& req) {
-          int n = std::stoi(req.query_param("n").value_or("3"));
-          auto i = std::make_shared<int>(0);
-          return http::Response::streamed(200, "text/plain", [n, i](std::string& chunk) {
-            if (*i == n) return false;
-            chunk = "line " + std::to_string((*i)++) + "\n";
-            return true;
-          });
-        },
-        http::Access::public_route());
-  r.add(http::Method::Get, "/api/test/broken-stream",
-        [](http::Request&) {
-          auto i = std::make_shared<int>(0);
-          return http::Response::streamed(200, "text/plain", [i](std::string& chunk) -> bool {
-            if ((*i)++ == 2) throw std::runtime_error("the cursor went away");
-            chunk = "piece\n";
-            return true;
-          });
-        },
-        http::Access::public_route());
+  r.add(
+      http::Method::Get, "/api/test/stream",
+      [](http::Request& req) {
+        int n = std::stoi(req.query_param("n").value_or("3"));
+        auto i = std::make_shared<int>(0);
+        return http::Response::streamed(200, "text/plain", [n, i](std::string& chunk) {
+          if (*i == n) return false;
+          chunk = "line " + std::to_string((*i)++) + "\n";
+          return true;
+        });
+      },
+      http::Access::public_route());
+  r.add(
+      http::Method::Get, "/api/test/broken-stream",
+      [](http::Request&) {
+        auto i = std::make_shared<int>(0);
+        return http::Response::streamed(200, "text/plain", [i](std::string& chunk) -> bool {
+          if ((*i)++ == 2) throw std::runtime_error("the cursor went away");
+          chunk = "piece\n";
+          return true;
+        });
+      },
+      http::Access::public_route());
 }
 
 class StreamingTest : public ::testing::Test {
@@ -192,8 +194,9 @@ TEST_F(StreamingTest, AuthorisationRunsBeforeTheBodyIsRead) {
 
 TEST_F(StreamingTest, ASinkThatRefusesToOpenAnswersWithItsProblem) {
   auto c = server_->client();
-  c->send_raw("POST /api/test/refusing-upload?mode=sideways HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-              "Content-Length: 100\r\nExpect: 100-continue\r\n\r\n");
+  c->send_raw(
+      "POST /api/test/refusing-upload?mode=sideways HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Length: 100\r\nExpect: 100-continue\r\n\r\n");
   auto r = c->read_response();
   EXPECT_EQ(r.status, 422);  // no 100 Continue first: the body is not wanted
   EXPECT_EQ(r.json()["errors"][0]["field"], "mode");

@@ -30,19 +30,20 @@ class JobApp {
     if (tweak) tweak(config);
     app::AppOptions options{.workers = true, .access_log = false};
     options.extra_routes = [this](http::Router& r) {
-      r.add(http::Method::Post, "/api/test/enqueue",
-            [this](http::Request& req) {
-              jobs::JobSpec spec;
-              spec.name = req.json().value("name", "test.record");
-              spec.queue = "emails";
-              spec.max_attempts = req.json().value("max_attempts", 5);
-              if (req.json().contains("delay_ms")) {
-                spec.run_at = std::chrono::system_clock::now() + milliseconds(req.json()["delay_ms"].get<int>());
-              }
-              auto id = app_->job_queue().enqueue(spec).id;
-              return http::Response::json(202, {{"job_id", id}});
-            },
-            http::Access::public_route());
+      r.add(
+          http::Method::Post, "/api/test/enqueue",
+          [this](http::Request& req) {
+            jobs::JobSpec spec;
+            spec.name = req.json().value("name", "test.record");
+            spec.queue = "emails";
+            spec.max_attempts = req.json().value("max_attempts", 5);
+            if (req.json().contains("delay_ms")) {
+              spec.run_at = std::chrono::system_clock::now() + milliseconds(req.json()["delay_ms"].get<int>());
+            }
+            auto id = app_->job_queue().enqueue(spec).id;
+            return http::Response::json(202, {{"job_id", id}});
+          },
+          http::Access::public_route());
     };
     options.extra_jobs = [this](jobs::HandlerRegistry& handlers) {
       handlers.add("test.record", [this](jobs::JobContext& ctx) {
@@ -93,8 +94,8 @@ TEST(JobAdminApi, QueuesFailedJobsAndRetry) {
   auto enqueued = http.post_json("/api/test/enqueue", {{"name", "test.fail"}, {"max_attempts", 1}});
   ASSERT_EQ(enqueued.status, 202);
   const std::string id = enqueued.json()["job_id"];
-  ASSERT_TRUE(eventually([&] { return app.app().job_queue().get(id)->status == jobs::JobStatus::Dead; },
-                         milliseconds(5000)));
+  ASSERT_TRUE(
+      eventually([&] { return app.app().job_queue().get(id)->status == jobs::JobStatus::Dead; }, milliseconds(5000)));
 
   auto queues = http.get("/api/admin/queues");
   ASSERT_EQ(queues.status, 200);
@@ -121,7 +122,8 @@ TEST(JobAdminApi, QueuesFailedJobsAndRetry) {
   auto bad_id = http.post_json("/api/admin/queues/emails/retry", {{"job_id", 42}});
   EXPECT_EQ(bad_id.status, 422);
   EXPECT_EQ(bad_id.json()["errors"][0]["field"], "job_id");
-  auto not_json = http.request("POST", "/api/admin/queues/emails/retry", "{nope", {{"Content-Type", "application/json"}});
+  auto not_json =
+      http.request("POST", "/api/admin/queues/emails/retry", "{nope", {{"Content-Type", "application/json"}});
   EXPECT_EQ(not_json.status, 400);
   auto missing = http.post_json("/api/admin/queues/emails/retry", {{"job_id", "01ARYZ6S41TSV4RRFFQ69G5FAV"}});
   EXPECT_EQ(missing.status, 404);
@@ -158,9 +160,8 @@ TEST(JobRedisOutage, StartsWithoutRedisAnswers503AndLosesNothingAcrossARestart) 
 
   redis.start();
   std::vector<std::string> accepted;
-  ASSERT_TRUE(eventually(
-      [&] { return http.post_json("/api/test/enqueue", nlohmann::json::object()).status == 202; },
-      milliseconds(5000)));
+  ASSERT_TRUE(eventually([&] { return http.post_json("/api/test/enqueue", nlohmann::json::object()).status == 202; },
+                         milliseconds(5000)));
   EXPECT_EQ(http.get("/api/health/detailed").json()["services"]["redis"]["status"], "healthy");
   for (int i = 0; i < 10; ++i) {
     auto r = http.post_json("/api/test/enqueue", nlohmann::json::object());

@@ -90,8 +90,7 @@ TEST_P(WorkerCrashTest, KillNineLosesNoJobAndRepeatsNoEffect) {
   {
     WorkerProcess doomed(env);
     // Kill it while it holds claimed jobs, so that there is something to redeliver.
-    ASSERT_TRUE(eventually([&] { return effects() >= 40 && queue->stats("emails").active > 0; },
-                           milliseconds(20000)))
+    ASSERT_TRUE(eventually([&] { return effects() >= 40 && queue->stats("emails").active > 0; }, milliseconds(20000)))
         << "the first worker did not get going";
     EXPECT_EQ(WTERMSIG(doomed.signal(SIGKILL)), SIGKILL);
   }

@@ -126,8 +126,7 @@ void QueueTest::TearDown() {
   scratch_.reset();
 }
 
-TempDirPath::TempDirPath()
-    : path(std::filesystem::temp_directory_path() / ("herald-jobs-" + random_suffix())) {
+TempDirPath::TempDirPath() : path(std::filesystem::temp_directory_path() / ("herald-jobs-" + random_suffix())) {
   std::filesystem::create_directories(path);
 }
 

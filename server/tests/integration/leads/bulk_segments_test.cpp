@@ -12,8 +12,8 @@ std::vector<std::string> seed(LeadsTest& t, int n) {
   std::vector<std::string> ids;
   for (int i = 0; i < n; ++i) {
     auto lead = t.create_lead({{"email", "b" + std::to_string(i) + "@example.com"},
-                                        {"status", i < n / 2 ? "new" : "contacted"},
-                                        {"tags", i % 2 ? nlohmann::json({"odd"}) : nlohmann::json::array()}});
+                               {"status", i < n / 2 ? "new" : "contacted"},
+                               {"tags", i % 2 ? nlohmann::json({"odd"}) : nlohmann::json::array()}});
     ids.push_back(std::to_string(lead["id"].get<std::int64_t>()));
   }
   return ids;
@@ -88,7 +88,8 @@ TEST_P(LeadBulk, ValidationAndPermissions) {
 TEST_P(Segments, CrudWithLiveMemberCounts) {
   auto& admin = server().admin();
   seed(*this, 6);
-  auto r = admin.post("/api/segments", {{"name", "Odd ones"}, {"description", "tagged odd"},
+  auto r = admin.post("/api/segments", {{"name", "Odd ones"},
+                                        {"description", "tagged odd"},
                                         {"filter", {{"tag", "odd"}, {"status", {"new", "contacted"}}}}});
   ASSERT_EQ(r.status, 201) << r.body;
   auto seg = r.json();

@@ -12,7 +12,9 @@ std::size_t count_lines(const std::string& s) { return static_cast<std::size_t>(
 
 TEST_P(Gdpr, ExportHoldsEverythingAboutOneLead) {
   auto& admin = server().admin();
-  auto lead = create_lead({{"email", "subject@example.com"}, {"first_name", "Sue"}, {"tags", {"vip"}},
+  auto lead = create_lead({{"email", "subject@example.com"},
+                           {"first_name", "Sue"},
+                           {"tags", {"vip"}},
                            {"custom_fields", {{"note", "met at fair"}}}});
   admin.patch("/api/leads/" + id_of(lead), {{"status", "replied"}});
   auto r = admin.get("/api/leads/" + id_of(lead) + "/gdpr-export");
@@ -73,8 +75,11 @@ TEST_P(LeadExport, StreamsEveryLeadOfAFilterAsCsv) {
     csv += "e" + std::to_string(i) + "@example.com,N" + std::to_string(i) + ",C," + (i % 2 ? "odd" : "even") + "\n";
   auto job = import_and_wait(csv);
   ASSERT_EQ(job["created"], 2500) << job.dump();
-  create_lead({{"email", "evil@example.com"}, {"first_name", "=HYPERLINK(\"http://x\",\"y\")"},
-               {"company", "@SUM(A1)"}, {"phone", "+1 555 0100"}, {"tags", {"odd", "-x"}},
+  create_lead({{"email", "evil@example.com"},
+               {"first_name", "=HYPERLINK(\"http://x\",\"y\")"},
+               {"company", "@SUM(A1)"},
+               {"phone", "+1 555 0100"},
+               {"tags", {"odd", "-x"}},
                {"custom_fields", {{"k", "v, \"quoted\""}}}});
 
   HttpClient http(server().port());
@@ -84,8 +89,9 @@ TEST_P(LeadExport, StreamsEveryLeadOfAFilterAsCsv) {
   EXPECT_EQ(all.header("Transfer-Encoding"), "chunked");
   EXPECT_GE(http.chunks_received(), 3u);  // slices of 1,000
   EXPECT_EQ(count_lines(all.body), 2502u);
-  EXPECT_TRUE(all.body.starts_with("id,email,first_name,last_name,company,title,phone,website,country,timezone,"
-                                   "status,score,owner_id,tags,custom_fields,source,created_at,updated_at"));
+  EXPECT_TRUE(
+      all.body.starts_with("id,email,first_name,last_name,company,title,phone,website,country,timezone,"
+                           "status,score,owner_id,tags,custom_fields,source,created_at,updated_at"));
   EXPECT_NE(all.body.find(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","), std::string::npos);
   EXPECT_NE(all.body.find(",'@SUM(A1),"), std::string::npos);
   EXPECT_NE(all.body.find(",'+1 555 0100,"), std::string::npos);

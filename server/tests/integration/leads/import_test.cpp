@@ -22,7 +22,8 @@ TEST_P(LeadImport, ACsvWithEveryQuirk) {
   // BOM, ';' delimiter, CRLF, quoted delimiters, quotes and line breaks,
   // a duplicate, an invalid address, a short row, and an unterminated quote.
   std::string csv =
-      "\xEF\xBB\xBF" "E-mail;First Name;Company Name;Notes\r\n"
+      "\xEF\xBB\xBF"
+      "E-mail;First Name;Company Name;Notes\r\n"
       "ann@example.com;Ann;\"Acme; Inc\";\"said \"\"hi\"\"\r\non two lines\"\r\n"
       "BOB@example.com;Bob;Beta;\r\n"
       "\r\n"
@@ -67,9 +68,9 @@ TEST_P(LeadImport, BrowsersSendAMultipartForm) {
   create_lead({{"email", "old@example.com"}, {"first_name", "Old"}, {"company", "Keep"}});
   std::string csv = "email,first_name,company\nold@example.com,New,\nfresh@example.com,Fresh,F\n";
   HttpClient http(server().port());
-  auto r = http.request("POST", "/api/leads/import", multipart("XyZ", {{"mode", "upsert"}, {"tag", "form"}}, "l.csv", csv),
-                        {{"Authorization", "Bearer " + admin.token()},
-                         {"Content-Type", "multipart/form-data; boundary=XyZ"}});
+  auto r = http.request(
+      "POST", "/api/leads/import", multipart("XyZ", {{"mode", "upsert"}, {"tag", "form"}}, "l.csv", csv),
+      {{"Authorization", "Bearer " + admin.token()}, {"Content-Type", "multipart/form-data; boundary=XyZ"}});
   ASSERT_EQ(r.status, 202) << r.body;
   EXPECT_TRUE(r.header("Location").has_value());
   auto job = wait_import(admin, r.json()["job_id"]);
@@ -83,9 +84,9 @@ TEST_P(LeadImport, BrowsersSendAMultipartForm) {
   EXPECT_EQ(old["tags"], nlohmann::json({"form"}));
   EXPECT_EQ(admin.get("/api/leads?tag=form").json()["total"], 2);
 
-  auto no_file = http.request("POST", "/api/leads/import", "--b\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nupsert\r\n--b--\r\n",
-                              {{"Authorization", "Bearer " + admin.token()},
-                               {"Content-Type", "multipart/form-data; boundary=b"}});
+  auto no_file = http.request(
+      "POST", "/api/leads/import", "--b\r\nContent-Disposition: form-data; name=\"mode\"\r\n\r\nupsert\r\n--b--\r\n",
+      {{"Authorization", "Bearer " + admin.token()}, {"Content-Type", "multipart/form-data; boundary=b"}});
   expect_problem(no_file, 422);
   EXPECT_EQ(error_fields(no_file), std::set<std::string>{"file"});
 }
@@ -101,8 +102,8 @@ TEST_P(LeadImport, ModesMappingListsAndOwners) {
   EXPECT_EQ(created_only["errors"][0]["reason"], "email: a lead with this address already exists (mode create_only)");
   EXPECT_EQ(admin.get("/api/leads?q=exists@").json()["items"][0]["first_name"], "Before");
 
-  auto update_only = import_and_wait("email,first_name\nexists@example.com,After\nnew2@example.com,N\n",
-                                     "?mode=update_only");
+  auto update_only =
+      import_and_wait("email,first_name\nexists@example.com,After\nnew2@example.com,N\n", "?mode=update_only");
   EXPECT_EQ(update_only["updated"], 1);
   EXPECT_EQ(update_only["skipped"], 1);
   EXPECT_EQ(admin.get("/api/leads?q=exists@").json()["items"][0]["first_name"], "After");
@@ -110,9 +111,10 @@ TEST_P(LeadImport, ModesMappingListsAndOwners) {
 
   // An explicit mapping, a custom column, owners by email, a list.
   std::string mapping = "%7B%22Contact%22%3A%22email%22%2C%22Who%22%3A%22owner%22%2C%22Skip%22%3A%22ignore%22%7D";
-  auto mapped = import_and_wait("Contact,Who,Skip,Lead Source Detail\nm1@example.com,seller@example.com,x,fair\n"
-                                "m2@example.com,nobody@example.com,y,web\n",
-                                "?mapping=" + mapping + "&list=Fair%202026&tag=mapped");
+  auto mapped = import_and_wait(
+      "Contact,Who,Skip,Lead Source Detail\nm1@example.com,seller@example.com,x,fair\n"
+      "m2@example.com,nobody@example.com,y,web\n",
+      "?mapping=" + mapping + "&list=Fair%202026&tag=mapped");
   EXPECT_EQ(mapped["created"], 1) << mapped.dump();
   EXPECT_EQ(mapped["failed"], 1);
   EXPECT_EQ(mapped["errors"][0]["reason"], "owner: no user with this email or id");
@@ -194,7 +196,8 @@ TEST_P(LeadImport, UploadsBeyondHeraldMaxImportAreRefused) {
 TEST_P(LeadImport, ManyRowsAcrossBatches) {
   std::string csv = "email,first_name,score\n";
   for (int i = 0; i < 12000; ++i) {
-    csv += "p" + std::to_string(i) + "@example.com,\"Name " + std::to_string(i) + "\"," + std::to_string(i % 101) + "\n";
+    csv +=
+        "p" + std::to_string(i) + "@example.com,\"Name " + std::to_string(i) + "\"," + std::to_string(i % 101) + "\n";
     if (i % 1000 == 999) csv += "p" + std::to_string(i - 500) + "@example.com,dup,1\n";
   }
   auto job = import_and_wait(csv);

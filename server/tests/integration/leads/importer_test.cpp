@@ -6,10 +6,10 @@
 #include <thread>
 
 #include "core/clock.hpp"
-#include "leads/importer.hpp"
-#include "leads/imports.hpp"
 #include "jobs/db_queue.hpp"
 #include "jobs/worker.hpp"
+#include "leads/importer.hpp"
+#include "leads/imports.hpp"
 #include "leads/runner.hpp"
 #include "storage/migrations.hpp"
 #include "support/test_databases.hpp"
@@ -113,7 +113,8 @@ TEST_P(ImporterTest, AnUninterruptedRun) {
   EXPECT_EQ(scalar("SELECT count(*) FROM lead_import_errors"), s.invalid + s.duplicates);
   EXPECT_EQ(scalar("SELECT count(*) FROM lead_import_chunks"), 0);  // the file is gone once applied
   EXPECT_EQ(scalar("SELECT count(*) FROM lead_tags WHERE tag = 'batch'"), s.valid);
-  EXPECT_EQ(scalar("SELECT count(*) FROM lead_tags WHERE tag = 'a'"), scalar("SELECT count(*) FROM lead_tags WHERE tag = 'b'"));
+  EXPECT_EQ(scalar("SELECT count(*) FROM lead_tags WHERE tag = 'a'"),
+            scalar("SELECT count(*) FROM lead_tags WHERE tag = 'b'"));
   EXPECT_EQ(importer().run(id, "w2"), Importer::Outcome::NotClaimed);  // finished
 }
 

@@ -44,8 +44,11 @@ TEST_P(Leads, CreateNormalisesAndReturnsEveryField) {
 
 TEST_P(Leads, CreateRefusesBadFieldsByNameAndDuplicates) {
   auto& admin = server().admin();
-  auto bad = admin.post("/api/leads", {{"email", "not-an-email"}, {"status", "hot"}, {"score", 500},
-                                       {"owner_id", 99999}, {"custom_fields", {{"a b", 1}}}});
+  auto bad = admin.post("/api/leads", {{"email", "not-an-email"},
+                                       {"status", "hot"},
+                                       {"score", 500},
+                                       {"owner_id", 99999},
+                                       {"custom_fields", {{"a b", 1}}}});
   expect_problem(bad, 422);
   EXPECT_EQ(error_fields(bad), (std::set<std::string>{"email", "status", "score", "custom_fields"}));
   auto missing = admin.post("/api/leads", {{"first_name", "No Email"}});
@@ -66,8 +69,11 @@ TEST_P(Leads, CreateRefusesBadFieldsByNameAndDuplicates) {
 TEST_P(Leads, PatchChangesOnlyWhatIsSent) {
   auto& admin = server().admin();
   auto owner = server().create_user("owner@example.com", "member");
-  auto lead = create_lead({{"email", "p@example.com"}, {"first_name", "Pat"}, {"company", "Old"},
-                           {"custom_fields", {{"plan", "pro"}, {"seats", 2}}}, {"tags", {"a"}}});
+  auto lead = create_lead({{"email", "p@example.com"},
+                           {"first_name", "Pat"},
+                           {"company", "Old"},
+                           {"custom_fields", {{"plan", "pro"}, {"seats", 2}}},
+                           {"tags", {"a"}}});
   std::string path = "/api/leads/" + id_of(lead);
   auto r = admin.patch(path, {{"company", nullptr},
                               {"status", "replied"},
@@ -204,9 +210,8 @@ TEST_P(Leads, ListFiltersSortsAndPages) {
   }
   EXPECT_EQ(seen.size(), 12u);
 
-  for (const auto& bad : {"?status=hot", "?colour=red", "?page=0", "?page_size=201", "?sort=password",
-                          "?owner_id=x", "?created_from=soon", "?cf.a-b=1", "?sort=email&cursor=5",
-                          "?page=5000&page_size=200"}) {
+  for (const auto& bad : {"?status=hot", "?colour=red", "?page=0", "?page_size=201", "?sort=password", "?owner_id=x",
+                          "?created_from=soon", "?cf.a-b=1", "?sort=email&cursor=5", "?page=5000&page_size=200"}) {
     auto r = admin.get(std::string("/api/leads") + bad);
     expect_problem(r, 422);
     EXPECT_EQ(error_fields(r).size(), 1u) << bad << ": " << r.body;
@@ -230,10 +235,10 @@ TEST_P(Leads, TotalFollowsWritesAtOnce) {
 TEST_P(Leads, FilterInjectionAttemptsAreHarmless) {
   auto& admin = server().admin();
   create_lead({{"email", "safe@example.com"}, {"company", "O'Brien & Co"}});
-  for (const auto& q : {"?status=new'%20OR%201=1%20--", "?q=%27%20OR%20%271%27=%271", "?q=%25", "?q=_",
-                        "?cf.x=1'%3BDROP%20TABLE%20leads%3B--", "?country=DE')%20OR%20('1'='1",
-                        "?sort=id;DROP%20TABLE%20leads", "?tag=x'%20OR%201=1%20--", "?owner_id=1%20OR%201=1",
-                        "?cf.a%27b=1", "?q=O%27Brien"}) {
+  for (const auto& q :
+       {"?status=new'%20OR%201=1%20--", "?q=%27%20OR%20%271%27=%271", "?q=%25", "?q=_",
+        "?cf.x=1'%3BDROP%20TABLE%20leads%3B--", "?country=DE')%20OR%20('1'='1", "?sort=id;DROP%20TABLE%20leads",
+        "?tag=x'%20OR%201=1%20--", "?owner_id=1%20OR%201=1", "?cf.a%27b=1", "?q=O%27Brien"}) {
     auto r = admin.get(std::string("/api/leads") + q);
     EXPECT_TRUE(r.status == 200 || r.status == 422) << q << ": " << r.status << " " << r.body;
     if (r.status == 200) {

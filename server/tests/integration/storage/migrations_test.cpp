@@ -75,8 +75,7 @@ TEST_P(MigrationsTest, AFailingMigrationRollsBackAndNamesItsFile) {
   auto migrations = migrations_for(backend());
   const int base = migrations.back().version;
   migrations.push_back({base + 1, "good", "CREATE TABLE m_good (x INTEGER)"});
-  migrations.push_back(
-      {base + 2, "broken", "CREATE TABLE m_partial (x INTEGER); INSERT INTO m_missing VALUES (1);"});
+  migrations.push_back({base + 2, "broken", "CREATE TABLE m_partial (x INTEGER); INSERT INTO m_missing VALUES (1);"});
   try {
     migrate(db(), migrations);
     FAIL() << "the broken migration was applied";

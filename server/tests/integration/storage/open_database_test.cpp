@@ -19,8 +19,8 @@ std::string message_of(const std::function<void()>& action) {
 }
 
 TEST(OpenDatabase, RejectsBadUrls) {
-  for (const std::string_view url : {"", "herald.db", "mysql://root@localhost/herald", "sqlite://",
-                                     "sqlite://:memory:", "postgresql://[::1"}) {
+  for (const std::string_view url :
+       {"", "herald.db", "mysql://root@localhost/herald", "sqlite://", "sqlite://:memory:", "postgresql://[::1"}) {
     EXPECT_THROW(open_database(url), DbError) << url;
   }
 }
@@ -90,8 +90,7 @@ TEST_P(DescribeTest, PostgresDefaultsYieldToTheUrl) {
   if (backend() != Backend::Postgres) GTEST_SKIP() << "PostgreSQL connection settings";
   const auto application_name = [](Database& db) {
     std::string name;
-    db.acquire()->execute("SELECT current_setting('application_name')", {},
-                          [&](const Row& row) { name = row.str(0); });
+    db.acquire()->execute("SELECT current_setting('application_name')", {}, [&](const Row& row) { name = row.str(0); });
     return name;
   };
   EXPECT_EQ(application_name(*open_database(scratch().url())), "herald");

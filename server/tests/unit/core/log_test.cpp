@@ -7,8 +7,8 @@ namespace herald::log {
 namespace {
 
 TEST(Log, JsonLinesCarryTheRequestIdAndFields) {
-  auto line = format_line(Format::Json, Level::Info, "request", {{"status", 200}, {"path", "/api/x \"y\""}},
-                          "req-1", "2026-11-25T00:00:00.000Z");
+  auto line = format_line(Format::Json, Level::Info, "request", {{"status", 200}, {"path", "/api/x \"y\""}}, "req-1",
+                          "2026-11-25T00:00:00.000Z");
   auto doc = nlohmann::json::parse(line);
   EXPECT_EQ(doc["msg"], "request");
   EXPECT_EQ(doc["request_id"], "req-1");

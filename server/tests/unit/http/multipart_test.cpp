@@ -110,8 +110,8 @@ TEST(Multipart, MalformedInputIsABadRequest) {
 
 TEST(Multipart, LargeContentStreamsThroughInPieces) {
   std::string content(1 << 20, 'q');
-  std::string body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n" + content +
-                     "\r\n--b--\r\n";
+  std::string body =
+      "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n" + content + "\r\n--b--\r\n";
   std::size_t total = 0, calls = 0;
   MultipartParser p("b", {nullptr,
                           [&](std::string_view d) {

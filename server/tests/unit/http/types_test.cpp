@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "core/errors.hpp"
 #include <nlohmann/json.hpp>
+#include "core/errors.hpp"
 #include "http/problem.hpp"
 #include "http/static_files.hpp"
 #include "http/types.hpp"

@@ -98,12 +98,30 @@ TEST(AdminParams, RetryBodyIsEmptyOrAJobId) {
 
 TEST(RedisJobHash, BecomesAJob) {
   auto s = [](std::string v) { return RedisValue{.type = RedisValue::Type::String, .str = std::move(v)}; };
-  std::vector<RedisValue> flat = {s("id"), s("01ARYZ6S41TSV4RRFFQ69G5FAV"), s("queue"), s("emails"),
-                                  s("name"), s("email.send"), s("payload"), s(R"({"a":1})"),
-                                  s("status"), s("queued"), s("attempts"), s("2"),
-                                  s("max_attempts"), s("5"), s("run_at"), s("5000"),
-                                  s("stream"), s("herald:stream:emails:1"), s("entry"), s("1-0"),
-                                  s("progress"), s("40"), s("progress_detail"), s(R"({"rows":4})")};
+  std::vector<RedisValue> flat = {s("id"),
+                                  s("01ARYZ6S41TSV4RRFFQ69G5FAV"),
+                                  s("queue"),
+                                  s("emails"),
+                                  s("name"),
+                                  s("email.send"),
+                                  s("payload"),
+                                  s(R"({"a":1})"),
+                                  s("status"),
+                                  s("queued"),
+                                  s("attempts"),
+                                  s("2"),
+                                  s("max_attempts"),
+                                  s("5"),
+                                  s("run_at"),
+                                  s("5000"),
+                                  s("stream"),
+                                  s("herald:stream:emails:1"),
+                                  s("entry"),
+                                  s("1-0"),
+                                  s("progress"),
+                                  s("40"),
+                                  s("progress_detail"),
+                                  s(R"({"rows":4})")};
   auto job = job_from_hash(flat, 1000);
   EXPECT_EQ(job.id, "01ARYZ6S41TSV4RRFFQ69G5FAV");
   EXPECT_EQ(job.payload["a"], 1);

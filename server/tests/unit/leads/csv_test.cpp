@@ -59,7 +59,9 @@ TEST(Csv, QuotedFieldsWithDelimitersQuotesAndLineBreaks) {
 }
 
 TEST(Csv, BomIsSkippedAndCountedInOffsets) {
-  auto rows = parse("\xEF\xBB\xBF" "email\nA@x.io\n");
+  auto rows = parse(
+      "\xEF\xBB\xBF"
+      "email\nA@x.io\n");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].fields[0], "email");
   EXPECT_EQ(rows[0].end, 9u);
@@ -140,7 +142,9 @@ TEST(Csv, DelimiterDetection) {
   EXPECT_EQ(detect_delimiter("\"a,b,c\";\"d\";e\n"), ';');
   EXPECT_EQ(detect_delimiter("email\tname\n"), '\t');
   EXPECT_EQ(detect_delimiter("email\n"), ',');
-  EXPECT_EQ(detect_delimiter("\xEF\xBB\xBF" "a|b|c"), '|');
+  EXPECT_EQ(detect_delimiter("\xEF\xBB\xBF"
+                             "a|b|c"),
+            '|');
 }
 
 TEST(Csv, ExportCellsEscapeQuotesAndFormulas) {

@@ -102,9 +102,7 @@ TEST(Filter, SqlPerBackend) {
             "(leads.custom_fields ->> $3::text) = $4::text");
 }
 
-TEST(Filter, SearchPatternsEscapeLikeWildcards) {
-  EXPECT_EQ(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-}
+TEST(Filter, SearchPatternsEscapeLikeWildcards) { EXPECT_EQ(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%"); }
 
 TEST(Filter, CanonicalFormIgnoresOrderAndRepetition) {
   auto a = parse_filter({{"status", "new,contacted"}, {"tag", "b,a"}});

@@ -12,9 +12,9 @@ Mapping map(std::vector<std::string_view> header, const MappingOption& option = 
 }
 
 TEST(ImportMapping, CommonHeaderNamesAreRecognised) {
-  auto m = map({"E-mail", "First Name", "Last Name", "Company Name", "Job Title", "Phone Number", "Website",
-                "Country", "Time Zone", "Lead Status", "Lead Score", "Tags", "Lead Source", "Favourite Colour",
-                "id", "created_at"});
+  auto m =
+      map({"E-mail", "First Name", "Last Name", "Company Name", "Job Title", "Phone Number", "Website", "Country",
+           "Time Zone", "Lead Status", "Lead Score", "Tags", "Lead Source", "Favourite Colour", "id", "created_at"});
   std::vector<Column> expected = {Column::Email,    Column::FirstName, Column::LastName, Column::Company,
                                   Column::Title,    Column::Phone,     Column::Website,  Column::Country,
                                   Column::Timezone, Column::Status,    Column::Score,    Column::Tags,
@@ -58,8 +58,8 @@ TEST(ImportMapping, MappingOptionIsValidated) {
 TEST(ImportRows, ConvertsAndValidatesARecord) {
   auto m = map({"Email", "Name", "Tags", "Status", "Score", "Plan", "Owner"});
   ImportRow row;
-  std::vector<std::string_view> fields = {" Ann@Example.com ", "Ann van Dijk", "vip; beta,vip", "Not Interested",
-                                          "55", "pro", "sales@example.com"};
+  std::vector<std::string_view> fields = {
+      " Ann@Example.com ", "Ann van Dijk", "vip; beta,vip", "Not Interested", "55", "pro", "sales@example.com"};
   ASSERT_EQ(convert_row(m, fields, row), std::nullopt);
   EXPECT_EQ(row.email, "ann@example.com");
   EXPECT_EQ(row.first_name, "Ann van");

@@ -22,8 +22,8 @@ std::set<std::string> fields_of(const std::function<void()>& fn) {
 TEST(LeadValidation, EmailsAreNormalisedAndChecked) {
   EXPECT_EQ(normalise_email("  Jane.Doe+news@Example.COM "), "jane.doe+news@example.com");
   EXPECT_EQ(normalise_email("o'brien@mail.example.ie"), "o'brien@mail.example.ie");
-  for (auto bad : {"", "plain", "@x.io", "a@", "a@b", "a@@b.io", "a b@x.io", "a@x..io", ".a@x.io", "a.@x.io",
-                   "a@-x.io", "a@x.io-", "a<b>@x.io", "a\"b@x.io", "a@x_y.io"}) {
+  for (auto bad : {"", "plain", "@x.io", "a@", "a@b", "a@@b.io", "a b@x.io", "a@x..io", ".a@x.io", "a.@x.io", "a@-x.io",
+                   "a@x.io-", "a<b>@x.io", "a\"b@x.io", "a@x_y.io"}) {
     EXPECT_EQ(normalise_email(bad), std::nullopt) << bad;
   }
   EXPECT_EQ(normalise_email(std::string(250, 'a') + "@x.io"), std::nullopt);
@@ -44,8 +44,8 @@ TEST(LeadValidation, CreateNamesEveryBadField) {
                        {"first_name", std::string(101, 'x')},
                        {"colour", "red"}});
   });
-  EXPECT_EQ(bad, (std::set<std::string>{"email", "status", "score", "phone", "website", "timezone", "tags",
-                                        "owner_id", "custom_fields", "first_name", "colour"}));
+  EXPECT_EQ(bad, (std::set<std::string>{"email", "status", "score", "phone", "website", "timezone", "tags", "owner_id",
+                                        "custom_fields", "first_name", "colour"}));
   EXPECT_EQ(fields_of([] { parse_lead_create(nlohmann::json::object()); }), std::set<std::string>{"email"});
   EXPECT_EQ(fields_of([] { parse_lead_create(nlohmann::json::array()); }), std::set<std::string>{"body"});
 }
@@ -97,7 +97,9 @@ TEST(LeadValidation, PatchIsPartialAndMergesCustomFields) {
   EXPECT_EQ(lead.owner_id, std::nullopt);
   EXPECT_EQ(nlohmann::json::parse(lead.custom_fields_json), (nlohmann::json{{"seats", 5}, {"region", "eu"}}));
   EXPECT_EQ(fields_of([] { parse_lead_patch({{"email", nullptr}}); }), std::set<std::string>{"email"});
-  EXPECT_EQ(fields_of([] { parse_lead_patch({{"id", 5}, {"created_at", "x"}}); }),
+  EXPECT_EQ(fields_of([] {
+              parse_lead_patch({{"id", 5}, {"created_at", "x"}});
+            }),
             (std::set<std::string>{"id", "created_at"}));
 }
 
@@ -105,9 +107,9 @@ TEST(LeadValidation, Utf8) {
   EXPECT_TRUE(valid_utf8("plain ascii"));
   EXPECT_TRUE(valid_utf8("Zoë, 東京, 🚀"));
   EXPECT_FALSE(valid_utf8("\xff"));
-  EXPECT_FALSE(valid_utf8("\xc3"));           // truncated
-  EXPECT_FALSE(valid_utf8("\xc0\xaf"));       // overlong
-  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));   // surrogate
+  EXPECT_FALSE(valid_utf8("\xc3"));          // truncated
+  EXPECT_FALSE(valid_utf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));  // surrogate
   EXPECT_TRUE(text_problem("Zoë", 10) == std::nullopt);
   EXPECT_TRUE(text_problem("tab\there", 100).has_value());
 }

@@ -26,9 +26,9 @@ TEST(ParseMigrations, OrdersByVersionAndSplitsTheName) {
 }
 
 TEST(ParseMigrations, RejectsMisnamedFiles) {
-  for (const std::string_view path : {"sqlite/migrations/init.sql", "sqlite/migrations/0001.sql",
-                                      "sqlite/migrations/00x1_init.sql", "sqlite/migrations/0000_zero.sql",
-                                      "sqlite/migrations/0001_.sql", "sqlite/migrations/old/0001_init.sql"}) {
+  for (const std::string_view path :
+       {"sqlite/migrations/init.sql", "sqlite/migrations/0001.sql", "sqlite/migrations/00x1_init.sql",
+        "sqlite/migrations/0000_zero.sql", "sqlite/migrations/0001_.sql", "sqlite/migrations/old/0001_init.sql"}) {
     const std::array files{EmbeddedFile{path, "SELECT 1"}};
     try {
       parse_migrations(Backend::Sqlite, files);
