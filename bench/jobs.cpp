@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   }
 
   if (const auto redis_url = env("HERALD_TEST_REDIS_URL"); !redis_url.empty()) {
-    jobs::RedisClient client(jobs::parse_redis_url(redis_url));
+    redis::RedisClient client(redis::parse_redis_url(redis_url));
     SystemClock clock;
     jobs::RedisQueueOptions options;
     options.prefix = "herald-bench-" + suffix() + ":";
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     do {
       auto r = client.command({"SCAN", cursor, "MATCH", options.prefix + "*", "COUNT", "10000"});
       cursor = r.elements.at(0).as_string();
-      jobs::RedisArgs del = {"UNLINK"};
+      redis::RedisArgs del = {"UNLINK"};
       for (const auto& k : r.elements.at(1).elements) del.push_back(k.as_string());
       if (del.size() > 1) client.command(del);
     } while (cursor != "0");

@@ -30,6 +30,8 @@
 #include "leads/segments.hpp"
 #include "leads/service.hpp"
 #include "leads/suppressions.hpp"
+#include "redis/client.hpp"
+#include "redis/rate_limiter.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
 
@@ -46,7 +48,9 @@ struct App::Impl {
   std::unique_ptr<health::SystemMonitor> monitor;
   std::unique_ptr<health::HealthService> health;
   std::unique_ptr<health::Routes> health_routes;
-  std::unique_ptr<http::InProcessRateLimiter> limiter;
+  // Set when HERALD_REDIS_URL is: queues and rate limits then live in Redis.
+  std::unique_ptr<redis::RedisClient> redis;
+  std::unique_ptr<http::RateLimiter> limiter;
   std::unique_ptr<audit::AuditLog> audit_log;
   std::unique_ptr<audit::RequestAuditor> auditor;
   std::unique_ptr<audit::Routes> audit_routes;
@@ -63,7 +67,7 @@ struct App::Impl {
   std::unique_ptr<leads::ImportService> imports;
   std::unique_ptr<leads::Routes> lead_routes;
 
-  jobs::QueueBackend jobs;
+  std::unique_ptr<jobs::JobQueue> queue;
   jobs::HandlerRegistry job_handlers;
   std::unique_ptr<jobs::WorkerPool> workers;
   std::unique_ptr<jobs::Routes> job_routes;
@@ -101,7 +105,13 @@ void App::Impl::build_services() {
   health->add_check(std::make_shared<health::DatabaseCheck>(*db));
   health_routes = std::make_unique<health::Routes>(*health);
 
-  limiter = std::make_unique<http::InProcessRateLimiter>(clock);
+  redis = redis::client_from_config(config);
+  if (redis) {
+    health->add_check(std::make_shared<jobs::RedisCheck>(*redis));
+    limiter = std::make_unique<redis::RedisRateLimiter>(*redis, clock);
+  } else {
+    limiter = std::make_unique<http::InProcessRateLimiter>(clock);
+  }
   audit_log = std::make_unique<audit::AuditLog>(*db, clock);
   auditor = std::make_unique<audit::RequestAuditor>(*audit_log);
   audit_routes = std::make_unique<audit::Routes>(*audit_log);
@@ -116,10 +126,9 @@ void App::Impl::build_services() {
 }
 
 void App::Impl::build_jobs() {
-  jobs = jobs::make_queue_backend(config, *db, clock);
-  if (jobs.redis) health->add_check(std::make_shared<jobs::RedisCheck>(*jobs.redis));
-  health->add_check(std::make_shared<jobs::QueueCheck>(*jobs.queue, worker_options().visibility));
-  job_routes = std::make_unique<jobs::Routes>(*jobs.queue);
+  queue = jobs::make_queue(*db, clock, redis.get());
+  health->add_check(std::make_shared<jobs::QueueCheck>(*queue, worker_options().visibility));
+  job_routes = std::make_unique<jobs::Routes>(*queue);
 }
 
 void App::Impl::build_leads() {
@@ -128,7 +137,7 @@ void App::Impl::build_leads() {
   suppressions = std::make_unique<leads::SuppressionService>(*leads);
   privacy = std::make_unique<leads::PrivacyService>(*leads, *suppressions, *audit_log);
   importer = std::make_unique<leads::Importer>(*db, *leads, *segments, clock, options.importer);
-  import_runner = std::make_unique<leads::QueueImportRunner>(*jobs.queue);
+  import_runner = std::make_unique<leads::QueueImportRunner>(*queue);
   imports = std::make_unique<leads::ImportService>(*db, *import_runner, clock, options.import_chunk_size);
   lead_routes = std::make_unique<leads::Routes>(*leads, *segments, *suppressions, *privacy, *imports);
 }
@@ -142,7 +151,7 @@ void App::Impl::build_workers() {
   jobs::register_builtin_jobs(job_handlers, *db, process_env());
   leads::register_import_job(job_handlers, *importer);
   if (options.extra_jobs) options.extra_jobs(job_handlers);
-  workers = std::make_unique<jobs::WorkerPool>(*jobs.queue, job_handlers, worker_options());
+  workers = std::make_unique<jobs::WorkerPool>(*queue, job_handlers, worker_options());
 }
 
 void App::Impl::stop_workers() {
@@ -217,6 +226,6 @@ const Config& App::config() const noexcept { return impl_->config; }
 storage::Database& App::database() { return *impl_->db; }
 const http::Router& App::router() const { return impl_->router; }
 http::Pipeline& App::pipeline() { return *impl_->pipeline; }
-jobs::JobQueue& App::job_queue() { return *impl_->jobs.queue; }
+jobs::JobQueue& App::job_queue() { return *impl_->queue; }
 
 }  // namespace herald::app

@@ -5,7 +5,7 @@
 
 #include "health/service.hpp"
 #include "jobs/queue.hpp"
-#include "jobs/redis_client.hpp"
+#include "redis/client.hpp"
 
 namespace herald::jobs {
 
@@ -24,13 +24,13 @@ class QueueCheck final : public health::HealthCheck {
 
 class RedisCheck final : public health::HealthCheck {
  public:
-  explicit RedisCheck(RedisClient& redis) : redis_(redis) {}
+  explicit RedisCheck(redis::RedisClient& redis) : redis_(redis) {}
   std::string name() const override { return "redis"; }
   bool critical() const override { return false; }
   health::CheckResult check() override;
 
  private:
-  RedisClient& redis_;
+  redis::RedisClient& redis_;
 };
 
 }  // namespace herald::jobs

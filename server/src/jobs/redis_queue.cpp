@@ -57,7 +57,7 @@ std::pair<std::string, std::string> split_receipt(const std::string& receipt) {
 
 }  // namespace
 
-Job job_from_hash(const std::vector<RedisValue>& flat, std::int64_t now_ms) {
+Job job_from_hash(const std::vector<redis::RedisValue>& flat, std::int64_t now_ms) {
   std::unordered_map<std::string_view, std::string_view> f;
   for (std::size_t i = 0; i + 1 < flat.size(); i += 2) f.emplace(flat[i].as_string(), flat[i + 1].as_string());
   auto get = [&f](std::string_view k) -> std::string_view {
@@ -89,7 +89,7 @@ Job job_from_hash(const std::vector<RedisValue>& flat, std::int64_t now_ms) {
   return j;
 }
 
-RedisQueue::RedisQueue(RedisClient& redis, const Clock& clock, RedisQueueOptions options)
+RedisQueue::RedisQueue(redis::RedisClient& redis, const Clock& clock, RedisQueueOptions options)
     : redis_(redis), clock_(clock), options_(std::move(options)) {
   scripts_.enqueue = redis_.add_script(with_prelude(scripts::kEnqueue, options_.prefix));
   scripts_.claim = redis_.add_script(with_prelude(scripts::kClaim, options_.prefix));
@@ -113,7 +113,7 @@ template <typename F>
 auto RedisQueue::guarded(F&& f) {
   try {
     return f();
-  } catch (const RedisError& e) {
+  } catch (const redis::RedisError& e) {
     if (is_transient(e.what())) throw ServiceUnavailable(fmt::format("Redis is not accepting work: {}", e.what()));
     throw;
   }
@@ -135,7 +135,7 @@ std::vector<Enqueued> RedisQueue::enqueue_batch(std::span<const JobSpec> specs) 
   return guarded([&] {
     for (std::size_t start = 0; start < specs.size(); start += options_.enqueue_chunk) {
       const std::size_t end = std::min(specs.size(), start + options_.enqueue_chunk);
-      std::vector<ScriptCall> calls;
+      std::vector<redis::ScriptCall> calls;
       for (std::size_t i = start; i < end; ++i) {
         if ((i - start) % kPerScript == 0) calls.push_back({{}, {now}});
         const JobSpec& s = specs[i];
@@ -150,13 +150,13 @@ std::vector<Enqueued> RedisQueue::enqueue_batch(std::span<const JobSpec> specs) 
         args.push_back(s.run_at ? std::to_string(std::max<std::int64_t>(0, to_millis(*s.run_at))) : now);
       }
       for (const auto& r : redis_.pipeline_eval(scripts_.enqueue, calls)) {
-        if (r.is_error()) throw RedisError(r.str);
+        if (r.is_error()) throw redis::RedisError(r.str);
         for (std::size_t k = 0; k + 1 < r.elements.size(); k += 2) {
           out.push_back({r.elements[k].as_string(), r.elements[k + 1].as_int() == 1});
         }
       }
     }
-    if (out.size() != specs.size()) throw RedisError("unexpected reply to the enqueue script");
+    if (out.size() != specs.size()) throw redis::RedisError("unexpected reply to the enqueue script");
     return out;
   });
 }
@@ -169,7 +169,7 @@ std::vector<Job> RedisQueue::claim(std::span<const std::string> queues, const st
   std::int64_t due = next_take_over_ms_.load();
   const bool take_over =
       now >= due && next_take_over_ms_.compare_exchange_strong(due, now + options_.take_over_interval.count());
-  ScriptCall call;
+  redis::ScriptCall call;
   call.args = {worker_id, std::to_string(now), std::to_string(visibility.count()), std::to_string(max),
                take_over ? "1" : "0"};
   const std::size_t first = rotation_.fetch_add(1) % queues.size();
@@ -185,7 +185,7 @@ std::vector<Job> RedisQueue::claim(std::span<const std::string> queues, const st
 void RedisQueue::complete_many(std::span<const Job> jobs, std::span<const nlohmann::json> results) {
   if (jobs.empty()) return;
   const std::int64_t now = now_ms();
-  ScriptCall call;
+  redis::ScriptCall call;
   call.args = {std::to_string(now),
                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options_.retention).count()),
                std::to_string(now / 60'000)};
@@ -229,7 +229,7 @@ std::vector<std::string> RedisQueue::heartbeat(const WorkerInfo& worker, std::sp
                                                Millis visibility) {
   const std::int64_t now = now_ms();
   const auto ttl = std::to_string(std::max<std::int64_t>(60, 3 * visibility.count() / 1000));
-  std::vector<RedisArgs> commands = {
+  std::vector<redis::RedisArgs> commands = {
       {"ZADD", key("workers", "all"), std::to_string(now), worker.id},
       {"HSET", key("worker", worker.id), "queues", fmt::format("{}", fmt::join(worker.queues, ",")), "concurrency",
        std::to_string(worker.concurrency), "host", worker.host, "pid", std::to_string(worker.pid)},
@@ -239,7 +239,7 @@ std::vector<std::string> RedisQueue::heartbeat(const WorkerInfo& worker, std::sp
   guarded([&] {
     redis_.pipeline(commands);
     if (in_flight.empty()) return 0;
-    ScriptCall call;
+    redis::ScriptCall call;
     call.args.push_back(worker.id);
     for (const Job& job : in_flight) {
       auto args = delivery_args(job);
@@ -256,7 +256,7 @@ std::vector<WorkerInfo> RedisQueue::live_workers(Millis within) {
   return guarded([&] {
     const auto ids =
         redis_.command({"ZRANGEBYSCORE", key("workers", "all"), std::to_string(now_ms() - within.count()), "+inf"});
-    std::vector<RedisArgs> commands;
+    std::vector<redis::RedisArgs> commands;
     for (const auto& id : ids.elements) commands.push_back({"HGETALL", key("worker", id.as_string())});
     const auto infos = redis_.pipeline(commands);
     std::vector<WorkerInfo> out;
@@ -346,7 +346,7 @@ Page RedisQueue::failed(const std::string& queue, std::int64_t offset, std::int6
     const std::string dead = key("dead", queue);
     page.total = redis_.command({"XLEN", dead}).as_int();
     const auto entries = redis_.command({"XREVRANGE", dead, "+", "-", "COUNT", std::to_string(offset + limit)});
-    std::vector<RedisArgs> commands;
+    std::vector<redis::RedisArgs> commands;
     for (std::size_t i = static_cast<std::size_t>(offset); i < entries.elements.size(); ++i) {
       const auto& fields = entries.elements[i].elements.at(1).elements;
       if (fields.size() >= 2) commands.push_back({"HGETALL", key("job", fields[1].as_string())});
@@ -373,7 +373,7 @@ std::int64_t RedisQueue::retry(const std::string& queue, const std::optional<std
     while (true) {
       const auto entries = redis_.command({"XRANGE", dead, "-", "+", "COUNT", "1000"});
       if (entries.elements.empty()) break;
-      std::vector<ScriptCall> calls;
+      std::vector<redis::ScriptCall> calls;
       std::vector<std::string> orphans;
       for (const auto& e : entries.elements) {
         const auto& fields = e.elements.at(1).elements;
@@ -382,12 +382,12 @@ std::int64_t RedisQueue::retry(const std::string& queue, const std::optional<std
       }
       std::int64_t moved = 0;
       for (const auto& r : redis_.pipeline_eval(scripts_.retry, calls)) {
-        if (r.is_error()) throw RedisError(r.str);
+        if (r.is_error()) throw redis::RedisError(r.str);
         moved += r.as_int();
       }
       retried += moved;
       // Entries whose job is gone or no longer dead would be read forever.
-      RedisArgs del = {"XDEL", dead};
+      redis::RedisArgs del = {"XDEL", dead};
       del.insert(del.end(), orphans.begin(), orphans.end());
       redis_.command(del);
     }

@@ -15,7 +15,7 @@
 
 #include "core/clock.hpp"
 #include "jobs/queue.hpp"
-#include "jobs/redis_client.hpp"
+#include "redis/client.hpp"
 
 namespace herald::jobs {
 
@@ -28,7 +28,7 @@ struct RedisQueueOptions {
 
 class RedisQueue final : public JobQueue {
  public:
-  RedisQueue(RedisClient& redis, const Clock& clock, RedisQueueOptions options = {});
+  RedisQueue(redis::RedisClient& redis, const Clock& clock, RedisQueueOptions options = {});
 
   std::string_view backend() const noexcept override { return "redis"; }
   std::vector<Enqueued> enqueue_batch(std::span<const JobSpec> specs) override;
@@ -62,7 +62,7 @@ class RedisQueue final : public JobQueue {
   auto guarded(F&& f);
   std::vector<std::string> delivery_args(const Job& job) const;
 
-  RedisClient& redis_;
+  redis::RedisClient& redis_;
   const Clock& clock_;
   RedisQueueOptions options_;
   Scripts scripts_{};
@@ -71,6 +71,6 @@ class RedisQueue final : public JobQueue {
 };
 
 // A job from the flat field/value list of HGETALL. Exposed for tests.
-Job job_from_hash(const std::vector<RedisValue>& flat, std::int64_t now_ms);
+Job job_from_hash(const std::vector<redis::RedisValue>& flat, std::int64_t now_ms);
 
 }  // namespace herald::jobs

@@ -7,21 +7,9 @@
 
 namespace herald::jobs {
 
-QueueBackend make_queue_backend(const Config& config, storage::Database& db, const Clock& clock) {
-  QueueBackend backend;
-  if (!config.redis_url) {
-    backend.queue = std::make_unique<DbQueue>(db, clock);
-    return backend;
-  }
-  RedisUrl url;
-  try {
-    url = parse_redis_url(*config.redis_url);
-  } catch (const std::invalid_argument& e) {
-    throw ConfigError("HERALD_REDIS_URL", e.what());
-  }
-  backend.redis = std::make_unique<RedisClient>(url);
-  backend.queue = std::make_unique<RedisQueue>(*backend.redis, clock);
-  return backend;
+std::unique_ptr<JobQueue> make_queue(storage::Database& db, const Clock& clock, redis::RedisClient* redis) {
+  if (redis) return std::make_unique<RedisQueue>(*redis, clock);
+  return std::make_unique<DbQueue>(db, clock);
 }
 
 WorkerOptions worker_options(const Config& config) {

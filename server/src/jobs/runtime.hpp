@@ -8,20 +8,16 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "jobs/queue.hpp"
-#include "jobs/redis_client.hpp"
 #include "jobs/worker.hpp"
+#include "redis/client.hpp"
 #include "storage/database.hpp"
 
 namespace herald::jobs {
 
-struct QueueBackend {
-  std::unique_ptr<RedisClient> redis;  // null on the embedded backend
-  std::unique_ptr<JobQueue> queue;
-};
-
-// Never connects to Redis here: Herald starts while Redis is down, and the
-// queue answers 503 until it is back. Throws ConfigError for a malformed URL.
-QueueBackend make_queue_backend(const Config& config, storage::Database& db, const Clock& clock);
+// The Redis Streams queue when `redis` is given (HERALD_REDIS_URL is set),
+// else the embedded queue in the database. Never connects here: Herald starts
+// while Redis is down, and the queue answers 503 until it is back.
+std::unique_ptr<JobQueue> make_queue(storage::Database& db, const Clock& clock, redis::RedisClient* redis);
 
 // Concurrency and visibility timeout from the Config.
 WorkerOptions worker_options(const Config& config);

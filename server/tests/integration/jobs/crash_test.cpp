@@ -60,7 +60,7 @@ TEST_P(WorkerCrashTest, KillNineLosesNoJobAndRepeatsNoEffect) {
   constexpr int kJobs = 300;
   TempDirPath data;
   std::unique_ptr<RedisProcess> redis;
-  std::unique_ptr<jobs::RedisClient> client;
+  std::unique_ptr<redis::RedisClient> client;
   std::unique_ptr<jobs::JobQueue> queue;
   std::vector<std::string> env = {"HERALD_DATA_DIR=" + data.path.string(),
                                   "HERALD_DATABASE_URL=" + database_url(),
@@ -73,7 +73,7 @@ TEST_P(WorkerCrashTest, KillNineLosesNoJobAndRepeatsNoEffect) {
     // The worker uses the default key prefix, so it gets a Redis of its own.
     redis = std::make_unique<RedisProcess>(data.path / "redis");
     redis->start();
-    client = std::make_unique<jobs::RedisClient>(jobs::parse_redis_url(redis->url()));
+    client = std::make_unique<redis::RedisClient>(redis::parse_redis_url(redis->url()));
     queue = std::make_unique<jobs::RedisQueue>(*client, clock_);
     env.push_back("HERALD_REDIS_URL=" + redis->url());
   } else {

@@ -99,7 +99,7 @@ void QueueTest::SetUp() {
 std::unique_ptr<jobs::JobQueue> QueueTest::another_queue() {
   if (kind() != QueueKind::Redis) return std::make_unique<jobs::DbQueue>(*db_, clock_);
   if (redis_prefix_.empty()) redis_prefix_ = "herald-test-" + random_suffix() + ":";
-  auto client = std::make_unique<jobs::RedisClient>(jobs::parse_redis_url(required_env("HERALD_TEST_REDIS_URL")));
+  auto client = std::make_unique<redis::RedisClient>(redis::parse_redis_url(required_env("HERALD_TEST_REDIS_URL")));
   jobs::RedisQueueOptions options;
   options.prefix = redis_prefix_;
   auto queue = std::make_unique<jobs::RedisQueue>(*client, clock_, options);
@@ -115,7 +115,7 @@ void QueueTest::TearDown() {
     do {
       auto r = client.command({"SCAN", cursor, "MATCH", redis_prefix_ + "*", "COUNT", "1000"});
       cursor = r.elements.at(0).as_string();
-      jobs::RedisArgs del = {"DEL"};
+      redis::RedisArgs del = {"DEL"};
       for (const auto& k : r.elements.at(1).elements) del.push_back(k.as_string());
       if (del.size() > 1) client.command(del);
     } while (cursor != "0");
@@ -163,7 +163,7 @@ void RedisProcess::start() {
              "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  jobs::RedisClient probe(jobs::parse_redis_url(url()));
+  redis::RedisClient probe(redis::parse_redis_url(url()));
   const bool up = eventually(
       [&] {
         try {

@@ -17,7 +17,7 @@
 
 #include "core/clock.hpp"
 #include "jobs/queue.hpp"
-#include "jobs/redis_client.hpp"
+#include "redis/client.hpp"
 #include "storage/database.hpp"
 
 #include "support/test_server.hpp"
@@ -60,10 +60,10 @@ class QueueTest : public ::testing::TestWithParam<QueueKind> {
   SystemClock clock_;
   std::unique_ptr<ScratchDb> scratch_;
   std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<jobs::RedisClient> redis_;
+  std::unique_ptr<redis::RedisClient> redis_;
   std::string redis_prefix_;
   std::unique_ptr<jobs::JobQueue> queue_;
-  std::vector<std::unique_ptr<jobs::RedisClient>> extra_clients_;
+  std::vector<std::unique_ptr<redis::RedisClient>> extra_clients_;
 };
 
 // A redis-server child process on a free port, with an append-only file so

@@ -4,48 +4,13 @@
 
 #include "core/config.hpp"
 #include "core/errors.hpp"
-#include "jobs/redis_client.hpp"
 #include "jobs/redis_queue.hpp"
 #include "jobs/routes.hpp"
 #include "jobs/worker.hpp"
+#include "redis/client.hpp"
 
 namespace herald::jobs {
 namespace {
-
-TEST(RedisUrl, ParsesTheDocumentedForms) {
-  auto plain = parse_redis_url("redis://127.0.0.1:6380/2");
-  EXPECT_EQ(plain.host, "127.0.0.1");
-  EXPECT_EQ(plain.port, 6380);
-  EXPECT_EQ(plain.db, 2);
-  EXPECT_FALSE(plain.password.has_value());
-
-  auto with_password = parse_redis_url("redis://:s%40cret@redis.internal");
-  EXPECT_EQ(with_password.host, "redis.internal");
-  EXPECT_EQ(with_password.port, 6379);
-  EXPECT_EQ(with_password.db, 0);
-  EXPECT_EQ(with_password.password, "s@cret");
-  EXPECT_FALSE(with_password.user.has_value());
-
-  auto acl = parse_redis_url("redis://herald:pw@[::1]:7000/1");
-  EXPECT_EQ(acl.user, "herald");
-  EXPECT_EQ(acl.password, "pw");
-  EXPECT_EQ(acl.host, "::1");
-  EXPECT_EQ(acl.port, 7000);
-  EXPECT_EQ(acl.describe(), "::1:7000/1");
-}
-
-TEST(RedisUrl, RejectsMalformedUrlsWithoutQuotingThePassword) {
-  EXPECT_THROW(parse_redis_url("http://localhost"), std::invalid_argument);
-  EXPECT_THROW(parse_redis_url("redis://"), std::invalid_argument);
-  EXPECT_THROW(parse_redis_url("redis://host:port"), std::invalid_argument);
-  EXPECT_THROW(parse_redis_url("redis://host:70000"), std::invalid_argument);
-  try {
-    parse_redis_url("redis://:topsecret@host/db");
-    FAIL();
-  } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(std::string(e.what()).find("topsecret"), std::string::npos);
-  }
-}
 
 TEST(QueueList, KeepsKnownQueuesInOrder) {
   EXPECT_EQ(parse_queue_list("--queues", "campaigns, emails,campaigns"),
@@ -97,31 +62,33 @@ TEST(AdminParams, RetryBodyIsEmptyOrAJobId) {
 }
 
 TEST(RedisJobHash, BecomesAJob) {
-  auto s = [](std::string v) { return RedisValue{.type = RedisValue::Type::String, .str = std::move(v)}; };
-  std::vector<RedisValue> flat = {s("id"),
-                                  s("01ARYZ6S41TSV4RRFFQ69G5FAV"),
-                                  s("queue"),
-                                  s("emails"),
-                                  s("name"),
-                                  s("email.send"),
-                                  s("payload"),
-                                  s(R"({"a":1})"),
-                                  s("status"),
-                                  s("queued"),
-                                  s("attempts"),
-                                  s("2"),
-                                  s("max_attempts"),
-                                  s("5"),
-                                  s("run_at"),
-                                  s("5000"),
-                                  s("stream"),
-                                  s("herald:stream:emails:1"),
-                                  s("entry"),
-                                  s("1-0"),
-                                  s("progress"),
-                                  s("40"),
-                                  s("progress_detail"),
-                                  s(R"({"rows":4})")};
+  auto s = [](std::string v) {
+    return redis::RedisValue{.type = redis::RedisValue::Type::String, .str = std::move(v)};
+  };
+  std::vector<redis::RedisValue> flat = {s("id"),
+                                         s("01ARYZ6S41TSV4RRFFQ69G5FAV"),
+                                         s("queue"),
+                                         s("emails"),
+                                         s("name"),
+                                         s("email.send"),
+                                         s("payload"),
+                                         s(R"({"a":1})"),
+                                         s("status"),
+                                         s("queued"),
+                                         s("attempts"),
+                                         s("2"),
+                                         s("max_attempts"),
+                                         s("5"),
+                                         s("run_at"),
+                                         s("5000"),
+                                         s("stream"),
+                                         s("herald:stream:emails:1"),
+                                         s("entry"),
+                                         s("1-0"),
+                                         s("progress"),
+                                         s("40"),
+                                         s("progress_detail"),
+                                         s(R"({"rows":4})")};
   auto job = job_from_hash(flat, 1000);
   EXPECT_EQ(job.id, "01ARYZ6S41TSV4RRFFQ69G5FAV");
   EXPECT_EQ(job.payload["a"], 1);

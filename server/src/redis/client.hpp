@@ -15,9 +15,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config.hpp"
+
 struct redisContext;
 
-namespace herald::jobs {
+namespace herald::redis {
 
 // redis://[[user]:password@]host[:port][/db]
 struct RedisUrl {
@@ -137,4 +139,8 @@ class RedisClient {
   std::chrono::steady_clock::time_point retry_at_{};
 };
 
-}  // namespace herald::jobs
+// The client for HERALD_REDIS_URL, or null when it is unset. Does not
+// connect. Throws ConfigError naming the variable for a malformed URL.
+std::unique_ptr<RedisClient> client_from_config(const Config& config);
+
+}  // namespace herald::redis

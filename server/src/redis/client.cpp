@@ -1,4 +1,4 @@
-#include "jobs/redis_client.hpp"
+#include "redis/client.hpp"
 
 #include <hiredis/hiredis.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/errors.hpp"
 
-namespace herald::jobs {
+namespace herald::redis {
 namespace {
 
 struct FreeReply {
@@ -366,4 +366,13 @@ std::vector<RedisValue> RedisClient::pipeline_eval(std::size_t script, const std
   return replies;
 }
 
-}  // namespace herald::jobs
+std::unique_ptr<RedisClient> client_from_config(const Config& config) {
+  if (!config.redis_url) return nullptr;
+  try {
+    return std::make_unique<RedisClient>(parse_redis_url(*config.redis_url));
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("HERALD_REDIS_URL", e.what());
+  }
+}
+
+}  // namespace herald::redis

@@ -1,0 +1,38 @@
+// Rate limits shared by every process that points at the same Redis: the
+// token bucket of http::take_token, kept in Redis and updated by one Lua
+// script per request (atomic, one round trip, Redis's clock). While Redis
+// cannot be reached each process falls back to its own in-process buckets,
+// so limits stay in force, per process, and requests are still served.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "http/middleware/rate_limit.hpp"
+#include "redis/client.hpp"
+
+namespace herald::redis {
+
+class RedisRateLimiter final : public http::RateLimiter {
+ public:
+  RedisRateLimiter(RedisClient& redis, const Clock& clock);
+  http::RateDecision take(std::string_view key, const http::RatePolicy& policy) override;
+
+  // Requests decided by the in-process fallback since start.
+  std::uint64_t fallbacks() const noexcept { return fallbacks_.load(std::memory_order_relaxed); }
+
+ private:
+  RedisClient& redis_;
+  const Clock& clock_;
+  std::size_t script_;
+  http::InProcessRateLimiter fallback_;
+  std::atomic<std::uint64_t> fallbacks_{0};
+  std::atomic<std::int64_t> warned_at_s_{-1'000'000};
+};
+
+// Bucket keys: "herald:rl:<limiter key>".
+inline constexpr std::string_view kRateLimitPrefix = "herald:rl:";
+
+}  // namespace herald::redis

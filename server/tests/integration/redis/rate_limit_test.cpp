@@ -1,0 +1,95 @@
+// Rate limits with HERALD_REDIS_URL set: one budget per client across every
+// process on the same Redis, and a per-process fallback while Redis is away.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "integration/jobs/fixture.hpp"
+#include "support/test_server.hpp"
+
+namespace herald::test {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+std::function<void(Config&)> limited(const RedisProcess& redis, std::int64_t api_limit, std::int64_t login_limit = 10) {
+  const std::string url = redis.url();
+  return [=](Config& c) {
+    c.redis_url = url;
+    c.rate_limit = RateSpec{api_limit, seconds(60)};
+    c.login_rate_limit = RateSpec{login_limit, seconds(60)};
+  };
+}
+
+int health_status(TestServer& server) { return server.client()->get("/api/health").status; }
+
+TEST(RedisRateLimit, OneBudgetIsSharedByEveryProcess) {
+  TempDirPath dir;
+  RedisProcess redis(dir.path / "redis");
+  redis.start();
+  TestServer a(limited(redis, 5));
+  TestServer b(limited(redis, 5));
+
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(health_status(a), 200) << "request " << i << " to a";
+  auto fourth = b.client()->get("/api/health");
+  EXPECT_EQ(fourth.status, 200);
+  // 4 of 5 used; the bucket is full again in 48 s (47 on a slow run).
+  auto field = fourth.header("RateLimit").value_or("");
+  EXPECT_TRUE(field == "\"api\";r=1;t=48" || field == "\"api\";r=1;t=47") << field;
+  EXPECT_EQ(health_status(b), 200);
+
+  for (TestServer* s : {&a, &b}) {
+    auto refused = s->client()->get("/api/health");
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
+    auto retry = refused.header("Retry-After");
+    ASSERT_TRUE(retry.has_value());
+    EXPECT_GE(std::stoi(*retry), 1);
+    EXPECT_LE(std::stoi(*retry), 12);  // one token every 12 s
+  }
+}
+
+TEST(RedisRateLimit, TheLoginLimitIsSharedToo) {
+  TempDirPath dir;
+  RedisProcess redis(dir.path / "redis");
+  redis.start();
+  TestServer a(limited(redis, 1000, 3));
+  TestServer b(limited(redis, 1000, 3));
+  const nlohmann::json wrong = {{"email", "admin@example.com"}, {"password", "not-the-password"}};
+  EXPECT_EQ(a.client()->post_json("/api/auth/login", wrong).status, 401);
+  EXPECT_EQ(a.client()->post_json("/api/auth/login", wrong).status, 401);
+  EXPECT_EQ(b.client()->post_json("/api/auth/login", wrong).status, 401);
+  auto locked = b.client()->post_json("/api/auth/login", wrong);
+  EXPECT_EQ(locked.status, 429) << locked.body;
+  EXPECT_TRUE(locked.header("Retry-After").has_value());
+  // Another address is a different budget.
+  const nlohmann::json other = {{"email", "someone@example.com"}, {"password", "not-the-password"}};
+  EXPECT_EQ(a.client()->post_json("/api/auth/login", other).status, 401);
+}
+
+TEST(RedisRateLimit, WhileRedisIsDownEachProcessLimitsOnItsOwnAndRedisTakesOverWhenBack) {
+  TempDirPath dir;
+  RedisProcess redis(dir.path / "redis");  // not running yet
+  TestServer server(limited(redis, 3));
+
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(health_status(server), 200) << "request " << i;
+  EXPECT_EQ(health_status(server), 429);  // the in-process fallback still limits
+
+  redis.start();
+  // Redis's own bucket for this client is fresh: requests pass again once the
+  // client has reconnected.
+  bool through = false;
+  for (int i = 0; i < 50 && !through; ++i) {
+    through = health_status(server) == 200;
+    if (!through) std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_TRUE(through) << "requests were still refused after Redis came back";
+  redis::RedisClient probe(redis::parse_redis_url(redis.url()));
+  auto bucket = probe.command({"HGET", "herald:rl:api:127.0.0.1", "tokens"});
+  EXPECT_FALSE(bucket.is_nil()) << "the bucket is not in Redis";
+}
+
+}  // namespace
+}  // namespace herald::test
