@@ -50,6 +50,7 @@ struct App::Impl {
   std::unique_ptr<health::Routes> health_routes;
   // Set when HERALD_REDIS_URL is: queues and rate limits then live in Redis.
   std::unique_ptr<redis::RedisClient> redis;
+  std::unique_ptr<redis::RedisClient> limiter_redis;
   std::unique_ptr<http::RateLimiter> limiter;
   std::unique_ptr<audit::AuditLog> audit_log;
   std::unique_ptr<audit::RequestAuditor> auditor;
@@ -108,7 +109,13 @@ void App::Impl::build_services() {
   redis = redis::client_from_config(config);
   if (redis) {
     health->add_check(std::make_shared<jobs::RedisCheck>(*redis));
-    limiter = std::make_unique<redis::RedisRateLimiter>(*redis, clock);
+    // Its own connections with short timeouts: a request never waits long on
+    // a slow Redis for its token; it falls back to this process's buckets.
+    redis::RedisClient::Options fast;
+    fast.connect_timeout = std::chrono::milliseconds(250);
+    fast.command_timeout = std::chrono::milliseconds(250);
+    limiter_redis = redis::client_from_config(config, fast);
+    limiter = std::make_unique<redis::RedisRateLimiter>(*limiter_redis, clock);
   } else {
     limiter = std::make_unique<http::InProcessRateLimiter>(clock);
   }

@@ -366,10 +366,10 @@ std::vector<RedisValue> RedisClient::pipeline_eval(std::size_t script, const std
   return replies;
 }
 
-std::unique_ptr<RedisClient> client_from_config(const Config& config) {
+std::unique_ptr<RedisClient> client_from_config(const Config& config, RedisClient::Options options) {
   if (!config.redis_url) return nullptr;
   try {
-    return std::make_unique<RedisClient>(parse_redis_url(*config.redis_url));
+    return std::make_unique<RedisClient>(parse_redis_url(*config.redis_url), options);
   } catch (const std::invalid_argument& e) {
     throw ConfigError("HERALD_REDIS_URL", e.what());
   }

@@ -141,6 +141,7 @@ class RedisClient {
 
 // The client for HERALD_REDIS_URL, or null when it is unset. Does not
 // connect. Throws ConfigError naming the variable for a malformed URL.
-std::unique_ptr<RedisClient> client_from_config(const Config& config);
+std::unique_ptr<RedisClient> client_from_config(const Config& config,
+                                                RedisClient::Options options = RedisClient::Options{});
 
 }  // namespace herald::redis

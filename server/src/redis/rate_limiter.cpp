@@ -37,6 +37,8 @@ redis.call('PEXPIRE', KEYS[1], full_ms + 1000)
 return {allowed, math.floor(tokens), full_ms, retry_ms}
 )lua";
 
+constexpr std::int64_t kRetryRedisAfterMs = 1000;
+
 std::int64_t ceil_seconds(long long ms) { return static_cast<std::int64_t>((std::max(0LL, ms) + 999) / 1000); }
 
 }  // namespace
@@ -46,6 +48,11 @@ RedisRateLimiter::RedisRateLimiter(RedisClient& redis, const Clock& clock)
 
 http::RateDecision RedisRateLimiter::take(std::string_view key, const http::RatePolicy& policy) {
   const auto window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(policy.window).count();
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
+  if (now_ms < skip_until_ms_.load(std::memory_order_relaxed)) {
+    fallbacks_.fetch_add(1, std::memory_order_relaxed);
+    return fallback_.take(key, policy);
+  }
   try {
     ScriptCall call;
     call.keys.push_back(std::string(kRateLimitPrefix) + std::string(key));
@@ -62,7 +69,8 @@ http::RateDecision RedisRateLimiter::take(std::string_view key, const http::Rate
     return d;
   } catch (const std::exception& e) {
     fallbacks_.fetch_add(1, std::memory_order_relaxed);
-    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+    skip_until_ms_.store(now_ms + kRetryRedisAfterMs, std::memory_order_relaxed);
+    const auto now_s = now_ms / 1000;
     auto last = warned_at_s_.load(std::memory_order_relaxed);
     if (now_s - last >= 30 && warned_at_s_.compare_exchange_strong(last, now_s)) {
       log::warn("rate limits fall back to this process while Redis is unavailable", {{"error", e.what()}});

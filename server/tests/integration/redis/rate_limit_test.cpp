@@ -2,6 +2,11 @@
 // process on the same Redis, and a per-process fallback while Redis is away.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <thread>
 
@@ -89,6 +94,50 @@ TEST(RedisRateLimit, WhileRedisIsDownEachProcessLimitsOnItsOwnAndRedisTakesOverW
   redis::RedisClient probe(redis::parse_redis_url(redis.url()));
   auto bucket = probe.command({"HGET", "herald:rl:api:127.0.0.1", "tokens"});
   EXPECT_FALSE(bucket.is_nil()) << "the bucket is not in Redis";
+}
+
+// A "Redis" that accepts connections (the kernel's backlog does) and never
+// answers: the slow case, not the down one.
+class SilentServer {
+ public:
+  SilentServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 64) != 0)
+      throw std::runtime_error("cannot listen");
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentServer() { ::close(fd_); }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+TEST(RedisRateLimit, ASilentRedisCostsARequestAFractionOfASecondAndTheNextOnesNothing) {
+  auto silent = std::make_unique<SilentServer>();
+  TestServer server([&](Config& c) {
+    c.redis_url = silent->url();
+    c.rate_limit = RateSpec{3, seconds(60)};
+  });
+  auto client = server.client();
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(client->get("/api/health").status, 200);
+  const auto first = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(first, seconds(2)) << "the token waited on the job queue's 5 s timeout";
+  // Within the next second Redis is not asked again: the process's own
+  // buckets decide at once, and still limit.
+  EXPECT_EQ(client->get("/api/health").status, 200);
+  EXPECT_EQ(client->get("/api/health").status, 200);
+  EXPECT_EQ(client->get("/api/health").status, 429);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, first + milliseconds(500));
+  silent.reset();  // resets the connections the job queue waits on, so shutdown is quick
 }
 
 }  // namespace
