@@ -77,6 +77,14 @@ void CsvParser::feed(std::string_view data, const Callback& cb) {
   process(data, cb);
 }
 
+// Where a scan that starts at i may go: to the end of the piece, but no
+// further than the byte that takes the record past max_record_bytes. So the
+// limit is noticed at the same byte however the input was split into pieces.
+std::size_t CsvParser::scan_limit(std::size_t i, std::size_t n) const noexcept {
+  if (buf_.size() > opt_.max_record_bytes) return n;
+  return i + std::min(n - i, opt_.max_record_bytes + 1 - buf_.size());
+}
+
 void CsvParser::process(std::string_view data, const Callback& cb) {
   const char delim = opt_.delimiter;
   const std::uint64_t base = offset_;
@@ -99,11 +107,12 @@ void CsvParser::process(std::string_view data, const Callback& cb) {
         state_ = State::Unquoted;
         [[fallthrough]];
       case State::Unquoted: {
+        const std::size_t stop = scan_limit(i, n);
         std::size_t j = i;
-        while (j < n && data[j] != delim && data[j] != '\n' && data[j] != '\r') ++j;
+        while (j < stop && data[j] != delim && data[j] != '\n' && data[j] != '\r') ++j;
         buf_.append(data.data() + i, j - i);
         i = j;
-        if (i == n) break;
+        if (i == stop) break;  // the end of the piece, or the record is over the limit
         char c = data[i++];
         end_field();
         if (c == delim) {
@@ -116,14 +125,15 @@ void CsvParser::process(std::string_view data, const Callback& cb) {
         break;
       }
       case State::Quoted: {
+        const std::size_t stop = scan_limit(i, n);
         std::size_t j = i;
-        while (j < n && data[j] != '"') {
+        while (j < stop && data[j] != '"') {
           if (data[j] == '\n') ++line_;
           ++j;
         }
         buf_.append(data.data() + i, j - i);
         i = j;
-        if (i < n) {
+        if (i < stop) {
           ++i;
           state_ = State::QuoteInQuoted;
         }

@@ -51,6 +51,7 @@ class CsvParser {
  private:
   enum class State { FieldStart, Unquoted, Quoted, QuoteInQuoted, AfterCr, SkipLine };
   void process(std::string_view data, const Callback& cb);
+  std::size_t scan_limit(std::size_t i, std::size_t n) const noexcept;
   void complete(const Callback& cb, std::uint64_t end_offset);
   void end_field();
   void emit(const Callback& cb, std::uint64_t end_offset);
