@@ -31,6 +31,7 @@
 #include "leads/service.hpp"
 #include "leads/suppressions.hpp"
 #include "redis/client.hpp"
+#include "redis/health.hpp"
 #include "redis/rate_limiter.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -108,7 +109,7 @@ void App::Impl::build_services() {
 
   redis = redis::client_from_config(config);
   if (redis) {
-    health->add_check(std::make_shared<jobs::RedisCheck>(*redis));
+    health->add_check(std::make_shared<redis::RedisCheck>(*redis));
     // Its own connections with short timeouts: a request never waits long on
     // a slow Redis for its token; it falls back to this process's buckets.
     redis::RedisClient::Options fast;

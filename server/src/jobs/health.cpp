@@ -48,19 +48,4 @@ health::CheckResult QueueCheck::check() {
   return r;
 }
 
-health::CheckResult RedisCheck::check() {
-  health::CheckResult r;
-  const auto start = std::chrono::steady_clock::now();
-  try {
-    redis_.command({"PING"});
-    r.status = "healthy";
-  } catch (const std::exception& e) {
-    r.status = "unhealthy";
-    r.details["error"] = e.what();
-  }
-  r.latency_ms = elapsed_ms(start);
-  r.details["address"] = redis_.url().describe();
-  return r;
-}
-
 }  // namespace herald::jobs
