@@ -3,7 +3,9 @@
 // persistent prepared statements.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -151,8 +153,26 @@ class SqliteConnection final : public Connection {
   sqlite3* db() const noexcept { return db_.get(); }
 
   void enable_wal(const std::filesystem::path& path) {
+    // Turning a new database to WAL needs an exclusive lock, and SQLite answers
+    // SQLITE_BUSY at once, without the busy handler, while another connection
+    // is opening the same file: several processes (or a pool) starting
+    // together. So retry until the busy timeout, as the handler would.
+    const auto deadline = std::chrono::steady_clock::now() + busy_timeout_;
     std::string mode;
-    execute("PRAGMA journal_mode=WAL", {}, [&mode](const Row& row) { mode = row.str(0); });
+    for (;;) {
+      char* message = nullptr;
+      const int rc = sqlite3_exec(
+          db(), "PRAGMA journal_mode=WAL",
+          [](void* out, int columns, char** values, char**) {
+            if (columns > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+            return 0;
+          },
+          &mode, &message);
+      sqlite3_free(message);
+      if (rc == SQLITE_OK) break;
+      if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) fail(rc);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     if (mode != "wal") {
       spdlog::warn("sqlite database '{}' runs in journal mode '{}', not WAL: readers will block writers", path.string(),
                    mode);

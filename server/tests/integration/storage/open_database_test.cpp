@@ -1,7 +1,10 @@
 // open_database(): URLs, reachability, and what describe() may show.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "storage/database.hpp"
 #include "support/test_databases.hpp"
@@ -55,6 +58,32 @@ TEST(OpenDatabase, SqliteRelativePathCreatesParentDirectories) {
     throw;
   }
   std::filesystem::current_path(previous);
+}
+
+TEST(OpenDatabase, SqliteFileOpenedByManyAtOnceWorksForAll) {
+  // A new file turns to WAL on first open; several processes starting
+  // together race for that, and every one of them must get a database.
+  test::ScratchDatabase scratch(Backend::Sqlite);
+  const auto dir = std::filesystem::path(scratch.url().substr(std::string_view("sqlite://").size())).parent_path();
+  for (int round = 0; round < 25; ++round) {
+    const std::string url = "sqlite://" + (dir / ("race-" + std::to_string(round) + ".db")).string();
+    std::atomic<int> ok{0};
+    std::vector<std::thread> openers;
+    for (int t = 0; t < 6; ++t) {
+      openers.emplace_back([&] {
+        try {
+          const auto db = open_database(url, {.pool_size = 1});
+          auto conn = db->acquire();
+          conn->execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)");
+          ok.fetch_add(1);
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << "round " << round << ": " << e.what();
+        }
+      });
+    }
+    for (auto& t : openers) t.join();
+    EXPECT_EQ(ok.load(), 6) << "round " << round;
+  }
 }
 
 TEST(OpenDatabase, SqliteFileThatCannotBeOpenedIsUnavailable) {
