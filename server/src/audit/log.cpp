@@ -58,7 +58,7 @@ void AuditLog::record(Entry entry) {
   // database refuses, or it would hold up every entry behind it.
   for (std::string* text :
        {&entry.actor, &entry.action, &entry.resource, &entry.ip, &entry.request_id, &entry.error, &entry.details}) {
-    if (!valid_utf8(*text) || text->find('\0') != std::string::npos) *text = storable_text(*text);
+    if (!is_text(*text)) *text = storable_text(*text);
   }
   {
     std::lock_guard lock(mutex_);

@@ -99,6 +99,8 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
+bool is_text(std::string_view s) noexcept { return s.find('\0') == std::string_view::npos && valid_utf8(s); }
+
 std::string storable_text(std::string_view s) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   std::string out;

@@ -15,6 +15,8 @@ std::string to_lower_ascii(std::string_view s);
 std::string to_hex(std::string_view bytes);
 // True when s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
 bool valid_utf8(std::string_view s) noexcept;
+// Well-formed UTF-8 without NUL: what any text column stores as it is.
+bool is_text(std::string_view s) noexcept;
 // s with every NUL byte and every byte that is not part of well-formed UTF-8
 // replaced by U+FFFD: text any database column accepts, for records (audit,
 // logs) that must keep what arrived rather than refuse it.

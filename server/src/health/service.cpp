@@ -11,6 +11,10 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 // Latencies in milliseconds with microsecond resolution: a local SQLite ping is ~0.005 ms.
 double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return round3(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+}
+
 // Reported as "not_configured" until a component registers a check of that name.
 constexpr const char* kKnownServices[] = {"database", "redis", "queue", "smtp", "sentry"};
 
@@ -21,7 +25,6 @@ DatabaseCheck::DatabaseCheck(storage::Database& db)
 
 CheckResult DatabaseCheck::check() {
   CheckResult r;
-  auto start = std::chrono::steady_clock::now();
   try {
     auto conn = db_.acquire();
     std::int64_t one = 0;
@@ -31,7 +34,6 @@ CheckResult DatabaseCheck::check() {
     r.status = "unhealthy";
     r.details["error"] = e.what();
   }
-  r.latency_ms = round3(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   r.details["backend"] = std::string(storage::backend_name(db_.backend()));
   return r;
 }
@@ -48,8 +50,9 @@ nlohmann::json HealthService::detailed() {
 
   std::string overall = "healthy";
   for (const auto& c : checks_) {
+    const auto start = std::chrono::steady_clock::now();
     CheckResult r = c->check();
-    nlohmann::json entry = {{"status", r.status}, {"latency_ms", r.latency_ms}};
+    nlohmann::json entry = {{"status", r.status}, {"latency_ms", ms_since(start)}};
     entry.update(r.details);
     services[c->name()] = entry;
     bool failed = r.status == "unhealthy" || r.status == "degraded";

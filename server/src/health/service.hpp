@@ -17,9 +17,9 @@
 
 namespace herald::health {
 
+// The service times each check() itself: the report's latency_ms.
 struct CheckResult {
   std::string status;  // "healthy", "unhealthy", "degraded", "not_configured"
-  double latency_ms = 0;
   nlohmann::json details = nlohmann::json::object();
 };
 

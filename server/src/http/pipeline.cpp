@@ -81,7 +81,7 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
   }
 
   // Path parameters become ids, names and audit resources: they must be text.
-  if (!valid_utf8(req.path) || req.path.find('\0') != std::string::npos) {
+  if (!is_text(req.path)) {
     return problem(400, "Bad Request", "the request path is not valid UTF-8 text once percent-decoded", "bad-path");
   }
 

@@ -76,8 +76,7 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     if (eq == std::string_view::npos) return std::string{};
     auto value = percent_decode(pair.substr(eq + 1), true);
     if (!value) throw BadRequest("query parameter '" + std::string(name) + "' is not valid percent-encoding");
-    if (!valid_utf8(*value) || value->find('\0') != std::string::npos)
-      throw BadRequest("query parameter '" + std::string(name) + "' is not valid UTF-8 text");
+    if (!is_text(*value)) throw BadRequest("query parameter '" + std::string(name) + "' is not valid UTF-8 text");
     return value;
   }
   return std::nullopt;

@@ -1,20 +1,9 @@
 #include "jobs/health.hpp"
 
-#include <cmath>
-
 namespace herald::jobs {
-namespace {
-
-double elapsed_ms(std::chrono::steady_clock::time_point start) {
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  return std::round(ms * 100.0) / 100.0;
-}
-
-}  // namespace
 
 health::CheckResult QueueCheck::check() {
   health::CheckResult r;
-  const auto start = std::chrono::steady_clock::now();
   try {
     std::int64_t pending = 0, scheduled = 0, active = 0, failed = 0;
     double oldest = 0;
@@ -44,7 +33,6 @@ health::CheckResult QueueCheck::check() {
     r.status = "unhealthy";
     r.details = {{"backend", std::string(queue_.backend())}, {"error", e.what()}};
   }
-  r.latency_ms = elapsed_ms(start);
   return r;
 }
 

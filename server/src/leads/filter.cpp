@@ -313,8 +313,7 @@ Params query_pairs(std::string_view q) {
     auto value =
         eq == std::string_view::npos ? std::optional<std::string>("") : http::percent_decode(pair.substr(eq + 1), true);
     if (!key || !value) throw BadRequest("the query string is not valid percent-encoding");
-    if (!valid_utf8(*key) || !valid_utf8(*value) || key->find('\0') != std::string::npos ||
-        value->find('\0') != std::string::npos)
+    if (!is_text(*key) || !is_text(*value))
       throw BadRequest("query parameter '" + storable_text(*key) + "' is not valid UTF-8 text");
     out.emplace_back(std::move(*key), std::move(*value));
   }

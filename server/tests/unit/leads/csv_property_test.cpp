@@ -78,14 +78,14 @@ TEST(CsvProperties, PiecesDoNotMatterAndEveryCheckpointResumesExactly) {
       ASSERT_GE(r.line, last_line) << "round " << round;
       last_offset = r.end_offset;
       last_line = r.next_line;
-      // Resume after record i, as an import does after a crash.
+      // Resume after record i, as an import does after a crash. A BOM is
+      // only looked for at the very start of a file, so offset 0 is no resume point.
+      if (r.end_offset == 0) continue;
       CsvParser::Options resume = options;
       resume.start_offset = r.end_offset;
       resume.start_line = r.next_line;
       auto rest = parse(std::string_view(data).substr(r.end_offset), {}, resume);
       std::vector<Seen> expected(whole.begin() + static_cast<std::ptrdiff_t>(i) + 1, whole.end());
-      // A BOM is only looked for at the very start of a file.
-      if (r.end_offset == 0) continue;
       EXPECT_EQ(rest, expected) << "round " << round << ", resumed after record " << i;
     }
   }
