@@ -1,23 +1,27 @@
-import type { ReactNode } from "react";
+import { lazy, type ComponentType, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { useAuth } from "./auth/AuthContext";
 import { allowed } from "./auth/permissions";
 import { AppShell } from "./components/Layout/AppShell";
 import { LoadingState } from "./components/ui/States";
-import { AdminLayout } from "./pages/admin/AdminLayout";
-import { AdminOverviewPage } from "./pages/admin/AdminOverviewPage";
-import { AuditLogPage } from "./pages/admin/AuditLogPage";
-import { RolesPage } from "./pages/admin/RolesPage";
-import { UsersPage } from "./pages/admin/UsersPage";
 import { SignInPage } from "./pages/auth/SignInPage";
-import { DashboardPage } from "./pages/dashboard/DashboardPage";
 import { LandingPage } from "./pages/landing/LandingPage";
-import { ImportPage } from "./pages/leads/ImportPage";
-import { LeadDetailPage } from "./pages/leads/LeadDetailPage";
 import { LeadsPage } from "./pages/leads/LeadsPage";
-import { SuppressionsPage } from "./pages/leads/SuppressionsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
-import { SettingsPage } from "./pages/settings/SettingsPage";
+
+// Pages load on first visit; the leads page (the busiest) ships with the first bundle.
+const named = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+const DashboardPage = named(() => import("./pages/dashboard/DashboardPage"), "DashboardPage");
+const ImportPage = named(() => import("./pages/leads/ImportPage"), "ImportPage");
+const LeadDetailPage = named(() => import("./pages/leads/LeadDetailPage"), "LeadDetailPage");
+const SuppressionsPage = named(() => import("./pages/leads/SuppressionsPage"), "SuppressionsPage");
+const SettingsPage = named(() => import("./pages/settings/SettingsPage"), "SettingsPage");
+const AdminLayout = named(() => import("./pages/admin/AdminLayout"), "AdminLayout");
+const AdminOverviewPage = named(() => import("./pages/admin/AdminOverviewPage"), "AdminOverviewPage");
+const AuditLogPage = named(() => import("./pages/admin/AuditLogPage"), "AuditLogPage");
+const RolesPage = named(() => import("./pages/admin/RolesPage"), "RolesPage");
+const UsersPage = named(() => import("./pages/admin/UsersPage"), "UsersPage");
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth();

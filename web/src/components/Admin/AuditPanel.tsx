@@ -115,7 +115,7 @@ export function AuditPanel({ limit, title = "Audit log" }: { limit: number; titl
         <EmptyState title="No audit entry matches" />
       ) : (
         <>
-          <div className="overflow-x-auto">
+          <div role="region" aria-label="Audit entries (scrollable)" tabIndex={0} className="overflow-x-auto">
             <table className="min-w-full text-sm" data-testid="audit-table">
               <caption className="sr-only">Audit entries, newest first</caption>
               <thead>

@@ -24,7 +24,7 @@ export function QueuesPanel() {
       ) : !q ? (
         <LoadingState />
       ) : (
-        <div className="overflow-x-auto">
+        <div role="region" aria-label="Job queues (scrollable)" tabIndex={0} className="overflow-x-auto">
           <table className="min-w-full text-sm" data-testid="queues">
             <caption className="sr-only">Job queues</caption>
             <thead>

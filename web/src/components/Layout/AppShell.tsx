@@ -1,9 +1,10 @@
-import { useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation } from "react-router-dom";
 import { visibleNav } from "../../app/navigation";
 import { useAuth } from "../../auth/AuthContext";
 import { savedTheme, setTheme, type Theme } from "../../lib/theme";
 import { Icon } from "../ui/Icon";
+import { LoadingState } from "../ui/States";
 
 function ThemeSwitch() {
   const [theme, set] = useState<Theme>(savedTheme());
@@ -111,7 +112,9 @@ export function AppShell() {
           </div>
         )}
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 p-4 md:p-6">
-          <Outlet />
+          <Suspense fallback={<LoadingState />}>
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     </div>

@@ -1,4 +1,6 @@
+import { Suspense } from "react";
 import { NavLink, Outlet } from "react-router-dom";
+import { LoadingState } from "../../components/ui/States";
 import { ADMIN_NAV } from "../../app/navigation";
 import { useAuth } from "../../auth/AuthContext";
 import { allowed } from "../../auth/permissions";
@@ -26,7 +28,9 @@ export function AdminLayout() {
           </NavLink>
         ))}
       </nav>
-      <Outlet />
+      <Suspense fallback={<LoadingState />}>
+        <Outlet />
+      </Suspense>
     </div>
   );
 }

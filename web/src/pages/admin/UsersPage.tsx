@@ -43,7 +43,7 @@ export function UsersPage() {
       ) : users.data.items.length === 0 ? (
         <EmptyState title="No user matches" />
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div role="region" aria-label="Users (scrollable)" tabIndex={0} className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="min-w-full text-sm" data-testid="users-table">
             <caption className="sr-only">Users</caption>
             <thead className="bg-slate-50 dark:bg-slate-800/60">

@@ -112,7 +112,7 @@ function ImportForm({ onStarted }: { onStarted: (jobId: string) => void }) {
             Delimiter: <strong>{preview.delimiter === "\t" ? "tab" : preview.delimiter}</strong>. “Automatic” lets Herald
             recognise usual headers (E-mail, First Name, Company Name, …); anything it does not know becomes a custom field.
           </p>
-          <div className="overflow-x-auto">
+          <div role="region" aria-label="Column mapping (scrollable)" tabIndex={0} className="overflow-x-auto">
             <table className="min-w-full text-sm">
               <caption className="sr-only">Column mapping and the first rows of the file</caption>
               <thead>
@@ -249,7 +249,7 @@ function ImportProgress({ jobId, onAnother }: { jobId: string; onAnother: () => 
             {done ? "Every row was imported." : "No problem so far."}
           </p>
         ) : (
-          <div className="overflow-x-auto">
+          <div role="region" aria-label="Row report (scrollable)" tabIndex={0} className="overflow-x-auto">
             <table className="min-w-full text-sm">
               <caption className="mb-2 text-left text-slate-600 dark:text-slate-400">
                 {formatNumber(job.errors_total)} rows skipped or failed{job.errors_total > job.errors.length ? `; the first ${job.errors.length} are shown` : ""}.

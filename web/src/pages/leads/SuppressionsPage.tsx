@@ -64,7 +64,7 @@ export function SuppressionsPage() {
       ) : list.data.items.length === 0 ? (
         <EmptyState title="Nothing is suppressed">Unsubscribes, bounces and erased leads appear here.</EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div role="region" aria-label="Suppressions (scrollable)" tabIndex={0} className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="min-w-full text-sm">
             <caption className="sr-only">Suppressions</caption>
             <thead className="bg-slate-50 dark:bg-slate-800/60">

@@ -117,7 +117,7 @@ function ApiKeys() {
       ) : active.length === 0 ? (
         <EmptyState title="No API keys" />
       ) : (
-        <div className="overflow-x-auto">
+        <div role="region" aria-label="API keys (scrollable)" tabIndex={0} className="overflow-x-auto">
           <table className="min-w-full text-sm">
             <caption className="sr-only">Your API keys</caption>
             <thead>
