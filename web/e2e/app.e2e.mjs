@@ -43,10 +43,18 @@ describe("Herald web UI", { concurrency: false }, () => {
     assert.ok(existsSync(path.join(webDir, "index.html")), "web/dist is missing: run npm run build");
     tmp = mkdtempSync(path.join(tmpdir(), "herald-e2e-"));
     csvPath = path.join(tmp, "leads.csv");
-    execFileSync("python3", [path.join(repoRoot, "bench", "leads", "gen_leads.py"), csvPath, String(IMPORT_ROWS)]);
+    execFileSync("python3", [
+      path.join(repoRoot, "bench", "leads", "gen_leads.py"),
+      csvPath,
+      String(IMPORT_ROWS),
+    ]);
     server = await startHerald({
       webDir,
-      env: { HERALD_ADMIN_EMAIL: ADMIN.email, HERALD_ADMIN_PASSWORD: ADMIN.password, HERALD_RATE_LIMIT: "100000/min" },
+      env: {
+        HERALD_ADMIN_EMAIL: ADMIN.email,
+        HERALD_ADMIN_PASSWORD: ADMIN.password,
+        HERALD_RATE_LIMIT: "100000/min",
+      },
     });
     browser = await launch();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -95,7 +103,11 @@ describe("Herald web UI", { concurrency: false }, () => {
   test("an admin signs in and sees the dashboard", async () => {
     await signIn(ADMIN);
     for (const item of ["Dashboard", "Leads", "Settings", "Admin"])
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: item }).first().waitFor();
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: item })
+        .first()
+        .waitFor();
     await page.getByText("Failed jobs").waitFor();
     await checks.capture(page, "dashboard-empty");
   });
@@ -136,8 +148,14 @@ describe("Herald web UI", { concurrency: false }, () => {
     const firstEmail = () => table.locator("tbody tr").first().locator("a").innerText();
     const before = await firstEmail();
     await page.getByRole("button", { name: "Next" }).click();
-    await page.getByTestId("page-indicator").getByText(/^Page 2 of/).waitFor();
-    await page.waitForFunction(() => !document.querySelector('[data-testid="leads-table"]')?.getAttribute("aria-busy")?.includes("true"));
+    await page
+      .getByTestId("page-indicator")
+      .getByText(/^Page 2 of/)
+      .waitFor();
+    await page.waitForFunction(
+      () =>
+        !document.querySelector('[data-testid="leads-table"]')?.getAttribute("aria-busy")?.includes("true"),
+    );
     assert.notEqual(await firstEmail(), before);
     assert.match(page.url(), /cursor=\d+/, "id order pages by cursor");
 
@@ -148,7 +166,9 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByLabel("Search leads").fill("nguyen");
     await page.waitForURL(/q=nguyen/);
     await page.waitForFunction(() => {
-      const n = Number(document.querySelector('[data-testid="leads-total"]')?.textContent?.replace(/\D/g, ""));
+      const n = Number(
+        document.querySelector('[data-testid="leads-total"]')?.textContent?.replace(/\D/g, ""),
+      );
       return n > 0 && n < 20000;
     });
 
@@ -221,11 +241,15 @@ describe("Herald web UI", { concurrency: false }, () => {
     await health.getByRole("progressbar", { name: "Disk" }).waitFor();
     await health.getByText("Database").waitFor();
     const queues = page.getByTestId("queues");
-    for (const q of ["emails", "campaigns", "analytics"]) await queues.getByRole("rowheader", { name: q }).waitFor();
+    for (const q of ["emails", "campaigns", "analytics"])
+      await queues.getByRole("rowheader", { name: q }).waitFor();
     const audit = page.getByTestId("audit-table");
     await audit.getByText("LEAD_IMPORT_STARTED").first().waitFor();
     await page.getByRole("button", { name: "Verify chain" }).click();
-    await page.getByTestId("audit-verify").getByText(/intact/).waitFor();
+    await page
+      .getByTestId("audit-verify")
+      .getByText(/intact/)
+      .waitFor();
     await checks.capture(page, "admin");
 
     await page.getByLabel("Action").fill("login_failed");
@@ -289,7 +313,11 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.goto(server.url + "/leads");
     await page.getByTestId("leads-table").waitFor();
     for (const name of ["New lead", "Import CSV", "Export CSV", "Save as segment"])
-      assert.equal(await page.getByRole("button", { name }).or(page.getByRole("link", { name })).count(), 0, name);
+      assert.equal(
+        await page.getByRole("button", { name }).or(page.getByRole("link", { name })).count(),
+        0,
+        name,
+      );
     assert.equal(await page.getByRole("checkbox", { name: /^Select/ }).count(), 0);
     await checks.capture(page, "viewer-leads");
     const token = (await storedToken()).token;

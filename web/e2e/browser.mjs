@@ -28,6 +28,7 @@ export async function launch() {
     args: FLAGS,
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,
+    reducedMotion: "reduce",
   });
   return {
     context,
@@ -73,6 +74,12 @@ export class PageChecks {
   }
 
   async setTheme(page, theme) {
+    // Through the app's own switch when the page has it, else as the app stores it.
+    const select = page.getByLabel("Colour theme");
+    if ((await select.count()) === 1 && (await select.isVisible())) {
+      await select.selectOption(theme);
+      return;
+    }
     await page.evaluate((t) => {
       localStorage.setItem("herald.theme", t);
       document.documentElement.classList.toggle("dark", t === "dark");
@@ -91,7 +98,9 @@ export class PageChecks {
       await this.setTheme(page, theme);
       await page.waitForTimeout(60);
       const file = path.join(this.outDir, `${name}-${width}${theme === "dark" ? "-dark" : ""}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      // With a modal open, the viewport is what a person sees.
+      const modal = (await page.locator("dialog[open]").count()) > 0;
+      await page.screenshot({ path: file, fullPage: !modal });
       this.shots.push(file);
       for (const v of await axeCheck(page)) this.violations.push({ page: name, theme, width, ...v });
     }

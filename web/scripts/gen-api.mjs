@@ -48,7 +48,9 @@ const json = JSON.stringify(doc, null, 2) + "\n";
 const schemaPath = path.join(outDir, "schema.d.ts");
 const jsonPath = path.join(outDir, "openapi.json");
 const changed =
-  !existsSync(schemaPath) || readFileSync(schemaPath, "utf8") !== ts || readFileSync(jsonPath, "utf8") !== json;
+  !existsSync(schemaPath) ||
+  readFileSync(schemaPath, "utf8") !== ts ||
+  readFileSync(jsonPath, "utf8") !== json;
 if (changed) {
   writeFileSync(schemaPath, ts);
   writeFileSync(jsonPath, json);

@@ -35,15 +35,26 @@ function RequireAuth({ children }: { children: ReactNode }) {
 }
 
 /** A page behind permissions: without them, a clear message instead of the page. */
-export function Gate({ anyOf, allOf, children }: { anyOf?: string[]; allOf?: string[]; children: ReactNode }) {
+export function Gate({
+  anyOf,
+  allOf,
+  children,
+}: {
+  anyOf?: string[];
+  allOf?: string[];
+  children: ReactNode;
+}) {
   const { permissions } = useAuth();
   if (!allowed(permissions, { anyOf, allOf })) {
     return (
-      <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-6 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+      <div
+        role="alert"
+        className="rounded-lg border border-amber-300 bg-amber-50 p-6 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+      >
         <h1 className="text-lg font-semibold">Not available to your role</h1>
         <p className="mt-1 text-sm">
-          This page needs the permission {[...(allOf ?? []), ...(anyOf ?? [])].join(" or ")}. Ask an administrator if you
-          need it.
+          This page needs the permission {[...(allOf ?? []), ...(anyOf ?? [])].join(" or ")}. Ask an
+          administrator if you need it.
         </p>
       </div>
     );
@@ -64,16 +75,72 @@ export function AppRoutes() {
         }
       >
         <Route path="/dashboard" element={<DashboardPage />} />
-        <Route path="/leads" element={<Gate allOf={["lead:read"]}><LeadsPage /></Gate>} />
-        <Route path="/leads/import" element={<Gate allOf={["lead:import"]}><ImportPage /></Gate>} />
-        <Route path="/leads/suppressions" element={<Gate allOf={["lead:read"]}><SuppressionsPage /></Gate>} />
-        <Route path="/leads/:id" element={<Gate allOf={["lead:read"]}><LeadDetailPage /></Gate>} />
+        <Route
+          path="/leads"
+          element={
+            <Gate allOf={["lead:read"]}>
+              <LeadsPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/leads/import"
+          element={
+            <Gate allOf={["lead:import"]}>
+              <ImportPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/leads/suppressions"
+          element={
+            <Gate allOf={["lead:read"]}>
+              <SuppressionsPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/leads/:id"
+          element={
+            <Gate allOf={["lead:read"]}>
+              <LeadDetailPage />
+            </Gate>
+          }
+        />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="/admin" element={<AdminLayout />}>
-          <Route index element={<Gate anyOf={["system:read", "audit:read"]}><AdminOverviewPage /></Gate>} />
-          <Route path="users" element={<Gate allOf={["user:manage"]}><UsersPage /></Gate>} />
-          <Route path="roles" element={<Gate allOf={["role:manage"]}><RolesPage /></Gate>} />
-          <Route path="audit" element={<Gate allOf={["audit:read"]}><AuditLogPage /></Gate>} />
+          <Route
+            index
+            element={
+              <Gate anyOf={["system:read", "audit:read"]}>
+                <AdminOverviewPage />
+              </Gate>
+            }
+          />
+          <Route
+            path="users"
+            element={
+              <Gate allOf={["user:manage"]}>
+                <UsersPage />
+              </Gate>
+            }
+          />
+          <Route
+            path="roles"
+            element={
+              <Gate allOf={["role:manage"]}>
+                <RolesPage />
+              </Gate>
+            }
+          />
+          <Route
+            path="audit"
+            element={
+              <Gate allOf={["audit:read"]}>
+                <AuditLogPage />
+              </Gate>
+            }
+          />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

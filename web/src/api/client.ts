@@ -37,7 +37,11 @@ interface RequestOptions {
   anonymous?: boolean;
 }
 
-export function buildUrl(path: string, params?: Record<string, string | number>, query?: Record<string, unknown>) {
+export function buildUrl(
+  path: string,
+  params?: Record<string, string | number>,
+  query?: Record<string, unknown>,
+) {
   let url = path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params?.[name];
     if (v === undefined) throw new Error(`missing path parameter ${name} for ${path}`);
@@ -126,7 +130,11 @@ export class ApiClient {
 
   /** Keeps the tokens of a login or refresh answer. */
   adopt(t: TokenResponse) {
-    const s = { token: t.token, refresh_token: t.refresh_token, expires_at: Date.now() + t.expires_in * 1000 };
+    const s = {
+      token: t.token,
+      refresh_token: t.refresh_token,
+      expires_at: Date.now() + t.expires_in * 1000,
+    };
     this.store(s);
     this.emit(s);
     return s;
@@ -177,9 +185,11 @@ export class ApiClient {
       throw err;
     };
     const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
-    const p = ((locks ? locks.request(LOCK_NAME, run) : run()) as Promise<StoredSession | null>).finally(() => {
-      this.refreshing = null;
-    });
+    const p = ((locks ? locks.request(LOCK_NAME, run) : run()) as Promise<StoredSession | null>).finally(
+      () => {
+        this.refreshing = null;
+      },
+    );
     this.refreshing = p;
     return p;
   }
@@ -288,12 +298,14 @@ export class ApiClient {
    * Uploads a file as the request body, reporting upload progress (XMLHttpRequest is the only
    * browser API that does). Refreshes the token first when it is about to expire.
    */
-  async upload<T>(
-    url: string,
+  async upload<T, P extends PathFor<"post">>(
+    path: P,
+    query: QueryOf<P, "post">,
     file: Blob,
     contentType: string,
     onProgress?: (sent: number, total: number) => void,
   ): Promise<T> {
+    const url = buildUrl(path, undefined, query);
     const once = (token: string | null) =>
       new Promise<{ status: number; body: string; headers: Headers }>((resolve, reject) => {
         const xhr = new XMLHttpRequest();
@@ -304,7 +316,10 @@ export class ApiClient {
         xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
         xhr.onload = () => {
           const headers = new Headers();
-          for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+          for (const line of xhr
+            .getAllResponseHeaders()
+            .trim()
+            .split(/[\r\n]+/)) {
             const i = line.indexOf(":");
             if (i > 0) headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
           }

@@ -54,8 +54,7 @@ export const leadsApi = {
   remove: (id: number) => api.delete("/api/leads/{id}", { params: { id: String(id) } }),
   bulk: (
     body: { action: string; tag?: string; status?: string; owner_id?: number | null } & (
-      | { ids: number[] }
-      | { filter: LeadFilterObject }
+      { ids: number[] } | { filter: LeadFilterObject }
     ),
   ) => as<BulkResult>(api.post("/api/leads/bulk", { body })),
   exportCsv: (query: LeadExportQuery) => api.download("/api/leads/export", "leads.csv", { query }),
@@ -76,12 +75,8 @@ export const leadsApi = {
     file: Blob,
     query: QueryOf<"/api/leads/import", "post">,
     onProgress?: (sent: number, total: number) => void,
-  ) => {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
-    const path: "/api/leads/import" = "/api/leads/import";
-    return api.upload<ImportStarted>(`${path}?${qs}`, file, "text/csv", onProgress);
-  },
+  ) =>
+    api.upload<ImportStarted, "/api/leads/import">("/api/leads/import", query, file, "text/csv", onProgress),
   suppressions: (query: QueryOf<"/api/leads/suppressions", "get">) =>
     as<Page<Suppression>>(api.get("/api/leads/suppressions", { query })),
   createSuppression: (body: { email?: string; domain?: string; reason?: string; note?: string }) =>
@@ -91,7 +86,8 @@ export const leadsApi = {
 };
 
 export const segmentsApi = {
-  list: (page = 1, page_size = 200) => as<Page<Segment>>(api.get("/api/segments", { query: { page, page_size } })),
+  list: (page = 1, page_size = 200) =>
+    as<Page<Segment>>(api.get("/api/segments", { query: { page, page_size } })),
   create: (body: { name: string; description?: string; filter: LeadFilterObject }) =>
     as<Segment>(api.post("/api/segments", { body })),
   update: (id: number, body: { name?: string; description?: string; filter?: LeadFilterObject }) =>
@@ -119,10 +115,15 @@ export const adminApi = {
   verifyAudit: () => as<AuditVerify>(api.get("/api/admin/audit-logs/verify")),
   queues: () => as<{ queues: QueueStats[] }>(api.get("/api/admin/queues")),
   failedJobs: (queue: string, page = 1, page_size = 50) =>
-    as<FailedJobPage>(api.get("/api/admin/queues/{queue}/failed", { params: { queue }, query: { page, page_size } })),
+    as<FailedJobPage>(
+      api.get("/api/admin/queues/{queue}/failed", { params: { queue }, query: { page, page_size } }),
+    ),
   retry: (queue: string, jobId?: string) =>
     as<RetryResult>(
-      api.post("/api/admin/queues/{queue}/retry", { params: { queue }, body: jobId ? { job_id: jobId } : {} }),
+      api.post("/api/admin/queues/{queue}/retry", {
+        params: { queue },
+        body: jobId ? { job_id: jobId } : {},
+      }),
     ),
 };
 

@@ -172,7 +172,10 @@ export interface FailedJob {
   created_at: string;
   failed_at: string | null;
 }
-export type FailedJobPage = ApiModel<ResponseOf<"/api/admin/queues/{queue}/failed", "get">, { items: FailedJob[] }>;
+export type FailedJobPage = ApiModel<
+  ResponseOf<"/api/admin/queues/{queue}/failed", "get">,
+  { items: FailedJob[] }
+>;
 export type RetryResult = ApiModel<ResponseOf<"/api/admin/queues/{queue}/retry", "post">>;
 
 export type ServiceStatus = "healthy" | "degraded" | "unhealthy" | "not_configured" | string;

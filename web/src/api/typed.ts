@@ -41,4 +41,6 @@ export type ResponseOf<P extends PathFor<M>, M extends Method> = SuccessOfOp<Op<
  */
 export type ApiModel<D, Overrides = object, Extra = object> = string extends keyof D
   ? Overrides & Extra
-  : Omit<Required<D>, keyof Overrides> & { [K in keyof Overrides]: K extends keyof D ? Overrides[K] : never } & Extra;
+  : Omit<Required<D>, keyof Overrides> & {
+      [K in keyof Overrides]: K extends keyof D ? Overrides[K] : never;
+    } & Extra;

@@ -14,7 +14,9 @@ export function savedTheme(): Theme {
 export function applyTheme(theme: Theme) {
   const dark =
     theme === "dark" ||
-    (theme === "system" && typeof matchMedia !== "undefined" && matchMedia("(prefers-color-scheme: dark)").matches);
+    (theme === "system" &&
+      typeof matchMedia !== "undefined" &&
+      matchMedia("(prefers-color-scheme: dark)").matches);
   document.documentElement.classList.toggle("dark", dark);
 }
 

@@ -70,41 +70,94 @@ export function AuditPanel({ limit, title = "Audit log" }: { limit: number; titl
       title={title}
       actions={
         <>
-          <Button size="sm" busy={verifying} onClick={async () => {
-            setVerifying(true);
-            try {
-              setVerify(await adminApi.verifyAudit());
-            } catch (e) {
-              toast(messageOf(e), "error");
-            } finally {
-              setVerifying(false);
-            }
-          }}>
+          <Button
+            size="sm"
+            busy={verifying}
+            onClick={async () => {
+              setVerifying(true);
+              try {
+                setVerify(await adminApi.verifyAudit());
+              } catch (e) {
+                toast(messageOf(e), "error");
+              } finally {
+                setVerifying(false);
+              }
+            }}
+          >
             Verify chain
           </Button>
-          <Button size="sm" onClick={() => adminApi.auditCsv(auditQuery(filter)).catch((e) => toast(messageOf(e), "error"))}>
+          <Button
+            size="sm"
+            onClick={() => adminApi.auditCsv(auditQuery(filter)).catch((e) => toast(messageOf(e), "error"))}
+          >
             Export CSV
           </Button>
         </>
       }
     >
       {verify && (
-        <p role="status" data-testid="audit-verify"
-          className={`mb-3 rounded-md p-2 text-sm ${verify.valid ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100" : "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-100"}`}>
+        <p
+          role="status"
+          data-testid="audit-verify"
+          className={`mb-3 rounded-md p-2 text-sm ${verify.valid ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100" : "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-100"}`}
+        >
           {verify.valid
             ? `The chain is intact: ${verify.checked.toLocaleString("en")} entries checked.`
             : `The chain is broken at entry #${verify.first_broken_id} (${verify.checked.toLocaleString("en")} checked).`}
         </p>
       )}
-      <form onSubmit={apply} aria-label="Audit filters" className="mb-3 grid gap-2 sm:grid-cols-3 lg:grid-cols-6">
-        <TextField label="Action" placeholder="e.g. USER_UPDATED" value={draft.action} error={fe.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} />
-        <TextField label="User id" inputMode="numeric" value={draft.user_id} error={fe.user_id} onChange={(e) => setDraft({ ...draft, user_id: e.target.value })} />
-        <TextField label="Resource" placeholder="e.g. user/42" value={draft.resource} error={fe.resource} onChange={(e) => setDraft({ ...draft, resource: e.target.value })} />
-        <TextField label="From" type="date" value={draft.from} error={fe.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
-        <TextField label="Before" type="date" value={draft.to} error={fe.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+      <form
+        onSubmit={apply}
+        aria-label="Audit filters"
+        className="mb-3 grid gap-2 sm:grid-cols-3 lg:grid-cols-6"
+      >
+        <TextField
+          label="Action"
+          placeholder="e.g. USER_UPDATED"
+          value={draft.action}
+          error={fe.action}
+          onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+        />
+        <TextField
+          label="User id"
+          inputMode="numeric"
+          value={draft.user_id}
+          error={fe.user_id}
+          onChange={(e) => setDraft({ ...draft, user_id: e.target.value })}
+        />
+        <TextField
+          label="Resource"
+          placeholder="e.g. user/42"
+          value={draft.resource}
+          error={fe.resource}
+          onChange={(e) => setDraft({ ...draft, resource: e.target.value })}
+        />
+        <TextField
+          label="From"
+          type="date"
+          value={draft.from}
+          error={fe.from}
+          onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+        />
+        <TextField
+          label="Before"
+          type="date"
+          value={draft.to}
+          error={fe.to}
+          onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+        />
         <div className="flex items-end gap-2">
-          <Button type="submit" variant="primary">Filter</Button>
-          <Button onClick={() => { setDraft(empty); setFilter(empty); }}>Clear</Button>
+          <Button type="submit" variant="primary">
+            Filter
+          </Button>
+          <Button
+            onClick={() => {
+              setDraft(empty);
+              setFilter(empty);
+            }}
+          >
+            Clear
+          </Button>
         </div>
       </form>
       {error && !Object.keys(fe).length ? (
@@ -121,7 +174,9 @@ export function AuditPanel({ limit, title = "Audit log" }: { limit: number; titl
               <thead>
                 <tr className="border-b border-slate-200 text-left dark:border-slate-700">
                   {["When", "Actor", "Action", "Resource", "IP", "Outcome"].map((h) => (
-                    <th key={h} scope="col" className="px-2 py-2 font-semibold">{h}</th>
+                    <th key={h} scope="col" className="px-2 py-2 font-semibold">
+                      {h}
+                    </th>
                   ))}
                 </tr>
               </thead>
@@ -129,12 +184,20 @@ export function AuditPanel({ limit, title = "Audit log" }: { limit: number; titl
                 {items.map((e) => (
                   <tr key={e.id}>
                     <td className="px-2 py-1.5 whitespace-nowrap">{formatDateTime(e.created_at)}</td>
-                    <td className="max-w-[14rem] truncate px-2 py-1.5">{e.actor || (e.user_id ? `#${e.user_id}` : "—")}</td>
+                    <td className="max-w-[14rem] truncate px-2 py-1.5">
+                      {e.actor || (e.user_id ? `#${e.user_id}` : "—")}
+                    </td>
                     <td className="px-2 py-1.5 font-mono text-xs">{e.action}</td>
                     <td className="px-2 py-1.5 font-mono text-xs">{e.resource || "—"}</td>
                     <td className="px-2 py-1.5 font-mono text-xs">{e.ip}</td>
                     <td className="px-2 py-1.5">
-                      {e.success ? <Badge tone="green">ok</Badge> : <span title={e.error}><Badge tone="red">{e.error ? "error" : "denied"}</Badge></span>}
+                      {e.success ? (
+                        <Badge tone="green">ok</Badge>
+                      ) : (
+                        <span title={e.error}>
+                          <Badge tone="red">{e.error ? "error" : "denied"}</Badge>
+                        </span>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -143,7 +206,9 @@ export function AuditPanel({ limit, title = "Audit log" }: { limit: number; titl
           </div>
           {next !== null && (
             <div className="mt-3">
-              <Button size="sm" busy={loading} onClick={() => void load(next)}>Load older entries</Button>
+              <Button size="sm" busy={loading} onClick={() => void load(next)}>
+                Load older entries
+              </Button>
             </div>
           )}
         </>

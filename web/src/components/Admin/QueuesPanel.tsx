@@ -29,8 +29,21 @@ export function QueuesPanel() {
             <caption className="sr-only">Job queues</caption>
             <thead>
               <tr className="border-b border-slate-200 text-left dark:border-slate-700">
-                {["Queue", "Pending", "Scheduled", "Active", "Failed", "Per minute", "Oldest pending", ""].map((h, i) => (
-                  <th key={i} scope="col" className={`px-2 py-2 font-semibold ${i > 0 && i < 7 ? "text-right" : ""}`}>
+                {[
+                  "Queue",
+                  "Pending",
+                  "Scheduled",
+                  "Active",
+                  "Failed",
+                  "Per minute",
+                  "Oldest pending",
+                  "",
+                ].map((h, i) => (
+                  <th
+                    key={i}
+                    scope="col"
+                    className={`px-2 py-2 font-semibold ${i > 0 && i < 7 ? "text-right" : ""}`}
+                  >
                     {h || <span className="sr-only">Actions</span>}
                   </th>
                 ))}
@@ -39,28 +52,41 @@ export function QueuesPanel() {
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {q.map((s: QueueStats) => (
                 <tr key={s.name}>
-                  <th scope="row" className="px-2 py-2 text-left font-medium">{s.name}</th>
+                  <th scope="row" className="px-2 py-2 text-left font-medium">
+                    {s.name}
+                  </th>
                   <td className="px-2 py-2 text-right tabular-nums">{formatNumber(s.pending)}</td>
                   <td className="px-2 py-2 text-right tabular-nums">{formatNumber(s.scheduled)}</td>
                   <td className="px-2 py-2 text-right tabular-nums">{formatNumber(s.active)}</td>
-                  <td className={`px-2 py-2 text-right tabular-nums ${s.failed ? "font-semibold text-red-700 dark:text-red-400" : ""}`}>
+                  <td
+                    className={`px-2 py-2 text-right tabular-nums ${s.failed ? "font-semibold text-red-700 dark:text-red-400" : ""}`}
+                  >
                     {formatNumber(s.failed)}
                   </td>
-                  <td className="px-2 py-2 text-right tabular-nums">{formatNumber(s.processed_per_minute)}</td>
-                  <td className="px-2 py-2 text-right tabular-nums">{s.pending ? formatDuration(s.oldest_pending_age_s) : "—"}</td>
+                  <td className="px-2 py-2 text-right tabular-nums">
+                    {formatNumber(s.processed_per_minute)}
+                  </td>
+                  <td className="px-2 py-2 text-right tabular-nums">
+                    {s.pending ? formatDuration(s.oldest_pending_age_s) : "—"}
+                  </td>
                   <td className="px-2 py-2 text-right whitespace-nowrap">
                     {s.failed > 0 && (
                       <>
-                        <Button size="sm" variant="ghost" onClick={() => setOpen(s.name)}>View failed</Button>
-                        <Button size="sm" onClick={async () => {
-                          try {
-                            const r = await adminApi.retry(s.name);
-                            toast(`Retried ${r.retried} jobs of ${s.name}`);
-                            queues.reload();
-                          } catch (e) {
-                            toast(messageOf(e), "error");
-                          }
-                        }}>
+                        <Button size="sm" variant="ghost" onClick={() => setOpen(s.name)}>
+                          View failed
+                        </Button>
+                        <Button
+                          size="sm"
+                          onClick={async () => {
+                            try {
+                              const r = await adminApi.retry(s.name);
+                              toast(`Retried ${r.retried} jobs of ${s.name}`);
+                              queues.reload();
+                            } catch (e) {
+                              toast(messageOf(e), "error");
+                            }
+                          }}
+                        >
                           Retry all
                         </Button>
                       </>
@@ -72,7 +98,15 @@ export function QueuesPanel() {
           </table>
         </div>
       )}
-      {open && <FailedJobs queue={open} onClose={() => { setOpen(null); queues.reload(); }} />}
+      {open && (
+        <FailedJobs
+          queue={open}
+          onClose={() => {
+            setOpen(null);
+            queues.reload();
+          }}
+        />
+      )}
     </Card>
   );
 }
@@ -95,32 +129,48 @@ function FailedJobs({ queue, onClose }: { queue: string; onClose: () => void }) 
           {jobs.data.items.map((j) => (
             <li key={j.id} className="rounded-md border border-slate-200 p-3 text-sm dark:border-slate-700">
               <div className="flex flex-wrap items-center justify-between gap-2">
-                <span className="font-medium">{j.name} <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{j.id}</span></span>
-                <Button size="sm" onClick={async () => {
-                  try {
-                    await adminApi.retry(queue, j.id);
-                    toast("Job queued again");
-                    jobs.reload();
-                  } catch (e) {
-                    toast(messageOf(e), "error");
-                  }
-                }}>
+                <span className="font-medium">
+                  {j.name}{" "}
+                  <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{j.id}</span>
+                </span>
+                <Button
+                  size="sm"
+                  onClick={async () => {
+                    try {
+                      await adminApi.retry(queue, j.id);
+                      toast("Job queued again");
+                      jobs.reload();
+                    } catch (e) {
+                      toast(messageOf(e), "error");
+                    }
+                  }}
+                >
                   Retry
                 </Button>
               </div>
               <p className="mt-1 text-slate-700 dark:text-slate-300">
                 {j.status} after {j.attempts}/{j.max_attempts} attempts · {formatDateTime(j.failed_at)}
               </p>
-              {j.error && <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 text-xs whitespace-pre-wrap dark:bg-slate-800">{j.error}</pre>}
+              {j.error && (
+                <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 text-xs whitespace-pre-wrap dark:bg-slate-800">
+                  {j.error}
+                </pre>
+              )}
             </li>
           ))}
         </ul>
       )}
       {jobs.data && jobs.data.total > 20 && (
         <nav aria-label="Pages" className="mt-3 flex items-center gap-2 text-sm">
-          <Button size="sm" disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</Button>
-          <span>Page {page} of {pages}</span>
-          <Button size="sm" disabled={page >= pages} onClick={() => setPage(page + 1)}>Next</Button>
+          <Button size="sm" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            Previous
+          </Button>
+          <span>
+            Page {page} of {pages}
+          </span>
+          <Button size="sm" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+            Next
+          </Button>
         </nav>
       )}
     </Dialog>

@@ -12,9 +12,19 @@ export function NewLeadsChart({ data }: { data: DayCount[] }) {
       <div className="h-56 w-full text-slate-700 dark:text-slate-300">
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={false} />
+            <CartesianGrid
+              strokeDasharray="3 3"
+              stroke="currentColor"
+              strokeOpacity={0.15}
+              vertical={false}
+            />
             <XAxis dataKey="label" tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" />
-            <YAxis allowDecimals={false} tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" width={56} />
+            <YAxis
+              allowDecimals={false}
+              tick={{ fill: "currentColor", fontSize: 12 }}
+              stroke="currentColor"
+              width={56}
+            />
             <Tooltip
               cursor={{ fillOpacity: 0.1 }}
               contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}

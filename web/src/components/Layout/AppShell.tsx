@@ -93,8 +93,12 @@ export function AppShell() {
           <div className="hidden md:block" />
           <div className="flex items-center gap-3">
             <ThemeSwitch />
-            <span className="hidden text-sm text-slate-700 sm:inline dark:text-slate-300" data-testid="signed-in-as">
-              {user?.name || user?.email} <span className="text-slate-500 dark:text-slate-400">· {user?.role}</span>
+            <span
+              className="hidden text-sm text-slate-700 sm:inline dark:text-slate-300"
+              data-testid="signed-in-as"
+            >
+              {user?.name || user?.email}{" "}
+              <span className="text-slate-500 dark:text-slate-400">· {user?.role}</span>
             </span>
             <button
               type="button"
@@ -107,7 +111,10 @@ export function AppShell() {
           </div>
         </header>
         {menuOpen && (
-          <div id="mobile-nav" className="border-b border-slate-200 bg-white md:hidden dark:border-slate-800 dark:bg-slate-900">
+          <div
+            id="mobile-nav"
+            className="border-b border-slate-200 bg-white md:hidden dark:border-slate-800 dark:bg-slate-900"
+          >
             {nav}
           </div>
         )}

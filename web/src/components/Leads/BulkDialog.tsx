@@ -69,18 +69,36 @@ export function BulkDialog({
           {can("lead:delete") && <option value="delete">Delete</option>}
         </SelectField>
         {(action === "tag" || action === "untag") && (
-          <TextField label="Tag" value={tag} error={fe.tag} onChange={(e) => setTag(e.target.value)} required />
+          <TextField
+            label="Tag"
+            value={tag}
+            error={fe.tag}
+            onChange={(e) => setTag(e.target.value)}
+            required
+          />
         )}
         {action === "set_status" && (
-          <SelectField label="Status" value={status} error={fe.status} onChange={(e) => setStatus(e.target.value)}>
+          <SelectField
+            label="Status"
+            value={status}
+            error={fe.status}
+            onChange={(e) => setStatus(e.target.value)}
+          >
             {LEAD_STATUSES.map((s) => (
-              <option key={s} value={s}>{humanize(s)}</option>
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
             ))}
           </SelectField>
         )}
         {action === "set_owner" && (
-          <TextField label="Owner (user id; empty to unassign)" inputMode="numeric" value={owner} error={fe.owner_id}
-            onChange={(e) => setOwner(e.target.value)} />
+          <TextField
+            label="Owner (user id; empty to unassign)"
+            inputMode="numeric"
+            value={owner}
+            error={fe.owner_id}
+            onChange={(e) => setOwner(e.target.value)}
+          />
         )}
         {deleting && (
           <TextField
@@ -91,8 +109,12 @@ export function BulkDialog({
         )}
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant={deleting ? "danger" : "primary"} busy={busy}
-            disabled={deleting && confirm !== "DELETE"}>
+          <Button
+            type="submit"
+            variant={deleting ? "danger" : "primary"}
+            busy={busy}
+            disabled={deleting && confirm !== "DELETE"}
+          >
             Apply to {formatNumber(count)} leads
           </Button>
         </div>

@@ -21,14 +21,22 @@ export function ColumnChooser({ value, onChange }: { value: string[]; onChange: 
         open={open}
         onClose={() => setOpen(false)}
         title="Columns"
-        footer={<Button variant="primary" onClick={() => setOpen(false)}>Done</Button>}
+        footer={
+          <Button variant="primary" onClick={() => setOpen(false)}>
+            Done
+          </Button>
+        }
       >
         <fieldset>
           <legend className="mb-2 text-sm text-slate-700 dark:text-slate-300">Email is always shown.</legend>
           <div className="grid grid-cols-2 gap-2">
             {BASE_COLUMNS.map((c) => (
-              <Checkbox key={c.key} label={c.label} checked={value.includes(c.key)}
-                onChange={(e) => toggle(c.key, e.target.checked)} />
+              <Checkbox
+                key={c.key}
+                label={c.label}
+                checked={value.includes(c.key)}
+                onChange={(e) => toggle(c.key, e.target.checked)}
+              />
             ))}
             {customCols.map((k) => (
               <Checkbox key={k} label={`${k.slice(3)} (custom)`} checked onChange={() => toggle(k, false)} />
@@ -49,8 +57,13 @@ export function ColumnChooser({ value, onChange }: { value: string[]; onChange: 
             setCustom("");
           }}
         >
-          <TextField label="Add a custom field column" value={custom} error={error} className="flex-1"
-            onChange={(e) => setCustom(e.target.value)} />
+          <TextField
+            label="Add a custom field column"
+            value={custom}
+            error={error}
+            className="flex-1"
+            onChange={(e) => setCustom(e.target.value)}
+          />
           <Button type="submit">Add</Button>
         </form>
       </Dialog>

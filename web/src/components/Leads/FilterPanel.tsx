@@ -49,7 +49,11 @@ export function FilterPanel({
   };
 
   return (
-    <form onSubmit={submit} aria-label="Lead filters" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <form
+      onSubmit={submit}
+      aria-label="Lead filters"
+      className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
       <fieldset>
         <legend className="mb-1 text-sm font-medium text-slate-800 dark:text-slate-200">Status</legend>
         <div className="flex flex-wrap gap-x-4 gap-y-1">
@@ -67,37 +71,110 @@ export function FilterPanel({
         {shown.status && <p className="mt-1 text-sm text-red-700 dark:text-red-400">{shown.status}</p>}
       </fieldset>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-        <TextField label="Has any tag" hint="Comma-separated" value={lists.tag} error={shown.tag}
-          onChange={(e) => setLists({ ...lists, tag: e.target.value })} />
-        <TextField label="Has none of the tags" hint="Comma-separated" value={lists.not_tag} error={shown.not_tag}
-          onChange={(e) => setLists({ ...lists, not_tag: e.target.value })} />
-        <TextField label="Country" hint="Comma-separated" value={lists.country} error={shown.country}
-          onChange={(e) => setLists({ ...lists, country: e.target.value })} />
-        <TextField label="Source" value={draft.source} error={shown.source} onChange={(e) => set("source", e.target.value)} />
-        <TextField label="Owner" hint="A user id, or none" value={draft.owner_id} error={shown.owner_id}
-          onChange={(e) => set("owner_id", e.target.value)} />
+        <TextField
+          label="Has any tag"
+          hint="Comma-separated"
+          value={lists.tag}
+          error={shown.tag}
+          onChange={(e) => setLists({ ...lists, tag: e.target.value })}
+        />
+        <TextField
+          label="Has none of the tags"
+          hint="Comma-separated"
+          value={lists.not_tag}
+          error={shown.not_tag}
+          onChange={(e) => setLists({ ...lists, not_tag: e.target.value })}
+        />
+        <TextField
+          label="Country"
+          hint="Comma-separated"
+          value={lists.country}
+          error={shown.country}
+          onChange={(e) => setLists({ ...lists, country: e.target.value })}
+        />
+        <TextField
+          label="Source"
+          value={draft.source}
+          error={shown.source}
+          onChange={(e) => set("source", e.target.value)}
+        />
+        <TextField
+          label="Owner"
+          hint="A user id, or none"
+          value={draft.owner_id}
+          error={shown.owner_id}
+          onChange={(e) => set("owner_id", e.target.value)}
+        />
         <div className="grid grid-cols-2 gap-2">
-          <TextField label="Score from" inputMode="numeric" value={draft.score_min} error={shown.score_min}
-            onChange={(e) => set("score_min", e.target.value)} />
-          <TextField label="Score to" inputMode="numeric" value={draft.score_max} error={shown.score_max}
-            onChange={(e) => set("score_max", e.target.value)} />
+          <TextField
+            label="Score from"
+            inputMode="numeric"
+            value={draft.score_min}
+            error={shown.score_min}
+            onChange={(e) => set("score_min", e.target.value)}
+          />
+          <TextField
+            label="Score to"
+            inputMode="numeric"
+            value={draft.score_max}
+            error={shown.score_max}
+            onChange={(e) => set("score_max", e.target.value)}
+          />
         </div>
-        <TextField label="Created from" type="date" value={draft.created_from.slice(0, 10)} error={shown.created_from}
-          onChange={(e) => set("created_from", e.target.value)} />
-        <TextField label="Created before" type="date" value={draft.created_to.slice(0, 10)} error={shown.created_to}
-          onChange={(e) => set("created_to", e.target.value)} />
+        <TextField
+          label="Created from"
+          type="date"
+          value={draft.created_from.slice(0, 10)}
+          error={shown.created_from}
+          onChange={(e) => set("created_from", e.target.value)}
+        />
+        <TextField
+          label="Created before"
+          type="date"
+          value={draft.created_to.slice(0, 10)}
+          error={shown.created_to}
+          onChange={(e) => set("created_to", e.target.value)}
+        />
       </div>
       <fieldset>
         <legend className="mb-1 text-sm font-medium text-slate-800 dark:text-slate-200">Custom fields</legend>
         <div className="flex flex-col gap-2">
           {draft.custom.map((c, i) => (
             <div key={i} className="flex flex-wrap items-end gap-2">
-              <TextField label="Field" value={c.key} error={shown[`cf.${c.key}`]} className="w-40"
-                onChange={(e) => set("custom", draft.custom.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)))} />
-              <TextField label="equals" value={c.value} className="w-48"
-                onChange={(e) => set("custom", draft.custom.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-              <Button size="sm" variant="ghost" onClick={() => set("custom", draft.custom.filter((_, j) => j !== i))}
-                aria-label={`Remove the condition on ${c.key || "this field"}`}>
+              <TextField
+                label="Field"
+                value={c.key}
+                error={shown[`cf.${c.key}`]}
+                className="w-40"
+                onChange={(e) =>
+                  set(
+                    "custom",
+                    draft.custom.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)),
+                  )
+                }
+              />
+              <TextField
+                label="equals"
+                value={c.value}
+                className="w-48"
+                onChange={(e) =>
+                  set(
+                    "custom",
+                    draft.custom.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)),
+                  )
+                }
+              />
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() =>
+                  set(
+                    "custom",
+                    draft.custom.filter((_, j) => j !== i),
+                  )
+                }
+                aria-label={`Remove the condition on ${c.key || "this field"}`}
+              >
                 Remove
               </Button>
             </div>
@@ -110,7 +187,9 @@ export function FilterPanel({
         </div>
       </fieldset>
       <div className="flex gap-2">
-        <Button type="submit" variant="primary">Apply filters</Button>
+        <Button type="submit" variant="primary">
+          Apply filters
+        </Button>
         <Button onClick={clear}>Clear</Button>
       </div>
     </form>

@@ -37,7 +37,10 @@ function toDraft(l?: Lead): Draft {
     score: String(l?.score ?? 0),
     owner_id: l?.owner_id ? String(l.owner_id) : "",
     tags: (l?.tags ?? []).join(", "),
-    custom: Object.entries(l?.custom_fields ?? {}).map(([key, value]) => ({ key, value: String(value ?? "") })),
+    custom: Object.entries(l?.custom_fields ?? {}).map(([key, value]) => ({
+      key,
+      value: String(value ?? ""),
+    })),
   };
 }
 
@@ -62,11 +65,13 @@ export function leadBody(draft: Draft, original?: Lead): Record<string, unknown>
   const patch: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(full)) {
     const before = (original as unknown as Record<string, unknown>)[k];
-    if (JSON.stringify(before ?? (k === "owner_id" ? null : "")) !== JSON.stringify(v)) patch[k] = v === "" ? null : v;
+    if (JSON.stringify(before ?? (k === "owner_id" ? null : "")) !== JSON.stringify(v))
+      patch[k] = v === "" ? null : v;
   }
   // custom_fields merges: send changed keys, and null for removed ones.
   const changed: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(cf)) if (String(original.custom_fields?.[k] ?? "") !== v) changed[k] = v;
+  for (const [k, v] of Object.entries(cf))
+    if (String(original.custom_fields?.[k] ?? "") !== v) changed[k] = v;
   for (const k of Object.keys(original.custom_fields ?? {})) if (!(k in cf)) changed[k] = null;
   if (Object.keys(changed).length) patch.custom_fields = changed;
   return patch;
@@ -107,7 +112,12 @@ export function LeadForm({
 
   const placed = [...TEXT_FIELDS.map(([k]) => k), "status", "score", "owner_id", "tags", "custom_fields"];
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-4" aria-label={lead ? "Edit lead" : "New lead"}>
+    <form
+      onSubmit={submit}
+      noValidate
+      className="flex flex-col gap-4"
+      aria-label={lead ? "Edit lead" : "New lead"}
+    >
       <FormErrors error={error} placed={placed} />
       <div className="grid gap-4 sm:grid-cols-2">
         {TEXT_FIELDS.map(([k, label]) => (
@@ -122,37 +132,91 @@ export function LeadForm({
             onChange={(e) => set(k, e.target.value)}
           />
         ))}
-        <SelectField label="Status" name="status" value={draft.status} error={fe.status}
-          onChange={(e) => set("status", e.target.value)}>
+        <SelectField
+          label="Status"
+          name="status"
+          value={draft.status}
+          error={fe.status}
+          onChange={(e) => set("status", e.target.value)}
+        >
           {LEAD_STATUSES.map((s) => (
-            <option key={s} value={s}>{humanize(s)}</option>
+            <option key={s} value={s}>
+              {humanize(s)}
+            </option>
           ))}
         </SelectField>
-        <TextField label="Score (0-100)" name="score" inputMode="numeric" value={draft.score} error={fe.score}
-          onChange={(e) => set("score", e.target.value)} />
-        <TextField label="Owner (user id)" name="owner_id" inputMode="numeric" value={draft.owner_id} error={fe.owner_id}
-          onChange={(e) => set("owner_id", e.target.value)} />
-        <TextField label="Tags" name="tags" hint="Comma-separated" value={draft.tags} error={fe.tags}
-          onChange={(e) => set("tags", e.target.value)} />
+        <TextField
+          label="Score (0-100)"
+          name="score"
+          inputMode="numeric"
+          value={draft.score}
+          error={fe.score}
+          onChange={(e) => set("score", e.target.value)}
+        />
+        <TextField
+          label="Owner (user id)"
+          name="owner_id"
+          inputMode="numeric"
+          value={draft.owner_id}
+          error={fe.owner_id}
+          onChange={(e) => set("owner_id", e.target.value)}
+        />
+        <TextField
+          label="Tags"
+          name="tags"
+          hint="Comma-separated"
+          value={draft.tags}
+          error={fe.tags}
+          onChange={(e) => set("tags", e.target.value)}
+        />
       </div>
       <fieldset>
         <legend className="mb-1 text-sm font-medium">Custom fields</legend>
-        {fe.custom_fields && <p className="mb-1 text-sm text-red-700 dark:text-red-400" role="alert">{fe.custom_fields}</p>}
+        {fe.custom_fields && (
+          <p className="mb-1 text-sm text-red-700 dark:text-red-400" role="alert">
+            {fe.custom_fields}
+          </p>
+        )}
         <div className="flex flex-col gap-2">
           {draft.custom.map((c, i) => (
             <div key={i} className="flex flex-wrap items-end gap-2">
-              <TextField label="Name" value={c.key} className="w-40"
-                onChange={(e) => setDraft((d) => ({ ...d, custom: d.custom.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)) }))} />
-              <TextField label="Value" value={c.value} className="min-w-48 flex-1"
-                onChange={(e) => setDraft((d) => ({ ...d, custom: d.custom.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)) }))} />
-              <Button size="sm" variant="ghost" aria-label={`Remove custom field ${c.key}`}
-                onClick={() => setDraft((d) => ({ ...d, custom: d.custom.filter((_, j) => j !== i) }))}>
+              <TextField
+                label="Name"
+                value={c.key}
+                className="w-40"
+                onChange={(e) =>
+                  setDraft((d) => ({
+                    ...d,
+                    custom: d.custom.map((x, j) => (j === i ? { ...x, key: e.target.value } : x)),
+                  }))
+                }
+              />
+              <TextField
+                label="Value"
+                value={c.value}
+                className="min-w-48 flex-1"
+                onChange={(e) =>
+                  setDraft((d) => ({
+                    ...d,
+                    custom: d.custom.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)),
+                  }))
+                }
+              />
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Remove custom field ${c.key}`}
+                onClick={() => setDraft((d) => ({ ...d, custom: d.custom.filter((_, j) => j !== i) }))}
+              >
                 Remove
               </Button>
             </div>
           ))}
           <div>
-            <Button size="sm" onClick={() => setDraft((d) => ({ ...d, custom: [...d.custom, { key: "", value: "" }] }))}>
+            <Button
+              size="sm"
+              onClick={() => setDraft((d) => ({ ...d, custom: [...d.custom, { key: "", value: "" }] }))}
+            >
               Add a custom field
             </Button>
           </div>

@@ -24,7 +24,11 @@ const Row = memo(function Row({
   selectable: boolean;
 }) {
   return (
-    <tr className={selected ? "bg-indigo-50 dark:bg-indigo-950/60" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"}>
+    <tr
+      className={
+        selected ? "bg-indigo-50 dark:bg-indigo-950/60" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"
+      }
+    >
       {selectable && (
         <td className="w-10 px-3 py-2">
           <input
@@ -37,7 +41,10 @@ const Row = memo(function Row({
         </td>
       )}
       <td className="max-w-[18rem] truncate px-3 py-2">
-        <Link to={`/leads/${lead.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+        <Link
+          to={`/leads/${lead.id}`}
+          className="font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+        >
           {lead.email}
         </Link>
       </td>
@@ -75,7 +82,11 @@ export function LeadsTable({
   const header = (label: string, key?: string, className = "") => {
     const state = ariaSort(sort, key);
     return (
-      <th scope="col" aria-sort={state} className={`px-3 py-2 text-left font-semibold whitespace-nowrap ${className}`}>
+      <th
+        scope="col"
+        aria-sort={state}
+        className={`px-3 py-2 text-left font-semibold whitespace-nowrap ${className}`}
+      >
         {key ? (
           <button
             type="button"
@@ -94,7 +105,12 @@ export function LeadsTable({
     );
   };
   return (
-    <div role="region" aria-label="Leads (scrollable)" tabIndex={0} className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div
+      role="region"
+      aria-label="Leads (scrollable)"
+      tabIndex={0}
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+    >
       <table className="min-w-full text-sm" aria-busy={busy} data-testid="leads-table">
         <caption className="sr-only">Leads</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-slate-700 dark:border-slate-800 dark:bg-slate-800/60 dark:text-slate-300">
@@ -111,7 +127,9 @@ export function LeadsTable({
               </th>
             )}
             {header("Email", "email")}
-            {columns.map((c) => header(c.label, c.sort, c.className?.includes("text-right") ? "text-right" : ""))}
+            {columns.map((c) =>
+              header(c.label, c.sort, c.className?.includes("text-right") ? "text-right" : ""),
+            )}
           </tr>
         </thead>
         <tbody className={`divide-y divide-slate-100 dark:divide-slate-800 ${busy ? "opacity-60" : ""}`}>

@@ -12,14 +12,26 @@ export interface Column {
   className?: string;
 }
 
-const text = (k: keyof Lead) => (l: Lead) => (l[k] as string) || <span className="text-slate-400 dark:text-slate-500">—</span>;
+const text = (k: keyof Lead) => (l: Lead) =>
+  (l[k] as string) || <span className="text-slate-400 dark:text-slate-500">—</span>;
 
 export const BASE_COLUMNS: Column[] = [
-  { key: "name", label: "Name", sort: "last_name", render: (l) => [l.first_name, l.last_name].filter(Boolean).join(" ") || "—" },
+  {
+    key: "name",
+    label: "Name",
+    sort: "last_name",
+    render: (l) => [l.first_name, l.last_name].filter(Boolean).join(" ") || "—",
+  },
   { key: "company", label: "Company", sort: "company", render: text("company") },
   { key: "title", label: "Title", render: text("title") },
   { key: "status", label: "Status", sort: "status", render: (l) => <StatusBadge status={l.status} /> },
-  { key: "score", label: "Score", sort: "score", render: (l) => l.score, className: "text-right tabular-nums" },
+  {
+    key: "score",
+    label: "Score",
+    sort: "score",
+    render: (l) => l.score,
+    className: "text-right tabular-nums",
+  },
   { key: "country", label: "Country", sort: "country", render: text("country") },
   { key: "phone", label: "Phone", render: text("phone") },
   { key: "website", label: "Website", render: text("website") },
@@ -31,13 +43,13 @@ export const BASE_COLUMNS: Column[] = [
     label: "Tags",
     render: (l) =>
       l.tags.length ? (
-        <span className="flex flex-wrap gap-1">
-          {l.tags.slice(0, 4).map((t) => (
+        <span className="flex gap-1 whitespace-nowrap">
+          {l.tags.slice(0, 3).map((t) => (
             <span key={t} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">
               {t}
             </span>
           ))}
-          {l.tags.length > 4 && <span className="text-xs">+{l.tags.length - 4}</span>}
+          {l.tags.length > 3 && <span className="text-xs">+{l.tags.length - 3}</span>}
         </span>
       ) : (
         "—"

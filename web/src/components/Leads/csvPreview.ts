@@ -27,7 +27,8 @@ export function detectDelimiter(firstLine: string): string {
   return best;
 }
 
-export function parseCsvPreview(text: string, maxRows = 5): CsvPreview {
+/** `complete`: the text is the whole file (else the last, possibly cut, record is dropped). */
+export function parseCsvPreview(text: string, maxRows = 5, complete = true): CsvPreview {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const firstBreak = text.search(/\r?\n/);
   const delimiter = detectDelimiter(firstBreak < 0 ? text : text.slice(0, firstBreak));
@@ -36,7 +37,7 @@ export function parseCsvPreview(text: string, maxRows = 5): CsvPreview {
   let record: string[] = [];
   let quoted = false;
   let i = 0;
-  const complete = () => {
+  const finish = () => {
     record.push(field);
     field = "";
     if (!(record.length === 1 && record[0] === "")) records.push(record);
@@ -57,12 +58,12 @@ export function parseCsvPreview(text: string, maxRows = 5): CsvPreview {
       field = "";
     } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
-      complete();
+      finish();
     } else field += ch;
     i++;
   }
   // The last record is complete only when the whole file was read.
-  if (i >= text.length && (field !== "" || record.length)) complete();
+  if (complete && i >= text.length && (field !== "" || record.length)) finish();
   const [header = [], ...rows] = records;
   return { delimiter, header: header.map((h) => h.trim()), rows: rows.slice(0, maxRows) };
 }

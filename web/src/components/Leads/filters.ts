@@ -39,7 +39,16 @@ export const emptyFilters = (): LeadFilters => ({
 });
 
 const LIST_KEYS = ["status", "tag", "not_tag", "country"] as const;
-const TEXT_KEYS = ["q", "owner_id", "source", "created_from", "created_to", "score_min", "score_max", "segment_id"] as const;
+const TEXT_KEYS = [
+  "q",
+  "owner_id",
+  "source",
+  "created_from",
+  "created_to",
+  "score_min",
+  "score_max",
+  "segment_id",
+] as const;
 
 export function splitList(v: string | null | undefined): string[] {
   if (!v) return [];
@@ -111,9 +120,11 @@ export function validateFilters(f: LeadFilters): Record<string, string> {
     e.score_max = "must not be below the minimum score";
   if (f.created_from && f.created_to && f.created_from >= f.created_to)
     e.created_to = "must be after the start date";
-  if (f.owner_id && f.owner_id !== "none" && !INT.test(f.owner_id.trim())) e.owner_id = "must be a user id or none";
+  if (f.owner_id && f.owner_id !== "none" && !INT.test(f.owner_id.trim()))
+    e.owner_id = "must be a user id or none";
   f.custom.forEach((c) => {
-    if (c.key && !CUSTOM_KEY.test(c.key)) e[`cf.${c.key}`] = "custom field names are 1-64 letters, digits or '_'";
+    if (c.key && !CUSTOM_KEY.test(c.key))
+      e[`cf.${c.key}`] = "custom field names are 1-64 letters, digits or '_'";
   });
   return e;
 }

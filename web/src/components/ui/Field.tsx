@@ -1,7 +1,14 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
 
-export const inputClass =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400 aria-[invalid=true]:border-red-600 dark:aria-[invalid=true]:border-red-400";
+export const fieldClass =
+  "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 placeholder:text-slate-500 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:placeholder:text-slate-400 aria-[invalid=true]:border-red-600 dark:aria-[invalid=true]:border-red-400";
+export const inputClass = `block w-full ${fieldClass}`;
 
 interface FieldShell {
   label: ReactNode;
@@ -120,7 +127,9 @@ export function Checkbox({
   ...input
 }: { label: ReactNode; className?: string } & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <label className={`inline-flex items-center gap-2 text-sm text-slate-800 dark:text-slate-200 ${className}`}>
+    <label
+      className={`inline-flex items-center gap-2 text-sm text-slate-800 dark:text-slate-200 ${className}`}
+    >
       <input type="checkbox" className="h-4 w-4 rounded border-slate-400 accent-indigo-600" {...input} />
       <span>{label}</span>
     </label>

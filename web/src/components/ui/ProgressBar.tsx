@@ -30,7 +30,10 @@ export function ProgressBar({
         aria-valuenow={Math.round(v)}
         className="h-2.5 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
       >
-        <div className={`h-full rounded-full transition-[width] duration-500 ${colors[tone]}`} style={{ width: `${v}%` }} />
+        <div
+          className={`h-full rounded-full transition-[width] duration-300 motion-reduce:transition-none ${colors[tone]}`}
+          style={{ width: `${v}%` }}
+        />
       </div>
     </div>
   );

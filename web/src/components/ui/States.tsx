@@ -22,7 +22,15 @@ export function LoadingState({ label = "Loading" }: { label?: string }) {
   );
 }
 
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="flex flex-col items-center justify-center gap-2 rounded-lg border border-dashed border-slate-300 p-8 text-center dark:border-slate-700">
       <p className="font-medium text-slate-800 dark:text-slate-100">{title}</p>
@@ -32,7 +40,15 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
-export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   const forbidden = error instanceof ApiError && error.status === 403;
   return (
     <div
@@ -66,7 +82,10 @@ export function FormErrors({ error, placed }: { error: unknown; placed: string[]
   const others = Object.entries(error.fieldErrors).filter(([f]) => !placed.includes(f));
   const hasPlaced = Object.keys(error.fieldErrors).some((f) => placed.includes(f));
   return (
-    <div role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+    <div
+      role="alert"
+      className="rounded-md bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+    >
       <p>{hasPlaced && !others.length ? "Please correct the highlighted fields." : error.userMessage}</p>
       {others.length > 0 && (
         <ul className="mt-1 list-disc pl-5">

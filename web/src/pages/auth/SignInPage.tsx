@@ -85,7 +85,10 @@ export function SignInPage() {
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
           <h1 className="mb-4 text-xl font-semibold">Sign in</h1>
           {endedBecause && !error && (
-            <p className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100" role="status">
+            <p
+              className="mb-4 rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+              role="status"
+            >
               {endedBecause === "revoked"
                 ? "Your session was ended for safety (a sign-in token was used twice). Please sign in again."
                 : "Your session has ended. Please sign in again."}

@@ -62,7 +62,15 @@ export function DashboardPage() {
             <Stat
               label="Leads"
               value={leads.loading && !leads.data ? "…" : leads.error ? "—" : formatNumber(leads.data?.total)}
-              hint={leads.error ? "Could not load" : <Link className="underline" to="/leads">Open leads</Link>}
+              hint={
+                leads.error ? (
+                  "Could not load"
+                ) : (
+                  <Link className="underline" to="/leads">
+                    Open leads
+                  </Link>
+                )
+              }
             />
             <Stat
               label="New in the last 7 days"
@@ -105,7 +113,14 @@ export function DashboardPage() {
               <NewLeadsChart data={perDay.data} />
             )}
           </Card>
-          <Card title="Segments" actions={<ButtonLink size="sm" to="/leads">All leads</ButtonLink>}>
+          <Card
+            title="Segments"
+            actions={
+              <ButtonLink size="sm" to="/leads">
+                All leads
+              </ButtonLink>
+            }
+          >
             {segments.error ? (
               <ErrorState error={segments.error} onRetry={segments.reload} />
             ) : !segments.data ? (
@@ -131,7 +146,9 @@ export function DashboardPage() {
       )}
 
       {!canLeads && !canSystem && (
-        <EmptyState title="Nothing to show yet">Your role has no access to leads or system figures.</EmptyState>
+        <EmptyState title="Nothing to show yet">
+          Your role has no access to leads or system figures.
+        </EmptyState>
       )}
     </div>
   );

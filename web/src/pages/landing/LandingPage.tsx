@@ -3,10 +3,22 @@ import { useAuth } from "../../auth/AuthContext";
 import { buttonClass } from "../../components/ui/Button";
 
 const features = [
-  ["Leads", "Import a million-row CSV in seconds, search, filter, segment, tag and export — GDPR export and erase included."],
-  ["Templates & campaigns", "Personalised mail with merge tags, sent through your own SMTP servers with DKIM."],
-  ["Tracking & analytics", "Opens, clicks, replies, bounces and unsubscribes turned into numbers you can act on."],
-  ["Enterprise controls", "Roles and permissions, API keys, a hash-chained audit trail, health checks and metrics."],
+  [
+    "Leads",
+    "Import a million-row CSV in seconds, search, filter, segment, tag and export — GDPR export and erase included.",
+  ],
+  [
+    "Templates & campaigns",
+    "Personalised mail with merge tags, sent through your own SMTP servers with DKIM.",
+  ],
+  [
+    "Tracking & analytics",
+    "Opens, clicks, replies, bounces and unsubscribes turned into numbers you can act on.",
+  ],
+  [
+    "Enterprise controls",
+    "Roles and permissions, API keys, a hash-chained audit trail, health checks and metrics.",
+  ],
 ];
 
 export function LandingPage() {
@@ -30,12 +42,15 @@ export function LandingPage() {
           </h1>
           <p className="mt-5 max-w-2xl text-lg text-slate-700 dark:text-slate-300">
             Herald is a self-hosted outreach platform: import your leads, write templates, send personalised
-            campaigns and follow-ups through your own mail servers, and watch every open, click, reply and bounce —
-            with the roles, audit trail and operations an enterprise needs. One binary; SQLite on a laptop,
-            PostgreSQL and Redis at scale.
+            campaigns and follow-ups through your own mail servers, and watch every open, click, reply and
+            bounce — with the roles, audit trail and operations an enterprise needs. One binary; SQLite on a
+            laptop, PostgreSQL and Redis at scale.
           </p>
           <div className="mt-8 flex flex-wrap gap-3">
-            <Link to={signedIn ? "/dashboard" : "/signin"} className={buttonClass("primary", "md", "px-5 py-2.5 text-base")}>
+            <Link
+              to={signedIn ? "/dashboard" : "/signin"}
+              className={buttonClass("primary", "md", "px-5 py-2.5 text-base")}
+            >
               {signedIn ? "Go to your dashboard" : "Sign in to Herald"}
             </Link>
             <a href="/api/openapi.json" className={buttonClass("secondary", "md", "px-5 py-2.5 text-base")}>
@@ -43,7 +58,10 @@ export function LandingPage() {
             </a>
           </div>
         </section>
-        <section aria-labelledby="features" className="border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <section
+          aria-labelledby="features"
+          className="border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+        >
           <div className="mx-auto max-w-6xl px-6 py-12">
             <h2 id="features" className="sr-only">
               Features

@@ -80,13 +80,19 @@ export function LeadDetailPage() {
               </Button>
             )}
             {can("lead:delete") && (
-              <Button variant="danger" onClick={() => setDanger("erase")}>GDPR erase</Button>
+              <Button variant="danger" onClick={() => setDanger("erase")}>
+                GDPR erase
+              </Button>
             )}
             {can("lead:delete") && (
-              <Button variant="danger" onClick={() => setDanger("delete")}>Delete</Button>
+              <Button variant="danger" onClick={() => setDanger("delete")}>
+                Delete
+              </Button>
             )}
             {can("lead:write") && (
-              <Button variant="primary" onClick={() => setEditing(true)}>Edit</Button>
+              <Button variant="primary" onClick={() => setEditing(true)}>
+                Edit
+              </Button>
             )}
           </>
         }
@@ -112,7 +118,9 @@ export function LeadDetailPage() {
             {l.tags.length ? (
               <ul className="flex flex-wrap gap-1.5">
                 {l.tags.map((t) => (
-                  <li key={t} className="rounded bg-slate-100 px-2 py-0.5 text-sm dark:bg-slate-800">{t}</li>
+                  <li key={t} className="rounded bg-slate-100 px-2 py-0.5 text-sm dark:bg-slate-800">
+                    {t}
+                  </li>
                 ))}
               </ul>
             ) : (
@@ -210,11 +218,18 @@ export function ConfirmByTyping({
         }}
       >
         <p className="text-sm">{explanation}</p>
-        <TextField label={`Type ${expected} to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+        <TextField
+          label={`Type ${expected} to confirm`}
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          autoComplete="off"
+        />
         <InlineError error={error} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="danger" busy={busy} disabled={typed.trim() !== expected}>{action}</Button>
+          <Button type="submit" variant="danger" busy={busy} disabled={typed.trim() !== expected}>
+            {action}
+          </Button>
         </div>
       </form>
     </Dialog>

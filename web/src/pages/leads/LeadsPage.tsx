@@ -102,7 +102,8 @@ export function LeadsPage() {
     const r = pageRequest(target, paging, cursors.current);
     if (r) update(filters, { page: r.page, cursor: r.cursor });
   };
-  const canGo = (target: number) => target >= 1 && target <= pages && pageRequest(target, paging, cursors.current) !== null;
+  const canGo = (target: number) =>
+    target >= 1 && target <= pages && pageRequest(target, paging, cursors.current) !== null;
   const [jump, setJump] = useState("");
 
   const toggle = useCallback((id: number) => {
@@ -140,7 +141,9 @@ export function LeadsPage() {
         title="Leads"
         actions={
           <>
-            <ButtonLink to="/leads/suppressions" variant="ghost">Suppressions</ButtonLink>
+            <ButtonLink to="/leads/suppressions" variant="ghost">
+              Suppressions
+            </ButtonLink>
             {can("lead:export") && (
               <Button
                 onClick={() =>
@@ -163,7 +166,10 @@ export function LeadsPage() {
         }
       >
         {list.data ? (
-          <span data-testid="leads-total">{formatNumber(total)} leads{activeFilterCount(filters) || filters.q || filters.segment_id ? " match" : ""}</span>
+          <span data-testid="leads-total">
+            {formatNumber(total)} leads
+            {activeFilterCount(filters) || filters.q || filters.segment_id ? " match" : ""}
+          </span>
         ) : (
           " "
         )}
@@ -171,7 +177,9 @@ export function LeadsPage() {
 
       <div className="mb-3 flex flex-wrap items-end gap-2">
         <div className="min-w-56 flex-1">
-          <label htmlFor="lead-search" className="sr-only">Search leads</label>
+          <label htmlFor="lead-search" className="sr-only">
+            Search leads
+          </label>
           <input
             id="lead-search"
             type="search"
@@ -182,7 +190,9 @@ export function LeadsPage() {
           />
         </div>
         <div>
-          <label htmlFor="segment" className="sr-only">Segment</label>
+          <label htmlFor="segment" className="sr-only">
+            Segment
+          </label>
           <select
             id="segment"
             className={inputClass}
@@ -197,11 +207,18 @@ export function LeadsPage() {
             ))}
           </select>
         </div>
-        <Button onClick={() => setShowFilters((v) => !v)} aria-expanded={showFilters} aria-controls="lead-filters">
+        <Button
+          onClick={() => setShowFilters((v) => !v)}
+          aria-expanded={showFilters}
+          aria-controls="lead-filters"
+        >
           Filters{activeFilterCount(filters) ? ` (${activeFilterCount(filters)})` : ""}
         </Button>
         {can("lead:write") && (
-          <Button onClick={() => setSavingSegment(true)} disabled={activeFilterCount(filters) === 0 && !filters.q}>
+          <Button
+            onClick={() => setSavingSegment(true)}
+            disabled={activeFilterCount(filters) === 0 && !filters.q}
+          >
             Save as segment
           </Button>
         )}
@@ -228,12 +245,21 @@ export function LeadsPage() {
 
       {showFilters && (
         <div id="lead-filters" className="mb-4">
-          <FilterPanel key={filterKey} value={filters} onApply={(f) => update(f)} serverErrors={serverFieldErrors} />
+          <FilterPanel
+            key={filterKey}
+            value={filters}
+            onApply={(f) => update(f)}
+            serverErrors={serverFieldErrors}
+          />
         </div>
       )}
 
       {selectable && selectedCount > 0 && (
-        <div role="region" aria-label="Selection" className="mb-3 flex flex-wrap items-center gap-3 rounded-md bg-indigo-50 px-3 py-2 text-sm dark:bg-indigo-950">
+        <div
+          role="region"
+          aria-label="Selection"
+          className="mb-3 flex flex-wrap items-center gap-3 rounded-md bg-indigo-50 px-3 py-2 text-sm dark:bg-indigo-950"
+        >
           <span>
             <strong>{formatNumber(selectedCount)}</strong> selected
             {allMatching ? " (every lead matching the filter)" : ""}
@@ -246,7 +272,14 @@ export function LeadsPage() {
           <Button size="sm" variant="primary" onClick={() => setBulkOpen(true)}>
             Bulk actions…
           </Button>
-          <Button size="sm" variant="ghost" onClick={() => { setSelected(new Set()); setAllMatching(false); }}>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => {
+              setSelected(new Set());
+              setAllMatching(false);
+            }}
+          >
             Clear selection
           </Button>
         </div>
@@ -258,10 +291,16 @@ export function LeadsPage() {
         <LoadingState label="Loading leads" />
       ) : list.data.items.length === 0 ? (
         <EmptyState
-          title={total === 0 && !activeFilterCount(filters) && !filters.q && !filters.segment_id ? "No leads yet" : "No lead matches"}
+          title={
+            total === 0 && !activeFilterCount(filters) && !filters.q && !filters.segment_id
+              ? "No leads yet"
+              : "No lead matches"
+          }
           action={
             can("lead:import") && total === 0 && !activeFilterCount(filters) && !filters.q ? (
-              <ButtonLink to="/leads/import" variant="primary">Import a CSV</ButtonLink>
+              <ButtonLink to="/leads/import" variant="primary">
+                Import a CSV
+              </ButtonLink>
             ) : undefined
           }
         >
@@ -300,15 +339,27 @@ export function LeadsPage() {
                 onChange={(e) => update(filters, { pageSize: Number(e.target.value) })}
               >
                 {PAGE_SIZES.map((n) => (
-                  <option key={n} value={n}>{n}</option>
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
                 ))}
               </select>
             </label>
-            <Button size="sm" onClick={() => go(1)} disabled={paging.page === 1}>First</Button>
-            <Button size="sm" onClick={() => go(paging.page - 1)} disabled={!canGo(paging.page - 1)}>Previous</Button>
-            <Button size="sm" onClick={() => go(paging.page + 1)} disabled={!canGo(paging.page + 1)}>Next</Button>
-            <Button size="sm" onClick={() => go(pages)} disabled={paging.page === pages || !canGo(pages)}
-              title={canGo(pages) ? undefined : "Deep pages are reached page by page"}>
+            <Button size="sm" onClick={() => go(1)} disabled={paging.page === 1}>
+              First
+            </Button>
+            <Button size="sm" onClick={() => go(paging.page - 1)} disabled={!canGo(paging.page - 1)}>
+              Previous
+            </Button>
+            <Button size="sm" onClick={() => go(paging.page + 1)} disabled={!canGo(paging.page + 1)}>
+              Next
+            </Button>
+            <Button
+              size="sm"
+              onClick={() => go(pages)}
+              disabled={paging.page === pages || !canGo(pages)}
+              title={canGo(pages) ? undefined : "Deep pages are reached page by page"}
+            >
               Last
             </Button>
             <form
@@ -317,13 +368,27 @@ export function LeadsPage() {
                 e.preventDefault();
                 const n = Number.parseInt(jump, 10);
                 if (canGo(n)) go(n);
-                else toast(`Page ${jump} cannot be opened directly: pages past ${formatNumber(100000)} leads are reached with Next (newest or oldest first).`, "error");
+                else
+                  toast(
+                    `Page ${jump} cannot be opened directly: pages past ${formatNumber(100000)} leads are reached with Next (newest or oldest first).`,
+                    "error",
+                  );
               }}
             >
-              <label htmlFor="jump" className="sr-only">Go to page</label>
-              <input id="jump" inputMode="numeric" placeholder="Page" value={jump} onChange={(e) => setJump(e.target.value)}
-                className="w-20 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900" />
-              <Button size="sm" type="submit">Go</Button>
+              <label htmlFor="jump" className="sr-only">
+                Go to page
+              </label>
+              <input
+                id="jump"
+                inputMode="numeric"
+                placeholder="Page"
+                value={jump}
+                onChange={(e) => setJump(e.target.value)}
+                className="w-20 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-900"
+              />
+              <Button size="sm" type="submit">
+                Go
+              </Button>
             </form>
           </div>
         </nav>
@@ -397,7 +462,11 @@ function SaveSegmentDialog({
           setBusy(true);
           setError(null);
           try {
-            const s = await segmentsApi.create({ name: name.trim(), description, filter: filtersToObject(filters) });
+            const s = await segmentsApi.create({
+              name: name.trim(),
+              description,
+              filter: filtersToObject(filters),
+            });
             setName("");
             setDescription("");
             onSaved(s.id, s.name);
@@ -409,14 +478,28 @@ function SaveSegmentDialog({
         }}
       >
         <FormErrors error={error} placed={["name", "description"]} />
-        <TextField label="Name" value={name} error={fe.name} onChange={(e) => setName(e.target.value)} required />
-        <TextField label="Description" value={description} error={fe.description} onChange={(e) => setDescription(e.target.value)} />
+        <TextField
+          label="Name"
+          value={name}
+          error={fe.name}
+          onChange={(e) => setName(e.target.value)}
+          required
+        />
+        <TextField
+          label="Description"
+          value={description}
+          error={fe.description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Saves the current search and filters: <code className="break-all">{JSON.stringify(filtersToObject(filters))}</code>
+          Saves the current search and filters:{" "}
+          <code className="break-all">{JSON.stringify(filtersToObject(filters))}</code>
         </p>
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>Save segment</Button>
+          <Button type="submit" variant="primary" busy={busy}>
+            Save segment
+          </Button>
         </div>
       </form>
     </Dialog>

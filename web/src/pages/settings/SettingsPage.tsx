@@ -37,7 +37,9 @@ export function SettingsPage() {
           <h3 className="mt-4 mb-2 text-sm font-semibold">Your permissions</h3>
           <ul className="flex flex-wrap gap-1.5">
             {[...permissions].sort().map((p) => (
-              <li key={p}><Badge tone="indigo">{p}</Badge></li>
+              <li key={p}>
+                <Badge tone="indigo">{p}</Badge>
+              </li>
             ))}
           </ul>
         </Card>
@@ -46,8 +48,8 @@ export function SettingsPage() {
             <PasswordForm userId={user.id} />
           ) : (
             <p className="text-sm text-slate-700 dark:text-slate-300">
-              Ask an administrator to change your password (Admin › Users). Herald does not offer a self-service password
-              change yet.
+              Ask an administrator to change your password (Admin › Users). Herald does not offer a
+              self-service password change yet.
             </p>
           )}
         </Card>
@@ -87,12 +89,26 @@ function PasswordForm({ userId }: { userId: number }) {
   return (
     <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
       <FormErrors error={error} placed={["password"]} />
-      <TextField label="New password" type="password" autoComplete="new-password" value={password} error={fe.password}
-        onChange={(e) => setPassword(e.target.value)} />
-      <TextField label="Repeat the new password" type="password" autoComplete="new-password" value={confirm} error={mismatch}
-        onChange={(e) => setConfirm(e.target.value)} />
+      <TextField
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        error={fe.password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <TextField
+        label="Repeat the new password"
+        type="password"
+        autoComplete="new-password"
+        value={confirm}
+        error={mismatch}
+        onChange={(e) => setConfirm(e.target.value)}
+      />
       <div>
-        <Button type="submit" variant="primary" busy={busy} disabled={!password}>Change password</Button>
+        <Button type="submit" variant="primary" busy={busy} disabled={!password}>
+          Change password
+        </Button>
       </div>
     </form>
   );
@@ -106,7 +122,14 @@ function ApiKeys() {
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const active = keys.data?.items ?? [];
   return (
-    <Card title="API keys" actions={<Button variant="primary" onClick={() => setCreating(true)}>New API key</Button>}>
+    <Card
+      title="API keys"
+      actions={
+        <Button variant="primary" onClick={() => setCreating(true)}>
+          New API key
+        </Button>
+      }
+    >
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
         Use a key as a bearer token for integrations. A key never has more than your own current permissions.
       </p>
@@ -123,7 +146,9 @@ function ApiKeys() {
             <thead>
               <tr className="border-b border-slate-200 text-left dark:border-slate-700">
                 {["Name", "Key", "Permissions", "Created", "Last used", "State", ""].map((h, i) => (
-                  <th key={i} scope="col" className="px-2 py-2 font-semibold">{h || <span className="sr-only">Actions</span>}</th>
+                  <th key={i} scope="col" className="px-2 py-2 font-semibold">
+                    {h || <span className="sr-only">Actions</span>}
+                  </th>
                 ))}
               </tr>
             </thead>
@@ -135,19 +160,31 @@ function ApiKeys() {
                   <td className="max-w-xs px-2 py-2 text-xs">{k.permissions.join(", ")}</td>
                   <td className="px-2 py-2 whitespace-nowrap">{formatDateTime(k.created_at)}</td>
                   <td className="px-2 py-2 whitespace-nowrap">{formatDateTime(k.last_used_at)}</td>
-                  <td className="px-2 py-2">{k.revoked_at ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}</td>
+                  <td className="px-2 py-2">
+                    {k.revoked_at ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}
+                  </td>
                   <td className="px-2 py-2 text-right">
                     {!k.revoked_at && (
-                      <Button size="sm" variant="ghost" aria-label={`Revoke ${k.name}`} onClick={async () => {
-                        if (!window.confirm(`Revoke the key ${k.name}? Integrations using it stop working at once.`)) return;
-                        try {
-                          await authApi.revokeApiKey(k.id);
-                          toast("Key revoked");
-                          keys.reload();
-                        } catch (e) {
-                          toast(messageOf(e), "error");
-                        }
-                      }}>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Revoke ${k.name}`}
+                        onClick={async () => {
+                          if (
+                            !window.confirm(
+                              `Revoke the key ${k.name}? Integrations using it stop working at once.`,
+                            )
+                          )
+                            return;
+                          try {
+                            await authApi.revokeApiKey(k.id);
+                            toast("Key revoked");
+                            keys.reload();
+                          } catch (e) {
+                            toast(messageOf(e), "error");
+                          }
+                        }}
+                      >
                         Revoke
                       </Button>
                     )}
@@ -169,13 +206,38 @@ function ApiKeys() {
           }}
         />
       )}
-      <Dialog open={created !== null} onClose={() => setCreated(null)} title="Your new API key"
-        footer={<Button variant="primary" onClick={() => setCreated(null)}>I have copied it</Button>}>
+      <Dialog
+        open={created !== null}
+        onClose={() => setCreated(null)}
+        title="Your new API key"
+        footer={
+          <Button variant="primary" onClick={() => setCreated(null)}>
+            I have copied it
+          </Button>
+        }
+      >
         <p className="mb-2 text-sm">This is the only time the key is shown. Copy it now.</p>
-        <label htmlFor="new-key" className="sr-only">API key</label>
-        <input id="new-key" readOnly value={created?.key ?? ""} className="w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm dark:border-slate-600 dark:bg-slate-800"
-          onFocus={(e) => e.target.select()} data-testid="new-api-key" />
-        <Button size="sm" className="mt-2" onClick={() => navigator.clipboard?.writeText(created?.key ?? "").then(() => toast("Copied"), () => toast("Copy it by hand", "error"))}>
+        <label htmlFor="new-key" className="sr-only">
+          API key
+        </label>
+        <input
+          id="new-key"
+          readOnly
+          value={created?.key ?? ""}
+          className="w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm dark:border-slate-600 dark:bg-slate-800"
+          onFocus={(e) => e.target.select()}
+          data-testid="new-api-key"
+        />
+        <Button
+          size="sm"
+          className="mt-2"
+          onClick={() =>
+            navigator.clipboard?.writeText(created?.key ?? "").then(
+              () => toast("Copied"),
+              () => toast("Copy it by hand", "error"),
+            )
+          }
+        >
           Copy
         </Button>
       </Dialog>
@@ -183,7 +245,15 @@ function ApiKeys() {
   );
 }
 
-function NewKeyDialog({ available, onClose, onCreated }: { available: string[]; onClose: () => void; onCreated: (k: CreatedApiKey) => void }) {
+function NewKeyDialog({
+  available,
+  onClose,
+  onCreated,
+}: {
+  available: string[];
+  onClose: () => void;
+  onCreated: (k: CreatedApiKey) => void;
+}) {
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<string[]>(available);
   const [error, setError] = useState<unknown>(null);
@@ -191,33 +261,49 @@ function NewKeyDialog({ available, onClose, onCreated }: { available: string[]; 
   const fe = error instanceof ApiError ? error.fieldErrors : {};
   return (
     <Dialog open onClose={onClose} title="New API key">
-      <form className="flex flex-col gap-4" noValidate onSubmit={async (e) => {
-        e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
-          onCreated(await authApi.createApiKey(name.trim(), chosen));
-        } catch (err) {
-          setError(err);
-        } finally {
-          setBusy(false);
-        }
-      }}>
+      <form
+        className="flex flex-col gap-4"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            onCreated(await authApi.createApiKey(name.trim(), chosen));
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
         <FormErrors error={error} placed={["name", "permissions"]} />
-        <TextField label="Name" value={name} error={fe.name} onChange={(e) => setName(e.target.value)} hint="What uses this key, e.g. CRM sync" />
+        <TextField
+          label="Name"
+          value={name}
+          error={fe.name}
+          onChange={(e) => setName(e.target.value)}
+          hint="What uses this key, e.g. CRM sync"
+        />
         <fieldset>
           <legend className="mb-1 text-sm font-medium">Permissions</legend>
           {fe.permissions && <p className="mb-1 text-sm text-red-700 dark:text-red-400">{fe.permissions}</p>}
           <div className="grid grid-cols-2 gap-1">
             {available.map((p) => (
-              <Checkbox key={p} label={p} checked={chosen.includes(p)}
-                onChange={(e) => setChosen(e.target.checked ? [...chosen, p] : chosen.filter((x) => x !== p))} />
+              <Checkbox
+                key={p}
+                label={p}
+                checked={chosen.includes(p)}
+                onChange={(e) => setChosen(e.target.checked ? [...chosen, p] : chosen.filter((x) => x !== p))}
+              />
             ))}
           </div>
         </fieldset>
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>Create key</Button>
+          <Button type="submit" variant="primary" busy={busy}>
+            Create key
+          </Button>
         </div>
       </form>
     </Dialog>
