@@ -24,5 +24,7 @@ export default defineConfig({
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    // The machine is shared and small: bound waits generously.
+    testTimeout: 30000,
   },
 });

@@ -187,9 +187,16 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByRole("button", { name: "Save segment" }).click();
     await page.waitForURL(/segment_id=\d+/);
 
-    await page.getByRole("button", { name: "Columns" }).click();
-    await page.getByRole("dialog").getByLabel("Title").check();
-    await page.getByRole("button", { name: "Done" }).click();
+    // Keyboard: the column chooser opens with Enter, Space toggles, Escape closes and focus returns.
+    const columns = page.getByRole("button", { name: "Columns" });
+    await columns.focus();
+    await page.keyboard.press("Enter");
+    const title = page.getByRole("dialog").getByLabel("Title");
+    await title.focus();
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
+    assert.ok(await columns.evaluate((b) => b === document.activeElement), "focus is back on the opener");
     await table.getByRole("columnheader", { name: "Title" }).waitFor();
 
     await table.locator("tbody tr").first().locator("a").click();

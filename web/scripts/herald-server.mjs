@@ -26,8 +26,10 @@ export function hasHeraldBinary() {
  */
 export async function startHerald(opts = {}) {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "herald-web-"));
+  // A hermetic server: settings from the caller's shell (a PostgreSQL URL, a Redis URL, …) stay out.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("HERALD_")));
   const env = {
-    ...process.env,
+    ...inherited,
     HERALD_DATA_DIR: dataDir,
     HERALD_LISTEN: "127.0.0.1:0",
     HERALD_LOG_FORMAT: "json",

@@ -1,4 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import { api, type SignOutReason } from "../api/client";
 import { authApi } from "../api/endpoints";
 import { ApiError } from "../api/errors";
@@ -20,9 +29,30 @@ export interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+// The last /me answer, so a reload draws the app at once and revalidates in the background
+// (the server checks every call; this only decides what to draw).
+const ME_KEY = "herald.me";
+function cachedMe(): Me | null {
+  if (!api.current) return null;
+  try {
+    const raw = localStorage.getItem(ME_KEY);
+    return raw ? (JSON.parse(raw) as Me) : null;
+  } catch {
+    return null;
+  }
+}
+function cacheMe(me: Me | null) {
+  try {
+    if (me) localStorage.setItem(ME_KEY, JSON.stringify(me));
+    else localStorage.removeItem(ME_KEY);
+  } catch {
+    // storage disabled
+  }
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [status, setStatus] = useState<AuthStatus>(api.current ? "loading" : "signed_out");
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMe] = useState<Me | null>(cachedMe);
+  const [status, setStatus] = useState<AuthStatus>(me ? "signed_in" : api.current ? "loading" : "signed_out");
   const [endedBecause, setEndedBecause] = useState<SignOutReason | null>(null);
 
   const reloadMe = useCallback(async () => {
@@ -32,16 +62,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     try {
       const m = await authApi.me();
+      cacheMe(m);
       setMe(m);
       setStatus("signed_in");
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
+        cacheMe(null);
         setMe(null);
         setStatus("signed_out");
       } else if (!me) {
-        // The server is unreachable: keep the session and show the app's error states.
+        // Unreachable and nothing cached to draw: the sign-in page says so on the next try.
         setStatus("signed_out");
       }
+      // With a cached profile the app stays up and each page shows its own error state.
     }
   }, [me]);
 
@@ -50,10 +83,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  const meRef = useRef(me);
+  meRef.current = me;
+  const reloadRef = useRef(reloadMe);
+  reloadRef.current = reloadMe;
+
   useEffect(
     () =>
       api.subscribe((session, reason) => {
+        // Another tab signed in: load the profile here too.
+        if (session && !meRef.current) void reloadRef.current();
         if (!session) {
+          cacheMe(null);
           setMe(null);
           setStatus("signed_out");
           setEndedBecause(reason && reason !== "signed_out" ? reason : null);
@@ -73,8 +114,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (email: string, password: string) => {
     const r = await authApi.login(email, password);
+    const m = { ...r.user, permissions: r.permissions };
+    cacheMe(m);
+    meRef.current = m;
     api.adopt(r);
-    setMe({ ...r.user, permissions: r.permissions });
+    setMe(m);
     setEndedBecause(null);
     setStatus("signed_in");
   }, []);
