@@ -16,7 +16,7 @@ export interface TokenResponse {
   expires_in: number;
 }
 
-export type SignOutReason = "signed_out" | "expired" | "revoked";
+export type SignOutReason = "signed_out" | "expired" | "revoked" | "password_changed";
 type Listener = (session: StoredSession | null, reason?: SignOutReason) => void;
 
 const STORAGE_KEY = "herald.session";

@@ -250,6 +250,7 @@ export function UserDialog({
           autoComplete="new-password"
           value={password}
           error={fe.password}
+          hint={user ? "A new password ends the user's sessions." : undefined}
           onChange={(e) => setPassword(e.target.value)}
         />
         <Checkbox

@@ -91,7 +91,9 @@ export function SignInPage() {
             >
               {endedBecause === "revoked"
                 ? "Your session was ended for safety (a sign-in token was used twice). Please sign in again."
-                : "Your session has ended. Please sign in again."}
+                : endedBecause === "password_changed"
+                  ? "Your password was changed, which ends every session. Sign in with the new password."
+                  : "Your session has ended. Please sign in again."}
             </p>
           )}
           {error && (

@@ -58,6 +58,12 @@ export function LeadsPage() {
     [paging, setParams],
   );
 
+  // The URL changed under the box (back button, a link): show its search.
+  // (Not while typing there: the URL lags the box by the debounce.)
+  useEffect(() => {
+    if (document.activeElement?.id !== "lead-search") setSearch(filters.q);
+  }, [filters.q]);
+
   // Search as you type (debounced), back to page 1.
   useEffect(() => {
     if (debouncedSearch !== filters.q) update({ ...filters, q: debouncedSearch });

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { api } from "../../api/client";
 import { adminApi, authApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
 import type { CreatedApiKey } from "../../api/models";
@@ -62,7 +63,6 @@ export function SettingsPage() {
 }
 
 function PasswordForm({ userId }: { userId: number }) {
-  const toast = useToast();
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -77,9 +77,8 @@ function PasswordForm({ userId }: { userId: number }) {
     setError(null);
     try {
       await adminApi.updateUser(userId, { password });
-      setPassword("");
-      setConfirm("");
-      toast("Password changed");
+      // The server ends every session of a user whose password changes, this one included.
+      api.clear("password_changed");
     } catch (err) {
       setError(err);
     } finally {
@@ -88,6 +87,9 @@ function PasswordForm({ userId }: { userId: number }) {
   };
   return (
     <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Changing it signs you out everywhere, here included.
+      </p>
       <FormErrors error={error} placed={["password"]} />
       <TextField
         label="New password"
