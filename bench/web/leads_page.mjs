@@ -60,7 +60,7 @@ const clickButton = `
 const pageShown = `
   const ind = document.querySelector('[data-testid="page-indicator"]');
   const table = document.querySelector('[data-testid="leads-table"]');
-  return ind && ind.textContent.startsWith("Page " + arg.page + " of") && table && table.getAttribute("aria-busy") !== "true"
+  return ind && ind.textContent.startsWith("Page " + arg.page.toLocaleString("en") + " of") && table && table.getAttribute("aria-busy") !== "true"
     && table.querySelectorAll("tbody tr").length > 0;`;
 const tableSettled = `
   const table = document.querySelector('[data-testid="leads-table"]');

@@ -23,6 +23,10 @@ export function useAsync<T>(
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  // The dependencies the current data was loaded for: until the effect for new ones has
+  // answered, the hook reports loading in the very render that changed them.
+  const key = JSON.stringify(deps);
+  const [loadedKey, setLoadedKey] = useState<string | null>(null);
 
   useEffect(() => {
     if (!enabled) {
@@ -38,18 +42,20 @@ export function useAsync<T>(
         setData(d);
         setError(undefined);
         setLoading(false);
+        setLoadedKey(key);
       })
       .catch((e) => {
         if (ctrl.signal.aborted) return;
         setError(e);
         setLoading(false);
+        setLoadedKey(key);
       });
     return () => ctrl.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick, enabled]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, loading: loading || (enabled && loadedKey !== key), reload };
 }
 
 /** Calls fn every `ms` while `active`, and once at once. */

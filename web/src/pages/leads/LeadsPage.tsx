@@ -23,6 +23,7 @@ import {
 } from "../../components/Leads/filters";
 import { LeadForm } from "../../components/Leads/LeadForm";
 import { LeadsTable } from "../../components/Leads/LeadsTable";
+import { PageCache } from "../../components/Leads/prefetch";
 import { Button, ButtonLink } from "../../components/ui/Button";
 import { PageHeader } from "../../components/ui/Card";
 import { Dialog } from "../../components/ui/Dialog";
@@ -83,23 +84,38 @@ export function LeadsPage() {
     setAllMatching(false);
   }, [filterKey]);
 
+  const prefetched = useRef(new PageCache());
+  const queryFor = (page: number, cursor: string) => ({
+    ...filtersToQuery(filters),
+    sort: paging.sort,
+    page,
+    page_size: paging.pageSize,
+    cursor: cursor || undefined,
+  });
   const list = useAsync(
-    (signal) =>
-      leadsApi.list(
-        {
-          ...filtersToQuery(filters),
-          sort: paging.sort,
-          page: paging.page,
-          page_size: paging.pageSize,
-          cursor: paging.cursor || undefined,
-        },
-        signal,
-      ),
+    (signal) => {
+      const query = queryFor(paging.page, paging.cursor);
+      return prefetched.current.get(JSON.stringify(query)) ?? leadsApi.list(query, signal);
+    },
     [filterKey, paging.page, paging.cursor],
   );
   if (list.data?.next_cursor && isIdSort(paging.sort))
     cursors.current.set(list.data.page + 1, String(list.data.next_cursor));
   if (paging.cursor) cursors.current.set(paging.page, paging.cursor);
+
+  // While the user reads this page, fetch the next one.
+  const shown = list.data && !list.loading ? list.data : null;
+  useEffect(() => {
+    if (!shown) return;
+    const target = paging.page + 1;
+    if ((target - 1) * paging.pageSize >= shown.total) return;
+    const r = pageRequest(target, paging, cursors.current);
+    if (!r) return;
+    const query = queryFor(r.page, r.cursor);
+    const id = setTimeout(() => prefetched.current.put(JSON.stringify(query), leadsApi.list(query)), 150);
+    return () => clearTimeout(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shown]);
 
   const segments = useAsync(() => segmentsApi.list(), []);
   const total = list.data?.total ?? 0;
@@ -434,6 +450,7 @@ export function LeadsPage() {
             setSelected(new Set());
             setAllMatching(false);
             toast(msg);
+            prefetched.current.clear();
             list.reload();
           }}
         />
