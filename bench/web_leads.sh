@@ -34,7 +34,7 @@ HERALD_LISTEN=127.0.0.1:0 HERALD_WEB_DIR="$PWD/web/dist" HERALD_RATE_LIMIT=10000
   "$BIN" serve >"$WORK/serve.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 200); do
-  ADDR=$(grep -o '"msg":"listening","address":"[^"]*"' "$WORK/serve.log" | sed 's/.*"address":"//; s/"$//' || true)
+  ADDR=$(grep -so '"msg":"listening","address":"[^"]*"' "$WORK/serve.log" | sed 's/.*"address":"//; s/"$//' || true)
   [[ -n "$ADDR" ]] && break
   sleep 0.1
 done

@@ -18,7 +18,7 @@ const { values: args } = parseArgs({
 });
 
 const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))];
   return { n: s.length, median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
 };
