@@ -219,6 +219,38 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByRole("heading", { name: "Details" }).waitFor();
   });
 
+  test("bulk actions on a selection, and GDPR erase of one lead", async () => {
+    await page.goto(server.url + "/leads");
+    const table = page.getByTestId("leads-table");
+    await table.waitFor();
+    const boxes = table.getByRole("checkbox", { name: /^Select .*@/ });
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole("button", { name: "Bulk actions…" }).click();
+    const d = page.getByRole("dialog");
+    await d.getByLabel("Tag").fill("hot");
+    await checks.capture(page, "leads-bulk");
+    await d.getByRole("button", { name: /Apply to 2 leads/ }).click();
+    await page.getByText("Tag: 2 leads").waitFor();
+    const token = (await storedToken()).token;
+    const tagged = await (await api("GET", "/api/leads?tag=hot&page_size=1", token)).json();
+    assert.equal(tagged.total, 2);
+
+    await table.locator("tbody tr").first().locator("a").click();
+    await page.getByRole("heading", { name: "Details" }).waitFor();
+    const url = page.url();
+    const email = (await page.locator("main").getByText(/@/).first().innerText()).trim().split(/\s/)[0];
+    await page.getByRole("button", { name: "GDPR erase" }).click();
+    const erase = page.getByRole("dialog");
+    assert.ok(await erase.getByRole("button", { name: "Erase" }).isDisabled());
+    await erase.getByLabel(/Type .* to confirm/).fill(email);
+    await checks.capture(page, "lead-erase");
+    await erase.getByRole("button", { name: "Erase" }).click();
+    await page.waitForURL(/\/leads$/);
+    const id = url.split("/").pop();
+    assert.equal((await api("GET", `/api/leads/${id}`, token)).status, 404);
+  });
+
   test("suppressions, settings and API keys", async () => {
     await page.goto(server.url + "/leads/suppressions");
     await page.getByRole("heading", { name: "Suppressions" }).waitFor();
@@ -269,6 +301,16 @@ describe("Herald web UI", { concurrency: false }, () => {
     await checks.capture(page, "admin-audit");
     await page.goto(server.url + "/admin/roles");
     await page.getByRole("heading", { name: /^viewer/ }).waitFor();
+    await page.getByRole("button", { name: "New role" }).click();
+    const role = page.getByRole("dialog");
+    await role.getByLabel("Name").fill("Bad Name");
+    await role.getByLabel("lead:read").check();
+    await role.getByRole("button", { name: "Create role" }).click();
+    await role.getByText(/lower-case letters/).waitFor();
+    await role.getByLabel("Name").fill("auditor");
+    await role.getByLabel("audit:read").check();
+    await role.getByRole("button", { name: "Create role" }).click();
+    await page.getByRole("heading", { name: /^auditor/ }).waitFor();
     await checks.capture(page, "admin-roles");
   });
 
