@@ -60,7 +60,9 @@ std::string boundary_for(std::string_view message_id) {
   return "=_herald_" + to_hex(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
 }
 
-void append_part(std::string& out, std::string_view type, std::string_view text) {
+// A part's headers and body. Inside a multipart the CRLF before the next
+// boundary belongs to the boundary, so a text's own last line break survives.
+void append_part(std::string& out, std::string_view type, std::string_view text, bool in_multipart) {
   auto encoding = choose_transfer_encoding(text);
   out += "Content-Type: ";
   out += type;
@@ -68,6 +70,7 @@ void append_part(std::string& out, std::string_view type, std::string_view text)
   out += to_string(encoding);
   out += "\r\n\r\n";
   out += encode_body(text, encoding);
+  if (in_multipart || !out.ends_with("\r\n")) out += "\r\n";
 }
 
 std::string list_unsubscribe(const Message& m) {
@@ -112,12 +115,12 @@ std::string build_message(const Message& m) {
     std::string boundary = boundary_for(m.message_id);
     out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
     out += "--" + boundary + "\r\n";
-    append_part(out, "text/plain", m.text);
+    append_part(out, "text/plain", m.text, true);
     out += "--" + boundary + "\r\n";
-    append_part(out, "text/html", m.html);
+    append_part(out, "text/html", m.html, true);
     out += "--" + boundary + "--\r\n";
   } else {
-    append_part(out, m.html.empty() ? "text/plain" : "text/html", m.html.empty() ? m.text : m.html);
+    append_part(out, m.html.empty() ? "text/plain" : "text/html", m.html.empty() ? m.text : m.html, false);
   }
   return out;
 }

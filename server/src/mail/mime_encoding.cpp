@@ -137,7 +137,6 @@ std::string encode_quoted_printable(std::string_view text) {
       put(std::string_view(enc.data(), 3));
     }
   }
-  if (!out.ends_with("\r\n")) out += "\r\n";
   return out;
 }
 
@@ -146,8 +145,8 @@ std::string encode_base64_lines(std::string_view data) {
   std::string out;
   out.reserve(b.size() + b.size() / 38 + 2);
   for (std::size_t i = 0; i < b.size(); i += 76) {
+    if (i > 0) out += "\r\n";
     out.append(b, i, 76);
-    out += "\r\n";
   }
   return out;
 }
@@ -187,11 +186,8 @@ TransferEncoding choose_transfer_encoding(std::string_view text) {
 
 std::string encode_body(std::string_view text, TransferEncoding encoding) {
   switch (encoding) {
-    case TransferEncoding::SevenBit: {
-      std::string out = normalize_crlf(text);
-      if (!out.ends_with("\r\n")) out += "\r\n";
-      return out;
-    }
+    case TransferEncoding::SevenBit:
+      return normalize_crlf(text);
     case TransferEncoding::QuotedPrintable:
       return encode_quoted_printable(text);
     case TransferEncoding::Base64:

@@ -18,10 +18,14 @@ class MimeError : public std::invalid_argument {
 // Line ends as CRLF whatever they were (CRLF, LF or CR).
 std::string normalize_crlf(std::string_view text);
 
+// Encoded bodies end with a line break only where the text does: the CRLF
+// that a MIME boundary opens with belongs to the boundary (RFC 2046 §5.1.1),
+// so the message writer puts one between a part and its boundary.
+
 // Quoted-printable with CRLF hard line breaks (the input's line breaks, any
 // style) and soft breaks keeping every line within 76 characters.
 std::string encode_quoted_printable(std::string_view text);
-// Base64 in lines of 76 characters, each ending in CRLF.
+// Base64 in lines of 76 characters separated by CRLF.
 std::string encode_base64_lines(std::string_view data);
 
 enum class TransferEncoding { SevenBit, QuotedPrintable, Base64 };
@@ -29,7 +33,7 @@ std::string_view to_string(TransferEncoding e);
 // 7bit for short-lined ASCII, quoted-printable for mostly-ASCII text, base64
 // for text that is mostly not ASCII (where it is shorter).
 TransferEncoding choose_transfer_encoding(std::string_view text);
-// The body in that encoding, CRLF line ends, ending in CRLF.
+// The body in that encoding, with CRLF line ends.
 std::string encode_body(std::string_view text, TransferEncoding encoding);
 
 // Unstructured header text (Subject): as it is when it is printable ASCII,

@@ -53,8 +53,8 @@ std::string b64decode(std::string_view s) {
 }
 
 TEST(QuotedPrintable, EncodesWhatItMust) {
-  EXPECT_EQ(encode_quoted_printable("héllo = world"), "h=C3=A9llo =3D world\r\n");
-  EXPECT_EQ(encode_quoted_printable("trailing \nspace\t\r\nend"), "trailing=20\r\nspace=09\r\nend\r\n");
+  EXPECT_EQ(encode_quoted_printable("héllo = world"), "h=C3=A9llo =3D world");
+  EXPECT_EQ(encode_quoted_printable("trailing \nspace\t\r\nend "), "trailing=20\r\nspace=09\r\nend=20");
   EXPECT_EQ(encode_quoted_printable("a\rb\nc\r\n"), "a\r\nb\r\nc\r\n");
 }
 
@@ -73,7 +73,7 @@ TEST(QuotedPrintable, EveryByteRoundTrips) {
   for (int i = 0; i < 256; ++i)
     if (i != '\r' && i != '\n') all += static_cast<char>(i);
   all += all;
-  EXPECT_EQ(qp_decode(encode_quoted_printable(all)), all + "\r\n");
+  EXPECT_EQ(qp_decode(encode_quoted_printable(all)), all);
 }
 
 TEST(Base64Lines, SplitsAt76) {
@@ -98,10 +98,13 @@ TEST(TransferEncoding, ChoosesByContent) {
   EXPECT_EQ(choose_transfer_encoding("a bell \x07"), TransferEncoding::QuotedPrintable);
 }
 
-TEST(TransferEncoding, BodiesEndWithCrlfAndUseCrlfOnly) {
+TEST(TransferEncoding, BodiesUseCrlfOnlyAndEndWhereTheTextEnds) {
   for (auto enc : {TransferEncoding::SevenBit, TransferEncoding::QuotedPrintable, TransferEncoding::Base64}) {
     auto body = encode_body("one\ntwo\rthree", enc);
-    EXPECT_TRUE(body.ends_with("\r\n"));
+    EXPECT_FALSE(body.ends_with("\r\n"));
+    if (enc != TransferEncoding::Base64) {
+      EXPECT_TRUE(encode_body("one\n", enc).ends_with("one\r\n"));
+    }
     for (std::size_t i = 0; i < body.size(); ++i) {
       if (body[i] == '\n') {
         EXPECT_EQ(body[i - 1], '\r');

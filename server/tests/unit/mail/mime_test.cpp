@@ -54,7 +54,7 @@ TEST(Mime, IsMultipartAlternativeTextThenHtml) {
   ASSERT_NE(html_at, std::string::npos);
   EXPECT_LT(text_at, html_at);
   EXPECT_TRUE(msg.ends_with("--" + boundary + "--\r\n"));
-  EXPECT_THAT(msg, HasSubstr("Hi Ann,\r\nplain text.\r\n"));
+  EXPECT_THAT(msg, HasSubstr("Hi Ann,\r\nplain text.\r\n\r\n--" + boundary + "\r\n"));  // its own line break kept
 }
 
 TEST(Mime, OnlyCrlfAndNoLineAbove998) {
