@@ -188,10 +188,14 @@ void append_folded_list(std::string& out, std::string_view prefix, const std::ve
   }
 }
 
+// OpenSSL's SHA-256 (SHA-NI where the CPU has it: several times libsodium's
+// portable one on a message body).
 std::string sha256(std::string_view data) {
-  std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(data.data()),
-                     data.size());
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  std::string out(32, '\0');
+  unsigned int len = 0;
+  if (!md || EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, md, nullptr) != 1)
+    throw DkimError(openssl_error("SHA-256 failed"));
   return out;
 }
 
@@ -275,28 +279,35 @@ std::string relaxed_header(std::string_view field) {
 
 std::string relaxed_body(std::string_view body) {
   std::string out;
-  out.reserve(body.size());
+  out.reserve(body.size() + 2);
   std::size_t empty_lines = 0;
   std::size_t pos = 0;
   while (pos < body.size()) {
     auto crlf = body.find("\r\n", pos);
     std::string_view line = body.substr(pos, crlf == std::string_view::npos ? std::string_view::npos : crlf - pos);
     pos = crlf == std::string_view::npos ? body.size() : crlf + 2;
-    if (line.find_first_not_of(" \t") == std::string_view::npos) {
-      ++empty_lines;  // kept only if a non-empty line follows
+    // WSP at the end of the line goes; an empty line is kept only if a
+    // non-empty one follows.
+    while (!line.empty() && is_wsp(line.back())) line.remove_suffix(1);
+    if (line.empty()) {
+      ++empty_lines;
       continue;
     }
     for (; empty_lines > 0; --empty_lines) out += "\r\n";
-    // Runs of WSP become one space; WSP at the end of the line goes.
-    bool space = false;
-    for (char c : line) {
-      if (is_wsp(c)) {
-        space = true;
-        continue;
+    // Runs of WSP become one space (most lines have none: copied whole).
+    if (line.find('\t') == std::string_view::npos && line.find("  ") == std::string_view::npos) {
+      out.append(line);
+    } else {
+      bool space = false;
+      for (char c : line) {
+        if (is_wsp(c)) {
+          space = true;
+          continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
       }
-      if (space) out += ' ';
-      space = false;
-      out += c;
     }
     out += "\r\n";
   }

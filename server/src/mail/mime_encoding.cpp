@@ -111,31 +111,29 @@ std::string encode_quoted_printable(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8 + 16);
   std::size_t column = 0;
-  auto put = [&](std::string_view piece) {
-    if (column + piece.size() > kQpLine - 1) {  // keep room for the soft break's '='
-      out += "=\r\n";
-      column = 0;
-    }
-    out += piece;
-    column += piece.size();
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c == '\r' || c == '\n') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
       out += "\r\n";
       column = 0;
       continue;
     }
-    bool line_end = i + 1 == text.size() || text[i + 1] == '\r' || text[i + 1] == '\n';
-    bool literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !line_end);
-    if (literal) {
-      char ch = static_cast<char>(c);
-      put(std::string_view(&ch, 1));
-    } else {
-      std::array<char, 3> enc = {'=', kHex[c >> 4], kHex[c & 0xF]};
-      put(std::string_view(enc.data(), 3));
+    bool literal = (c >= 33 && c <= 126 && c != '=') ||
+                   ((c == ' ' || c == '\t') && i + 1 < n && text[i + 1] != '\r' && text[i + 1] != '\n');
+    std::size_t width = literal ? 1 : 3;
+    if (column + width > kQpLine - 1) {  // keep room for the soft break's '='
+      out += "=\r\n";
+      column = 0;
     }
+    if (literal) {
+      out += static_cast<char>(c);
+    } else {
+      const char enc[3] = {'=', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(enc, 3);
+    }
+    column += width;
   }
   return out;
 }

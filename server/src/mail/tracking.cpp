@@ -1,5 +1,8 @@
 #include "mail/tracking.hpp"
 
+#include <sodium.h>
+
+#include <array>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -47,9 +50,25 @@ bool is_http_url(std::string_view url) {
 
 // ---- tokens -----------------------------------------------------------------
 
+struct TokenSigner::Keyed {
+  crypto_auth_hmacsha256_state state;
+};
+
 TokenSigner::TokenSigner(std::string_view secret) {
   if (secret.size() < 32) throw std::invalid_argument("the tracking secret must be at least 32 bytes");
-  key_ = crypto::hmac_sha256(secret, "herald tracking token v1");
+  std::string key = crypto::hmac_sha256(secret, "herald tracking token v1");
+  auto keyed = std::make_shared<Keyed>();
+  crypto_auth_hmacsha256_init(&keyed->state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  sodium_memzero(key.data(), key.size());
+  keyed_ = std::move(keyed);
+}
+
+std::string TokenSigner::mac(std::string_view payload) const {
+  crypto_auth_hmacsha256_state state = keyed_->state;
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> full{};
+  crypto_auth_hmacsha256_final(&state, full.data());
+  return std::string(reinterpret_cast<const char*>(full.data()), kMacBytes);
 }
 
 std::string TokenSigner::sign(const TrackingToken& token) const {
@@ -60,7 +79,7 @@ std::string TokenSigner::sign(const TrackingToken& token) const {
   put_varint(payload, static_cast<std::uint64_t>(token.campaign_id));
   put_varint(payload, static_cast<std::uint64_t>(token.lead_id));
   if (token.kind == TokenKind::Click) put_varint(payload, token.link);
-  payload += crypto::hmac_sha256(key_, payload).substr(0, kMacBytes);
+  payload += mac(payload);
   return crypto::base64url_encode(payload);
 }
 
@@ -70,9 +89,8 @@ std::optional<TrackingToken> TokenSigner::verify(std::string_view token, TokenKi
   // Re-encoding must give the same text: no second spelling of one token.
   if (!raw || raw->size() < 2 + 2 + kMacBytes || crypto::base64url_encode(*raw) != token) return std::nullopt;
   std::string_view payload(raw->data(), raw->size() - kMacBytes);
-  std::string_view mac(raw->data() + payload.size(), kMacBytes);
-  if (!crypto::constant_time_equal(mac, std::string_view(crypto::hmac_sha256(key_, payload)).substr(0, kMacBytes)))
-    return std::nullopt;
+  std::string_view mac(raw->data() + payload.size(), kMacBytes);  // NOLINT(bugprone-suspicious-stringview-data-usage)
+  if (!crypto::constant_time_equal(mac, this->mac(payload))) return std::nullopt;
   if (static_cast<std::uint8_t>(payload[0]) != kVersion) return std::nullopt;
   if (static_cast<std::uint8_t>(payload[1]) != static_cast<std::uint8_t>(expected)) return std::nullopt;
   std::string_view rest = payload.substr(2);
@@ -102,6 +120,16 @@ RewrittenHtml rewrite_links(std::string_view html, const std::function<std::stri
   std::size_t copied = 0;
   std::size_t i = 0;
   while ((i = html.find('<', i)) != std::string_view::npos) {
+    std::string_view rest = html.substr(i + 1);
+    // Only <a …>, comments and raw-text elements need a closer look; the
+    // scan steps over every other tag.
+    bool anchor = rest.size() > 1 && (rest[0] == 'a' || rest[0] == 'A') &&
+                  (rest[1] == ' ' || rest[1] == '\t' || rest[1] == '\n' || rest[1] == '\r' || rest[1] == '>');
+    bool raw_text = iequals_ascii(rest.substr(0, 6), "script") || iequals_ascii(rest.substr(0, 5), "style");
+    if (!anchor && !raw_text && !rest.starts_with("!--")) {
+      ++i;
+      continue;
+    }
     auto m = html::read_markup(html, i);
     if (m.kind != html::Markup::Kind::Tag) {
       i = m.kind == html::Markup::Kind::Skip ? m.end : i + 1;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,7 +42,9 @@ class TokenSigner {
   std::optional<TrackingToken> verify(std::string_view token, TokenKind expected) const;
 
  private:
-  std::string key_;
+  std::string mac(std::string_view payload) const;
+  struct Keyed;  // the HMAC state after the key, computed once
+  std::shared_ptr<const Keyed> keyed_;
 };
 
 struct RewrittenHtml {
