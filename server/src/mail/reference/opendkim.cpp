@@ -1,6 +1,7 @@
 #include "mail/reference/opendkim.hpp"
 
 #include <cstring>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -44,35 +45,22 @@ Split split_message(std::string_view message) {
   return s;
 }
 
-const char* const* signed_header_list() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v;
-    for (auto n : DkimSigner::signed_headers()) v.emplace_back(n);
-    return v;
-  }();
-  static const std::vector<const char*> list = [] {
-    std::vector<const char*> l;
-    for (const auto& n : names) l.push_back(n.c_str());
-    l.push_back(nullptr);
-    return l;
-  }();
-  return list.data();
-}
+// A NULL-terminated list of C strings (what the option functions take).
+class NameList {
+ public:
+  explicit NameList(std::span<const std::string_view> names) {
+    names_.reserve(names.size());
+    for (auto n : names) names_.emplace_back(n);
+    pointers_.reserve(names_.size() + 1);
+    for (const auto& n : names_) pointers_.push_back(n.c_str());
+    pointers_.push_back(nullptr);
+  }
+  const char** get() { return pointers_.data(); }
 
-const char* const* oversigned_header_list() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v;
-    for (auto n : DkimSigner::oversigned_headers()) v.emplace_back(n);
-    return v;
-  }();
-  static const std::vector<const char*> list = [] {
-    std::vector<const char*> l;
-    for (const auto& n : names) l.push_back(n.c_str());
-    l.push_back(nullptr);
-    return l;
-  }();
-  return list.data();
-}
+ private:
+  std::vector<std::string> names_;
+  std::vector<const char*> pointers_;
+};
 
 void check(DKIM_STAT status, const char* what, DKIM* dkim = nullptr) {
   if (status == DKIM_STAT_OK) return;
@@ -111,12 +99,13 @@ OpendkimSigner::OpendkimSigner(std::string domain, std::string selector, std::st
     : domain_(std::move(domain)), selector_(std::move(selector)), key_(std::move(private_key_pem)) {
   lib_ = dkim_init(nullptr, nullptr);
   if (!lib_) throw std::runtime_error("dkim_init failed");
-  // The option functions take the list itself and sizeof a pointer.
-  check(dkim_options(lib_, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS, const_cast<const char**>(signed_header_list()),
-                     sizeof(char**)),
+  // The option functions take the list itself and sizeof a pointer; the
+  // lists live as long as the program, whether or not the library copies them.
+  static NameList signed_headers(DkimSigner::signed_headers());
+  static NameList oversigned(DkimSigner::oversigned_headers());
+  check(dkim_options(lib_, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS, signed_headers.get(), sizeof(char**)),
         "DKIM_OPTS_SIGNHDRS");
-  check(dkim_options(lib_, DKIM_OP_SETOPT, DKIM_OPTS_OVERSIGNHDRS, const_cast<const char**>(oversigned_header_list()),
-                     sizeof(char**)),
+  check(dkim_options(lib_, DKIM_OP_SETOPT, DKIM_OPTS_OVERSIGNHDRS, oversigned.get(), sizeof(char**)),
         "DKIM_OPTS_OVERSIGNHDRS");
   if (fixed_time) {
     std::uint64_t t = *fixed_time;
