@@ -51,8 +51,9 @@ std::size_t utf8_length(unsigned char b) {
   return 1;
 }
 
-// Encoded words of at most 75 characters: "=?UTF-8?B?" + ≤ 60 base64 + "?=",
-// i.e. ≤ 45 bytes of text each, never splitting a character.
+// Encoded words of at most 64 characters ("=?UTF-8?B?" + ≤ 52 base64 +
+// "?="; RFC 2047 allows 75), i.e. ≤ 39 bytes of text each, never splitting a
+// character, so that "Subject: " and a word fit RFC 2047's 76-column lines.
 std::vector<std::string> encoded_words(std::string_view text) {
   std::vector<std::string> words;
   std::size_t i = 0;
@@ -61,7 +62,7 @@ std::vector<std::string> encoded_words(std::string_view text) {
     while (end < text.size()) {
       std::size_t n = utf8_length(static_cast<unsigned char>(text[end]));
       if (end + n > text.size()) n = text.size() - end;
-      if (end + n - i > 45) break;
+      if (end + n - i > 39) break;
       end += n;
     }
     if (end == i) end = i + 1;

@@ -161,7 +161,23 @@ class PartChecker {
 
 enum class Mode { Html, Plain };
 
-std::string escape_html(std::string_view s) { return km::html_escape<std::string>(std::string(s)); }
+// Like kainjow's escape, but ' as &#39;: &apos; is not HTML 4, and older
+// mail clients (Outlook's Word engine) show it as it is.
+std::string escape_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
 
 // The template kainjow parses: {{name|fallback}} becomes
 // {{#name}}{{name}}{{/name}}{{^name}}fallback{{/name}}.
@@ -188,7 +204,11 @@ std::unique_ptr<km::mustache> make_mustache(std::string_view part, std::string_v
   if (!m->is_valid()) {
     throw TemplateError({{std::string(part), 0, 1, 1, "", m->error_message()}});
   }
-  if (mode == Mode::Plain) m->set_custom_escape([](const std::string& s) { return s; });
+  if (mode == Mode::Plain) {
+    m->set_custom_escape([](const std::string& s) { return s; });
+  } else {
+    m->set_custom_escape(escape_html);
+  }
   return m;
 }
 

@@ -83,8 +83,11 @@ TEST(Mime, NonAsciiHeadersAreEncoded) {
   auto m = sample();
   m.subject = "Grüße, Ann 👋";
   m.from.name = "Équipe Acme";
+  m.subject += " and a much longer tail so that the subject needs several encoded words: ÄÖÜ ÄÖÜ ÄÖÜ ÄÖÜ ÄÖÜ";
   auto headers = header_block(build_message(m));
   EXPECT_THAT(headers, HasSubstr("Subject: =?UTF-8?B?"));
+  for (std::size_t pos = 0, end; (end = headers.find("\r\n", pos)) != std::string::npos; pos = end + 2)
+    EXPECT_LE(end - pos, 76u) << headers.substr(pos, end - pos);
   EXPECT_THAT(headers, HasSubstr("From: =?UTF-8?B?w4lxdWlwZSBBY21l?= <news@acme.example>"));
 }
 

@@ -58,7 +58,7 @@ TEST(Template, HtmlIsEscapedButTextAndSubjectAreNot) {
   Variables v;
   v.set("company", "<b>Tom & \"Jerry's\"</b>");
   auto out = render({"{{company}}", "<p>{{company}}</p>", "{{company}}"}, v);
-  EXPECT_EQ(out.html, "<p>&lt;b&gt;Tom &amp; &quot;Jerry&apos;s&quot;&lt;/b&gt;</p>");
+  EXPECT_EQ(out.html, "<p>&lt;b&gt;Tom &amp; &quot;Jerry&#39;s&quot;&lt;/b&gt;</p>");
   EXPECT_EQ(out.text, "<b>Tom & \"Jerry's\"</b>");
   EXPECT_EQ(out.subject, "<b>Tom & \"Jerry's\"</b>");
 }
