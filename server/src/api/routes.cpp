@@ -77,16 +77,16 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   r.add(Method::Get, "/api/auth/me", bind(a, &auth::Routes::me), kSignedIn,
         {.summary = "The signed-in user and permissions", .tag = "auth", .response = {{"type", "object"}}});
   r.add(Method::Get, "/api/auth/api-keys", bind(a, &auth::Routes::list_api_keys), kSignedIn,
-        {.summary = "Your API keys", .tag = "auth", .response = {{"type", "object"}}});
+        {.summary = "Your API keys (signed-in sessions only)", .tag = "auth", .response = {{"type", "object"}}});
   audited(r.add(Method::Post, "/api/auth/api-keys", bind(a, &auth::Routes::create_api_key), kSignedIn,
-                {.summary = "Create an API key (the key is shown once)",
+                {.summary = "Create an API key (the key is shown once; signed-in sessions only)",
                  .tag = "auth",
                  .request_body = object_schema({{"name", "string"}, {"permissions", "array"}}),
                  .response = {{"type", "object"}},
                  .success_status = 201}),
           "API_KEY_CREATED");
   audited(r.add(Method::Delete, "/api/auth/api-keys/{id}", bind(a, &auth::Routes::revoke_api_key), kSignedIn,
-                {.summary = "Revoke an API key", .tag = "auth", .success_status = 204}),
+                {.summary = "Revoke one of your API keys (sessions only)", .tag = "auth", .success_status = 204}),
           "API_KEY_REVOKED");
 
   // ---- admin: users and roles ----------------------------------------------------
@@ -116,6 +116,14 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   audited(r.add(Method::Delete, "/api/admin/users/{id}", bind(a, &auth::Routes::delete_user), perm("user:manage"),
                 {.summary = "Delete a user", .tag = "admin", .success_status = 204}),
           "USER_DELETED");
+  r.add(Method::Get, "/api/admin/users/{id}/api-keys", bind(a, &auth::Routes::list_user_api_keys), perm("user:manage"),
+        {.summary = "A user's API keys (signed-in sessions only)", .tag = "admin", .response = {{"type", "object"}}});
+  audited(r.add(Method::Delete, "/api/admin/users/{id}/api-keys/{key_id}", bind(a, &auth::Routes::revoke_user_api_key),
+                perm("user:manage"),
+                {.summary = "Revoke one of a user's API keys (signed-in sessions only)",
+                 .tag = "admin",
+                 .success_status = 204}),
+          "API_KEY_REVOKED");
   r.add(Method::Get, "/api/admin/roles", bind(a, &auth::Routes::list_roles), perm("role:manage"),
         {.summary = "Roles and their permissions", .tag = "admin", .response = {{"type", "object"}}});
   audited(r.add(Method::Post, "/api/admin/roles", bind(a, &auth::Routes::create_role), perm("role:manage"),

@@ -63,6 +63,9 @@ Response Routes::refresh(Request& req) {
 }
 
 Response Routes::logout(Request& req) {
+  if (req.principal->api_key_id)
+    throw BadRequest("an API key is not a session and cannot sign out; revoke it with DELETE /api/auth/api-keys/" +
+                     std::to_string(*req.principal->api_key_id) + " from a signed-in session");
   std::optional<std::string> refresh;
   if (!req.body.empty()) {
     auto body = req.json();
@@ -114,6 +117,20 @@ Response Routes::revoke_api_key(Request& req) {
   return Response::no_content();
 }
 
+Response Routes::list_user_api_keys(Request& req) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& k : admin_.list_user_api_keys(*req.principal, http::id_param(req))) items.push_back(to_json(k));
+  return Response::json(200, {{"items", items}});
+}
+
+Response Routes::revoke_user_api_key(Request& req) {
+  auto user_id = http::id_param(req);
+  auto key_id = http::id_param(req, "key_id");
+  req.audit.resource = "api_key/" + std::to_string(key_id);
+  admin_.revoke_user_api_key(*req.principal, user_id, key_id);
+  return Response::no_content();
+}
+
 Response Routes::list_users(Request& req) {
   auto p = http::page_params(req);
   auto page = admin_.list_users(req.query_param("q").value_or(""), p.page, p.page_size);
@@ -123,7 +140,7 @@ Response Routes::list_users(Request& req) {
 Response Routes::get_user(Request& req) { return Response::json(200, to_json(admin_.get_user(http::id_param(req)))); }
 
 Response Routes::create_user(Request& req) {
-  auto user = admin_.create_user(parse_user_create(req.json()));
+  auto user = admin_.create_user(*req.principal, parse_user_create(req.json()));
   req.audit.resource = "user/" + std::to_string(user.id);
   auto r = Response::json(201, to_json(user));
   r.headers.add("Location", "/api/admin/users/" + std::to_string(user.id));
@@ -135,7 +152,7 @@ Response Routes::update_user(Request& req) {
   req.audit.resource = "user/" + std::to_string(id);
   auto body = req.json();
   auto input = parse_user_update(body);
-  auto user = admin_.update_user(id, input);
+  auto user = admin_.update_user(*req.principal, id, input);
   nlohmann::json changed = nlohmann::json::array();
   for (auto& [k, _] : body.items()) changed.push_back(k);
   req.audit.details = nlohmann::json({{"changed", changed}}).dump();
@@ -145,7 +162,7 @@ Response Routes::update_user(Request& req) {
 Response Routes::delete_user(Request& req) {
   auto id = http::id_param(req);
   req.audit.resource = "user/" + std::to_string(id);
-  admin_.delete_user(id, req.principal->user_id);
+  admin_.delete_user(*req.principal, id);
   return Response::no_content();
 }
 
@@ -156,7 +173,7 @@ Response Routes::list_roles(Request&) {
 }
 
 Response Routes::create_role(Request& req) {
-  auto role = admin_.create_role(parse_role_input(req.json(), true));
+  auto role = admin_.create_role(*req.principal, parse_role_input(req.json(), true));
   req.audit.resource = "role/" + std::to_string(role.id);
   return Response::json(201, to_json(role));
 }
@@ -164,7 +181,7 @@ Response Routes::create_role(Request& req) {
 Response Routes::update_role(Request& req) {
   auto id = http::id_param(req);
   req.audit.resource = "role/" + std::to_string(id);
-  return Response::json(200, to_json(admin_.update_role(id, parse_role_input(req.json(), false))));
+  return Response::json(200, to_json(admin_.update_role(*req.principal, id, parse_role_input(req.json(), false))));
 }
 
 Response Routes::delete_role(Request& req) {

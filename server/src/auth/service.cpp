@@ -104,7 +104,9 @@ LoginResult AuthService::issue(storage::Connection& c, const UserRow& u, const s
 }
 
 LoginResult AuthService::login(std::string_view email_in, std::string_view password, std::string_view ip) {
-  std::string email = to_lower_ascii(trim(email_in));
+  // The stored form (IDNA domain) when it is an address; as typed otherwise, so a
+  // malformed one still costs a password check and counts against the limit.
+  std::string email = normalise_email(email_in).value_or(to_lower_ascii(trim(email_in)));
   auto decision = limiter_.take("login:" + std::string(ip) + ":" + email, login_policy_);
   if (!decision.allowed) {
     TooManyRequests err("too many login attempts; retry in " + std::to_string(decision.retry_after_s) + " s");

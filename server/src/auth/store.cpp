@@ -41,12 +41,13 @@ struct Store::Queries {
         api_key_list(c.get("auth.api_key_list")),
         api_key_principal(c.get("auth.api_key_principal")),
         api_key_revoke(c.get("auth.api_key_revoke")),
+        api_keys_revoke_user(c.get("auth.api_keys_revoke_user")),
         api_key_touch(c.get("auth.api_key_touch")) {}
   std::string role_list, role_by_id, role_permissions, role_insert, role_upsert_builtin, role_update, role_delete,
       user_by_email, user_by_id, user_list, user_count, user_insert, user_update, user_set_password, user_delete,
       user_touch_login, count_users, count_active_admins, principal, session_insert, session_revoke,
       sessions_revoke_user, refresh_insert, refresh_get, refresh_mark_used, api_key_insert, api_key_list,
-      api_key_principal, api_key_revoke, api_key_touch;
+      api_key_principal, api_key_revoke, api_keys_revoke_user, api_key_touch;
 };
 
 namespace {
@@ -277,6 +278,10 @@ std::optional<ApiKeyRow> Store::api_key(Connection& c, sv hash) const {
 
 bool Store::revoke_api_key(Connection& c, std::int64_t id, std::int64_t user_id, const std::string& now) const {
   return c.execute(q_->api_key_revoke, {id, user_id, sv(now)}) == 1;
+}
+
+void Store::revoke_user_api_keys(Connection& c, std::int64_t user_id, const std::string& now) const {
+  c.execute(q_->api_keys_revoke_user, {user_id, sv(now)});
 }
 
 void Store::touch_api_key(Connection& c, std::int64_t id, const std::string& now) const {

@@ -2,6 +2,7 @@
 
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
+#include "core/email.hpp"
 #include "core/errors.hpp"
 #include "core/strings.hpp"
 
@@ -75,19 +76,7 @@ nlohmann::json to_json(const ApiKey& k) {
           {"revoked_at", opt(k.revoked_at)}};
 }
 
-std::optional<std::string> normalise_email(std::string_view email) {
-  auto e = to_lower_ascii(trim(email));
-  auto at = e.find('@');
-  if (e.size() > 254 || at == std::string::npos || at == 0 || at != e.rfind('@') || at + 1 >= e.size())
-    return std::nullopt;
-  auto domain = std::string_view(e).substr(at + 1);
-  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') return std::nullopt;
-  for (unsigned char c : e) {
-    if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' || c == '\\' || c == 0x7f)
-      return std::nullopt;
-  }
-  return e;
-}
+std::optional<std::string> normalise_email(std::string_view email) { return canonical_email(email); }
 
 UserCreate parse_user_create(const nlohmann::json& body) {
   require_object(body);
@@ -96,10 +85,10 @@ UserCreate parse_user_create(const nlohmann::json& body) {
   auto email = string_field(body, "email", errors, 254);
   if (!email) {
     if (!body.contains("email")) errors.with_field("email", "is required");
-  } else if (auto n = normalise_email(*email)) {
-    u.email = *n;
+  } else if (auto checked = check_email(*email); checked.ok()) {
+    u.email = std::move(checked.address);
   } else {
-    errors.with_field("email", "is not a valid email address");
+    errors.with_field("email", checked.problem);
   }
   u.name = string_field(body, "name", errors).value_or("");
   if (auto role = string_field(body, "role", errors, 50)) u.role = *role;

@@ -133,7 +133,7 @@ int user_create(const GlobalOptions& global, const std::string& email, const std
   auth::AdminService admin(auth);
   try {
     nlohmann::json body = {{"email", email}, {"password", password}, {"role", role}, {"name", name}};
-    auto user = admin.create_user(auth::parse_user_create(body));
+    auto user = admin.create_user_from_shell(auth::parse_user_create(body));
     std::printf("created user %lld: %s (%s)\n", static_cast<long long>(user.id), user.email.c_str(), user.role.c_str());
     return 0;
   } catch (const ValidationError& e) {

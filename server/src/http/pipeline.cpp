@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "http/framing.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/middleware/security_headers.hpp"
 #include "http/problem.hpp"
@@ -58,6 +59,10 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
   req.client_ip = proxies_.client_ip(req.remote_ip, req.header("X-Forwarded-For"));
   req.https = req.tls || (proxies_.contains(req.remote_ip) &&
                           iequals_ascii(req.header("X-Forwarded-Proto").value_or(""), "https"));
+
+  // Framing first: a request whose body length is in doubt is answered and the
+  // connection closed, so no byte of that body is ever read as a request.
+  if (auto bad = framing_problem(req)) return refuse(*bad);
 
   auto host = req.header("Host").value_or("");
   if (!hosts_.allowed(host)) {

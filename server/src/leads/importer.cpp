@@ -163,10 +163,8 @@ class Run {
     return true;
   }
 
-  static std::string trim_header(std::string_view f) {
-    std::string s(trim(f));
-    return valid_utf8(s) ? s : std::string();
-  }
+  // Kept as sent: map_header refuses a header that is not UTF-8 text.
+  static std::string trim_header(std::string_view f) { return std::string(trim(f)); }
 
   bool build_mapping() {
     try {

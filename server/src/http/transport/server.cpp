@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "http/framing.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/pipeline.hpp"
 #include "http/transport/pch.hpp"
@@ -72,6 +73,7 @@ Request make_request(const bhttp::request_parser<bhttp::string_body>& parser, co
   Request req;
   req.method_text = std::string(msg.method_string());
   req.method = parse_method(req.method_text);
+  req.version = static_cast<int>(msg.version());
   req.target = std::string(msg.target());
   std::string_view target = req.target;
   auto q = target.find('?');
@@ -86,6 +88,17 @@ Request make_request(const bhttp::request_parser<bhttp::string_body>& parser, co
 }
 
 bool has_unread_body(const bhttp::request_parser<bhttp::string_body>& parser) { return !parser.is_done(); }
+
+// The parser refused what the client sent (rather than the client going away).
+bool malformed(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+// The answer to a body the parser refused: a bad chunk size (negative, or too
+// large for 64 bits), a bad chunk extension, …. What follows cannot be
+// framed, so the connection closes after the answer.
+Error malformed_body(const beast::error_code& ec) { return BadRequest("malformed HTTP request body: " + ec.message()); }
 
 // A refused request may still be sending its body. Closing with unread data
 // resets the connection, and a reset can reach the client before it has read
@@ -154,6 +167,10 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
             PayloadTooLarge("request body exceeds the " + std::to_string(pipeline.body_limit(req)) + " byte limit"));
         out.response->close = true;  // the rest of the body is never read
         co_return out;               // the sink is dropped unfinished
+      }
+      if (malformed(ec)) {
+        out.response = pipeline.refuse(malformed_body(ec));
+        co_return out;
       }
       if (ec) co_return out;  // the client went away mid-body: nothing to answer
       std::size_t got = piece.size() - parser.get().body().size;
@@ -246,11 +263,12 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     entry = connections.insert(connections.end(), self);
   }
 
-  beast::flat_buffer buffer(8192);
+  // Room for a whole head at its limit, so an oversized one is answered 414/431.
+  beast::flat_buffer buffer(2 * kMaxHeaderBytes);
   bool linger = false;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(16 * 1024);
+    parser.header_limit(kMaxHeaderBytes);
     // The pipeline checks Content-Length against the route's own limit once
     // the route is known; the parser enforces that limit on the body itself.
     parser.body_limit(boost::none);
@@ -261,19 +279,23 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     self->idle = false;
     auto started = std::chrono::steady_clock::now();
     if (read_ec) {
-      bool malformed = read_ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-                       read_ec != bhttp::error::end_of_stream && read_ec != bhttp::error::partial_message;
-      if (!malformed) break;
+      if (!malformed(read_ec)) break;
       Request bad;
       bad.remote_ip = peer;
       bad.client_ip = peer;
       bad.method_text = "-";
       bad.request_id = generate_request_id();
-      Response resp = pipeline.refuse(BadRequest("malformed HTTP request: " + read_ec.message()));
+      const bool oversized = read_ec == bhttp::error::header_limit || read_ec == bhttp::error::buffer_overflow;
+      std::optional<std::size_t> request_line;  // known once the parser got past it
+      if (!parser.get().target().empty())
+        request_line = request_line_length(parser.get().method_string(), parser.get().target());
+      Response resp = pipeline.refuse(oversized ? oversized_head(request_line)
+                                                : BadRequest("malformed HTTP request: " + read_ec.message()));
       pipeline.finish(bad, resp, started);
       std::string wire = serialize_response(resp, false, false);
       stream.expires_after(std::chrono::seconds(5));
       co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+      linger = true;  // the client may still be sending its head
       break;
     }
 
@@ -302,8 +324,11 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
               PayloadTooLarge("request body exceeds the " + std::to_string(pipeline.body_limit(req)) + " byte limit"));
           resp.close = true;  // the rest of the body is never read
           body_ok = false;
+        } else if (malformed(body_ec)) {
+          resp = pipeline.refuse(malformed_body(body_ec));
+          body_ok = false;
         } else if (body_ec) {
-          break;  // the client went away or sent garbage mid-body: nothing to answer
+          break;  // the client went away mid-body: nothing to answer
         }
       }
       if (body_ok) {
