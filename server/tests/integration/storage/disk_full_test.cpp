@@ -1,6 +1,8 @@
 // SQLite on a filesystem that fills up: writes answer 507 naming the cause,
 // reads keep answering, the health report says the database is degraded and
-// why, the file stays intact — and once space is freed, writes succeed again.
+// why, the file stays intact, an import whose batches do not fit says it is
+// retrying (its report and the queue admin API agree) — and once space is
+// freed, writes succeed again and the import completes with exactly its rows.
 //
 // The filesystem is a real, size-limited tmpfs the test mounts under the
 // data directory, which needs root (CI runs the tests as root).
@@ -24,7 +26,9 @@
 namespace herald::test {
 namespace {
 
+using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 // A tmpfs of `size` bytes at a fresh directory, unmounted at the end.
 class SmallFilesystem {
@@ -117,6 +121,15 @@ void expect_insufficient_storage(const HttpResponse& r) {
       << doc.dump();
 }
 
+bool eventually(const std::function<bool()>& done, milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  while (Clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return done();
+}
+
 // A server whose SQLite data directory is a fresh small filesystem, with three leads.
 class DiskFull : public ::testing::Test {
  protected:
@@ -191,6 +204,59 @@ TEST_F(DiskFull, WritesAnswer507ReadsKeepWorkingAndWritesSucceedOnceThereIsRoom)
   EXPECT_EQ(admin.get("/api/leads/" + ids[0]).json()["first_name"], "After");
   EXPECT_EQ(admin.get("/api/leads").json()["total"], 4);
   EXPECT_EQ(integrity(db_file), "ok");
+}
+
+TEST_F(DiskFull, AnImportWhoseBatchesDoNotFitIsRetryingThenCompletesOnceThereIsRoom) {
+  auto& fs = *fs_;
+  auto& server = *server_;
+  auto& admin = server.admin();
+  // The upload fits; its leads (ten tags each, some forty times the file) do not.
+  constexpr int kRows = 20000;
+  std::string csv = "email\n";
+  for (int i = 0; i < kRows; ++i) csv += fmt::format("import{}@example.com\n", i);
+  ASSERT_NO_FATAL_FAILURE(fs.fill("ballast", 4 * csv.size()));
+  HttpClient uploader(server.port());
+  auto upload = uploader.request("POST", "/api/leads/import?tag=t1,t2,t3,t4,t5,t6,t7,t8,t9,t10", csv,
+                                 {{"Authorization", "Bearer " + admin.token()}, {"Content-Type", "text/csv"}});
+  ASSERT_EQ(upload.status, 202) << upload.body;
+  const std::string job_id = upload.json()["job_id"];
+
+  // The report and the queue admin API tell the same story: retrying, why, and when next.
+  nlohmann::json report, job;
+  const bool agreed = eventually(
+      [&] {
+        report = admin.get("/api/leads/import/" + job_id).json();
+        if (report.value("status", "") != "retrying" || !report["queue_job_id"].is_string()) return false;
+        job = admin.get("/api/admin/jobs/" + report["queue_job_id"].get<std::string>()).json();
+        return job.value("status", "") == "retrying" && job["error"] == report["error"] &&
+               job["next_attempt_at"] == report["next_attempt_at"];
+      },
+      seconds(120));
+  ASSERT_TRUE(agreed) << "import: " << report.dump() << "\njob: " << job.dump();
+  EXPECT_NE(report["error"].get<std::string>().find("the database cannot write: the disk is full"), std::string::npos)
+      << report.dump();
+  EXPECT_TRUE(report["next_attempt_at"].is_string());
+  EXPECT_EQ(report["created"], 0);  // nothing half-written
+  EXPECT_EQ(admin.get("/api/leads").json()["total"], 3);
+  EXPECT_EQ(admin.get("/api/health/detailed").json()["services"]["database"]["status"], "degraded");
+
+  fs.release("ballast");
+  nlohmann::json done;
+  ASSERT_TRUE(eventually(
+      [&] {
+        done = admin.get("/api/leads/import/" + job_id).json();
+        return done.value("status", "") == "completed";
+      },
+      seconds(180)))
+      << done.dump();
+  EXPECT_EQ(done["rows"], kRows);
+  EXPECT_EQ(done["created"], kRows);
+  EXPECT_EQ(done["skipped"], 0);
+  EXPECT_EQ(done["failed"], 0);
+  EXPECT_TRUE(done["error"].is_null()) << done.dump();
+  EXPECT_EQ(admin.get("/api/leads").json()["total"], kRows + 3);
+  EXPECT_EQ(admin.get("/api/leads?tag=t10").json()["total"], kRows);
+  EXPECT_EQ(integrity(db_file_), "ok");
 }
 
 }  // namespace
