@@ -32,6 +32,17 @@ FROM lead_imports WHERE id = $1;
 -- name: imports.unfinished
 SELECT id FROM lead_imports WHERE status IN ('queued', 'running') ORDER BY id;
 
+-- name: imports.stranded
+-- Imports that should be applied but that no worker is on, as far as the
+-- database can tell: queued, or running without a heartbeat since $1.
+SELECT id FROM lead_imports WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < $1::text) ORDER BY id;
+
+-- name: imports.give_up
+-- The import's job gave up for good: the import fails with its reason,
+-- unless a live worker (a heartbeat since $4) holds it.
+UPDATE lead_imports SET status = 'failed', error = $2, finished_at = $3, updated_at = $3, worker = NULL
+WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND heartbeat_at < $4::text));
+
 -- name: imports.claim
 -- Queued, or running under a worker that stopped sending heartbeats ($4 = stale before).
 UPDATE lead_imports SET status = 'running', worker = $2::text, heartbeat_at = $3::text, updated_at = $3::text,

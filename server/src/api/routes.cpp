@@ -178,6 +178,18 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
          .response =
              object_schema({{"items", "array"}, {"total", "integer"}, {"page", "integer"}, {"page_size", "integer"}}),
          .query = {{"page", "Page number, from 1"}, {"page_size", "Items per page, at most 200 (default 50)"}}});
+  r.add(Method::Get, "/api/admin/jobs/{id}", bind(h.jobs, &jobs::Routes::get_job), perm("system:read"),
+        {.summary = "One job: status (queued, scheduled, retrying, running, completed, failed, cancelled, dead), "
+                    "attempts, the last error and, while retrying, the time of the next attempt",
+         .tag = "admin",
+         .response = object_schema({{"id", "string"},
+                                    {"queue", "string"},
+                                    {"name", "string"},
+                                    {"status", "string"},
+                                    {"attempts", "integer"},
+                                    {"max_attempts", "integer"},
+                                    {"error", "string"},
+                                    {"next_attempt_at", "string"}})});
   audited(
       r.add(Method::Post, "/api/admin/queues/{queue}/retry", bind(h.jobs, &jobs::Routes::retry), perm("system:read"),
             {.summary = "Retry a queue's failed jobs: all, or one with {\"job_id\": ...}",
@@ -259,7 +271,8 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
   import.body_sink = bind_sink(l, &leads::Routes::open_import);
   audited(import, "LEAD_IMPORT_STARTED");
   r.add(Method::Get, "/api/leads/import/{job_id}", bind(l, &leads::Routes::import_status), perm("lead:import"),
-        {.summary = "Progress and report of an import",
+        {.summary = "Progress and report of an import: status queued, running, retrying (with error and "
+                    "next_attempt_at), completed or failed (with error)",
          .tag = "leads",
          .response = object_schema({{"job_id", "string"},
                                     {"status", "string"},
@@ -269,7 +282,10 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
                                     {"skipped", "integer"},
                                     {"failed", "integer"},
                                     {"percent", "integer"},
-                                    {"errors", "array"}})});
+                                    {"errors", "array"},
+                                    {"error", "string"},
+                                    {"next_attempt_at", "string"},
+                                    {"queue_job_id", "string"}})});
   r.add(Method::Get, "/api/leads/import/{job_id}/errors", bind(l, &leads::Routes::import_errors), perm("lead:import"),
         {.summary = "The import's per-row report as CSV (line, kind, reason)",
          .tag = "leads",

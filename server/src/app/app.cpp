@@ -20,6 +20,7 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "jobs/health.hpp"
+#include "jobs/reconciler.hpp"
 #include "jobs/routes.hpp"
 #include "jobs/runtime.hpp"
 #include "leads/importer.hpp"
@@ -72,6 +73,8 @@ struct App::Impl {
   std::unique_ptr<jobs::JobQueue> queue;
   jobs::HandlerRegistry job_handlers;
   std::unique_ptr<jobs::WorkerPool> workers;
+  jobs::ReconcilerRegistry reconcilers;
+  std::unique_ptr<jobs::Reconciler> reconciler;
   std::unique_ptr<jobs::Routes> job_routes;
 
   http::Router router;
@@ -144,7 +147,10 @@ void App::Impl::build_leads() {
   segments = std::make_unique<leads::SegmentService>(*leads);
   suppressions = std::make_unique<leads::SuppressionService>(*leads);
   privacy = std::make_unique<leads::PrivacyService>(*leads, *suppressions, *audit_log);
-  importer = std::make_unique<leads::Importer>(*db, *leads, *segments, clock, options.importer);
+  auto importer_settings = options.importer;
+  // An import's heartbeat is its committed batches: stale after two visibility timeouts.
+  if (importer_settings.stale_after.count() <= 0) importer_settings.stale_after = 2 * worker_options().visibility;
+  importer = std::make_unique<leads::Importer>(*db, *leads, *segments, clock, importer_settings);
   import_runner = std::make_unique<leads::QueueImportRunner>(*queue);
   imports = std::make_unique<leads::ImportService>(*db, *import_runner, clock, options.import_chunk_size);
   lead_routes = std::make_unique<leads::Routes>(*leads, *segments, *suppressions, *privacy, *imports);
@@ -160,9 +166,15 @@ void App::Impl::build_workers() {
   leads::register_import_job(job_handlers, *importer);
   if (options.extra_jobs) options.extra_jobs(job_handlers);
   workers = std::make_unique<jobs::WorkerPool>(*queue, job_handlers, worker_options());
+  // The database says what must run; the reconciler puts back what the queue lost.
+  leads::register_import_reconciler(reconcilers, *importer);
+  if (options.extra_reconcilers) options.extra_reconcilers(reconcilers);
+  reconciler = std::make_unique<jobs::Reconciler>(*db, *queue, reconcilers, clock,
+                                                  jobs::ReconcilerOptions{worker_options().visibility, workers->id()});
 }
 
 void App::Impl::stop_workers() {
+  if (reconciler) reconciler->stop();
   if (workers) workers->stop();
 }
 
@@ -205,6 +217,7 @@ std::uint16_t App::start() {
     port = impl_->server->start();
   }
   if (impl_->workers) impl_->workers->start();
+  if (impl_->reconciler) impl_->reconciler->start();
   if (impl_->server) {
     log::info("listening", {{"address", impl_->config.listen.host + ":" + std::to_string(port)},
                             {"threads", impl_->config.http_threads},

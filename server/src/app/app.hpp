@@ -22,6 +22,7 @@ class Authorizer;
 namespace herald::jobs {
 class JobQueue;
 class HandlerRegistry;
+class ReconcilerRegistry;
 struct WorkerOptions;
 }  // namespace herald::jobs
 
@@ -37,7 +38,10 @@ struct AppOptions {
   std::function<void(http::Router&)> extra_routes;
   // Registers further job handlers before the workers start (embedding and tests).
   std::function<void(jobs::HandlerRegistry&)> extra_jobs;
-  // CSV imports: batch size, takeover of stalled imports, and the size of stored upload chunks.
+  // Registers further domains with the job reconciler (embedding and tests).
+  std::function<void(jobs::ReconcilerRegistry&)> extra_reconcilers;
+  // CSV imports: batch size, takeover of stalled imports (unset: twice the
+  // job visibility timeout), and the size of stored upload chunks.
   leads::ImporterSettings importer;
   std::size_t import_chunk_size = 1 << 20;
 };

@@ -39,9 +39,18 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
   Config config = load(global);
   if (options.listen) config.listen = parse_listen("--listen", *options.listen);
   init_logging(config);
+  // A SIGTERM that arrives while starting must still stop gracefully, not
+  // kill the process: hold the stop signals until the handler is in place.
+  // Threads started meanwhile inherit the mask, so they arrive on this one.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   app::App app(config, app::AppOptions{.workers = !options.no_workers});
   app.start();
   app.stop_on_signals();
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   app.wait();
   log::info("stopped");
   log::flush();

@@ -140,6 +140,17 @@ Response Pipeline::guarded(Request& req, const std::function<Response()>& fn) {
   } catch (const storage::Unavailable& e) {
     log::error("database unavailable", {{"error", e.what()}});
     return problem(503, "Service Unavailable", "the database is unavailable; try again shortly", "unavailable");
+  } catch (const storage::StorageFull& e) {
+    log::error("database cannot write", {{"error", e.what()}, {"path", req.path}});
+    return problem(InsufficientStorage("the database cannot write: " + e.cause() +
+                                       "; the request was not applied. Reads still work, and writes succeed "
+                                       "again once the database has room"));
+  } catch (const storage::ReadOnly& e) {
+    log::error("database is read-only", {{"error", e.what()}, {"path", req.path}});
+    return problem(503, "Service Unavailable",
+                   "the database is read-only; the request was not applied. Reads still work, and writes succeed "
+                   "again once it accepts them",
+                   "read-only");
   } catch (const std::exception& e) {
     log::error("unhandled error", {{"error", e.what()}, {"path", req.path}});
     return problem(500, "Internal Server Error", "an unexpected error occurred; quote request id " + req.request_id,

@@ -62,7 +62,7 @@ Job stored_job(const Row& r, std::int64_t now) {
   j.max_attempts = static_cast<int>(r.integer(7));
   j.unique_key = r.opt_str(8);
   j.run_at = from_millis(r.integer(9));
-  if (j.status == JobStatus::Queued && r.integer(9) > now) j.status = JobStatus::Scheduled;
+  if (j.status == JobStatus::Queued) j.status = waiting_status(j.attempts, !r.is_null(16), j.run_at, from_millis(now));
   j.created_at = from_millis(r.integer(10));
   if (!r.is_null(11)) j.started_at = from_millis(r.integer(11));
   if (!r.is_null(12)) j.finished_at = from_millis(r.integer(12));
@@ -103,6 +103,7 @@ struct DbQueue::Queries {
         cancel_waiting(c.get("jobs.cancel_waiting")),
         request_cancel(c.get("jobs.request_cancel")),
         get(c.get("jobs.get")),
+        get_by_unique_key(c.get("jobs.get_by_unique_key")),
         stats(c.get("jobs.stats")),
         failed_page(c.get("jobs.failed_page")),
         failed_count(c.get("jobs.failed_count")),
@@ -116,9 +117,9 @@ struct DbQueue::Queries {
         ping(c.get("health.ping")) {}
 
   std::string insert_batch, find_by_unique_key, claim, requeue_expired, complete, retry_later, bury, release,
-      mark_cancelled, extend, cancel_requests, set_progress, cancel_waiting, request_cancel, get, stats, failed_page,
-      failed_count, retry_all, retry_one, purge_finished, worker_heartbeat, workers_live, worker_delete, workers_purge,
-      ping;
+      mark_cancelled, extend, cancel_requests, set_progress, cancel_waiting, request_cancel, get, get_by_unique_key,
+      stats, failed_page, failed_count, retry_all, retry_one, purge_finished, worker_heartbeat, workers_live,
+      worker_delete, workers_purge, ping;
 };
 
 DbQueue::DbQueue(storage::Database& db, const Clock& clock, DbQueueOptions options)
@@ -364,6 +365,16 @@ std::optional<Job> DbQueue::get(const std::string& job_id) {
   const std::int64_t now = now_ms();
   with_connection([&](storage::Connection& conn) {
     return conn.execute(q_->get, {std::string_view(job_id)}, [&](const Row& r) { job = stored_job(r, now); });
+  });
+  return job;
+}
+
+std::optional<Job> DbQueue::find_unique(const std::string& unique_key) {
+  std::optional<Job> job;
+  const std::int64_t now = now_ms();
+  with_connection([&](storage::Connection& conn) {
+    return conn.execute(q_->get_by_unique_key, {std::string_view(unique_key)},
+                        [&](const Row& r) { job = stored_job(r, now); });
   });
   return job;
 }

@@ -77,6 +77,14 @@ http::Response Routes::list_failed(http::Request& req) {
                               {{"items", items}, {"total", page.total}, {"page", p.page}, {"page_size", p.page_size}});
 }
 
+http::Response Routes::get_job(http::Request& req) {
+  std::string id(req.param("id"));
+  std::optional<Job> job;
+  if (is_valid_job_id(id)) job = queue_.get(id);
+  if (!job) throw NotFound(fmt::format("no job with id '{}'", id));
+  return http::Response::json(200, job_status_json(*job));
+}
+
 http::Response Routes::retry(http::Request& req) {
   const std::string queue = known_queue(req);
   std::optional<nlohmann::json> body;

@@ -15,6 +15,8 @@ class Routes {
   http::Response list_queues(http::Request& req);
   // GET /api/admin/queues/{queue}/failed?page&page_size → {items, total, page, page_size}
   http::Response list_failed(http::Request& req);
+  // GET /api/admin/jobs/{id} → the job's status: {id, queue, name, status, attempts, error, next_attempt_at, …}
+  http::Response get_job(http::Request& req);
   // POST /api/admin/queues/{queue}/retry, body empty (all) or {"job_id": "…"} → {retried}
   http::Response retry(http::Request& req);
 

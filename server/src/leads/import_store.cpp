@@ -64,6 +64,8 @@ struct ImportStore::Queries {
         delete_stale(c.get("imports.delete_stale_uploads")),
         get(c.get("imports.get")),
         unfinished(c.get("imports.unfinished")),
+        stranded(c.get("imports.stranded")),
+        give_up(c.get("imports.give_up")),
         claim(c.get("imports.claim")),
         chunk(c.get("imports.chunk")),
         set_header(c.get("imports.set_header")),
@@ -84,8 +86,8 @@ struct ImportStore::Queries {
         untune_reads(c.get("imports.untune_reads")),
         settle(c.get("imports.settle")),
         settled(c.get("imports.settled")) {}
-  std::string insert, chunk_insert, touch, set_options, upload_done, remove, delete_stale, get, unfinished, claim,
-      chunk, set_header, checkpoint, finish, drop_chunks, release, error_insert, errors_after, existing,
+  std::string insert, chunk_insert, touch, set_options, upload_done, remove, delete_stale, get, unfinished, stranded,
+      give_up, claim, chunk, set_header, checkpoint, finish, drop_chunks, release, error_insert, errors_after, existing,
       lead_insert_head, lead_insert_tail, tag_insert_head, tag_insert_tail, tune_session, tune_reads, untune_session,
       untune_reads, settle, settled;
 };
@@ -171,6 +173,17 @@ std::vector<std::int64_t> ImportStore::unfinished(Connection& c) const {
   std::vector<std::int64_t> out;
   c.execute(q_->unfinished, {}, [&](const Row& r) { out.push_back(r.integer(0)); });
   return out;
+}
+
+std::vector<std::int64_t> ImportStore::stranded(Connection& c, const std::string& stale_before) const {
+  std::vector<std::int64_t> out;
+  c.execute(q_->stranded, {sv(stale_before)}, [&](const Row& r) { out.push_back(r.integer(0)); });
+  return out;
+}
+
+bool ImportStore::give_up(Connection& c, std::int64_t id, const std::string& reason, const std::string& now,
+                          const std::string& stale_before) const {
+  return c.execute(q_->give_up, {id, sv(reason), sv(now), sv(stale_before)}) > 0;
 }
 
 bool ImportStore::claim(Connection& c, std::int64_t id, const std::string& worker, const std::string& now,

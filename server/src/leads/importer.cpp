@@ -431,7 +431,9 @@ class Run {
 
 Importer::Importer(storage::Database& db, LeadService& leads, SegmentService& segments, const Clock& clock,
                    ImporterSettings settings)
-    : db_(db), leads_(leads), segments_(segments), clock_(clock), settings_(settings), store_(db.backend()) {}
+    : db_(db), leads_(leads), segments_(segments), clock_(clock), settings_(settings), store_(db.backend()) {
+  if (settings_.stale_after <= std::chrono::milliseconds::zero()) settings_.stale_after = std::chrono::seconds(60);
+}
 
 Importer::Outcome Importer::run(std::int64_t import_id, const std::string& worker, const ImporterHooks& hooks) {
   auto conn = db_.acquire();
@@ -463,6 +465,22 @@ bool Importer::unfinished(std::int64_t import_id) {
   auto conn = db_.acquire();
   auto rec = store_.get(*conn, import_id);
   return rec && (rec->status == "queued" || rec->status == "running");
+}
+
+std::vector<std::int64_t> Importer::stranded() {
+  auto conn = db_.acquire();
+  return store_.stranded(*conn, rfc3339(clock_.wall() - settings_.stale_after));
+}
+
+bool Importer::give_up(std::int64_t import_id, const std::string& reason) {
+  const auto now = clock_.wall();
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  const bool failed = store_.give_up(*conn, import_id, reason, rfc3339(now), rfc3339(now - settings_.stale_after));
+  if (failed) store_.drop_chunks(*conn, import_id);
+  tx.commit();
+  if (failed) log::warn("lead import failed: its job gave up", {{"import_id", import_id}, {"reason", reason}});
+  return failed;
 }
 
 void Importer::release(std::int64_t import_id, const std::string& worker) {

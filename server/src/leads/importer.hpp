@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "leads/import_store.hpp"
@@ -60,6 +61,12 @@ class Importer {
 
   // Queued or running: somebody still has to finish it.
   bool unfinished(std::int64_t import_id);
+  // Imports no worker is on, as far as the database can tell: queued, or
+  // running without a heartbeat for settings().stale_after.
+  std::vector<std::int64_t> stranded();
+  // The import's job gave up for good: fails the import with `reason` unless
+  // a live worker holds it. True when it did.
+  bool give_up(std::int64_t import_id, const std::string& reason);
 
   const ImportStore& store() const noexcept { return store_; }
   storage::Database& database() noexcept { return db_; }

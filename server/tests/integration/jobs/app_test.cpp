@@ -77,6 +77,7 @@ class JobApp {
     return done_.contains(id);
   }
   app::App& app() { return *app_; }
+  std::uint16_t port() const { return port_; }
 
  private:
   TempDir dir_;
@@ -140,6 +141,48 @@ TEST(JobAdminApi, QueuesFailedJobsAndRetry) {
   EXPECT_GE(queue["workers_alive"].get<int>(), 1);
   EXPECT_TRUE(queue.contains("backlog"));
   EXPECT_EQ(health.json()["services"]["redis"]["status"], "not_configured");
+}
+
+TEST(JobAdminApi, AJobThatFailedAnAttemptIsRetryingWithItsErrorAndNextAttempt) {
+  JobApp app(nullptr);
+  auto& http = app.client();
+  auto enqueued = http.post_json("/api/test/enqueue", {{"name", "test.fail"}, {"max_attempts", 3}});
+  ASSERT_EQ(enqueued.status, 202);
+  const std::string id = enqueued.json()["job_id"];
+  nlohmann::json job;
+  ASSERT_TRUE(eventually(
+      [&] {
+        job = http.get("/api/admin/jobs/" + id).json();
+        return job.value("status", "") == "retrying";
+      },
+      milliseconds(10000)))
+      << job.dump();
+  EXPECT_EQ(job["id"], id);
+  EXPECT_EQ(job["error"], "mailbox full");
+  EXPECT_GE(job["attempts"].get<int>(), 1);
+  EXPECT_EQ(job["max_attempts"], 3);
+  ASSERT_TRUE(job["next_attempt_at"].is_string());
+  EXPECT_EQ(job["next_attempt_at"], job["run_at"]);
+  // Gave up: dead, with the reason, and no next attempt.
+  ASSERT_TRUE(eventually([&] { return http.get("/api/admin/jobs/" + id).json().value("status", "") == "dead"; },
+                         milliseconds(20000)));
+  auto dead = http.get("/api/admin/jobs/" + id).json();
+  EXPECT_EQ(dead["error"], "mailbox full");
+  EXPECT_TRUE(dead["next_attempt_at"].is_null());
+
+  auto unknown = http.get("/api/admin/jobs/01ARYZ6S41TSV4RRFFQ69G5FAV");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.header("Content-Type"), "application/problem+json");
+  EXPECT_EQ(http.get("/api/admin/jobs/not-a-job-id").status, 404);
+  EXPECT_EQ(HttpClient(app.port()).get("/api/admin/jobs/" + id).status, 401);
+  auto created = http.post_json(
+      "/api/admin/users",
+      {{"email", "viewer@example.com"}, {"name", "Viewer"}, {"role", "viewer"}, {"password", "password-123"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  HttpClient viewer(app.port());
+  viewer.set_default_headers(
+      {{"Authorization", "Bearer " + login(app.port(), "viewer@example.com", "password-123").value("token", "")}});
+  EXPECT_EQ(viewer.get("/api/admin/jobs/" + id).status, 403);
 }
 
 TEST(JobRedisOutage, StartsWithoutRedisAnswers503AndLosesNothingAcrossARestart) {

@@ -152,8 +152,10 @@ TEST_P(JobQueueTest, FailuresRetryLaterThenBecomeDeadLettersAnAdminCanRetry) {
   ASSERT_EQ(first.size(), 1u);
   queue().fail(first[0], {.error = "smtp 451", .retry_in = milliseconds(300)});
   auto waiting = queue().get(id);
-  EXPECT_EQ(waiting->status, JobStatus::Scheduled);
+  EXPECT_EQ(waiting->status, JobStatus::Retrying);
   EXPECT_EQ(waiting->error, "smtp 451");
+  EXPECT_EQ(jobs::job_status_json(*waiting)["next_attempt_at"], jobs::to_rfc3339(waiting->run_at));
+  EXPECT_GT(waiting->run_at, std::chrono::system_clock::now());
   EXPECT_EQ(queue().stats("emails").scheduled, 1);
   EXPECT_TRUE(queue().claim(kEmails, "w", 1, milliseconds(30000)).empty());  // not before the back-off
 
