@@ -14,8 +14,8 @@ void check_fields(const nlohmann::json& body, FieldNames allowed, ValidationErro
   }
 }
 
-void check_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed,
-                  ValidationError& errors, std::string_view message) {
+void check_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed, ValidationError& errors,
+                  std::string_view message) {
   check_fields(body, FieldNames(allowed.begin(), allowed.size()), errors, message);
 }
 

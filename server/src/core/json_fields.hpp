@@ -22,8 +22,8 @@ inline constexpr std::string_view kUnknownField = "is not a known field";
 // object; then adds `message` for every key of it outside `allowed` to `errors`.
 void check_fields(const nlohmann::json& body, FieldNames allowed, ValidationError& errors,
                   std::string_view message = kUnknownField);
-void check_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed,
-                  ValidationError& errors, std::string_view message = kUnknownField);
+void check_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed, ValidationError& errors,
+                  std::string_view message = kUnknownField);
 
 // The same, throwing the 422 at once when a key is unknown.
 void require_fields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed,

@@ -157,7 +157,8 @@ Response Routes::list_suppressions(Request& req) {
   q.kind = req.query_param("kind");
   if (q.kind && *q.kind != "email" && *q.kind != "domain") throw ValidationError("kind", "must be email or domain");
   q.reason = req.query_param("reason");
-  if (q.reason && std::find(kSuppressionReasons.begin(), kSuppressionReasons.end(), *q.reason) == kSuppressionReasons.end())
+  if (q.reason &&
+      std::find(kSuppressionReasons.begin(), kSuppressionReasons.end(), *q.reason) == kSuppressionReasons.end())
     throw ValidationError("reason", "must be manual, unsubscribe, bounce, complaint or gdpr");
   if (auto text = req.query_param("q"); text && !text->empty()) {
     if (auto problem = text_problem(*text, 200)) throw ValidationError("q", *problem);

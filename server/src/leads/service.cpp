@@ -37,7 +37,8 @@ BulkRequest parse_bulk_request(const nlohmann::json& body) {
   if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
   ValidationError errors;
   BulkRequest r;
-  const std::string action = body.contains("action") && body["action"].is_string() ? body["action"].get<std::string>() : "";
+  const std::string action =
+      body.contains("action") && body["action"].is_string() ? body["action"].get<std::string>() : "";
   // Each action takes its own field; any other one (a typo, or a status sent
   // with a tag action) is named rather than ignored.
   std::vector<std::string_view> allowed = {"action", "ids", "filter"};

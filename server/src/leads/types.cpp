@@ -11,8 +11,8 @@ namespace herald::leads {
 namespace {
 
 constexpr std::array<std::string_view, 15> kFields = {"email", "first_name", "last_name", "company",       "title",
-                                                 "phone", "website",    "country",   "timezone",      "status",
-                                                 "score", "owner_id",   "tags",      "custom_fields", "source"};
+                                                      "phone", "website",    "country",   "timezone",      "status",
+                                                      "score", "owner_id",   "tags",      "custom_fields", "source"};
 
 bool known_field(std::string_view key) { return std::find(kFields.begin(), kFields.end(), key) != kFields.end(); }
 

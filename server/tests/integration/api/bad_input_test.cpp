@@ -63,14 +63,14 @@ const std::vector<std::string> kBadBodies = {
 // Query parameters with values no route accepts; each is sent to every GET
 // route that declares the parameter ("cf.<field>" stands for any cf. key).
 const std::vector<std::pair<std::string, std::string>> kBadQueries = {
-    {"page", "abc"},          {"page", "0"},           {"page", "-5"},           {"page", "1e999"},
-    {"page_size", "100000"},  {"page_size", "abc"},    {"sort", "%27%3Bdrop"},   {"sort", "password"},
-    {"cursor", "garbage"},    {"q", "%ff%fe"},         {"q", "a%00b"},           {"status", "nonsense"},
-    {"from", "yesterday"},    {"to", "2026-13-45"},    {"created_from", "soon"}, {"created_to", "later"},
-    {"tag", "%00"},           {"not_tag", "a%00"},     {"segment_id", "abc"},    {"limit", "-1"},
-    {"limit", "0"},           {"user_id", "abc"},      {"owner_id", "me"},       {"score_min", "high"},
-    {"score_max", "101"},     {"kind", "sms"},         {"reason", "nonsense"},   {"format", "xml"},
-    {"cf.a%27b", "1"},        {"country", "%ff"},      {"source", "a%00"},
+    {"page", "abc"},         {"page", "0"},        {"page", "-5"},           {"page", "1e999"},
+    {"page_size", "100000"}, {"page_size", "abc"}, {"sort", "%27%3Bdrop"},   {"sort", "password"},
+    {"cursor", "garbage"},   {"q", "%ff%fe"},      {"q", "a%00b"},           {"status", "nonsense"},
+    {"from", "yesterday"},   {"to", "2026-13-45"}, {"created_from", "soon"}, {"created_to", "later"},
+    {"tag", "%00"},          {"not_tag", "a%00"},  {"segment_id", "abc"},    {"limit", "-1"},
+    {"limit", "0"},          {"user_id", "abc"},   {"owner_id", "me"},       {"score_min", "high"},
+    {"score_max", "101"},    {"kind", "sms"},      {"reason", "nonsense"},   {"format", "xml"},
+    {"cf.a%27b", "1"},       {"country", "%ff"},   {"source", "a%00"},
 };
 
 bool is_problem(const HttpResponse& r) {
@@ -118,9 +118,12 @@ struct Records {
   std::string target(const http::Route& route) const {
     if (!has_params(route)) return route.path;
     static const std::vector<std::pair<std::string, std::string Records::*>> kById = {
-        {"/api/admin/users/{id}", &Records::user},        {"/api/admin/roles/{id}", &Records::role},
-        {"/api/leads/suppressions/{id}", &Records::suppression}, {"/api/leads/{id}", &Records::lead},
-        {"/api/leads/{id}/gdpr-erase", &Records::lead},    {"/api/segments/{id}", &Records::segment},
+        {"/api/admin/users/{id}", &Records::user},
+        {"/api/admin/roles/{id}", &Records::role},
+        {"/api/leads/suppressions/{id}", &Records::suppression},
+        {"/api/leads/{id}", &Records::lead},
+        {"/api/leads/{id}/gdpr-erase", &Records::lead},
+        {"/api/segments/{id}", &Records::segment},
         {"/api/auth/api-keys/{id}", &Records::api_key}};
     if (route.path == "/api/admin/queues/{queue}/retry") return with_params(route.path, "emails");
     for (const auto& [path, member] : kById)
@@ -170,7 +173,7 @@ Records make_records(AuthedServer& s) {
 nlohmann::json snapshot(ApiClient& admin, const Records& r) {
   nlohmann::json out;
   for (const std::string& path : {"/api/leads/" + r.lead, "/api/segments/" + r.segment, "/api/admin/users/" + r.user,
-                                 "/api/leads/suppressions/" + r.suppression}) {
+                                  "/api/leads/suppressions/" + r.suppression}) {
     auto got = admin.get(path);
     EXPECT_EQ(got.status, 200) << path << ": " << got.body;
     auto j = got.json();
