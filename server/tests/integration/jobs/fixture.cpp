@@ -52,6 +52,8 @@ std::string queue_kind_name(const ::testing::TestParamInfo<QueueKind>& info) {
   return "unknown";
 }
 
+void PrintTo(QueueKind kind, std::ostream* os) { *os << queue_kind_name(::testing::TestParamInfo<QueueKind>(kind, 0)); }
+
 std::string required_env(const char* variable) {
   const char* v = std::getenv(variable);
   if (v == nullptr || *v == '\0') {

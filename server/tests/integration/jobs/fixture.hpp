@@ -25,6 +25,8 @@
 namespace herald::test {
 
 enum class QueueKind { Sqlite, Postgres, Redis };
+// Failure messages show "sqlite" / "postgres" / "redis".
+void PrintTo(QueueKind kind, std::ostream* os);
 std::string queue_kind_name(const ::testing::TestParamInfo<QueueKind>& info);
 inline auto all_queue_kinds() { return ::testing::Values(QueueKind::Sqlite, QueueKind::Postgres, QueueKind::Redis); }
 
