@@ -312,11 +312,15 @@ TEST_P(BadInput, PatchingARoleWithUnknownKeysChangesNothing) {
   const std::string path = "/api/admin/roles/" + id_of(role);
   auto r = s.admin().patch(path, {{"name", "renamed"}, {"permission", {"user:manage"}}});
   expect_names_field(r, "permission", "PATCH role with a misspelt key");
-  for (const auto& item : s.admin().get("/api/admin/roles").json()["items"]) {
+  const auto roles = s.admin().get("/api/admin/roles").json();
+  int found = 0;
+  for (const auto& item : roles["items"]) {
     if (std::to_string(item["id"].get<std::int64_t>()) != id_of(role)) continue;
+    ++found;
     EXPECT_EQ(item["name"], "kept");
     EXPECT_EQ(item["permissions"], nlohmann::json({"lead:read"}));
   }
+  EXPECT_EQ(found, 1);
 }
 
 TEST_P(BadInput, ExistingRecordsRefuseNonsenseAndKeepTheirData) {
