@@ -16,6 +16,7 @@
 #include "jobs/db_queue.hpp"
 #include "jobs/redis_queue.hpp"
 #include "storage/migrations.hpp"
+#include "support/test_databases.hpp"
 
 namespace herald::test {
 namespace {
@@ -87,6 +88,7 @@ ScratchDb::~ScratchDb() {
 }
 
 void QueueTest::SetUp() {
+  if (kind() == QueueKind::Postgres) HERALD_REQUIRE_POSTGRES();
   try {
     scratch_ = std::make_unique<ScratchDb>(kind() == QueueKind::Postgres);
     if (kind() == QueueKind::Redis) required_env("HERALD_TEST_REDIS_URL");

@@ -6,7 +6,8 @@
 //             its own (the job handlers' effects go to a SQLite file)
 //
 // A backend whose server is not configured fails the test with a message
-// saying how to start one (scripts/test-services), never skips it.
+// saying how to start one (scripts/test-services); PostgreSQL follows the
+// one rule of support/test_databases.hpp (HERALD_TEST_SKIP_POSTGRES=1 skips).
 #pragma once
 
 #include <gtest/gtest.h>
