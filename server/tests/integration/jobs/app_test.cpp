@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "app/app.hpp"
 #include "core/log.hpp"
@@ -168,18 +169,26 @@ TEST(JobRedisOutage, StartsWithoutRedisAnswers503AndLosesNothingAcrossARestart) 
     ASSERT_EQ(r.status, 202);
     accepted.push_back(r.json()["job_id"]);
   }
-  // Due after Redis has gone down: they must survive the outage.
+  // Due while Redis is down: they must survive the outage. Their delay is
+  // long enough that they are still waiting when it goes down, and the test
+  // checks that they were: otherwise it would prove nothing about them.
+  constexpr auto kDelay = milliseconds(4000);
+  const auto due = std::chrono::steady_clock::now() + kDelay;
+  std::vector<std::string> delayed;
   for (int i = 0; i < 10; ++i) {
-    auto r = http.post_json("/api/test/enqueue", {{"delay_ms", 1000}});
+    auto r = http.post_json("/api/test/enqueue", {{"delay_ms", kDelay.count()}});
     ASSERT_EQ(r.status, 202);
-    accepted.push_back(r.json()["job_id"]);
+    delayed.push_back(r.json()["job_id"]);
   }
-  ASSERT_TRUE(eventually([&] { return app.done_count() >= 11; }, milliseconds(5000)));
+  accepted.insert(accepted.end(), delayed.begin(), delayed.end());
+  ASSERT_TRUE(eventually([&] { return app.done_count() >= 11; }, milliseconds(10000)));
 
   redis.stop();
+  for (const auto& id : delayed) ASSERT_FALSE(app.is_done(id)) << "a delayed job ran before the outage began";
   EXPECT_EQ(http.post_json("/api/test/enqueue", nlohmann::json::object()).status, 503);
   EXPECT_EQ(http.get("/api/health/detailed").json()["services"]["redis"]["status"], "unhealthy");
-  std::this_thread::sleep_for(milliseconds(1200));
+  // Redis stays down until the delayed jobs are due.
+  std::this_thread::sleep_until(due + milliseconds(200));
 
   redis.start();
   ASSERT_TRUE(eventually(
