@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "jobs/queue.hpp"
@@ -70,18 +71,26 @@ class QueueTest : public ::testing::TestWithParam<QueueKind> {
 };
 
 // A redis-server child process on a free port, with an append-only file so
-// it keeps its data across a restart.
+// it keeps its data across a restart. `extra_args` go to redis-server (e.g.
+// --requirepass); `credentials` ("user:password" or ":password") go into
+// url(), which the start-up probe uses too.
 class RedisProcess {
  public:
-  explicit RedisProcess(std::filesystem::path dir);
+  explicit RedisProcess(std::filesystem::path dir, std::vector<std::string> extra_args = {},
+                        std::string credentials = {});
   ~RedisProcess();
   void start();
   void stop();  // SIGTERM: Redis writes its AOF and exits
   std::uint16_t port() const noexcept { return port_; }
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+  std::string url(int db = 0) const {
+    return "redis://" + (credentials_.empty() ? "" : credentials_ + "@") + "127.0.0.1:" + std::to_string(port_) + "/" +
+           std::to_string(db);
+  }
 
  private:
   std::filesystem::path dir_;
+  std::vector<std::string> extra_args_;
+  std::string credentials_;
   std::uint16_t port_;
   int pid_ = -1;
 };
