@@ -124,7 +124,7 @@ TEST_P(JobAdminApi, QueuesFailedJobsAndRetry) {
   ASSERT_EQ(enqueued.status, 202);
   const std::string id = enqueued.json()["job_id"];
   ASSERT_TRUE(
-      eventually([&] { return app.app().job_queue().get(id)->status == jobs::JobStatus::Dead; }, milliseconds(5000)));
+      eventually([&] { return app.app().job_queue().get(id)->status == jobs::JobStatus::Dead; }, milliseconds(20000)));
 
   auto queues = http.get("/api/admin/queues");
   ASSERT_EQ(queues.status, 200);
@@ -208,7 +208,7 @@ TEST(JobRedisOutage, StartsWithoutRedisAnswers503AndLosesNothingAcrossARestart) 
   redis.start();
   std::vector<std::string> accepted;
   ASSERT_TRUE(eventually([&] { return http.post_json("/api/test/enqueue", nlohmann::json::object()).status == 202; },
-                         milliseconds(5000)));
+                         milliseconds(20000)));
   EXPECT_EQ(http.get("/api/health/detailed").json()["services"]["redis"]["status"], "healthy");
   for (int i = 0; i < 10; ++i) {
     auto r = http.post_json("/api/test/enqueue", nlohmann::json::object());
@@ -243,7 +243,7 @@ TEST(JobRedisOutage, StartsWithoutRedisAnswers503AndLosesNothingAcrossARestart) 
           if (!app.is_done(id)) return false;
         return true;
       },
-      milliseconds(10000)))
+      milliseconds(30000)))
       << "accepted jobs were lost";
 }
 
