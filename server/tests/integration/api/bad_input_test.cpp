@@ -112,6 +112,16 @@ nlohmann::json mistyped(const std::string& type) {
 struct Records {
   std::string lead, segment, role, user, suppression, api_key;
   std::string dead_job;
+  std::optional<jobs::TimePoint> died_at;
+
+  // The dead job was not retried: had it been, it would be waiting or
+  // running, or (run and dead again already) have died at another time.
+  void expect_not_retried(jobs::JobQueue& queue) const {
+    const auto job = queue.get(dead_job);
+    ASSERT_TRUE(job);
+    EXPECT_EQ(job->status, jobs::JobStatus::Dead) << "the dead job was retried";
+    EXPECT_EQ(job->finished_at, died_at) << "the dead job was retried, and died again";
+  }
 
   // The route's path with a real record in place of its parameter; empty
   // (and a test failure) for a route this test does not know yet.
@@ -166,6 +176,8 @@ Records make_records(AuthedServer& s) {
   while (queue.get(out.dead_job)->status != jobs::JobStatus::Dead && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(queue.get(out.dead_job)->status, jobs::JobStatus::Dead) << "the job did not die";
+  out.died_at = queue.get(out.dead_job)->finished_at;
+  EXPECT_TRUE(out.died_at.has_value());
   return out;
 }
 
@@ -240,7 +252,7 @@ TEST_P(BadInput, EveryRouteRefusesNonsenseWithA4xxProblem) {
   EXPECT_GT(requests, 500);
   // Nothing above changed a record, retried the dead job, or ended the session.
   EXPECT_EQ(snapshot(s.admin(), records), before);
-  EXPECT_EQ(s.server().app().job_queue().get(records.dead_job)->status, jobs::JobStatus::Dead);
+  records.expect_not_retried(s.server().app().job_queue());
   auto me = s.admin().get("/api/auth/me");
   EXPECT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(s.admin().get("/api/health").status, 200);
@@ -286,7 +298,7 @@ TEST_P(BadInput, EveryWriteEndpointNamesAnUnknownOrMistypedField) {
   expect_names_field(import, "mdoe", "POST /api/leads/import?mdoe=upsert");
 
   EXPECT_EQ(snapshot(s.admin(), records), before);
-  EXPECT_EQ(s.server().app().job_queue().get(records.dead_job)->status, jobs::JobStatus::Dead);
+  records.expect_not_retried(s.server().app().job_queue());
   EXPECT_EQ(other.get("/api/auth/me").status, 200) << "a refused logout ended the session";
 }
 
@@ -296,13 +308,22 @@ TEST_P(BadInput, RetryWithAGarbageBodyRetriesNothing) {
   auto& queue = s.server().app().job_queue();
   auto garbage = s.admin().post("/api/admin/queues/emails/retry", {{"email", 5}});
   expect_names_field(garbage, "email", "retry with {\"email\":5}");
-  EXPECT_EQ(queue.get(records.dead_job)->status, jobs::JobStatus::Dead);
+  records.expect_not_retried(queue);
   EXPECT_EQ(queue.stats("emails").failed, 1);
-  // An empty object (or no body) is the documented "retry them all".
+  // An empty object (or no body) is the documented "retry them all": the job
+  // runs again (and, having no handler, dies again — at a later time).
   auto all = s.admin().post("/api/admin/queues/emails/retry", nlohmann::json::object());
   ASSERT_EQ(all.status, 200) << all.body;
   EXPECT_EQ(all.json()["retried"], 1);
-  EXPECT_NE(queue.get(records.dead_job)->status, jobs::JobStatus::Dead);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto again = queue.get(records.dead_job);
+  while ((again->status != jobs::JobStatus::Dead || again->finished_at == records.died_at) &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    again = queue.get(records.dead_job);
+  }
+  EXPECT_EQ(again->status, jobs::JobStatus::Dead);
+  EXPECT_GT(again->finished_at, records.died_at) << "the retried job did not run again";
 }
 
 TEST_P(BadInput, PatchingARoleWithUnknownKeysChangesNothing) {

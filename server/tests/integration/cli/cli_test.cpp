@@ -124,6 +124,15 @@ TEST(Cli, UserCreateReadsThePasswordFromStdin) {
 namespace herald::test {
 namespace {
 
+// True once `pid` catches SIGTERM (has a handler installed for it).
+bool catches_sigterm(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("SigCgt:")) return ((std::stoull(line.substr(7), nullptr, 16) >> (SIGTERM - 1)) & 1) != 0;
+  }
+  return false;
+}
+
 TEST(Cli, ServeAnswersThenExitsZeroOnSigterm) {
   TempDir dir;
   auto port = free_port();
@@ -154,6 +163,19 @@ TEST(Cli, ServeAnswersThenExitsZeroOnSigterm) {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     FAIL() << "herald serve did not answer within 60 s";
+  }
+  // `serve` answers a moment before it installs its SIGTERM handler (a
+  // SIGTERM in between ends it like any process): wait for the handler.
+  bool handled = false;
+  for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       !handled && std::chrono::steady_clock::now() < until;) {
+    handled = catches_sigterm(pid);
+    if (!handled) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!handled) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    FAIL() << "herald serve never installed a SIGTERM handler";
   }
   // An idle keep-alive connection must not hold the shutdown up.
   HttpClient idle(port);

@@ -218,7 +218,7 @@ TEST(JobRedisOutage, StartsWithoutRedisAnswers503AndLosesNothingAcrossARestart) 
   // Due while Redis is down: they must survive the outage. Their delay is
   // long enough that they are still waiting when it goes down, and the test
   // checks that they were: otherwise it would prove nothing about them.
-  constexpr auto kDelay = milliseconds(4000);
+  constexpr auto kDelay = milliseconds(6000);
   const auto due = std::chrono::steady_clock::now() + kDelay;
   std::vector<std::string> delayed;
   for (int i = 0; i < 10; ++i) {
