@@ -217,6 +217,20 @@ TEST_P(Rbac, ADeactivatedOwnersApiKeyIsRefused) {
   expect_problem(key.get("/api/auth/me"), 401);
   // Not even what every signed-in caller may do.
   expect_problem(key.post("/api/auth/api-keys", {{"name", "another"}}), 401);
+
+  // Deactivating through the API also revokes the owner's keys; the owner's
+  // state is checked on every request as well, so a key that escaped that
+  // (one left from before keys were revoked with their owner) is refused too.
+  // Here the owner is deactivated in the database, the key left unrevoked.
+  s.create_user("old-key-owner@example.com", "manager");
+  ApiClient as_old_owner(s.port(), login(s.port(), "old-key-owner@example.com", "password-123")["token"]);
+  auto old = as_old_owner.post("/api/auth/api-keys", {{"name", "old"}, {"permissions", {"lead:read"}}});
+  ASSERT_EQ(old.status, 201) << old.body;
+  ApiClient old_key(s.port(), old.json()["key"]);
+  ASSERT_EQ(old_key.get("/api/leads").status, 200);
+  db().acquire()->execute("UPDATE users SET active = (1 = 0) WHERE email = 'old-key-owner@example.com'");
+  expect_problem(old_key.get("/api/leads"), 401);
+  expect_problem(old_key.get("/api/auth/me"), 401);
 }
 
 // A key's effective permissions are its own set intersected with its
