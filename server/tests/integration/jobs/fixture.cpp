@@ -176,16 +176,22 @@ void RedisProcess::start() {
     ::_exit(127);
   }
   redis::RedisClient probe(redis::parse_redis_url(url()));
+  std::string last_error = "no answer";
   const bool up = eventually(
       [&] {
         try {
           return probe.command({"PING"}).as_string() == "PONG";
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+          last_error = e.what();
           return false;
         }
       },
       std::chrono::seconds(10));
-  if (!up) throw std::runtime_error("redis-server did not start (is it installed?)");
+  // The client's last error tells a server that never started from one that
+  // refused the client (a password or database the client did not send).
+  if (!up)
+    throw std::runtime_error("redis-server on port " + std::to_string(port_) +
+                             " did not answer PING within 10 s (is it installed?): " + last_error);
 }
 
 void RedisProcess::stop() {
