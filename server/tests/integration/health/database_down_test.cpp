@@ -32,10 +32,7 @@ bool eventually(const std::function<bool()>& done, milliseconds timeout) {
 }
 
 TEST(HealthWhileTheDatabaseIsDown, TheDetailedReportStillAnswersWithItsDocument) {
-  if (postgres_server_url().empty()) {
-    if (std::getenv("HERALD_TEST_SKIP_POSTGRES")) GTEST_SKIP() << "PostgreSQL tests skipped";
-    FAIL() << "HERALD_TEST_POSTGRES_URL is unset: run through `make test` or scripts/test-services";
-  }
+  HERALD_REQUIRE_POSTGRES();
   ScratchDatabase scratch(storage::Backend::Postgres);
   const std::string name = database_name(scratch.url());
   AuthedServer server(scratch.url());
