@@ -11,10 +11,10 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 SELECT version FROM schema_migrations ORDER BY version;
 
 -- name: schema_migrations.is_applied
-SELECT 1 FROM schema_migrations WHERE version = ?1;
+SELECT 1 FROM schema_migrations WHERE version = $1;
 
 -- name: schema_migrations.record
-INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3);
+INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3);
 
 -- name: schema_migrations.current
 SELECT COALESCE(MAX(version), 0) FROM schema_migrations;
