@@ -129,3 +129,7 @@ CREATE TABLE IF NOT EXISTS job_test_effects (
   attempt    INTEGER NOT NULL,
   created_at BIGINT NOT NULL
 );
+
+-- name: jobs.ping
+-- The queue's health check: a round trip to the database it lives in.
+SELECT 1;

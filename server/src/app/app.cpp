@@ -35,6 +35,7 @@
 #include "redis/rate_limiter.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
+#include "storage/query.hpp"
 
 namespace herald::app {
 
@@ -97,6 +98,7 @@ void App::Impl::open_storage() {
   db_options.pool_size = static_cast<std::size_t>(config.http_threads + (options.workers ? concurrency : 0)) + 4;
   db = storage::open_database(config.database_url, db_options);
   auto report = storage::migrate(*db);
+  storage::check_queries(db->backend());
   for (const auto& m : report.applied) log::info("migration applied", {{"version", m.version}, {"name", m.name}});
   log::info("database ready", {{"database", db->describe()}, {"schema_version", report.current_version}});
 }

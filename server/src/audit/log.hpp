@@ -57,7 +57,6 @@ class AuditLog {
 
   storage::Database& db_;
   const Clock& clock_;
-  std::string lock_sql_, head_sql_, insert_sql_, list_sql_, walk_sql_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

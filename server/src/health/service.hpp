@@ -41,7 +41,6 @@ class DatabaseCheck final : public HealthCheck {
 
  private:
   storage::Database& db_;
-  std::string ping_sql_;
 };
 
 class HealthService {

@@ -15,6 +15,7 @@
 #include "leads/filter.hpp"
 #include "leads/types.hpp"
 #include "storage/database.hpp"
+#include "storage/query.hpp"
 
 namespace herald::leads {
 
@@ -98,12 +99,10 @@ class Store {
   bool suppressed(Connection& c, std::string_view email_hash, std::string_view domain_hash) const;
 
  private:
-  std::int64_t run_bulk(Connection& c, const std::string& prefix, std::initializer_list<storage::Param> own,
+  std::int64_t run_bulk(Connection& c, const storage::Query& prefix, std::initializer_list<storage::Param> own,
                         const Filter& f, bool returning_ids, std::vector<std::int64_t>* ids) const;
 
-  struct Queries;
   storage::Backend backend_;
-  std::shared_ptr<const Queries> q_;
 };
 
 // A lead from a row of leads.page_prefix / leads.by_id.
