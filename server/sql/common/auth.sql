@@ -124,3 +124,10 @@ VALUES ($1, $2, $3, TRUE, $4, $4)
 ON CONFLICT (name) DO UPDATE SET permissions = excluded.permissions, description = excluded.description,
   builtin = TRUE, version = roles.version + 1, updated_at = excluded.updated_at
 WHERE roles.permissions <> excluded.permissions OR NOT roles.builtin;
+
+-- name: auth.user_exists
+SELECT count(*) FROM users WHERE id = $1;
+
+-- name: auth.user_ids
+-- Every user's id and email (how a CSV import names a lead's owner).
+SELECT id, email FROM users;

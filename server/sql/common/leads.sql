@@ -26,12 +26,9 @@ DELETE FROM lead_tags WHERE lead_id = $1;
 -- name: leads.tag_link
 INSERT INTO lead_tags (lead_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING;
 
--- name: leads.user_exists
-SELECT count(*) FROM users WHERE id = $1;
-
--- name: leads.users
--- The owner column of an import names users by email or id.
-SELECT id, email FROM users;
+-- name: leads.set_status
+-- An unsubscribe, a bounce or a reply: the status, and the lead's last activity.
+UPDATE leads SET status = $2, updated_at = $3, last_activity_at = $3 WHERE id = $1;
 
 -- name: leads.bulk_delete_prefix
 DELETE FROM leads WHERE 1 = 1

@@ -10,6 +10,7 @@
 #include "auth/authorizer.hpp"
 #include "auth/routes.hpp"
 #include "auth/service.hpp"
+#include "auth/users.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "health/routes.hpp"
@@ -61,6 +62,7 @@ struct App::Impl {
   std::unique_ptr<auth::AdminService> admin;
   std::unique_ptr<auth::Authorizer> authorizer;
   std::unique_ptr<auth::Routes> auth_routes;
+  std::unique_ptr<auth::UserDirectory> users;
   std::unique_ptr<leads::LeadService> leads;
   std::unique_ptr<leads::SegmentService> segments;
   std::unique_ptr<leads::SuppressionService> suppressions;
@@ -142,11 +144,12 @@ void App::Impl::build_jobs() {
 }
 
 void App::Impl::build_leads() {
-  leads = std::make_unique<leads::LeadService>(*db, clock, static_cast<std::size_t>(config.page_cache));
-  segments = std::make_unique<leads::SegmentService>(*leads);
-  suppressions = std::make_unique<leads::SuppressionService>(*leads);
-  privacy = std::make_unique<leads::PrivacyService>(*leads, *suppressions, *audit_log);
-  importer = std::make_unique<leads::Importer>(*db, *leads, *segments, clock, options.importer);
+  users = std::make_unique<auth::UserDirectory>(*db);
+  leads = std::make_unique<leads::LeadService>(*db, clock, *users, static_cast<std::size_t>(config.page_cache));
+  segments = std::make_unique<leads::SegmentService>(*db, clock, *leads);
+  suppressions = std::make_unique<leads::SuppressionService>(*db, clock);
+  privacy = std::make_unique<leads::PrivacyService>(*db, *leads, *suppressions, *audit_log);
+  importer = std::make_unique<leads::Importer>(*db, *segments, *users, clock, options.importer);
   import_runner = std::make_unique<leads::QueueImportRunner>(*queue);
   imports = std::make_unique<leads::ImportService>(*db, *import_runner, clock, options.import_chunk_size);
   lead_routes = std::make_unique<leads::Routes>(*leads, *segments, *suppressions, *privacy, *imports);

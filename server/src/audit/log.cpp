@@ -79,6 +79,14 @@ void AuditLog::flush() {
   }
 }
 
+std::vector<Entry> AuditLog::history(const std::string& resource, std::int64_t limit) {
+  flush();
+  Filter f;
+  f.resource = resource;
+  f.limit = limit;
+  return list(f);
+}
+
 void AuditLog::run() {
   std::unique_lock lock(mutex_);
   for (;;) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <vector>
 
+#include "auth/users.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "core/config.hpp"
@@ -90,11 +91,12 @@ int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options)
   auto db = storage::open_database(config.database_url);
   storage::migrate(*db);
   SystemClock clock;
-  leads::LeadService leads(*db, clock);
-  leads::SegmentService segments(leads);
+  auth::UserDirectory users(*db);
+  leads::LeadService leads(*db, clock, users);
+  leads::SegmentService segments(*db, clock, leads);
   leads::DeferredImportRunner no_runner;
   leads::ImportService imports(*db, no_runner, clock);
-  leads::Importer importer(*db, leads, segments, clock);
+  leads::Importer importer(*db, segments, users, clock);
 
   ProgressDisplay progress(stderr, ::isatty(fileno(stderr)) != 0);
   auto started = std::chrono::steady_clock::now();

@@ -128,15 +128,9 @@ http::BodyProducer export_csv(LeadService& leads, Filter filter) {
       append_export_header(chunk);
       state->header = false;
     }
-    Sort by_id;
-    by_id.order_by = "leads.id ASC";
-    by_id.descending = false;
-    std::int64_t rows = 0;
-    auto conn = leads.database().acquire();
-    leads.store().page(*conn, state->filter, by_id, kExportSlice, 0, state->after, [&](const storage::Row& r) {
+    auto rows = leads.slice(state->filter, state->after, kExportSlice, [&](const storage::Row& r) {
       append_export_row(chunk, r);
       state->after = r.integer(0);
-      ++rows;
     });
     return rows == kExportSlice;
   };

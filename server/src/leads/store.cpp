@@ -25,29 +25,12 @@ const storage::Query kTagsClear{"leads.tags_clear"};
 const storage::Query kTagLink{"leads.tag_link"};
 const storage::Query kTagLinksForIds{"leads.tag_links_for_ids"};
 const storage::Query kTagUnlinksForIds{"leads.tag_unlinks_for_ids"};
-const storage::Query kUserExists{"leads.user_exists"};
-const storage::Query kUsers{"leads.users"};
+const storage::Query kSetStatus{"leads.set_status"};
 const storage::Query kBulkStatus{"leads.bulk_status_prefix"};
 const storage::Query kBulkOwner{"leads.bulk_owner_prefix"};
 const storage::Query kBulkDelete{"leads.bulk_delete_prefix"};
 const storage::Query kBulkTag{"leads.bulk_tag_prefix"};
 const storage::Query kBulkUntag{"leads.bulk_untag_prefix"};
-const storage::Query kSegmentsList{"segments.list"};
-const storage::Query kSegmentsCount{"segments.count"};
-const storage::Query kSegmentById{"segments.by_id"};
-const storage::Query kSegmentByName{"segments.by_name"};
-const storage::Query kSegmentInsert{"segments.insert"};
-const storage::Query kSegmentUpdate{"segments.update"};
-const storage::Query kSegmentDelete{"segments.delete"};
-const storage::Query kSuppressionsList{"suppressions.list"};
-const storage::Query kSuppressionsCount{"suppressions.count"};
-const storage::Query kSuppressionById{"suppressions.by_id"};
-const storage::Query kSuppressionInsert{"suppressions.insert"};
-const storage::Query kSuppressionUpdate{"suppressions.update"};
-const storage::Query kSuppressionForgetValue{"suppressions.forget_value"};
-const storage::Query kSuppressionIdByHash{"suppressions.id_by_hash"};
-const storage::Query kSuppressionDelete{"suppressions.delete"};
-const storage::Query kSuppressionMatches{"suppressions.matches"};
 
 // Column positions of leads.by_id and imports.existing; leads.page_prefix has
 // the same up to last_activity_at.
@@ -83,34 +66,6 @@ std::int64_t scalar(Connection& c, const storage::Query& query, std::initializer
 }
 
 Param opt_int(const std::optional<std::int64_t>& v) { return v ? Param(*v) : Param(nullptr); }
-Param opt_text(const std::optional<std::string>& v) { return v ? Param(sv(*v)) : Param(nullptr); }
-
-Segment segment_from(const Row& r) {
-  Segment s;
-  s.id = r.integer(0);
-  s.name = r.str(1);
-  s.description = r.str(2);
-  s.filter = nlohmann::json::parse(r.text(3), nullptr, false);
-  if (!s.filter.is_object()) s.filter = nlohmann::json::object();
-  s.created_by = r.opt_integer(4);
-  s.created_at = r.str(5);
-  s.updated_at = r.str(6);
-  return s;
-}
-
-Suppression suppression_from(const Row& r) {
-  Suppression s;
-  s.id = r.integer(0);
-  s.kind = r.str(1);
-  s.value = r.opt_str(2);
-  s.value_hash = r.str(3);
-  s.reason = r.str(4);
-  s.note = r.str(5);
-  s.created_by = r.opt_integer(6);
-  s.created_at = r.str(7);
-  return s;
-}
-
 }  // namespace
 
 Lead lead_from_row(const Row& r) {
@@ -135,8 +90,10 @@ Lead lead_from_row(const Row& r) {
   l.updated_at = r.str(kUpdated);
   l.last_contacted_at = r.opt_str(kLastContacted);
   l.last_activity_at = r.opt_str(kLastActivity);
-  l.import_id = r.opt_integer(kImportId);
-  l.import_line = r.opt_integer(kImportLine);
+  if (r.size() > kImportLine) {  // leads.by_id and imports.existing; a page row stops before
+    l.import_id = r.opt_integer(kImportId);
+    l.import_line = r.opt_integer(kImportLine);
+  }
   return l;
 }
 
@@ -187,14 +144,14 @@ std::string id_array(const std::vector<std::int64_t>& ids) {
   return out + "]";
 }
 
-Store::Store(storage::Backend backend) : backend_(backend) {}
+LeadStore::LeadStore(storage::Backend backend) : backend_(backend) {}
 
 // ---- leads ---------------------------------------------------------------
 
-std::int64_t Store::version(Connection& c) const { return scalar(c, kVersion, {}); }
-void Store::bump_version(Connection& c) const { c.execute(kBumpVersion); }
+std::int64_t LeadStore::version(Connection& c) const { return scalar(c, kVersion, {}); }
+void LeadStore::bump_version(Connection& c) const { c.execute(kBumpVersion); }
 
-std::pair<std::int64_t, std::int64_t> Store::count(Connection& c, const Filter& f) const {
+std::pair<std::int64_t, std::int64_t> LeadStore::count(Connection& c, const Filter& f) const {
   BoundSql sql(backend_);
   sql.sql = kCountPrefix.sql(backend_);
   append_conditions(f, sql);
@@ -203,8 +160,8 @@ std::pair<std::int64_t, std::int64_t> Store::count(Connection& c, const Filter& 
   return out;
 }
 
-void Store::page(Connection& c, const Filter& f, const Sort& sort, std::int64_t limit, std::int64_t offset,
-                 std::optional<std::int64_t> after_id, const std::function<void(const Row&)>& on_row) const {
+void LeadStore::page(Connection& c, const Filter& f, const Sort& sort, std::int64_t limit, std::int64_t offset,
+                     std::optional<std::int64_t> after_id, const std::function<void(const Row&)>& on_row) const {
   BoundSql sql(backend_);
   const std::string& prefix = kPagePrefix.sql(backend_);
   sql.sql.reserve(prefix.size() + 256);
@@ -218,19 +175,19 @@ void Store::page(Connection& c, const Filter& f, const Sort& sort, std::int64_t 
   c.execute(sql.sql, sql.params, on_row);
 }
 
-std::optional<Lead> Store::by_id(Connection& c, std::int64_t id) const {
+std::optional<Lead> LeadStore::by_id(Connection& c, std::int64_t id) const {
   std::optional<Lead> out;
   c.execute(kById, {id}, [&](const Row& r) { out = lead_from_row(r); });
   return out;
 }
 
-std::optional<std::int64_t> Store::id_by_email(Connection& c, sv email) const {
+std::optional<std::int64_t> LeadStore::id_by_email(Connection& c, sv email) const {
   std::optional<std::int64_t> out;
   c.execute(kIdByEmail, {email}, [&](const Row& r) { out = r.integer(0); });
   return out;
 }
 
-std::int64_t Store::insert(Connection& c, const LeadInput& in, const std::string& now) const {
+std::int64_t LeadStore::insert(Connection& c, const LeadInput& in, const std::string& now) const {
   auto tags = tags_to_json(in.tags);
   auto custom = in.custom_fields.dump();
   return scalar(c, kInsert,
@@ -239,35 +196,28 @@ std::int64_t Store::insert(Connection& c, const LeadInput& in, const std::string
                  sv(tags), sv(custom), sv(in.source), nullptr, sv(now)});
 }
 
-void Store::update(Connection& c, const Lead& l, const std::string& now) const {
+void LeadStore::update(Connection& c, const Lead& l, const std::string& now) const {
   c.execute(kUpdate,
             {l.id, sv(l.email), sv(l.first_name), sv(l.last_name), sv(l.company), sv(l.title), sv(l.phone),
              sv(l.website), sv(l.country), sv(l.timezone), sv(l.status), l.score, opt_int(l.owner_id), sv(l.tags_json),
              sv(l.custom_fields_json), sv(l.source), opt_int(l.import_id), sv(now), opt_int(l.import_line)});
 }
 
-bool Store::remove(Connection& c, std::int64_t id) const { return c.execute(kRemove, {id}) > 0; }
+bool LeadStore::remove(Connection& c, std::int64_t id) const { return c.execute(kRemove, {id}) > 0; }
 
-void Store::link_tags(Connection& c, std::int64_t id, const std::vector<std::string>& tags) const {
+void LeadStore::link_tags(Connection& c, std::int64_t id, const std::vector<std::string>& tags) const {
   c.execute(kTagsClear, {id});
   for (const auto& t : tags) c.execute(kTagLink, {id, sv(t)});
 }
 
-bool Store::user_exists(Connection& c, std::int64_t id) const { return scalar(c, kUserExists, {id}) > 0; }
-
-std::unordered_map<std::string, std::int64_t> Store::users(Connection& c) const {
-  std::unordered_map<std::string, std::int64_t> out;
-  c.execute(kUsers, {}, [&](const Row& r) {
-    out.emplace(r.str(1), r.integer(0));
-    out.emplace(std::to_string(r.integer(0)), r.integer(0));
-  });
-  return out;
+void LeadStore::set_status(Connection& c, std::int64_t id, sv status, const std::string& now) const {
+  c.execute(kSetStatus, {id, status, sv(now)});
 }
 
 // ---- bulk ------------------------------------------------------------------
 
-std::int64_t Store::run_bulk(Connection& c, const storage::Query& prefix, std::initializer_list<Param> own,
-                             const Filter& f, bool returning_ids, std::vector<std::int64_t>* ids) const {
+std::int64_t LeadStore::run_bulk(Connection& c, const storage::Query& prefix, std::initializer_list<Param> own,
+                                 const Filter& f, bool returning_ids, std::vector<std::int64_t>* ids) const {
   BoundSql sql(backend_, static_cast<int>(own.size()) + 1);
   sql.sql = prefix.sql(backend_);
   append_conditions(f, sql);
@@ -278,22 +228,22 @@ std::int64_t Store::run_bulk(Connection& c, const storage::Query& prefix, std::i
   return c.execute(sql.sql, params, [&](const Row& r) { ids->push_back(r.integer(0)); });
 }
 
-std::int64_t Store::bulk_set_status(Connection& c, const Filter& f, sv status, const std::string& now) const {
+std::int64_t LeadStore::bulk_set_status(Connection& c, const Filter& f, sv status, const std::string& now) const {
   return run_bulk(c, kBulkStatus, {status, sv(now)}, f, false, nullptr);
 }
 
-std::int64_t Store::bulk_set_owner(Connection& c, const Filter& f, std::optional<std::int64_t> owner,
-                                   const std::string& now) const {
+std::int64_t LeadStore::bulk_set_owner(Connection& c, const Filter& f, std::optional<std::int64_t> owner,
+                                       const std::string& now) const {
   return run_bulk(c, kBulkOwner, {opt_int(owner), sv(now)}, f, false, nullptr);
 }
 
-std::int64_t Store::bulk_delete(Connection& c, const Filter& f) const {
+std::int64_t LeadStore::bulk_delete(Connection& c, const Filter& f) const {
   return run_bulk(c, kBulkDelete, {}, f, false, nullptr);
 }
 
 // The JSON column changes first (its WHERE reads the links as they were),
 // then the links follow for exactly the leads that changed.
-std::int64_t Store::bulk_tag(Connection& c, const Filter& f, sv tag, const std::string& now) const {
+std::int64_t LeadStore::bulk_tag(Connection& c, const Filter& f, sv tag, const std::string& now) const {
   std::vector<std::int64_t> ids;
   run_bulk(c, kBulkTag, {tag, sv(now)}, f, true, &ids);
   constexpr std::size_t kSlice = 10000;
@@ -306,7 +256,7 @@ std::int64_t Store::bulk_tag(Connection& c, const Filter& f, sv tag, const std::
   return static_cast<std::int64_t>(ids.size());
 }
 
-std::int64_t Store::bulk_untag(Connection& c, const Filter& f, sv tag, const std::string& now) const {
+std::int64_t LeadStore::bulk_untag(Connection& c, const Filter& f, sv tag, const std::string& now) const {
   std::vector<std::int64_t> ids;
   run_bulk(c, kBulkUntag, {tag, sv(now)}, f, true, &ids);
   constexpr std::size_t kSlice = 10000;
@@ -317,83 +267,6 @@ std::int64_t Store::bulk_untag(Connection& c, const Filter& f, sv tag, const std
     c.execute(kTagUnlinksForIds, {tag, sv(list)});
   }
   return static_cast<std::int64_t>(ids.size());
-}
-
-// ---- segments --------------------------------------------------------------
-
-std::vector<Segment> Store::list_segments(Connection& c, std::int64_t limit, std::int64_t offset) const {
-  std::vector<Segment> out;
-  c.execute(kSegmentsList, {limit, offset}, [&](const Row& r) { out.push_back(segment_from(r)); });
-  return out;
-}
-
-std::int64_t Store::count_segments(Connection& c) const { return scalar(c, kSegmentsCount, {}); }
-
-std::optional<Segment> Store::segment(Connection& c, std::int64_t id) const {
-  std::optional<Segment> out;
-  c.execute(kSegmentById, {id}, [&](const Row& r) { out = segment_from(r); });
-  return out;
-}
-
-std::optional<std::int64_t> Store::segment_by_name(Connection& c, sv name) const {
-  std::optional<std::int64_t> out;
-  c.execute(kSegmentByName, {name}, [&](const Row& r) { out = r.integer(0); });
-  return out;
-}
-
-std::int64_t Store::insert_segment(Connection& c, const Segment& s, const std::string& now) const {
-  auto filter = s.filter.dump();
-  return scalar(c, kSegmentInsert, {sv(s.name), sv(s.description), sv(filter), opt_int(s.created_by), sv(now)});
-}
-
-void Store::update_segment(Connection& c, const Segment& s, const std::string& now) const {
-  auto filter = s.filter.dump();
-  c.execute(kSegmentUpdate, {s.id, sv(s.name), sv(s.description), sv(filter), sv(now)});
-}
-
-bool Store::delete_segment(Connection& c, std::int64_t id) const { return c.execute(kSegmentDelete, {id}) > 0; }
-
-// ---- suppressions ----------------------------------------------------------
-
-std::vector<Suppression> Store::list_suppressions(Connection& c, const SuppressionQuery& q) const {
-  std::vector<Suppression> out;
-  c.execute(kSuppressionsList, {opt_text(q.kind), opt_text(q.reason), opt_text(q.like), q.limit, q.offset},
-            [&](const Row& r) { out.push_back(suppression_from(r)); });
-  return out;
-}
-
-std::int64_t Store::count_suppressions(Connection& c, const SuppressionQuery& q) const {
-  return scalar(c, kSuppressionsCount, {opt_text(q.kind), opt_text(q.reason), opt_text(q.like)});
-}
-
-std::optional<Suppression> Store::suppression(Connection& c, std::int64_t id) const {
-  std::optional<Suppression> out;
-  c.execute(kSuppressionById, {id}, [&](const Row& r) { out = suppression_from(r); });
-  return out;
-}
-
-std::optional<std::int64_t> Store::suppression_by_hash(Connection& c, sv hash) const {
-  std::optional<std::int64_t> out;
-  c.execute(kSuppressionIdByHash, {hash}, [&](const Row& r) { out = r.integer(0); });
-  return out;
-}
-
-std::int64_t Store::insert_suppression(Connection& c, const Suppression& s) const {
-  return scalar(c, kSuppressionInsert,
-                {sv(s.kind), opt_text(s.value), sv(s.value_hash), sv(s.reason), sv(s.note), opt_int(s.created_by),
-                 sv(s.created_at)});
-}
-
-void Store::update_suppression(Connection& c, const Suppression& s) const {
-  c.execute(kSuppressionUpdate, {s.id, sv(s.reason), sv(s.note)});
-}
-
-void Store::forget_suppression_value(Connection& c, sv hash) const { c.execute(kSuppressionForgetValue, {hash}); }
-
-bool Store::delete_suppression(Connection& c, std::int64_t id) const { return c.execute(kSuppressionDelete, {id}) > 0; }
-
-bool Store::suppressed(Connection& c, sv email_hash, sv domain_hash) const {
-  return scalar(c, kSuppressionMatches, {email_hash, domain_hash}) > 0;
 }
 
 }  // namespace herald::leads
