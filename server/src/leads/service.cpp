@@ -2,7 +2,6 @@
 
 #include "core/errors.hpp"
 #include "core/time.hpp"
-#include "leads/json_writer.hpp"
 
 namespace herald::leads {
 namespace {
@@ -154,7 +153,7 @@ std::string LeadService::list_json(ListQuery q) {
   std::int64_t rows = 0, last_id = 0;
   store_.page(*conn, f, q.sort, q.page_size, q.cursor ? 0 : offset, q.cursor, [&](const storage::Row& r) {
     if (rows++) out->push_back(',');
-    append_row_json(*out, r);
+    append_json(*out, view_of(r));
     last_id = r.integer(0);
   });
   *out += "],\"total\":" + std::to_string(total) + ",\"page\":" + std::to_string(q.page) +

@@ -1,6 +1,5 @@
 #include "leads/store.hpp"
 
-#include "leads/json_writer.hpp"
 #include "storage/query.hpp"
 
 namespace herald::leads {
@@ -68,71 +67,59 @@ std::int64_t scalar(Connection& c, const storage::Query& query, std::initializer
 Param opt_int(const std::optional<std::int64_t>& v) { return v ? Param(*v) : Param(nullptr); }
 }  // namespace
 
+LeadView view_of(const Row& r) {
+  LeadView v;
+  v.id = r.integer(kId);
+  v.email = r.text(kEmail);
+  v.first_name = r.text(kFirstName);
+  v.last_name = r.text(kLastName);
+  v.company = r.text(kCompany);
+  v.title = r.text(kTitle);
+  v.phone = r.text(kPhone);
+  v.website = r.text(kWebsite);
+  v.country = r.text(kCountry);
+  v.timezone = r.text(kTimezone);
+  v.status = r.text(kStatus);
+  v.score = r.integer(kScore);
+  if (!r.is_null(kOwner)) v.owner_id = r.integer(kOwner);
+  v.tags_json = r.text(kTags);
+  v.custom_fields_json = r.text(kCustom);
+  v.source = r.text(kSource);
+  v.created_at = r.text(kCreated);
+  v.updated_at = r.text(kUpdated);
+  if (!r.is_null(kLastContacted)) v.last_contacted_at = r.text(kLastContacted);
+  if (!r.is_null(kLastActivity)) v.last_activity_at = r.text(kLastActivity);
+  return v;
+}
+
 Lead lead_from_row(const Row& r) {
+  const LeadView v = view_of(r);
   Lead l;
-  l.id = r.integer(kId);
-  l.email = r.str(kEmail);
-  l.first_name = r.str(kFirstName);
-  l.last_name = r.str(kLastName);
-  l.company = r.str(kCompany);
-  l.title = r.str(kTitle);
-  l.phone = r.str(kPhone);
-  l.website = r.str(kWebsite);
-  l.country = r.str(kCountry);
-  l.timezone = r.str(kTimezone);
-  l.status = r.str(kStatus);
-  l.score = r.integer(kScore);
-  l.owner_id = r.opt_integer(kOwner);
-  l.tags_json = r.str(kTags);
-  l.custom_fields_json = r.str(kCustom);
-  l.source = r.str(kSource);
-  l.created_at = r.str(kCreated);
-  l.updated_at = r.str(kUpdated);
-  l.last_contacted_at = r.opt_str(kLastContacted);
-  l.last_activity_at = r.opt_str(kLastActivity);
+  l.id = v.id;
+  l.email = v.email;
+  l.first_name = v.first_name;
+  l.last_name = v.last_name;
+  l.company = v.company;
+  l.title = v.title;
+  l.phone = v.phone;
+  l.website = v.website;
+  l.country = v.country;
+  l.timezone = v.timezone;
+  l.status = v.status;
+  l.score = v.score;
+  l.owner_id = v.owner_id;
+  l.tags_json = v.tags_json;
+  l.custom_fields_json = v.custom_fields_json;
+  l.source = v.source;
+  l.created_at = v.created_at;
+  l.updated_at = v.updated_at;
+  if (v.last_contacted_at) l.last_contacted_at = std::string(*v.last_contacted_at);
+  if (v.last_activity_at) l.last_activity_at = std::string(*v.last_activity_at);
   if (r.size() > kImportLine) {  // leads.by_id and imports.existing; a page row stops before
     l.import_id = r.opt_integer(kImportId);
     l.import_line = r.opt_integer(kImportLine);
   }
   return l;
-}
-
-void append_row_json(std::string& out, const Row& r) {
-  JsonWriter w(out);
-  w.begin_object();
-  w.literal_key("\"id\":").number(r.integer(kId));
-  w.literal_key("\"email\":").string(r.text(kEmail));
-  w.literal_key("\"first_name\":").string(r.text(kFirstName));
-  w.literal_key("\"last_name\":").string(r.text(kLastName));
-  w.literal_key("\"company\":").string(r.text(kCompany));
-  w.literal_key("\"title\":").string(r.text(kTitle));
-  w.literal_key("\"phone\":").string(r.text(kPhone));
-  w.literal_key("\"website\":").string(r.text(kWebsite));
-  w.literal_key("\"country\":").string(r.text(kCountry));
-  w.literal_key("\"timezone\":").string(r.text(kTimezone));
-  w.literal_key("\"status\":").string(r.text(kStatus));
-  w.literal_key("\"score\":").number(r.integer(kScore));
-  w.literal_key("\"owner_id\":");
-  if (r.is_null(kOwner))
-    w.null();
-  else
-    w.number(r.integer(kOwner));
-  w.literal_key("\"tags\":").raw(r.text(kTags));
-  w.literal_key("\"custom_fields\":").raw(r.text(kCustom));
-  w.literal_key("\"source\":").string(r.text(kSource));
-  w.literal_key("\"created_at\":").string(r.text(kCreated));
-  w.literal_key("\"updated_at\":").string(r.text(kUpdated));
-  w.literal_key("\"last_contacted_at\":");
-  if (r.is_null(kLastContacted))
-    w.null();
-  else
-    w.string(r.text(kLastContacted));
-  w.literal_key("\"last_activity_at\":");
-  if (r.is_null(kLastActivity))
-    w.null();
-  else
-    w.string(r.text(kLastActivity));
-  w.end_object();
 }
 
 std::string id_array(const std::vector<std::int64_t>& ids) {

@@ -59,10 +59,12 @@ class LeadStore {
   storage::Backend backend_;
 };
 
-// A lead from a row of leads.page_prefix / leads.by_id.
+// The public fields of a row of leads.page_prefix / leads.by_id, as views
+// valid while the row is (the list and the export write straight from rows).
+LeadView view_of(const storage::Row& r);
+// A lead from a row of leads.by_id / imports.existing (or, without the import
+// fields, of leads.page_prefix).
 Lead lead_from_row(const storage::Row& r);
-// The row's public JSON, written straight from the row (the list's hot path).
-void append_row_json(std::string& out, const storage::Row& r);
 // The JSON array of ids, as the *_for_ids queries take it.
 std::string id_array(const std::vector<std::int64_t>& ids);
 
