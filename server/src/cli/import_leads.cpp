@@ -6,20 +6,14 @@
 #include <fstream>
 #include <vector>
 
-#include "auth/users.hpp"
+#include "app/composition.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
-#include "leads/importer.hpp"
-#include "leads/imports.hpp"
-#include "leads/runner.hpp"
-#include "leads/segments.hpp"
-#include "leads/service.hpp"
-#include "storage/database.hpp"
-#include "storage/migrations.hpp"
+#include "leads/module.hpp"
 
 namespace herald::cli {
 namespace {
@@ -79,16 +73,9 @@ int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options)
   auto size = static_cast<double>(std::max<std::streamoff>(file.tellg(), 1));
   file.seekg(0);
 
-  std::filesystem::create_directories(config.data_dir);
-  auto db = storage::open_database(config.database_url);
-  storage::migrate(*db);
-  SystemClock clock;
-  auth::UserDirectory users(*db);
-  leads::LeadService leads(*db, clock, users);
-  leads::SegmentService segments(*db, clock, leads);
-  leads::DeferredImportRunner no_runner;
-  leads::ImportService imports(*db, no_runner, clock);
-  leads::Importer importer(*db, segments, users, clock);
+  app::Composition composition(config, {});
+  auto& imports = composition.module<leads::Module>().imports();
+  auto& importer = composition.module<leads::Module>().importer();
 
   ProgressDisplay progress(stderr, ::isatty(fileno(stderr)) != 0);
   auto started = std::chrono::steady_clock::now();

@@ -39,10 +39,9 @@ CheckResult DatabaseCheck::check() {
   return r;
 }
 
-HealthService::HealthService(const Clock& clock, SystemMonitor& monitor, std::string version)
-    : clock_(clock), monitor_(monitor), version_(std::move(version)), started_(clock.now()) {}
-
-void HealthService::add_check(std::shared_ptr<HealthCheck> check) { checks_.push_back(std::move(check)); }
+HealthService::HealthService(const Clock& clock, SystemMonitor& monitor, std::string version,
+                             const HealthChecks& checks)
+    : clock_(clock), monitor_(monitor), version_(std::move(version)), started_(clock.now()), checks_(checks) {}
 
 nlohmann::json HealthService::detailed() {
   auto sys = monitor_.snapshot();
