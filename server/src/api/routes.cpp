@@ -21,7 +21,7 @@ const std::vector<RouteSpec>& route_table() {
   static const std::vector<RouteSpec> routes = {
   // method  path                                  handler                  who may call          rate    body     runs    audit action
   // ---- health ------------------------------------------------------------------------------------------------------------------------
-    {Get,    "/api/health",                        "health.live",           kAnyone,              Api,    Default, Inline, ""},
+    {Get,    "/api/health",                        "health.live",           kAnyone,              None,   Default, Inline, ""},
     {Get,    "/api/health/detailed",               "health.detailed",       "system:read",        Api,    Default, Inline, ""},
   // ---- auth --------------------------------------------------------------------------------------------------------------------------
     {Post,   "/api/auth/login",                    "auth.login",            kAnyone,              Login,  Default, Inline, "LOGIN_SUCCEEDED"},
