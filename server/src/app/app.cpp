@@ -25,6 +25,7 @@ struct App::Impl {
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Pipeline> pipeline;
   std::unique_ptr<http::Server> server;
+  bool stop_on_signals = false;
 
   jobs::WorkerOptions worker_options() const;
   std::size_t db_connections() const;
@@ -93,6 +94,7 @@ std::uint16_t App::start() {
   std::uint16_t port = 0;
   if (i.options.http) {
     i.build_http();
+    if (i.stop_on_signals) i.server->stop_on_signals();
     port = i.server->start();
   }
   if (i.workers) i.workers->start();
@@ -109,7 +111,11 @@ std::uint16_t App::start() {
 }
 
 void App::stop_on_signals() {
-  if (impl_->server) impl_->server->stop_on_signals();
+  if (impl_->server) {
+    impl_->server->stop_on_signals();
+  } else {
+    impl_->stop_on_signals = true;
+  }
 }
 
 void App::stop() {

@@ -53,7 +53,8 @@ class App {
   // workers and (unless options.http is false) listens. Returns the bound
   // port (useful with port 0), or 0 without a listener.
   std::uint16_t start();
-  // SIGINT/SIGTERM begin a graceful stop (HTTP processes).
+  // SIGINT/SIGTERM begin a graceful stop (HTTP processes). Called before
+  // start(), the signals are handled from before the first request is answered.
   void stop_on_signals();
   // Graceful stop: the listener first, then the workers (from any thread).
   void stop();

@@ -39,8 +39,9 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
   if (options.listen) config.listen = parse_listen("--listen", *options.listen);
   init_logging(config);
   app::App app(config, app::AppOptions{.workers = !options.no_workers});
-  app.start();
+  // Before start: a SIGTERM right after the first answer must still stop gracefully.
   app.stop_on_signals();
+  app.start();
   app.wait();
   log::info("stopped");
   log::flush();
