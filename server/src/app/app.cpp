@@ -40,7 +40,8 @@ jobs::WorkerOptions App::Impl::worker_options() const {
 
 // Every thread that may hold a connection at once, and a few spare.
 std::size_t App::Impl::db_connections() const {
-  int threads = (options.http ? config.http_threads : 0) + (options.workers ? worker_options().concurrency : 0);
+  int threads = (options.http ? config.http_threads + config.handler_threads : 0) +
+                (options.workers ? worker_options().concurrency : 0);
   return static_cast<std::size_t>(threads) + 4;
 }
 
@@ -68,6 +69,8 @@ void App::Impl::build_http() {
   server_options.host = config.listen.host;
   server_options.port = config.listen.port;
   server_options.threads = config.http_threads;
+  server_options.handler_threads = static_cast<std::size_t>(config.handler_threads);
+  server_options.handler_queue = 4 * server_options.handler_threads;
   server = std::make_unique<http::Server>(server_options, *pipeline);
 }
 

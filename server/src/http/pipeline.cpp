@@ -199,6 +199,12 @@ Response Pipeline::refuse(const Error& error) {
   return r;
 }
 
+Response Pipeline::busy() {
+  ServiceUnavailable err("the server is busy with requests that wait; retry shortly");
+  err.with_header("Retry-After", "1");
+  return problem(err);
+}
+
 void Pipeline::finish(Request& req, Response& resp, std::chrono::steady_clock::time_point started) {
   for (auto& [k, v] : req.response_headers) resp.headers.add(std::move(k), std::move(v));
   req.response_headers.clear();

@@ -91,6 +91,8 @@ class Pipeline {
 
   // Responses the transport produces itself (body too large, malformed HTTP).
   static Response refuse(const Error& error);
+  // Every handler thread is busy and the queue for them is full: 503, retry in a second.
+  static Response busy();
 
  private:
   void authorize(Request& req);
