@@ -11,12 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.hpp"
-#include "auth/admin.hpp"
-#include "auth/service.hpp"
+#include "app/composition.hpp"
+#include "auth/module.hpp"
 #include "core/crypto.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
-#include "http/middleware/rate_limit.hpp"
 #include "jobs/runtime.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -48,8 +47,9 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   app::App app(config, app::AppOptions{.workers = !options.no_workers});
-  app.start();
+  // Before start: a SIGTERM right after the first answer must still stop gracefully.
   app.stop_on_signals();
+  app.start();
   pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   app.wait();
   log::info("stopped");
@@ -132,14 +132,8 @@ int user_create(const GlobalOptions& global, const std::string& email, const std
   }
   if (!password.empty() && password.back() == '\r') password.pop_back();
 
-  std::filesystem::create_directories(config.data_dir);
-  auto db = storage::open_database(config.database_url);
-  storage::migrate(*db);
-  SystemClock clock;
-  http::InProcessRateLimiter limiter(clock);
-  auth::AuthService auth(*db, config, clock, limiter);
-  auth.bootstrap(false);
-  auth::AdminService admin(auth);
+  app::Composition composition(config, {});
+  auto& admin = composition.module<auth::Module>().admin();
   try {
     nlohmann::json body = {{"email", email}, {"password", password}, {"role", role}, {"name", name}};
     auto user = admin.create_user_from_shell(auth::parse_user_create(body));

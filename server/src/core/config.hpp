@@ -44,6 +44,7 @@ struct Config {
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-* headers are believed
   RateSpec rate_limit{600, std::chrono::seconds(60)};
   RateSpec login_rate_limit{10, std::chrono::seconds(60)};
+  RateSpec public_rate_limit{6000, std::chrono::seconds(60)};  // links in mail: tracking, unsubscribe
   std::uint64_t max_body = 1ull << 20;
   std::uint64_t max_import = 1ull << 30;
   std::optional<std::string> dkim_domain;
@@ -55,6 +56,7 @@ struct Config {
   std::optional<std::string> ai_model;
   LogFormat log_format = LogFormat::Auto;
   int http_threads = 0;                                     // 0 = one per core
+  int handler_threads = 16;                                 // for routes that wait (Runs::Pool)
   std::optional<std::filesystem::path> web_dir;             // built UI; searched for when unset
   int worker_concurrency = 4;                               // jobs run at once by one worker process
   std::chrono::milliseconds job_visibility_timeout{30000};  // an unacknowledged claim is handed on after this

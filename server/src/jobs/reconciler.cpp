@@ -4,10 +4,13 @@
 
 #include "core/log.hpp"
 #include "jobs/types.hpp"
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::jobs {
 namespace {
+
+const storage::Query kLeaseTake{"jobs.lease_take"};
+const storage::Query kLeaseGiveUp{"jobs.lease_give_up"};
 
 constexpr std::string_view kLeaseName = "jobs.reconciler";
 // A holder renews at every pass; one that stopped renewing (it died) is
@@ -24,24 +27,20 @@ void ReconcilerRegistry::add(std::string name, ReconcileFn fn) {
 }
 
 DbLease::DbLease(storage::Database& db, std::string name, std::string holder)
-    : db_(db), name_(std::move(name)), holder_(std::move(holder)) {
-  const auto& q = storage::QueryCatalog::for_backend(db.backend());
-  take_sql_ = q.get("jobs.lease_take");
-  give_up_sql_ = q.get("jobs.lease_give_up");
-}
+    : db_(db), name_(std::move(name)), holder_(std::move(holder)) {}
 
 bool DbLease::take(std::chrono::system_clock::time_point now, std::chrono::milliseconds ttl) {
   const std::int64_t at = to_millis(now);
   bool held = false;
   auto conn = db_.acquire();
-  conn->execute(take_sql_, {std::string_view(name_), std::string_view(holder_), at + ttl.count(), at},
+  conn->execute(kLeaseTake, {std::string_view(name_), std::string_view(holder_), at + ttl.count(), at},
                 [&](const storage::Row&) { held = true; });
   return held;
 }
 
 void DbLease::give_up() {
   auto conn = db_.acquire();
-  conn->execute(give_up_sql_, {std::string_view(name_), std::string_view(holder_)});
+  conn->execute(kLeaseGiveUp, {std::string_view(name_), std::string_view(holder_)});
 }
 
 Reconciler::Reconciler(storage::Database& db, JobQueue& queue, const ReconcilerRegistry& registry, const Clock& clock,

@@ -73,7 +73,6 @@ class DbLease {
  private:
   storage::Database& db_;
   std::string name_, holder_;
-  std::string take_sql_, give_up_sql_;
 };
 
 struct ReconcilerOptions {

@@ -65,6 +65,17 @@ std::int64_t ImportUpload::finish() {
   return id_;
 }
 
+void append_error_report_header(std::string& out) { out += "line,kind,reason\r\n"; }
+
+void append_error_report_row(std::string& out, const ImportErrorRow& e) {
+  out += std::to_string(e.line);
+  out += ',';
+  append_csv_cell(out, e.kind);
+  out += ',';
+  append_csv_cell(out, e.reason);
+  out += "\r\n";
+}
+
 nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow>& first_errors,
                        const std::optional<jobs::Job>& job) {
   const auto& cp = rec.checkpoint;
@@ -136,6 +147,11 @@ nlohmann::json ImportService::status(std::int64_t id) {
   return to_json(*rec, errors, job);
 }
 
+std::vector<ImportErrorRow> ImportService::errors(std::int64_t id, std::int64_t limit) {
+  auto conn = db_.acquire();
+  return store_.errors_after(*conn, id, 0, limit);
+}
+
 http::BodyProducer ImportService::error_report(std::int64_t id) {
   {
     auto conn = db_.acquire();
@@ -146,15 +162,13 @@ http::BodyProducer ImportService::error_report(std::int64_t id) {
   return [this, id, after](std::string& chunk) {
     constexpr std::int64_t kSlice = 5000;
     if (*after < 0) {
-      chunk += "line,kind,reason\r\n";
+      append_error_report_header(chunk);
       *after = 0;
     }
     auto conn = db_.acquire();
     auto rows = store_.errors_after(*conn, id, *after, kSlice);
     for (const auto& e : rows) {
-      chunk += std::to_string(e.line) + ',' + e.kind + ',';
-      append_csv_cell(chunk, e.reason);
-      chunk += "\r\n";
+      append_error_report_row(chunk, e);
       *after = e.line;
     }
     return static_cast<std::int64_t>(rows.size()) == kSlice;

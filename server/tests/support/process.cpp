@@ -16,7 +16,6 @@
 
 namespace herald::test {
 
-
 namespace {
 
 void close_fd(int& fd) {
@@ -93,7 +92,6 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::string_view
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
-
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                            const std::filesystem::path& log) {

@@ -3,8 +3,11 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <exception>
+#include <functional>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -44,6 +47,8 @@ struct Server::Impl {
       : options(std::move(o)),
         pipeline(p),
         ioc(options.threads),
+        handler_pool(options.handler_threads),
+        handler_limit(options.handler_threads + options.handler_queue),
         accept_strand(asio::make_strand(ioc)),
         acceptor(accept_strand),
         signals(ioc),
@@ -52,6 +57,12 @@ struct Server::Impl {
   ServerOptions options;
   Pipeline& pipeline;
   asio::io_context ioc;
+  // Threads for Runs::Pool routes. After the io_context, so destroyed
+  // (joined) before it: by then the I/O threads have resumed every request
+  // that waited on it, since a pending one holds the io_context's work.
+  asio::thread_pool handler_pool;
+  const std::size_t handler_limit;                              // threads + queue: admitted at once
+  std::atomic<std::size_t> handler_load{0};                     // admitted and not yet finished
   asio::strand<asio::io_context::executor_type> accept_strand;  // the acceptor is used only here
   tcp::acceptor acceptor;
   asio::signal_set signals;
@@ -67,6 +78,9 @@ struct Server::Impl {
   void accept_backlog();
   void spawn_session(tcp::socket socket);
   awaitable<void> session(tcp::socket socket);
+  template <typename T>
+  awaitable<std::optional<T>> on_pool(bool admit, std::function<T()> fn);
+  awaitable<Response> dispatch(Request& req);
   struct Streamed;
   awaitable<Streamed> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                      bhttp::request_parser<bhttp::string_body>& head, Request& req);
@@ -108,6 +122,8 @@ bool malformed(const beast::error_code& ec) {
 // large for 64 bits), a bad chunk extension, …. What follows cannot be
 // framed, so the connection closes after the answer.
 Error malformed_body(const beast::error_code& ec) { return BadRequest("malformed HTTP request body: " + ec.message()); }
+
+bool runs_on_pool(const Request& req) { return req.route && req.route->runs == Runs::Pool; }
 
 // A refused request may still be sending its body. Closing with unread data
 // resets the connection, and a reset can reach the client before it has read
@@ -160,15 +176,59 @@ struct Server::Impl::Streamed {
   bool keep_alive = false;
 };
 
+// Runs `fn` on the handler threads; the coroutine resumes on its
+// connection's strand with the result (or the exception `fn` threw). `admit`:
+// a new request, refused with nullopt when the threads are busy and the queue
+// is full; otherwise the next step of an admitted request, which always runs.
+template <typename T>
+awaitable<std::optional<T>> Server::Impl::on_pool(bool admit, std::function<T()> fn) {
+  if (handler_load.fetch_add(1) >= handler_limit && admit) {
+    handler_load.fetch_sub(1);
+    co_return std::nullopt;
+  }
+  struct Done {
+    std::atomic<std::size_t>& load;
+    ~Done() { load.fetch_sub(1); }
+  } done{handler_load};
+  // A coroutine on the pool's executor: it runs `fn` there, and this one is
+  // resumed through its own executor (the strand) when it is done.
+  T result = co_await asio::co_spawn(
+      handler_pool, [&fn]() -> awaitable<T> { co_return fn(); }, use_awaitable);
+  co_return std::optional<T>(std::in_place, std::move(result));
+}
+
+// The handler, on the I/O thread or (Runs::Pool) on a handler thread.
+awaitable<Response> Server::Impl::dispatch(Request& req) {
+  auto run = [this, &req] {
+    log::RequestScope scope(req.request_id);
+    return pipeline.dispatch(req);
+  };
+  if (!runs_on_pool(req)) co_return run();
+  auto done = co_await on_pool<Response>(true, run);
+  if (!done) co_return pipeline.busy();
+  co_return std::move(*done);
+}
+
 awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                                bhttp::request_parser<bhttp::string_body>& head,
                                                                Request& req) {
   Streamed out;
   out.keep_alive = head.get().keep_alive();
+  const bool pooled = runs_on_pool(req);
   std::unique_ptr<BodySink> sink;
   {
-    log::RequestScope scope(req.request_id);
-    if (auto refused = pipeline.open_sink(req, sink)) {
+    std::function<std::optional<Response>()> open = [&] {
+      log::RequestScope scope(req.request_id);
+      return pipeline.open_sink(req, sink);
+    };
+    std::optional<Response> refused;
+    if (pooled) {
+      auto opened = co_await on_pool(true, open);
+      refused = opened ? std::move(*opened) : std::optional<Response>(pipeline.busy());
+    } else {
+      refused = open();
+    }
+    if (refused) {
       out.response = std::move(*refused);
       if (has_unread_body(head)) out.response->close = true;
       co_return out;
@@ -199,8 +259,19 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
       if (ec) co_return out;  // the client went away mid-body: nothing to answer
       std::size_t got = piece.size() - parser.get().body().size;
       if (got == 0) continue;
-      log::RequestScope scope(req.request_id);
-      if (auto failed = pipeline.feed(req, *sink, std::string_view(piece.data(), got))) {
+      std::function<std::optional<Response>()> feed = [&] {
+        log::RequestScope scope(req.request_id);
+        return pipeline.feed(req, *sink, std::string_view(piece.data(), got));
+      };
+      // (GCC 12 miscompiles co_await inside a conditional expression: if/else.)
+      std::optional<Response> failed;
+      if (pooled) {
+        auto fed = co_await on_pool(false, feed);
+        failed = std::move(*fed);
+      } else {
+        failed = feed();
+      }
+      if (failed) {
         out.response = std::move(*failed);
         if (!parser.is_done()) out.response->close = true;
         co_return out;
@@ -208,8 +279,16 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
     }
     out.keep_alive = parser.get().keep_alive();
   }
-  log::RequestScope scope(req.request_id);
-  out.response = pipeline.finish_sink(req, *sink);
+  std::function<Response()> finish = [&] {
+    log::RequestScope scope(req.request_id);
+    return pipeline.finish_sink(req, *sink);
+  };
+  if (pooled) {
+    auto finished = co_await on_pool(false, finish);
+    out.response = std::move(*finished);
+  } else {
+    out.response = finish();
+  }
   co_return out;
 }
 
@@ -222,8 +301,17 @@ awaitable<bool> Server::Impl::write_streamed_body(beast::tcp_stream& stream, Res
     piece.clear();
     bool more = false;
     try {
-      log::RequestScope scope(req.request_id);
-      more = resp.stream(piece);
+      std::function<bool()> produce = [&] {
+        log::RequestScope scope(req.request_id);
+        return resp.stream(piece);
+      };
+      // A producer that reads the database runs where its route's handler did.
+      if (runs_on_pool(req)) {
+        auto produced = co_await on_pool(false, produce);
+        more = *produced;
+      } else {
+        more = produce();
+      }
     } catch (const std::exception& e) {
       // The head is out: all that is left is to cut the body short, which the
       // client sees as an incomplete response.
@@ -394,8 +482,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       }
       if (body_ok) {
         req.body = std::move(parser.get().body());
-        log::RequestScope scope(req.request_id);
-        resp = pipeline.dispatch(req);
+        resp = co_await dispatch(req);
       }
       client_keep_alive = parser.get().keep_alive();
     }

@@ -103,8 +103,8 @@ TEST(Health, DatabaseDownIsUnhealthyWith503AndHealthyAgainWhenItReturns) {
     TempDir dir;
     SystemClock clock;
     health::SystemMonitor monitor(dir.path());
-    health::HealthService service(clock, monitor, "test");
-    service.add_check(std::make_shared<health::DatabaseCheck>(s.server().app().database()));
+    health::HealthChecks checks = {std::make_shared<health::DatabaseCheck>(s.server().app().database())};
+    health::HealthService service(clock, monitor, "test", checks);
     health::Routes routes(service);
     http::Request req;
     const auto report = routes.detailed(req);

@@ -3,9 +3,11 @@
 // it, and an import whose job gave up reports (and then is) failed.
 #include <gtest/gtest.h>
 
+#include "auth/users.hpp"
 #include "core/time.hpp"
 #include "integration/jobs/fixture.hpp"
 #include "jobs/reconciler.hpp"
+#include "leads/import_store.hpp"
 #include "leads/importer.hpp"
 #include "leads/imports.hpp"
 #include "leads/runner.hpp"
@@ -22,9 +24,10 @@ class ReconcilerTest : public QueueTest {
   void SetUp() override {
     QueueTest::SetUp();
     if (HasFatalFailure()) return;
-    leads_ = std::make_unique<leads::LeadService>(db(), clock_, 0);
-    segments_ = std::make_unique<leads::SegmentService>(*leads_);
-    importer_ = std::make_unique<leads::Importer>(db(), *leads_, *segments_, clock_);
+    users_ = std::make_unique<auth::UserDirectory>(db());
+    leads_ = std::make_unique<leads::LeadService>(db(), clock_, *users_, 0);
+    segments_ = std::make_unique<leads::SegmentService>(db(), clock_, *leads_);
+    importer_ = std::make_unique<leads::Importer>(db(), *segments_, *users_, clock_);
     runner_ = std::make_unique<leads::QueueImportRunner>(queue());
     imports_ = std::make_unique<leads::ImportService>(db(), *runner_, clock_);
     leads::register_import_reconciler(registry_, *importer_);
@@ -35,6 +38,7 @@ class ReconcilerTest : public QueueTest {
     importer_.reset();
     segments_.reset();
     leads_.reset();
+    users_.reset();
     QueueTest::TearDown();
   }
 
@@ -56,6 +60,7 @@ class ReconcilerTest : public QueueTest {
     return queue().find_unique(*leads::import_job_spec(id).unique_key);
   }
 
+  std::unique_ptr<auth::UserDirectory> users_;
   std::unique_ptr<leads::LeadService> leads_;
   std::unique_ptr<leads::SegmentService> segments_;
   std::unique_ptr<leads::Importer> importer_;
@@ -108,7 +113,8 @@ TEST_P(ReconcilerTest, ARunningImportWithAStaleHeartbeatIsEnqueuedAgain) {
     // A worker claimed it ten minutes ago and has not been heard of since.
     auto conn = db().acquire();
     const auto then = std::chrono::system_clock::now() - std::chrono::minutes(10);
-    ASSERT_TRUE(importer_->store().claim(*conn, id, "gone", rfc3339(then), rfc3339(then - std::chrono::minutes(1))));
+    ASSERT_TRUE(leads::ImportStore(db().backend())
+                    .claim(*conn, id, "gone", rfc3339(then), rfc3339(then - std::chrono::minutes(1))));
   }
   auto r = reconciler("p", clock_);
   EXPECT_EQ(r->run_once(), 1);
@@ -117,7 +123,8 @@ TEST_P(ReconcilerTest, ARunningImportWithAStaleHeartbeatIsEnqueuedAgain) {
   {
     auto conn = db().acquire();
     const auto now = std::chrono::system_clock::now();
-    ASSERT_TRUE(importer_->store().claim(*conn, live, "alive", rfc3339(now), rfc3339(now - std::chrono::minutes(1))));
+    ASSERT_TRUE(leads::ImportStore(db().backend())
+                    .claim(*conn, live, "alive", rfc3339(now), rfc3339(now - std::chrono::minutes(1))));
   }
   EXPECT_EQ(r->run_once(), 0);
   EXPECT_FALSE(import_job(live));

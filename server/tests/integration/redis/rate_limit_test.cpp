@@ -31,7 +31,9 @@ std::function<void(Config&)> limited(const RedisProcess& redis, std::int64_t api
   };
 }
 
-int health_status(TestServer& server) { return server.client()->get("/api/health").status; }
+// A public API route (liveness takes no token: it is never limited).
+constexpr const char* kProbe = "/api/openapi.json";
+int probe_status(TestServer& server) { return server.client()->get(kProbe).status; }
 
 TEST(RedisRateLimit, OneBudgetIsSharedByEveryProcess) {
   TempDirPath dir;
@@ -40,16 +42,16 @@ TEST(RedisRateLimit, OneBudgetIsSharedByEveryProcess) {
   TestServer a(limited(redis, 5));
   TestServer b(limited(redis, 5));
 
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(health_status(a), 200) << "request " << i << " to a";
-  auto fourth = b.client()->get("/api/health");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(probe_status(a), 200) << "request " << i << " to a";
+  auto fourth = b.client()->get(kProbe);
   EXPECT_EQ(fourth.status, 200);
   // 4 of 5 used; the bucket is full again in 48 s (47 on a slow run).
   auto field = fourth.header("RateLimit").value_or("");
   EXPECT_TRUE(field == "\"api\";r=1;t=48" || field == "\"api\";r=1;t=47") << field;
-  EXPECT_EQ(health_status(b), 200);
+  EXPECT_EQ(probe_status(b), 200);
 
   for (TestServer* s : {&a, &b}) {
-    auto refused = s->client()->get("/api/health");
+    auto refused = s->client()->get(kProbe);
     EXPECT_EQ(refused.status, 429);
     EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
     auto retry = refused.header("Retry-After");
@@ -82,15 +84,15 @@ TEST(RedisRateLimit, WhileRedisIsDownEachProcessLimitsOnItsOwnAndRedisTakesOverW
   RedisProcess redis(dir.path / "redis");  // not running yet
   TestServer server(limited(redis, 3));
 
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(health_status(server), 200) << "request " << i;
-  EXPECT_EQ(health_status(server), 429);  // the in-process fallback still limits
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(probe_status(server), 200) << "request " << i;
+  EXPECT_EQ(probe_status(server), 429);  // the in-process fallback still limits
 
   redis.start();
   // Redis's own bucket for this client is fresh: requests pass again once the
   // client has reconnected.
   bool through = false;
   for (int i = 0; i < 200 && !through; ++i) {
-    through = health_status(server) == 200;
+    through = probe_status(server) == 200;
     if (!through) std::this_thread::sleep_for(milliseconds(100));
   }
   EXPECT_TRUE(through) << "requests were still refused after Redis came back";
@@ -178,7 +180,7 @@ TEST(RedisRateLimit, ASilentRedisCostsARequestAFractionOfASecondAndTheNextOnesNo
   });
   auto client = server.client();
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(client->get("/api/health").status, 200);
+  EXPECT_EQ(client->get(kProbe).status, 200);
   const auto first = std::chrono::steady_clock::now() - start;
   // The limiter's own 250 ms timeouts, not the job queue's 5 s.
   EXPECT_LT(first, seconds(3)) << "the token waited on the job queue's 5 s timeout";
@@ -189,11 +191,11 @@ TEST(RedisRateLimit, ASilentRedisCostsARequestAFractionOfASecondAndTheNextOnesNo
   // over that second (the Redis client alone waits 200 ms before dialling
   // again, which must not be what keeps Redis from being asked).
   std::this_thread::sleep_for(milliseconds(250));
-  EXPECT_EQ(client->get("/api/health").status, 200);
+  EXPECT_EQ(client->get(kProbe).status, 200);
   std::this_thread::sleep_for(milliseconds(250));
-  EXPECT_EQ(client->get("/api/health").status, 200);
+  EXPECT_EQ(client->get(kProbe).status, 200);
   std::this_thread::sleep_for(milliseconds(250));
-  EXPECT_EQ(client->get("/api/health").status, 429);
+  EXPECT_EQ(client->get(kProbe).status, 429);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   const auto whole_seconds = std::chrono::duration_cast<seconds>(elapsed).count();
   EXPECT_LE(silent->limiter_asks(), 1 + whole_seconds)
