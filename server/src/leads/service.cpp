@@ -122,14 +122,24 @@ Filter LeadService::resolve(Filter f) {
   return resolve(*conn, std::move(f));
 }
 
-std::int64_t LeadService::count(storage::Connection& c, const Filter& f) { return count(c, f, store_.version(c)); }
+std::int64_t LeadService::count(storage::Connection& c, const Filter& f) {
+  return total(c, f, CountMode::Exact, store_.versions(c)).count;
+}
 
-std::int64_t LeadService::count(storage::Connection& c, const Filter& f, std::int64_t version) {
-  auto key = f.canonical();
-  if (auto cached = counts_.get(key, version)) return *cached;
-  auto [counted_at, n] = store_.count(c, f);
-  counts_.put(key, counted_at, n);
-  return n;
+Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode, const Versions& versions) {
+  if (auto keys = exact_keys(f)) return Total{store_.counted(c, *keys), false};
+  const Depends depends = depends_on(f);
+  std::string key = f.canonical();
+  key += mode == CountMode::Exact ? "\x1d"
+                                    "exact"
+                                  : "\x1d"
+                                    "capped";
+  if (auto cached = counts_.get(key, relevant(versions, depends))) return *cached;
+  const bool capped = mode == CountMode::Capped;
+  auto [counted_at, n] = store_.count(c, f, capped ? std::optional<std::int64_t>(kCountCap + 1) : std::nullopt);
+  Total t = capped && n > kCountCap ? Total{kCountCap, true} : Total{n, false};
+  counts_.put(key, relevant(counted_at, depends), t);
+  return t;
 }
 
 std::string LeadService::list_json(ListQuery q) {
@@ -139,16 +149,19 @@ std::string LeadService::list_json(ListQuery q) {
     throw ValidationError("page", "reaches past the first 100000 leads; continue with cursor=next_cursor instead");
   auto conn = db_.acquire();
   Filter f = resolve(*conn, std::move(q.filter));
-  // The version first: whatever is read after it is at least that new.
-  const std::int64_t version = store_.version(*conn);
+  // The versions first: whatever is read after them is at least that new.
+  const Versions versions = store_.versions(*conn);
   std::string key = f.canonical();
   key += '\x1d' + q.sort.order_by + '\x1d' + std::to_string(q.page) + '\x1d' + std::to_string(q.page_size) + '\x1d' +
-         (q.cursor ? std::to_string(*q.cursor) : "-");
-  if (auto cached = pages_.get(key, version)) return *cached;
+         (q.cursor ? std::to_string(*q.cursor) : "-") +
+         (q.count == CountMode::Exact ? "\x1d"
+                                        "exact"
+                                      : "");
+  if (auto cached = pages_.get(key, versions.all)) return *cached;
 
-  std::int64_t total = count(*conn, f, version);
+  const Total t = total(*conn, f, q.count, versions);
   auto out = std::make_shared<std::string>();
-  out->reserve(static_cast<std::size_t>(q.page_size) * 640 + 128);
+  out->reserve(static_cast<std::size_t>(q.page_size) * 640 + 160);
   *out += "{\"items\":[";
   std::int64_t rows = 0, last_id = 0;
   store_.page(*conn, f, q.sort, q.page_size, q.cursor ? 0 : offset, q.cursor, [&](const storage::Row& r) {
@@ -156,19 +169,20 @@ std::string LeadService::list_json(ListQuery q) {
     append_json(*out, view_of(r));
     last_id = r.integer(0);
   });
-  *out += "],\"total\":" + std::to_string(total) + ",\"page\":" + std::to_string(q.page) +
-          ",\"page_size\":" + std::to_string(q.page_size) + ",\"next_cursor\":";
+  *out += "],\"total\":" + std::to_string(t.count) +
+          (t.lower_bound ? ",\"total_is_lower_bound\":true" : ",\"total_is_lower_bound\":false") +
+          ",\"page\":" + std::to_string(q.page) + ",\"page_size\":" + std::to_string(q.page_size) + ",\"next_cursor\":";
   *out += q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null";
   *out += '}';
-  pages_.put(key, version, out);
+  pages_.put(key, versions.all, out);
   return *out;
 }
 
 std::int64_t LeadService::slice(const Filter& f, std::int64_t after_id, std::int64_t limit,
                                 const std::function<void(const storage::Row&)>& on_row) {
   Sort by_id;
-  by_id.order_by = "leads.id ASC";
   by_id.descending = false;
+  by_id.order_by = by_id.order("leads.id");
   std::int64_t rows = 0;
   auto conn = db_.acquire();
   store_.page(*conn, f, by_id, limit, 0, after_id, [&](const storage::Row& r) {
@@ -206,7 +220,6 @@ Lead LeadService::create(const LeadInput& in) {
     throw owner_problem(*in.owner_id);
   }
   store_.link_tags(*conn, id, in.tags);
-  store_.bump_version(*conn);
   auto lead = store_.by_id(*conn, id);
   tx.commit();
   return *lead;
@@ -231,7 +244,6 @@ Lead LeadService::update(std::int64_t id, const LeadPatch& patch) {
     throw owner_problem(**patch.owner_id);
   }
   if (patch.tags) store_.link_tags(*conn, id, *patch.tags);
-  store_.bump_version(*conn);
   auto updated = store_.by_id(*conn, id);
   tx.commit();
   return *updated;
@@ -241,7 +253,6 @@ void LeadService::remove(std::int64_t id) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   if (!store_.remove(*conn, id)) throw NotFound("no lead with id " + std::to_string(id));
-  store_.bump_version(*conn);
   tx.commit();
 }
 
@@ -274,7 +285,6 @@ std::int64_t LeadService::bulk(const BulkRequest& r) {
       n = store_.bulk_delete(*conn, f);
       break;
   }
-  if (n > 0) store_.bump_version(*conn);
   tx.commit();
   return n;
 }

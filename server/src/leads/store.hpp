@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "leads/counts.hpp"
 #include "leads/filter.hpp"
 #include "leads/types.hpp"
 #include "storage/database.hpp"
@@ -26,12 +27,16 @@ class LeadStore {
   explicit LeadStore(storage::Backend backend);
   storage::Backend backend() const noexcept { return backend_; }
 
-  // ---- leads
-  std::int64_t version(Connection& c) const;
-  void bump_version(Connection& c) const;
-  // {version, count} read in one statement (one snapshot).
-  std::pair<std::int64_t, std::int64_t> count(Connection& c, const Filter& f) const;
-  // Rows of one page, in `sort` order; `after_id` continues an id-ordered keyset.
+  // ---- leads (triggers keep the versions, the exact totals and the search
+  // index in step with every write: 0007_lead_search.sql)
+  Versions versions(Connection& c) const;
+  // The sum of the exact totals under these lead_counts keys (leads/counts.hpp).
+  std::int64_t counted(Connection& c, const std::vector<std::string>& keys) const;
+  // The leads matching a filter, stopping at `limit` when given, with the
+  // versions of the same snapshot.
+  std::pair<Versions, std::int64_t> count(Connection& c, const Filter& f, std::optional<std::int64_t> limit) const;
+  // Rows of one page, in `sort` order; `after_id` continues an id-ordered
+  // keyset. A filter with an indexable q is read through the search index.
   void page(Connection& c, const Filter& f, const Sort& sort, std::int64_t limit, std::int64_t offset,
             std::optional<std::int64_t> after_id, const std::function<void(const storage::Row&)>& on_row) const;
   std::optional<Lead> by_id(Connection& c, std::int64_t id) const;

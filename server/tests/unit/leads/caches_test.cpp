@@ -41,16 +41,22 @@ TEST(PageCache, ZeroBytesMeansOff) {
   EXPECT_EQ(cache.get("a", 1), nullptr);
 }
 
-TEST(CountCache, CountsBelongToAVersion) {
+Versions at(std::int64_t rows, std::int64_t status = 0) { return Versions{.rows = rows, .status = status}; }
+
+TEST(CountCache, CountsBelongToTheirVersions) {
   CountCache cache(2);
-  cache.put("f", 3, 100);
-  EXPECT_EQ(cache.get("f", 3), 100);
-  EXPECT_EQ(cache.get("f", 4), std::nullopt);
-  cache.put("f", 2, 90);  // an older count never replaces a newer one
-  EXPECT_EQ(cache.get("f", 3), 100);
-  cache.put("g", 3, 1);
-  cache.put("h", 3, 2);  // over capacity: starts over
-  EXPECT_EQ(cache.get("h", 3), 2);
+  cache.put("f", at(3), {100, false});
+  ASSERT_TRUE(cache.get("f", at(3)));
+  EXPECT_EQ(cache.get("f", at(3))->count, 100);
+  EXPECT_EQ(cache.get("f", at(4)), std::nullopt);
+  EXPECT_EQ(cache.get("f", at(3, 1)), std::nullopt);
+  cache.put("f", at(2), {90, false});  // an older count never replaces a newer one
+  EXPECT_EQ(cache.get("f", at(3))->count, 100);
+  cache.put("f", at(3, 1), {10000, true});
+  EXPECT_TRUE(cache.get("f", at(3, 1))->lower_bound);
+  cache.put("g", at(3), {1, false});
+  cache.put("h", at(3), {2, false});  // over capacity: starts over
+  EXPECT_EQ(cache.get("h", at(3))->count, 2);
 }
 
 }  // namespace

@@ -1,0 +1,98 @@
+-- Lead reads that do not rescan: an index for `q`, exact counts kept in the
+-- write transaction, and versions per kind of change (docs/architecture.md,
+-- "List and count"). Triggers keep all three in step with leads and
+-- lead_tags, so every write — the API, imports, bulk actions, erasure, a
+-- deleted owner's ON DELETE SET NULL — keeps them exact in its own transaction.
+
+-- What each kind of change last was: a cached count is valid while the
+-- versions of what its filter reads are unchanged (`version` moves with any
+-- change at all: rendered pages show every field).
+ALTER TABLE lead_counters ADD COLUMN rows_version   INTEGER NOT NULL DEFAULT 0;  -- a lead added or deleted
+ALTER TABLE lead_counters ADD COLUMN text_version   INTEGER NOT NULL DEFAULT 0;  -- email, names or company
+ALTER TABLE lead_counters ADD COLUMN status_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE lead_counters ADD COLUMN owner_version  INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE lead_counters ADD COLUMN tags_version   INTEGER NOT NULL DEFAULT 0;  -- lead_tags
+ALTER TABLE lead_counters ADD COLUMN other_version  INTEGER NOT NULL DEFAULT 0;  -- any other filtered field
+
+-- Exact totals: 'all', 'status:<status>', 'owner:<user id>' ('owner:' for
+-- none) and 'tag:<tag>'.
+CREATE TABLE lead_counts (
+  key TEXT PRIMARY KEY,
+  n   INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO lead_counts (key, n) SELECT 'all', count(*) FROM leads;
+INSERT INTO lead_counts (key, n) SELECT 'status:' || status, count(*) FROM leads GROUP BY status;
+INSERT INTO lead_counts (key, n) SELECT 'owner:' || coalesce(owner_id, ''), count(*) FROM leads GROUP BY owner_id;
+INSERT INTO lead_counts (key, n) SELECT 'tag:' || tag, count(*) FROM lead_tags GROUP BY tag;
+
+-- Which leads hold which trigrams of their email, names and company (case
+-- folded). detail=none keeps no positions: the index narrows, and the LIKE
+-- condition decides (leads/search.hpp). External content: the text stays in
+-- leads only.
+CREATE VIRTUAL TABLE leads_search USING fts5 (
+  email, first_name, last_name, company,
+  content = 'leads', content_rowid = 'id', tokenize = 'trigram', detail = 'none'
+);
+INSERT INTO leads_search (leads_search) VALUES ('rebuild');
+
+CREATE TRIGGER leads_added AFTER INSERT ON leads BEGIN
+  INSERT INTO leads_search (rowid, email, first_name, last_name, company)
+  VALUES (new.id, new.email, new.first_name, new.last_name, new.company);
+  UPDATE lead_counters SET version = version + 1, rows_version = rows_version + 1 WHERE id = 1;
+  INSERT INTO lead_counts (key, n)
+  VALUES ('all', 1), ('status:' || new.status, 1), ('owner:' || coalesce(new.owner_id, ''), 1)
+  ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER leads_deleted AFTER DELETE ON leads BEGIN
+  INSERT INTO leads_search (leads_search, rowid, email, first_name, last_name, company)
+  VALUES ('delete', old.id, old.email, old.first_name, old.last_name, old.company);
+  UPDATE lead_counters SET version = version + 1, rows_version = rows_version + 1 WHERE id = 1;
+  INSERT INTO lead_counts (key, n)
+  VALUES ('all', -1), ('status:' || old.status, -1), ('owner:' || coalesce(old.owner_id, ''), -1)
+  ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER leads_changed AFTER UPDATE ON leads BEGIN
+  UPDATE lead_counters
+  SET version = version + 1,
+      text_version = text_version + (old.email IS NOT new.email OR old.first_name IS NOT new.first_name
+                                     OR old.last_name IS NOT new.last_name OR old.company IS NOT new.company),
+      status_version = status_version + (old.status IS NOT new.status),
+      owner_version = owner_version + (old.owner_id IS NOT new.owner_id),
+      other_version = other_version + (old.country IS NOT new.country OR old.source IS NOT new.source
+                                       OR old.score IS NOT new.score OR old.custom_fields IS NOT new.custom_fields
+                                       OR old.created_at IS NOT new.created_at)
+  WHERE id = 1;
+END;
+
+CREATE TRIGGER leads_text_changed AFTER UPDATE OF email, first_name, last_name, company ON leads
+WHEN old.email IS NOT new.email OR old.first_name IS NOT new.first_name OR old.last_name IS NOT new.last_name
+  OR old.company IS NOT new.company
+BEGIN
+  INSERT INTO leads_search (leads_search, rowid, email, first_name, last_name, company)
+  VALUES ('delete', old.id, old.email, old.first_name, old.last_name, old.company);
+  INSERT INTO leads_search (rowid, email, first_name, last_name, company)
+  VALUES (new.id, new.email, new.first_name, new.last_name, new.company);
+END;
+
+CREATE TRIGGER leads_status_changed AFTER UPDATE OF status ON leads WHEN old.status IS NOT new.status BEGIN
+  INSERT INTO lead_counts (key, n) VALUES ('status:' || old.status, -1), ('status:' || new.status, 1)
+  ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER leads_owner_changed AFTER UPDATE OF owner_id ON leads WHEN old.owner_id IS NOT new.owner_id BEGIN
+  INSERT INTO lead_counts (key, n)
+  VALUES ('owner:' || coalesce(old.owner_id, ''), -1), ('owner:' || coalesce(new.owner_id, ''), 1)
+  ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER lead_tags_added AFTER INSERT ON lead_tags BEGIN
+  UPDATE lead_counters SET version = version + 1, tags_version = tags_version + 1 WHERE id = 1;
+  INSERT INTO lead_counts (key, n) VALUES ('tag:' || new.tag, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER lead_tags_deleted AFTER DELETE ON lead_tags BEGIN
+  UPDATE lead_counters SET version = version + 1, tags_version = tags_version + 1 WHERE id = 1;
+  INSERT INTO lead_counts (key, n) VALUES ('tag:' || old.tag, -1) ON CONFLICT (key) DO UPDATE SET n = n - 1;
+END;
