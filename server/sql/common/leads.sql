@@ -11,6 +11,12 @@
 SELECT version, rows_version, text_version, status_version, owner_version, tags_version, other_version
 FROM lead_counters WHERE id = 1;
 
+-- name: leads.added
+-- Run after inserting leads, in the same transaction: on SQLite a trigger
+-- then indexes and counts every lead up to the highest id in one go
+-- (0007_lead_search.sql says why); PostgreSQL counted them as they came.
+UPDATE lead_counters SET added_to = (SELECT coalesce(max(id), 0) FROM leads) WHERE id = 1;
+
 -- name: leads.counted
 -- An exact total kept by the triggers: 'all', 'status:<s>', 'owner:<id>' or
 -- 'owner:' (none), 'tag:<t>'; a key with no row counts 0.

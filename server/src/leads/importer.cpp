@@ -338,6 +338,7 @@ class Run {
       }
     }
     insert(to_insert, next, links, t, skip);
+    if (!to_insert.empty()) leads_.added(conn_);
     if (!links.empty()) store_.insert_tags(conn_, links);
 
     std::sort(errors_.begin(), errors_.end(), [](const auto& a, const auto& b) { return a.line < b.line; });

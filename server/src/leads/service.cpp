@@ -219,6 +219,7 @@ Lead LeadService::create(const LeadInput& in) {
     if (!in.owner_id) throw;
     throw owner_problem(*in.owner_id);
   }
+  store_.added(*conn);
   store_.link_tags(*conn, id, in.tags);
   auto lead = store_.by_id(*conn, id);
   tx.commit();

@@ -13,6 +13,7 @@ namespace {
 
 const storage::Query kVersions{"leads.versions"};
 const storage::Query kCounted{"leads.counted"};
+const storage::Query kAdded{"leads.added"};
 const storage::Query kPagePrefix{"leads.page_prefix"};
 const storage::Query kSearchPagePrefix{"leads.search_page_prefix"};
 const storage::Query kPageClose{"leads.page_close"};
@@ -221,6 +222,8 @@ std::int64_t LeadStore::insert(Connection& c, const LeadInput& in, const std::st
                  sv(in.website), sv(in.country), sv(in.timezone), sv(in.status), in.score, opt_int(in.owner_id),
                  sv(tags), sv(custom), sv(in.source), nullptr, sv(now)});
 }
+
+void LeadStore::added(Connection& c) const { c.execute(kAdded); }
 
 void LeadStore::update(Connection& c, const Lead& l, const std::string& now) const {
   c.execute(kUpdate,

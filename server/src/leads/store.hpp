@@ -42,6 +42,9 @@ class LeadStore {
   std::optional<Lead> by_id(Connection& c, std::int64_t id) const;
   std::optional<std::int64_t> id_by_email(Connection& c, std::string_view email) const;
   std::int64_t insert(Connection& c, const LeadInput& in, const std::string& now) const;
+  // After inserting leads (here or by an import), in the same transaction:
+  // adds them to the search index and the kept totals (leads.added).
+  void added(Connection& c) const;
   void update(Connection& c, const Lead& lead, const std::string& now) const;
   bool remove(Connection& c, std::int64_t id) const;
   // Replaces the lead's tag links with `tags`.

@@ -12,6 +12,7 @@
 #include "core/strings.hpp"
 #include "integration/leads/leads_fixture.hpp"
 #include "leads/filter.hpp"
+#include "storage/migrations.hpp"
 
 namespace herald::test {
 namespace {
@@ -367,6 +368,45 @@ TEST_P(SearchCounts, KeptTotalsEqualCountStarAfterConcurrentWrites) {
   for (const std::string q : {"base1", "new co", "moved", "imported", "co"}) {
     EXPECT_EQ(all_ids(admin, "q=" + url_encode(q)).first, scanned(database, q)) << q;
   }
+}
+
+// ---- an existing database -----------------------------------------------------
+
+TEST_P(SearchCounts, TheMigrationIndexesAndCountsExistingLeads) {
+  {
+    // The schema before search, with leads in it.
+    auto before = scratch().open();
+    std::vector<storage::Migration> older;
+    for (const auto& m : storage::migrations_for(GetParam())) {
+      if (m.name != "lead_search") older.push_back(m);
+    }
+    ASSERT_LT(older.size(), storage::migrations_for(GetParam()).size());
+    storage::migrate(*before, older);
+    auto conn = before->acquire();
+    for (int i = 1; i <= 300; ++i) {
+      auto email = "old" + std::to_string(i) + "@example.com";
+      auto company = i % 3 ? std::string("Acme") : std::string("Per%Cent_Co");
+      const std::string status = i % 4 ? "new" : "replied";
+      conn->execute(sql_for(GetParam(),
+                            "INSERT INTO leads (email, company, status, created_at, updated_at) "
+                            "VALUES ($1, $2, $3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"),
+                    {std::string_view(email), std::string_view(company), std::string_view(status)});
+      if (i % 5 == 0)
+        conn->execute(sql_for(GetParam(), "INSERT INTO lead_tags (lead_id, tag) VALUES ($1, 'vip')"),
+                      {std::int64_t{i}});
+    }
+  }
+  auto& admin = server().admin();  // starts the server, which applies the rest
+  EXPECT_EQ(admin.get("/api/leads").json()["total"], 300);
+  EXPECT_EQ(admin.get("/api/leads?status=replied").json()["total"], 75);
+  EXPECT_EQ(admin.get("/api/leads?tag=vip").json()["total"], 60);
+  for (const std::string q : {"acme", "cent_co", "%c", "old1", "old29", "ol"})
+    EXPECT_EQ(all_ids(admin, "q=" + url_encode(q)).first, scanned(db(), q)) << q;
+  EXPECT_EQ(all_ids(admin, "q=cent_co").first.size(), 100u);
+  // And the triggers carry on from there.
+  create_lead({{"email", "new@example.com"}, {"company", "Acme"}, {"status", "replied"}});
+  EXPECT_EQ(admin.get("/api/leads?status=replied").json()["total"], 76);
+  EXPECT_EQ(all_ids(admin, "q=acme").first, scanned(db(), "acme"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SearchCounts, all_backends(), backend_test_name);
