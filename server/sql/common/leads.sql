@@ -17,6 +17,10 @@ FROM lead_counters WHERE id = 1;
 -- (0007_lead_search.sql says why); PostgreSQL counted them as they came.
 UPDATE lead_counters SET added_to = (SELECT coalesce(max(id), 0) FROM leads) WHERE id = 1;
 
+-- name: leads.changes_since
+-- The changes after a version, oldest first (leads/change_feed.hpp).
+SELECT version, lead_id, aspects FROM lead_changes WHERE version > $1 ORDER BY version LIMIT $2;
+
 -- name: leads.counted
 -- An exact total kept by the triggers: 'all', 'status:<s>', 'owner:<id>' or
 -- 'owner:' (none), 'tag:<t>'; a key with no row counts 0.

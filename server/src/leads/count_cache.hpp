@@ -5,7 +5,10 @@
 // snapshot), so a cached count is exact for as long as those versions are
 // current — across processes too, since the versions live in the database.
 // A search's count survives status changes; a status filter's survives
-// edits of names.
+// edits of names. A count that reached the cap stays "at least the cap"
+// while fewer leads changed than it had to spare: each version grows by the
+// number of leads changed, so the versions' growth bounds how many may have
+// left the filter.
 #pragma once
 
 #include <cstdint>
@@ -26,23 +29,30 @@ class CountCache {
   std::optional<Total> get(const std::string& key, const Versions& versions) const {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || !(it->second.versions == versions)) return std::nullopt;
-    return it->second.total;
+    if (it == entries_.end()) return std::nullopt;
+    const Entry& e = it->second;
+    if (e.versions == versions) return e.total;
+    const std::int64_t changed = versions.sum() - e.versions.sum();
+    if (e.total.lower_bound && changed > 0 && e.matched - changed >= e.total.count) return e.total;
+    return std::nullopt;
   }
 
-  void put(const std::string& key, const Versions& versions, Total total) {
+  // `matched`: how many leads the count found (at least that many match);
+  // `total`: what a request is told.
+  void put(const std::string& key, const Versions& versions, std::int64_t matched, Total total) {
     std::lock_guard lock(mutex_);
     // Old versions are never asked for again: start over rather than track use.
     if (entries_.size() >= capacity_ && !entries_.contains(key)) entries_.clear();
     auto& e = entries_[key];
     // Versions only grow: a count read from an older snapshot never replaces a newer one.
-    if (!e.filled || e.versions.sum() <= versions.sum()) e = Entry{true, versions, total};
+    if (!e.filled || e.versions.sum() <= versions.sum()) e = Entry{true, versions, matched, total};
   }
 
  private:
   struct Entry {
     bool filled = false;
     Versions versions;
+    std::int64_t matched = 0;
     Total total;
   };
   std::size_t capacity_;

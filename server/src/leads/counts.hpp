@@ -23,8 +23,14 @@
 namespace herald::leads {
 
 inline constexpr std::int64_t kCountCap = 10000;
+// How far past the cap a count goes when its filter reads a field that
+// changes often (status, owner, tags): its "at least 10,000" then holds
+// until that many leads have changed (leads/count_cache.hpp).
+inline constexpr std::int64_t kCountSpare = 5000;
 
 // lead_counters, read in one statement (leads.versions, leads.count_prefix).
+// Each grows by the number of leads changed in its way (`all` by at least one
+// per change), so two readings bound how many leads a filter may have gained or lost.
 struct Versions {
   std::int64_t all = 0;     // any change to a lead or its tags
   std::int64_t rows = 0;    // a lead added or deleted

@@ -338,8 +338,8 @@ class Run {
       }
     }
     insert(to_insert, next, links, t, skip);
-    if (!to_insert.empty()) leads_.added(conn_);
     if (!links.empty()) store_.insert_tags(conn_, links);
+    if (!to_insert.empty()) leads_.added(conn_);  // after their tags: counted with them
 
     std::sort(errors_.begin(), errors_.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
     for (const auto& e : errors_) {

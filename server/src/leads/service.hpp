@@ -8,6 +8,7 @@
 
 #include "auth/interface.hpp"
 #include "core/clock.hpp"
+#include "leads/change_feed.hpp"
 #include "leads/count_cache.hpp"
 #include "leads/counts.hpp"
 #include "leads/filter.hpp"
@@ -83,6 +84,7 @@ class LeadService {
   LeadStore store_;
   SegmentStore segments_;
   CountCache counts_;
+  ChangeFeed feed_;
   PageCache pages_;
 };
 

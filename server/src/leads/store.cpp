@@ -14,6 +14,7 @@ namespace {
 const storage::Query kVersions{"leads.versions"};
 const storage::Query kCounted{"leads.counted"};
 const storage::Query kAdded{"leads.added"};
+const storage::Query kChangesSince{"leads.changes_since"};
 const storage::Query kPagePrefix{"leads.page_prefix"};
 const storage::Query kSearchPagePrefix{"leads.search_page_prefix"};
 const storage::Query kPageClose{"leads.page_close"};
@@ -167,6 +168,14 @@ Versions LeadStore::versions(Connection& c) const {
   Versions v;
   c.execute(kVersions, {}, [&](const Row& r) { v = versions_at(r, 0); });
   return v;
+}
+
+std::vector<Change> LeadStore::changes_since(Connection& c, std::int64_t after, std::int64_t limit) const {
+  std::vector<Change> out;
+  c.execute(kChangesSince, {after, limit}, [&](const Row& r) {
+    out.push_back(Change{r.integer(0), r.opt_integer(1), static_cast<unsigned>(r.integer(2))});
+  });
+  return out;
 }
 
 std::int64_t LeadStore::counted(Connection& c, const std::vector<std::string>& keys) const {

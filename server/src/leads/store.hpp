@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "leads/change_feed.hpp"
 #include "leads/counts.hpp"
 #include "leads/filter.hpp"
 #include "leads/types.hpp"
@@ -30,6 +31,8 @@ class LeadStore {
   // ---- leads (triggers keep the versions, the exact totals and the search
   // index in step with every write: 0007_lead_search.sql)
   Versions versions(Connection& c) const;
+  // The log of changes after a version (leads/change_feed.hpp), oldest first.
+  std::vector<Change> changes_since(Connection& c, std::int64_t after, std::int64_t limit) const;
   // The sum of the exact totals under these lead_counts keys (leads/counts.hpp).
   std::int64_t counted(Connection& c, const std::vector<std::string>& keys) const;
   // The leads matching a filter, stopping at `limit` when given, with the
@@ -42,8 +45,8 @@ class LeadStore {
   std::optional<Lead> by_id(Connection& c, std::int64_t id) const;
   std::optional<std::int64_t> id_by_email(Connection& c, std::string_view email) const;
   std::int64_t insert(Connection& c, const LeadInput& in, const std::string& now) const;
-  // After inserting leads (here or by an import), in the same transaction:
-  // adds them to the search index and the kept totals (leads.added).
+  // After inserting leads (here or by an import) and their tags, in the same
+  // transaction: adds them to the search index and the kept totals (leads.added).
   void added(Connection& c) const;
   void update(Connection& c, const Lead& lead, const std::string& now) const;
   bool remove(Connection& c, std::int64_t id) const;

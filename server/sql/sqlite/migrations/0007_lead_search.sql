@@ -9,8 +9,9 @@
 -- tripled an import's cost. So the code that inserts leads (a create, an
 -- import batch) then moves lead_counters.added_to up to the highest id, in
 -- the same transaction, and one trigger indexes and counts every lead up to
--- there in one go. Leads above added_to are not yet added: the update and
--- delete triggers leave them alone, and they are added as they are then.
+-- there, with its tags, in one go. Leads above added_to are not yet added:
+-- the other triggers leave them and their tags alone, and they are added as
+-- they are then.
 
 -- What each kind of change last was: a cached count is valid while the
 -- versions of what its filter reads are unchanged (`version` moves with any
@@ -45,6 +46,21 @@ CREATE VIRTUAL TABLE leads_search USING fts5 (
 INSERT INTO leads_search (leads_search) VALUES ('rebuild');
 UPDATE lead_counters SET added_to = coalesce((SELECT max(id) FROM leads), 0) WHERE id = 1;
 
+-- Which lead changed at each version, and how (aspects: 1 added or deleted,
+-- 2 text, 4 status, 8 owner, 16 tags, 32 other filtered fields, 0 only
+-- fields no filter reads), so that a rendered page stays valid across
+-- changes that cannot touch it (leads/change_feed.hpp). Here every changed
+-- row moves the version by one; the last 100,000 versions are kept.
+CREATE TABLE lead_changes (
+  version INTEGER PRIMARY KEY,
+  lead_id INTEGER,  -- for new leads, the highest new id
+  aspects INTEGER NOT NULL
+);
+
+CREATE TRIGGER lead_changes_pruned AFTER INSERT ON lead_changes WHEN new.version % 1024 = 0 BEGIN
+  DELETE FROM lead_changes WHERE version <= new.version - 100000;
+END;
+
 CREATE TRIGGER leads_added AFTER UPDATE OF added_to ON lead_counters WHEN new.added_to > old.added_to BEGIN
   INSERT INTO leads_search (rowid, email, first_name, last_name, company)
   SELECT id, email, first_name, last_name, company FROM leads WHERE id > old.added_to AND id <= new.added_to;
@@ -52,10 +68,15 @@ CREATE TRIGGER leads_added AFTER UPDATE OF added_to ON lead_counters WHEN new.ad
   SELECT key, count(*) FROM (
     SELECT 'all' AS key FROM leads WHERE id > old.added_to AND id <= new.added_to
     UNION ALL SELECT 'status:' || status FROM leads WHERE id > old.added_to AND id <= new.added_to
-    UNION ALL SELECT 'owner:' || coalesce(owner_id, '') FROM leads WHERE id > old.added_to AND id <= new.added_to)
+    UNION ALL SELECT 'owner:' || coalesce(owner_id, '') FROM leads WHERE id > old.added_to AND id <= new.added_to
+    UNION ALL SELECT 'tag:' || tag FROM lead_tags WHERE lead_id > old.added_to AND lead_id <= new.added_to)
   WHERE true GROUP BY key
   ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
-  UPDATE lead_counters SET version = version + 1, rows_version = rows_version + 1 WHERE id = 1;
+  UPDATE lead_counters
+  SET version = version + 1,
+      rows_version = rows_version + (SELECT count(*) FROM leads WHERE id > old.added_to AND id <= new.added_to)
+  WHERE id = 1;
+  INSERT INTO lead_changes (version, lead_id, aspects) SELECT version, new.added_to, 1 FROM lead_counters WHERE id = 1;
 END;
 
 CREATE TRIGGER leads_deleted AFTER DELETE ON leads
@@ -64,6 +85,7 @@ BEGIN
   INSERT INTO leads_search (leads_search, rowid, email, first_name, last_name, company)
   VALUES ('delete', old.id, old.email, old.first_name, old.last_name, old.company);
   UPDATE lead_counters SET version = version + 1, rows_version = rows_version + 1 WHERE id = 1;
+  INSERT INTO lead_changes (version, lead_id, aspects) SELECT version, old.id, 1 FROM lead_counters WHERE id = 1;
   INSERT INTO lead_counts (key, n)
   VALUES ('all', -1), ('status:' || old.status, -1), ('owner:' || coalesce(old.owner_id, ''), -1)
   ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
@@ -80,6 +102,14 @@ CREATE TRIGGER leads_changed AFTER UPDATE ON leads BEGIN
                                        OR old.score IS NOT new.score OR old.custom_fields IS NOT new.custom_fields
                                        OR old.created_at IS NOT new.created_at)
   WHERE id = 1;
+  INSERT INTO lead_changes (version, lead_id, aspects)
+  SELECT version, new.id,
+         2 * (old.email IS NOT new.email OR old.first_name IS NOT new.first_name OR old.last_name IS NOT new.last_name
+              OR old.company IS NOT new.company)
+         + 4 * (old.status IS NOT new.status) + 8 * (old.owner_id IS NOT new.owner_id)
+         + 32 * (old.country IS NOT new.country OR old.source IS NOT new.source OR old.score IS NOT new.score
+                 OR old.custom_fields IS NOT new.custom_fields OR old.created_at IS NOT new.created_at)
+  FROM lead_counters WHERE id = 1;
 END;
 
 CREATE TRIGGER leads_text_changed AFTER UPDATE OF email, first_name, last_name, company ON leads
@@ -108,12 +138,18 @@ BEGIN
   ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
 END;
 
-CREATE TRIGGER lead_tags_added AFTER INSERT ON lead_tags BEGIN
+CREATE TRIGGER lead_tags_added AFTER INSERT ON lead_tags
+WHEN new.lead_id <= (SELECT added_to FROM lead_counters WHERE id = 1)
+BEGIN
   UPDATE lead_counters SET version = version + 1, tags_version = tags_version + 1 WHERE id = 1;
+  INSERT INTO lead_changes (version, lead_id, aspects) SELECT version, new.lead_id, 16 FROM lead_counters WHERE id = 1;
   INSERT INTO lead_counts (key, n) VALUES ('tag:' || new.tag, 1) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
 END;
 
-CREATE TRIGGER lead_tags_deleted AFTER DELETE ON lead_tags BEGIN
+CREATE TRIGGER lead_tags_deleted AFTER DELETE ON lead_tags
+WHEN old.lead_id <= (SELECT added_to FROM lead_counters WHERE id = 1)
+BEGIN
   UPDATE lead_counters SET version = version + 1, tags_version = tags_version + 1 WHERE id = 1;
+  INSERT INTO lead_changes (version, lead_id, aspects) SELECT version, old.lead_id, 16 FROM lead_counters WHERE id = 1;
   INSERT INTO lead_counts (key, n) VALUES ('tag:' || old.tag, -1) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n;
 END;

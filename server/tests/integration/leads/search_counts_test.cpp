@@ -370,6 +370,55 @@ TEST_P(SearchCounts, KeptTotalsEqualCountStarAfterConcurrentWrites) {
   }
 }
 
+// ---- rendered pages kept across changes ---------------------------------------
+
+TEST_P(SearchCounts, KeptPagesEqualFreshOnesThroughRandomWrites) {
+  auto& admin = server().admin();
+  // A second process on the same database that renders every page afresh.
+  AuthedServer fresh(scratch().url(), [](Config& c) { c.page_cache = 0; });
+  const std::vector<std::string> statuses = {"new", "contacted", "replied"};
+  std::string csv = "email,status,tags,company,country\n";
+  for (int i = 0; i < 260; ++i)
+    csv += "p" + std::to_string(i) + "@example.com," + statuses[i % 3] + "," + (i % 4 ? "" : "vip") + "," +
+           (i % 5 ? "Acme" : "Globex") + "," + (i % 2 ? "DE" : "FR") + "\n";
+  ASSERT_EQ(import_and_wait(csv)["created"], 260);
+
+  std::mt19937 rng(42);
+  auto any_id = [&] {
+    auto items = admin.get("/api/leads?page_size=200&page=" + std::to_string(1 + rng() % 2)).json()["items"];
+    return items.empty() ? std::string("1") : id_of(items[rng() % items.size()]);
+  };
+  std::vector<std::string> lists = {"",          "status=new",       "status=contacted", "tag=vip",
+                                    "q=acme",    "q=globex",         "country=DE",       "status=new&page=2",
+                                    "page=3",    "status=replied&tag=vip", "page_size=10&page=7", "sort=email"};
+  int compared = 0;
+  for (int step = 0; step < 60; ++step) {
+    // A write of some kind...
+    switch (rng() % 6) {
+      case 0: admin.patch("/api/leads/" + any_id(), {{"status", statuses[rng() % 3]}}); break;
+      case 1: admin.patch("/api/leads/" + any_id(), {{"company", rng() % 2 ? "Acme Two" : "Initech"}}); break;
+      case 2: admin.patch("/api/leads/" + any_id(), {{"tags", rng() % 2 ? nlohmann::json{"vip"} : nlohmann::json::array()}}); break;
+      case 3: admin.del("/api/leads/" + any_id()); break;
+      case 4: create_lead({{"email", "c" + std::to_string(step) + "@example.com"}, {"status", statuses[rng() % 3]}}); break;
+      default:
+        admin.post("/api/leads/bulk", {{"action", "set_status"}, {"status", statuses[rng() % 3]}, {"ids", {std::stoll(any_id())}}});
+    }
+    // ...then every list, cached where it can be, against a fresh rendering.
+    for (const auto& list : lists) {
+      auto kept = admin.get("/api/leads?" + list);
+      auto cursor = kept.json()["next_cursor"];
+      ASSERT_EQ(kept.status, 200) << list;
+      EXPECT_EQ(kept.json(), fresh.admin().get("/api/leads?" + list).json()) << list << " after step " << step;
+      if (!cursor.is_null()) {
+        auto next = "cursor=" + std::to_string(cursor.get<std::int64_t>()) + (list.empty() ? "" : "&" + list);
+        EXPECT_EQ(admin.get("/api/leads?" + next).json(), fresh.admin().get("/api/leads?" + next).json()) << next;
+      }
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 60 * static_cast<int>(lists.size()));
+}
+
 // ---- an existing database -----------------------------------------------------
 
 TEST_P(SearchCounts, TheMigrationIndexesAndCountsExistingLeads) {
