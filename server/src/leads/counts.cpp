@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "core/strings.hpp"
+#include "leads/search.hpp"
 
 namespace herald::leads {
 namespace {
@@ -56,6 +57,14 @@ std::optional<std::vector<std::string>> exact_keys(const Filter& f) {
   if (d == Depends{.owner = true})
     return std::vector<std::string>{f.unassigned ? std::string("owner:") : "owner:" + std::to_string(*f.owner_id)};
   return std::nullopt;
+}
+
+bool waits(const Filter& f, CountMode mode) {
+  if (mode == CountMode::Exact && !exact_keys(f)) return true;
+  for (const auto& q : f.queries) {
+    if (!indexable(q)) return true;
+  }
+  return false;
 }
 
 CountMode parse_count_mode(std::optional<std::string_view> value) {

@@ -65,6 +65,11 @@ enum class CountMode { Capped, Exact };
 // The `count` query parameter: absent or "capped", or "exact"; ValidationError("count") otherwise.
 CountMode parse_count_mode(std::optional<std::string_view> value);
 
+// True when listing may take long whatever is cached: an exact count of a
+// filter without a kept total, or a q too short for the search index (it
+// is checked lead by lead). Such requests run off the I/O threads.
+bool waits(const Filter& f, CountMode mode);
+
 // A list's total.
 struct Total {
   std::int64_t count = 0;

@@ -54,6 +54,16 @@ TEST(Counts, ACountDependsOnWhatItsFilterReads) {
   EXPECT_NE(relevant(after_rename, depends_on(parse_filter({{"q", "acme"}}))), search);
 }
 
+TEST(Counts, WhatMayTakeLongWaitsOffTheIoThreads) {
+  EXPECT_FALSE(waits(parse_filter({}), CountMode::Capped));
+  EXPECT_FALSE(waits(parse_filter({{"status", "new"}}), CountMode::Exact));  // kept: free
+  EXPECT_TRUE(waits(parse_filter({{"country", "DE"}}), CountMode::Exact));
+  EXPECT_FALSE(waits(parse_filter({{"country", "DE"}}), CountMode::Capped));
+  EXPECT_FALSE(waits(parse_filter({{"q", "acme"}}), CountMode::Capped));
+  EXPECT_TRUE(waits(parse_filter({{"q", "ac"}}), CountMode::Capped));  // no trigram: lead by lead
+  EXPECT_TRUE(waits(parse_filter({{"q", "é"}}), CountMode::Capped));
+}
+
 TEST(Counts, CountModeParameter) {
   EXPECT_EQ(parse_count_mode(std::nullopt), CountMode::Capped);
   EXPECT_EQ(parse_count_mode("capped"), CountMode::Capped);
