@@ -7,14 +7,14 @@
 -- name: leads.versions
 -- Read first by every list request: `version` moves with any change to a
 -- lead or its tags, the others with one kind of change each (what a cached
--- count depends on). Triggers move them (0007_lead_search.sql).
+-- count depends on). Triggers move them (0008_lead_search.sql).
 SELECT version, rows_version, text_version, status_version, owner_version, tags_version, other_version
 FROM lead_counters WHERE id = 1;
 
 -- name: leads.added
 -- Run after inserting leads, in the same transaction: on SQLite a trigger
 -- then indexes and counts every lead up to the highest id in one go
--- (0007_lead_search.sql says why); PostgreSQL counted them as they came.
+-- (0008_lead_search.sql says why); PostgreSQL counted them as they came.
 UPDATE lead_counters SET added_to = (SELECT coalesce(max(id), 0) FROM leads) WHERE id = 1;
 
 -- name: leads.changes_since

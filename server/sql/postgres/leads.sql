@@ -26,7 +26,7 @@ FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads WHERE 1 = 1
 -- name: leads.search_page_prefix
 -- A page of a search (leads/search.hpp): $1 is q's LIKE pattern on the four
 -- fields joined, the expression the trigram index leads_search is built on
--- (0007_lead_search.sql), so the planner can narrow by that index. The store
+-- (0008_lead_search.sql), so the planner can narrow by that index. The store
 -- appends the filter's conditions (q's exact one included) and closes like
 -- leads.page_prefix.
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,

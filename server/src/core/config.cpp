@@ -27,7 +27,7 @@ constexpr std::string_view kKeys[] = {
     "HERALD_SENTRY_DSN",       "HERALD_AI_BASE_URL",        "HERALD_AI_API_KEY",
     "HERALD_AI_MODEL",         "HERALD_LOG_FORMAT",         "HERALD_HTTP_THREADS",
     "HERALD_WEB_DIR",          "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
-    "HERALD_PAGE_CACHE",       "HERALD_PUBLIC_RATE_LIMIT",
+    "HERALD_PAGE_CACHE",       "HERALD_PUBLIC_RATE_LIMIT",  "HERALD_HANDLER_THREADS",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -186,6 +186,8 @@ void apply(Config& c, std::string_view name, const std::string& v) {
       throw ConfigError(std::string(name), "must be 'text' or 'json'");
   } else if (name == "HERALD_HTTP_THREADS") {
     c.http_threads = static_cast<int>(parse_int(name, v, 1, 256));
+  } else if (name == "HERALD_HANDLER_THREADS") {
+    c.handler_threads = static_cast<int>(parse_int(name, v, 1, 1024));
   } else if (name == "HERALD_WEB_DIR") {
     c.web_dir = v;
   } else if (name == "HERALD_WORKER_CONCURRENCY") {

@@ -2,7 +2,7 @@
 // rendered page of the list.
 //
 // Every change to a lead or its tags is logged in lead_changes by the same
-// triggers that keep the versions (0007_lead_search.sql): the version, the
+// triggers that keep the versions (0008_lead_search.sql): the version, the
 // lead, and what changed (aspects). A page of the default order (newest
 // first) shows the matching leads from some id down to `lowest`; a change
 // can alter it only if it shows the changed lead, or if the lead may have

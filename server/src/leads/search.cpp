@@ -18,7 +18,7 @@ std::vector<std::size_t> starts(std::string_view s) {
 std::string pattern(std::string_view q) { return contains_pattern(q); }
 
 // The four fields joined by spaces, the expression PostgreSQL's trigram
-// index is built on (0007_lead_search.sql): the same text, or the planner
+// index is built on (0008_lead_search.sql): the same text, or the planner
 // would not use it.
 constexpr std::string_view kPgJoined =
     "(leads.email || ' ' || leads.first_name || ' ' || leads.last_name || ' ' || leads.company)";

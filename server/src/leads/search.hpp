@@ -10,7 +10,7 @@
 //
 //   SQLite      leads_search, an FTS5 table with the trigram tokenizer (case
 //               folded, detail=none: which leads hold a trigram in any of the
-//               four fields), kept in step by triggers (0007_lead_search.sql).
+//               four fields), kept in step by triggers (0008_lead_search.sql).
 //               The match is every chosen trigram of q, AND-ed.
 //   PostgreSQL  a pg_trgm GIN index over the four fields joined by spaces;
 //               the pattern on that expression is the narrowing condition.

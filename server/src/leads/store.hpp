@@ -29,7 +29,7 @@ class LeadStore {
   storage::Backend backend() const noexcept { return backend_; }
 
   // ---- leads (triggers keep the versions, the exact totals and the search
-  // index in step with every write: 0007_lead_search.sql)
+  // index in step with every write: 0008_lead_search.sql)
   Versions versions(Connection& c) const;
   // The log of changes after a version (leads/change_feed.hpp), oldest first.
   std::vector<Change> changes_since(Connection& c, std::int64_t after, std::int64_t limit) const;

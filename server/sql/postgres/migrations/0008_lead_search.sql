@@ -23,7 +23,7 @@ ALTER TABLE lead_counters
   ADD COLUMN owner_version  BIGINT NOT NULL DEFAULT 0,
   ADD COLUMN tags_version   BIGINT NOT NULL DEFAULT 0,  -- lead_tags
   ADD COLUMN other_version  BIGINT NOT NULL DEFAULT 0,  -- any other filtered field
-  -- Where SQLite's one-go indexing of new leads has got to (its 0007); here
+  -- Where SQLite's one-go indexing of new leads has got to (its 0008); here
   -- the statement triggers below count new leads as they come, and this only follows.
   ADD COLUMN added_to       BIGINT NOT NULL DEFAULT 0;
 
