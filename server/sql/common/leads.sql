@@ -4,15 +4,37 @@
 -- filter's conditions (" AND …", every value bound, placeholders numbered
 -- after the prefix's own), then the store adds ORDER BY / LIMIT / RETURNING.
 
--- name: leads.version
-SELECT version FROM lead_counters WHERE id = 1;
+-- name: leads.versions
+-- Read first by every list request: `version` moves with any change to a
+-- lead or its tags, the others with one kind of change each (what a cached
+-- count depends on). Triggers move them (0008_lead_search.sql).
+SELECT version, rows_version, text_version, status_version, owner_version, tags_version, other_version
+FROM lead_counters WHERE id = 1;
 
--- name: leads.bump_version
-UPDATE lead_counters SET version = version + 1 WHERE id = 1;
+-- name: leads.added
+-- Run after inserting leads, in the same transaction: on SQLite a trigger
+-- then indexes and counts every lead up to the highest id in one go
+-- (0008_lead_search.sql says why); PostgreSQL counted them as they came.
+UPDATE lead_counters SET added_to = (SELECT coalesce(max(id), 0) FROM leads) WHERE id = 1;
+
+-- name: leads.changes_since
+-- The changes after a version, oldest first (leads/change_feed.hpp).
+SELECT version, lead_id, aspects FROM lead_changes WHERE version > $1 ORDER BY version LIMIT $2;
+
+-- name: leads.counted
+-- An exact total kept by the triggers: 'all', 'status:<s>', 'owner:<id>' or
+-- 'owner:' (none), 'tag:<t>'; a key with no row counts 0.
+SELECT n FROM lead_counts WHERE key = $1;
 
 -- name: leads.count_prefix
--- One statement is one snapshot: the count belongs to that version.
-SELECT (SELECT version FROM lead_counters WHERE id = 1), count(*) FROM leads WHERE 1 = 1
+-- The versions and the count in one statement, so one snapshot: the count
+-- belongs to those versions. The store appends the filter's conditions,
+-- " LIMIT n" for a count that stops at a cap, then leads.count_close.
+SELECT c.version, c.rows_version, c.text_version, c.status_version, c.owner_version, c.tags_version,
+       c.other_version, (SELECT count(*) FROM (SELECT 1 FROM leads WHERE 1 = 1
+
+-- name: leads.count_close
+) AS matching) FROM lead_counters AS c WHERE c.id = 1
 
 -- name: leads.id_by_email
 SELECT id FROM leads WHERE email = $1;

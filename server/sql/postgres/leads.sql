@@ -23,6 +23,26 @@ FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads WHERE 1 = 1
 -- which cannot see LIMIT, would otherwise hash-join against the whole table.
 ))
 
+-- name: leads.search_page_prefix
+-- A page of a search (leads/search.hpp): $1 is q's LIKE pattern on the four
+-- fields joined, the expression the trigram index leads_search is built on
+-- (0008_lead_search.sql), so the planner can narrow by that index. The store
+-- appends the filter's conditions (q's exact one included) and closes like
+-- leads.page_prefix.
+SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
+       leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
+       leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
+       leads.last_activity_at
+FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads
+  WHERE (leads.email || ' ' || leads.first_name || ' ' || leads.last_name || ' ' || leads.company) ILIKE $1::text
+
+-- name: leads.search_count_prefix
+-- leads.count_prefix for a search, narrowed like leads.search_page_prefix.
+SELECT c.version, c.rows_version, c.text_version, c.status_version, c.owner_version, c.tags_version,
+       c.other_version,
+       (SELECT count(*) FROM (SELECT 1 FROM leads
+          WHERE (leads.email || ' ' || leads.first_name || ' ' || leads.last_name || ' ' || leads.company) ILIKE $1::text
+
 -- name: leads.by_id
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,

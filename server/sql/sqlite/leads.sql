@@ -21,6 +21,26 @@ FROM leads WHERE leads.id IN (SELECT leads.id FROM leads WHERE 1 = 1
 -- name: leads.page_close
 )
 
+-- name: leads.search_page_prefix
+-- A page of a search (leads/search.hpp): only the leads holding the chosen
+-- trigrams of q ($1, an FTS5 match) are read, in the FTS5 table's rowid order
+-- when the sort is by id, so the walk stops at the page. The store appends
+-- the filter's conditions (q's exact one included) and closes like
+-- leads.page_prefix, ordering by leads_search.rowid.
+SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
+       leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags,
+       leads.custom_fields, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
+       leads.last_activity_at
+FROM leads WHERE leads.id IN (SELECT leads.id FROM leads_search CROSS JOIN leads ON leads.id = leads_search.rowid
+                             WHERE leads_search MATCH ?1
+
+-- name: leads.search_count_prefix
+-- leads.count_prefix for a search: the leads holding q's trigrams ($1).
+SELECT c.version, c.rows_version, c.text_version, c.status_version, c.owner_version, c.tags_version,
+       c.other_version,
+       (SELECT count(*) FROM (SELECT 1 FROM leads_search CROSS JOIN leads ON leads.id = leads_search.rowid
+                              WHERE leads_search MATCH ?1
+
 -- name: leads.by_id
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags,

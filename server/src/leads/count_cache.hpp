@@ -1,10 +1,14 @@
-// Lead counts per filter, valid for one version of the leads table.
+// Counts of filters the triggers do not keep (leads/counts.hpp), each valid
+// while the versions of what its filter reads are unchanged.
 //
-// `total` on a page of 1M leads would otherwise be a count(*) per request.
-// Every transaction that changes leads bumps lead_counters.version, and a
-// count is stored with the version read in the same statement, so a cached
-// count is exact for as long as the version it belongs to is current —
-// across processes too, since the version lives in the database.
+// A count is stored with the versions read in the same statement (one
+// snapshot), so a cached count is exact for as long as those versions are
+// current — across processes too, since the versions live in the database.
+// A search's count survives status changes; a status filter's survives
+// edits of names. A count that reached the cap stays "at least the cap"
+// while fewer leads changed than it had to spare: each version grows by the
+// number of leads changed, so the versions' growth bounds how many may have
+// left the filter.
 #pragma once
 
 #include <cstdint>
@@ -13,31 +17,43 @@
 #include <string>
 #include <unordered_map>
 
+#include "leads/counts.hpp"
+
 namespace herald::leads {
 
 class CountCache {
  public:
   explicit CountCache(std::size_t capacity = 4096) : capacity_(capacity) {}
 
-  std::optional<std::int64_t> get(const std::string& key, std::int64_t version) const {
+  // `versions`: the relevant ones (leads/counts.hpp relevant()).
+  std::optional<Total> get(const std::string& key, const Versions& versions) const {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || it->second.version != version) return std::nullopt;
-    return it->second.count;
+    if (it == entries_.end()) return std::nullopt;
+    const Entry& e = it->second;
+    if (e.versions == versions) return e.total;
+    const std::int64_t changed = versions.sum() - e.versions.sum();
+    if (e.total.lower_bound && changed > 0 && e.matched - changed >= e.total.count) return e.total;
+    return std::nullopt;
   }
 
-  void put(const std::string& key, std::int64_t version, std::int64_t count) {
+  // `matched`: how many leads the count found (at least that many match);
+  // `total`: what a request is told.
+  void put(const std::string& key, const Versions& versions, std::int64_t matched, Total total) {
     std::lock_guard lock(mutex_);
     // Old versions are never asked for again: start over rather than track use.
     if (entries_.size() >= capacity_ && !entries_.contains(key)) entries_.clear();
     auto& e = entries_[key];
-    if (e.version <= version) e = Entry{version, count};
+    // Versions only grow: a count read from an older snapshot never replaces a newer one.
+    if (!e.filled || e.versions.sum() <= versions.sum()) e = Entry{true, versions, matched, total};
   }
 
  private:
   struct Entry {
-    std::int64_t version = -1;
-    std::int64_t count = 0;
+    bool filled = false;
+    Versions versions;
+    std::int64_t matched = 0;
+    Total total;
   };
   std::size_t capacity_;
   mutable std::mutex mutex_;

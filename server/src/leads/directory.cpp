@@ -177,7 +177,6 @@ bool Directory::change_status(const StatusChange& change) {
       changed = suppressions_.add_address(*conn, lead->email, reason, change.source) || changed;
     }
     if (!changed) return false;
-    store_.bump_version(*conn);
     tx.commit();
   }
   audit::Entry e;

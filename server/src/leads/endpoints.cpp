@@ -33,7 +33,10 @@ Query list_query() {
                       "score, status, country; '-' for descending (default -id)"},
                      {"page", "from 1"},
                      {"page_size", "1-200"},
-                     {"cursor", "next_cursor of the previous page (id order)"}});
+                     {"cursor", "next_cursor of the previous page (id order)"},
+                     {"count",
+                      "capped (default): total is exact for no filter, statuses, one tag or one owner, otherwise "
+                      "it stops at 10000 and total_is_lower_bound says so; exact: the whole count"}});
   return q;
 }
 
@@ -55,8 +58,19 @@ void add_lead_endpoints(http::Endpoints& e, Routes& r) {
                                         {"tags", "array"},
                                         {"custom_fields", "object"},
                                         {"source", "string"}});
+  auto list = object_schema({{"items", "array"},
+                             {"total", "integer"},
+                             {"total_is_lower_bound", "boolean"},
+                             {"page", "integer"},
+                             {"page_size", "integer"},
+                             {"next_cursor", "integer"}});
+  list["properties"]["total"]["description"] =
+      "leads matching the filter; with total_is_lower_bound, at least this many (count=exact counts them all)";
+  list["properties"]["total_is_lower_bound"]["description"] =
+      "true when the count stopped at 10000 (count=capped, a filter without a kept total)";
+  list["properties"]["next_cursor"]["type"] = {"integer", "null"};
   e.add("leads.list", bind(r, &Routes::list),
-        {.summary = "List, search and filter leads", .tag = "leads", .response = lead, .query = list_query()});
+        {.summary = "List, search and filter leads", .tag = "leads", .response = list, .query = list_query()});
   e.add(
       "leads.create", bind(r, &Routes::create),
       {.summary = "Create a lead", .tag = "leads", .request_body = lead_body, .response = lead, .success_status = 201});

@@ -7,6 +7,7 @@
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "http/types.hpp"
+#include "leads/search.hpp"
 #include "leads/types.hpp"
 
 namespace herald::leads {
@@ -348,7 +349,7 @@ std::string in_list(BoundSql& out, const std::vector<std::string>& values) {
 
 }  // namespace
 
-void append_conditions(const Filter& f, BoundSql& out) {
+void append_conditions(const Filter& f, BoundSql& out, const std::string* narrowed) {
   const bool pg = out.backend() == storage::Backend::Postgres;
   auto& s = out.sql;
   if (f.impossible) s += " AND 1 = 0";
@@ -359,14 +360,7 @@ void append_conditions(const Filter& f, BoundSql& out) {
     s += pg ? " AND leads.id IN (SELECT jsonb_array_elements_text(" + p + "::jsonb)::bigint)"
             : " AND leads.id IN (SELECT value FROM json_each(" + p + "))";
   }
-  for (const auto& q : f.queries) {
-    auto p = out.text(contains_pattern(q));
-    // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE.
-    const char* like = pg ? " ILIKE " : " LIKE ";
-    s += " AND (leads.email";
-    s += like + p + " ESCAPE '\\' OR leads.first_name" + like + p + " ESCAPE '\\' OR leads.last_name" + like + p +
-         " ESCAPE '\\' OR leads.company" + like + p + " ESCAPE '\\')";
-  }
+  for (const auto& q : f.queries) append_search(q, &q == narrowed, out);
   if (!f.statuses.empty()) s += " AND leads.status IN " + in_list(out, f.statuses);
   for (const auto& group : f.tag_groups) {
     if (group.empty()) continue;
@@ -400,6 +394,14 @@ void append_conditions(const Filter& f, BoundSql& out) {
   }
 }
 
+const std::string* search_driver(const Filter& f) {
+  if (f.impossible) return nullptr;
+  for (const auto& q : f.queries) {
+    if (indexable(q)) return &q;
+  }
+  return nullptr;
+}
+
 Sort parse_sort(std::optional<std::string_view> sort) {
   std::string_view s = sort ? trim(*sort) : std::string_view("-id");
   if (s.empty()) s = "-id";
@@ -413,17 +415,18 @@ Sort parse_sort(std::optional<std::string_view> sort) {
                           "score, status, country, optionally prefixed with '-' for descending");
   Sort out;
   out.descending = desc;
-  const char* dir = desc ? " DESC" : " ASC";
-  if (column == "id") {
-    out.order_by = std::string("leads.id") + dir;
-    out.by_id = true;
-  } else {
-    // The column comes from the allow-list above, never from the request.
-    auto it = std::find(kColumns.begin(), kColumns.end(), column);
-    out.order_by = "leads." + std::string(*it) + dir + ", leads.id" + dir;
-    out.by_id = false;
-  }
+  // The column comes from the allow-list above, never from the request.
+  out.column = *std::find(kColumns.begin(), kColumns.end(), column);
+  out.by_id = column == "id";
+  out.order_by = out.order("leads.id");
   return out;
+}
+
+std::string Sort::order(std::string_view id_column) const {
+  const char* dir = descending ? " DESC" : " ASC";
+  std::string id = std::string(id_column) + dir;
+  if (by_id) return id;
+  return "leads." + std::string(column) + dir + ", " + id;
 }
 
 std::string contains_pattern(std::string_view s) {

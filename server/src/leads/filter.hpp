@@ -101,14 +101,24 @@ class BoundSql {
 
 // Appends " AND <condition>" for each condition of the filter to out.sql,
 // binding every value; the table is `leads`. segment_id must have been
-// resolved (merged) by the caller.
-void append_conditions(const Filter& filter, BoundSql& out);
+// resolved (merged) by the caller. `narrowed`: the query of filter.queries
+// whose index restriction the statement's prefix already applies (a
+// search_* prefix; leads/search.hpp), or null.
+void append_conditions(const Filter& filter, BoundSql& out, const std::string* narrowed = nullptr);
+
+// The query of the filter that a search_* statement can be driven by (the
+// first one with a trigram), or null when the filter has none.
+const std::string* search_driver(const Filter& filter);
 
 // ORDER BY clauses, by the allow-listed `sort` parameter (default "-id").
 struct Sort {
-  std::string order_by;  // e.g. "created_at DESC, id DESC"
-  bool by_id = true;     // keyset cursors work on id order only
+  std::string_view column = "id";  // from the allow-list
+  bool by_id = true;               // keyset cursors work on id order only
   bool descending = true;
+  std::string order_by = "leads.id DESC";  // e.g. "leads.created_at DESC, leads.id DESC"
+
+  // The ORDER BY terms with `id_column` as the id (leads.search_id_column()).
+  std::string order(std::string_view id_column) const;
 };
 // Throws ValidationError("sort", …) for anything else.
 Sort parse_sort(std::optional<std::string_view> sort);

@@ -337,6 +337,7 @@ class Run {
     }
     insert(to_insert, next, links, t, skip);
     if (!links.empty()) store_.insert_tags(conn_, links);
+    if (!to_insert.empty()) leads_.added(conn_);  // after their tags: counted with them
 
     std::sort(errors_.begin(), errors_.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
     for (const auto& e : errors_) {
@@ -349,7 +350,6 @@ class Run {
       next.next_line = batch_next_line_;
     }
     if (!store_.checkpoint(conn_, rec_.id, worker_, cp_.next_offset, next, t)) throw LostClaim();
-    if (next.created + next.updated > cp_.created + cp_.updated) leads_.bump_version(conn_);
     if (final) {
       if (!options_.list.empty()) segments_.ensure_tag_segment(conn_, options_.list, options_.list, rec_.created_by);
       if (!store_.finish(conn_, rec_.id, worker_, "completed", std::nullopt, t)) throw LostClaim();

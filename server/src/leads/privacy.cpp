@@ -29,7 +29,6 @@ std::string PrivacyService::erase(std::int64_t id, std::optional<std::int64_t> b
   if (!lead) throw NotFound("no lead with id " + std::to_string(id));
   store_.remove(*conn, id);  // its tag links go with it
   suppressions_.add_hash_only(*conn, lead->email, by);
-  store_.bump_version(*conn);
   tx.commit();
   return suppression_hash(lead->email);
 }

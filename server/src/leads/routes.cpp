@@ -37,11 +37,12 @@ nlohmann::json page_json(nlohmann::json items, std::int64_t total, const http::P
 Response Routes::list(Request& req) {
   auto page = http::page_params(req);
   ListQuery q;
-  q.filter = parse_filter(query_pairs(req.query), {"page", "page_size", "sort", "cursor"});
+  q.filter = parse_filter(query_pairs(req.query), {"page", "page_size", "sort", "cursor", "count"});
   q.sort = parse_sort(req.query_param("sort"));
   q.page = page.page;
   q.page_size = page.page_size;
   q.cursor = http::int_query(req, "cursor", 1, INT64_MAX);
+  q.count = parse_count_mode(req.query_param("count"));
   return Response::json_text(200, leads_.list_json(std::move(q)));
 }
 

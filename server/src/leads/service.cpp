@@ -145,15 +145,54 @@ Filter LeadService::resolve(Filter f) {
   return resolve(*conn, std::move(f));
 }
 
-std::int64_t LeadService::count(storage::Connection& c, const Filter& f) { return count(c, f, store_.version(c)); }
-
-std::int64_t LeadService::count(storage::Connection& c, const Filter& f, std::int64_t version) {
-  auto key = f.canonical();
-  if (auto cached = counts_.get(key, version)) return *cached;
-  auto [counted_at, n] = store_.count(c, f);
-  counts_.put(key, counted_at, n);
-  return n;
+std::int64_t LeadService::count(storage::Connection& c, const Filter& f) {
+  return total(c, f, CountMode::Exact, store_.versions(c)).count;
 }
+
+Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode, const Versions& versions) {
+  const Depends depends = depends_on(f);
+  const Versions at = relevant(versions, depends);
+  const auto keys = exact_keys(f);
+  std::string key = f.canonical();
+  key += keys ? "\x1d" "kept" : mode == CountMode::Exact ? "\x1d" "exact" : "\x1d" "capped";
+  if (auto cached = counts_.get(key, at)) return *cached;
+  if (keys) {
+    // Read after the versions: at least as new as they are.
+    const std::int64_t n = store_.counted(c, *keys);
+    counts_.put(key, at, n, Total{n, false});
+    return Total{n, false};
+  }
+  // A capped count of a filter on fields that change often counts on past
+  // the cap, so that its "at least the cap" outlives that many changes.
+  const bool capped = mode == CountMode::Capped;
+  const std::int64_t spare = depends.status || depends.owner || depends.tags ? kCountSpare : 0;
+  auto [counted_at, n] =
+      store_.count(c, f, capped ? std::optional<std::int64_t>(kCountCap + spare + 1) : std::nullopt);
+  Total t = capped && n > kCountCap ? Total{kCountCap, true} : Total{n, false};
+  counts_.put(key, relevant(counted_at, depends), n, t);
+  return t;
+}
+
+namespace {
+
+std::string page_key(const Filter& f, const ListQuery& q) {
+  std::string key = f.canonical();
+  key += '\x1d' + q.sort.order_by + '\x1d' + std::to_string(q.page) + '\x1d' + std::to_string(q.page_size) + '\x1d' +
+         (q.cursor ? std::to_string(*q.cursor) : "-");
+  return key;
+}
+
+std::string document(const RenderedPage& page, const Total& t) {
+  std::string out;
+  out.reserve(page.head.size() + page.tail.size() + 64);
+  out += page.head;
+  out += std::to_string(t.count);
+  out += t.lower_bound ? ",\"total_is_lower_bound\":true" : ",\"total_is_lower_bound\":false";
+  out += page.tail;
+  return out;
+}
+
+}  // namespace
 
 std::string LeadService::list_json(ListQuery q) {
   auto offset = (q.page - 1) * q.page_size;
@@ -162,36 +201,46 @@ std::string LeadService::list_json(ListQuery q) {
     throw ValidationError("page", "reaches past the first 100000 leads; continue with cursor=next_cursor instead");
   auto conn = db_.acquire();
   Filter f = resolve(*conn, std::move(q.filter));
-  // The version first: whatever is read after it is at least that new.
-  const std::int64_t version = store_.version(*conn);
-  std::string key = f.canonical();
-  key += '\x1d' + q.sort.order_by + '\x1d' + std::to_string(q.page) + '\x1d' + std::to_string(q.page_size) + '\x1d' +
-         (q.cursor ? std::to_string(*q.cursor) : "-");
-  if (auto cached = pages_.get(key, version)) return *cached;
-
-  std::int64_t total = count(*conn, f, version);
-  auto out = std::make_shared<std::string>();
-  out->reserve(static_cast<std::size_t>(q.page_size) * 640 + 128);
-  *out += "{\"items\":[";
-  std::int64_t rows = 0, last_id = 0;
-  store_.page(*conn, f, q.sort, q.page_size, q.cursor ? 0 : offset, q.cursor, [&](const storage::Row& r) {
-    if (rows++) out->push_back(',');
-    append_json(*out, view_of(r));
-    last_id = r.integer(0);
+  // The versions first: whatever is read after them is at least that new.
+  const Versions versions = store_.versions(*conn);
+  feed_.catch_up(versions.all, [&](std::int64_t after, std::size_t limit) {
+    return store_.changes_since(*conn, after, static_cast<std::int64_t>(limit));
   });
-  *out += "],\"total\":" + std::to_string(total) + ",\"page\":" + std::to_string(q.page) +
-          ",\"page_size\":" + std::to_string(q.page_size) + ",\"next_cursor\":";
-  *out += q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null";
-  *out += '}';
-  pages_.put(key, version, out);
-  return *out;
+  const std::string key = page_key(f, q);
+  auto page = pages_.get(key, versions.all, feed_);
+  if (!page) {
+    auto fresh = std::make_shared<RenderedPage>();
+    std::string& out = fresh->head;
+    out.reserve(static_cast<std::size_t>(q.page_size) * 640 + 32);
+    out += "{\"items\":[";
+    std::int64_t rows = 0, last_id = 0;
+    store_.page(*conn, f, q.sort, q.page_size, q.cursor ? 0 : offset, q.cursor, [&](const storage::Row& r) {
+      if (rows++) out.push_back(',');
+      append_json(out, view_of(r));
+      last_id = r.integer(0);
+      fresh->scope.ids.push_back(last_id);
+    });
+    out += "],\"total\":";
+    fresh->tail = ",\"page\":" + std::to_string(q.page) + ",\"page_size\":" + std::to_string(q.page_size) +
+                  ",\"next_cursor\":" + (q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null") +
+                  "}";
+    PageScope& scope = fresh->scope;
+    std::sort(scope.ids.begin(), scope.ids.end());
+    scope.newest_first = q.sort.by_id && q.sort.descending;
+    scope.lowest = rows == q.page_size ? last_id : 0;
+    if (q.cursor) scope.below = *q.cursor;
+    scope.membership = membership_aspects(depends_on(f));
+    pages_.put(key, versions.all, fresh);
+    page = std::move(fresh);
+  }
+  return document(*page, total(*conn, f, q.count, versions));
 }
 
 std::int64_t LeadService::slice(const Filter& f, std::int64_t after_id, std::int64_t limit,
                                 const std::function<void(const storage::Row&)>& on_row) {
   Sort by_id;
-  by_id.order_by = "leads.id ASC";
   by_id.descending = false;
+  by_id.order_by = by_id.order("leads.id");
   std::int64_t rows = 0;
   auto conn = db_.acquire();
   store_.page(*conn, f, by_id, limit, 0, after_id, [&](const storage::Row& r) {
@@ -229,7 +278,7 @@ Lead LeadService::create(const LeadInput& in) {
     throw owner_problem(*in.owner_id);
   }
   store_.link_tags(*conn, id, in.tags);
-  store_.bump_version(*conn);
+  store_.added(*conn);
   auto lead = store_.by_id(*conn, id);
   tx.commit();
   return *lead;
@@ -254,7 +303,6 @@ Lead LeadService::update(std::int64_t id, const LeadPatch& patch) {
     throw owner_problem(**patch.owner_id);
   }
   if (patch.tags) store_.link_tags(*conn, id, *patch.tags);
-  store_.bump_version(*conn);
   auto updated = store_.by_id(*conn, id);
   tx.commit();
   return *updated;
@@ -264,7 +312,6 @@ void LeadService::remove(std::int64_t id) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   if (!store_.remove(*conn, id)) throw NotFound("no lead with id " + std::to_string(id));
-  store_.bump_version(*conn);
   tx.commit();
 }
 
@@ -297,7 +344,6 @@ std::int64_t LeadService::bulk(const BulkRequest& r) {
       n = store_.bulk_delete(*conn, f);
       break;
   }
-  if (n > 0) store_.bump_version(*conn);
   tx.commit();
   return n;
 }

@@ -8,7 +8,9 @@
 
 #include "auth/interface.hpp"
 #include "core/clock.hpp"
+#include "leads/change_feed.hpp"
 #include "leads/count_cache.hpp"
+#include "leads/counts.hpp"
 #include "leads/filter.hpp"
 #include "leads/page_cache.hpp"
 #include "leads/segment_store.hpp"
@@ -23,7 +25,8 @@ struct ListQuery {
   Sort sort;
   std::int64_t page = 1;
   std::int64_t page_size = 50;
-  std::optional<std::int64_t> cursor;  // keyset: continue after this id (id order only)
+  std::optional<std::int64_t> cursor;   // keyset: continue after this id (id order only)
+  CountMode count = CountMode::Capped;  // count=exact: the whole count, however long
 };
 
 enum class BulkAction { Tag, Untag, SetStatus, SetOwner, Delete };
@@ -48,11 +51,12 @@ class LeadService {
   // answers whether an owner_id names a user.
   LeadService(storage::Database& db, const Clock& clock, auth::Users& users, std::size_t page_cache_bytes = 64u << 20);
 
-  // The whole response document: {items, total, page, page_size, next_cursor}.
+  // The whole response document: {items, total, total_is_lower_bound, page, page_size, next_cursor}.
   std::string list_json(ListQuery q);
-  // Leads matching a (resolved) filter, from the count cache when it can.
+  // The exact number of leads matching a (resolved) filter (segments' member_count).
   std::int64_t count(storage::Connection& c, const Filter& f);
-  std::int64_t count(storage::Connection& c, const Filter& f, std::int64_t version);
+  // A list's total (leads/counts.hpp): kept by the triggers, cached, or counted.
+  Total total(storage::Connection& c, const Filter& f, CountMode mode, const Versions& versions);
   Lead get(std::int64_t id);
   Lead create(const LeadInput& in);
   Lead update(std::int64_t id, const LeadPatch& patch);
@@ -80,6 +84,7 @@ class LeadService {
   LeadStore store_;
   SegmentStore segments_;
   CountCache counts_;
+  ChangeFeed feed_;
   PageCache pages_;
 };
 

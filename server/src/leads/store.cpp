@@ -1,5 +1,6 @@
 #include "leads/store.hpp"
 
+#include "leads/search.hpp"
 #include "storage/query.hpp"
 
 namespace herald::leads {
@@ -10,11 +11,16 @@ using sv = std::string_view;
 
 namespace {
 
-const storage::Query kVersion{"leads.version"};
-const storage::Query kBumpVersion{"leads.bump_version"};
+const storage::Query kVersions{"leads.versions"};
+const storage::Query kCounted{"leads.counted"};
+const storage::Query kAdded{"leads.added"};
+const storage::Query kChangesSince{"leads.changes_since"};
 const storage::Query kPagePrefix{"leads.page_prefix"};
+const storage::Query kSearchPagePrefix{"leads.search_page_prefix"};
 const storage::Query kPageClose{"leads.page_close"};
 const storage::Query kCountPrefix{"leads.count_prefix"};
+const storage::Query kSearchCountPrefix{"leads.search_count_prefix"};
+const storage::Query kCountClose{"leads.count_close"};
 const storage::Query kById{"leads.by_id"};
 const storage::Query kIdByEmail{"leads.id_by_email"};
 const storage::Query kInsert{"leads.insert"};
@@ -135,29 +141,72 @@ LeadStore::LeadStore(storage::Backend backend) : backend_(backend) {}
 
 // ---- leads ---------------------------------------------------------------
 
-std::int64_t LeadStore::version(Connection& c) const { return scalar(c, kVersion, {}); }
-void LeadStore::bump_version(Connection& c) const { c.execute(kBumpVersion); }
+namespace {
 
-std::pair<std::int64_t, std::int64_t> LeadStore::count(Connection& c, const Filter& f) const {
+Versions versions_at(const Row& r, int first) {
+  return Versions{r.integer(first),     r.integer(first + 1), r.integer(first + 2), r.integer(first + 3),
+                  r.integer(first + 4), r.integer(first + 5), r.integer(first + 6)};
+}
+
+// The statement's start: the plain prefix, or the search one with q's
+// narrowing parameter bound first (its $1) when the filter has an indexable
+// q. Returns that q, or null.
+const std::string* start(BoundSql& sql, const Filter& f, const storage::Query& plain, const storage::Query& search) {
+  const std::string* driver = search_driver(f);
+  if (!driver) {
+    sql.sql = plain.sql(sql.backend());
+    return nullptr;
+  }
+  sql.text(search_parameter(sql.backend(), *driver));
+  sql.sql = search.sql(sql.backend());
+  return driver;
+}
+
+}  // namespace
+
+Versions LeadStore::versions(Connection& c) const {
+  Versions v;
+  c.execute(kVersions, {}, [&](const Row& r) { v = versions_at(r, 0); });
+  return v;
+}
+
+std::vector<Change> LeadStore::changes_since(Connection& c, std::int64_t after, std::int64_t limit) const {
+  std::vector<Change> out;
+  c.execute(kChangesSince, {after, limit}, [&](const Row& r) {
+    out.push_back(Change{r.integer(0), r.opt_integer(1), static_cast<unsigned>(r.integer(2))});
+  });
+  return out;
+}
+
+std::int64_t LeadStore::counted(Connection& c, const std::vector<std::string>& keys) const {
+  std::int64_t n = 0;
+  for (const auto& key : keys) c.execute(kCounted, {sv(key)}, [&](const Row& r) { n += r.integer(0); });
+  return n;
+}
+
+std::pair<Versions, std::int64_t> LeadStore::count(Connection& c, const Filter& f,
+                                                   std::optional<std::int64_t> limit) const {
   BoundSql sql(backend_);
-  sql.sql = kCountPrefix.sql(backend_);
-  append_conditions(f, sql);
-  std::pair<std::int64_t, std::int64_t> out{0, 0};
-  c.execute(sql.sql, sql.params, [&](const Row& r) { out = {r.integer(0), r.integer(1)}; });
+  const std::string* narrowed = start(sql, f, kCountPrefix, kSearchCountPrefix);
+  append_conditions(f, sql, narrowed);
+  if (limit) sql.sql += " LIMIT " + sql.integer(*limit);
+  sql.sql += kCountClose.sql(backend_);
+  std::pair<Versions, std::int64_t> out{};
+  c.execute(sql.sql, sql.params, [&](const Row& r) { out = {versions_at(r, 0), r.integer(7)}; });
   return out;
 }
 
 void LeadStore::page(Connection& c, const Filter& f, const Sort& sort, std::int64_t limit, std::int64_t offset,
                      std::optional<std::int64_t> after_id, const std::function<void(const Row&)>& on_row) const {
   BoundSql sql(backend_);
-  const std::string& prefix = kPagePrefix.sql(backend_);
-  sql.sql.reserve(prefix.size() + 256);
-  sql.sql = prefix;
-  append_conditions(f, sql);
-  if (after_id) sql.sql += (sort.descending ? " AND leads.id < " : " AND leads.id > ") + sql.integer(*after_id);
+  const std::string* narrowed = start(sql, f, kPagePrefix, kSearchPagePrefix);
+  // Walking the search index in its own order needs its rowid in ORDER BY and the keyset.
+  const std::string id = std::string(narrowed ? search_id_column(backend_) : "leads.id");
+  append_conditions(f, sql, narrowed);
+  if (after_id) sql.sql += " AND " + id + (sort.descending ? " < " : " > ") + sql.integer(*after_id);
   auto lim = sql.integer(limit);
   auto off = sql.integer(offset);
-  sql.sql += " ORDER BY " + sort.order_by + " LIMIT " + lim + " OFFSET " + off + kPageClose.sql(backend_) +
+  sql.sql += " ORDER BY " + sort.order(id) + " LIMIT " + lim + " OFFSET " + off + kPageClose.sql(backend_) +
              " ORDER BY " + sort.order_by;
   c.execute(sql.sql, sql.params, on_row);
 }
@@ -182,6 +231,8 @@ std::int64_t LeadStore::insert(Connection& c, const LeadInput& in, const std::st
                  sv(in.website), sv(in.country), sv(in.timezone), sv(in.status), in.score, opt_int(in.owner_id),
                  sv(tags), sv(custom), sv(in.source), nullptr, sv(now)});
 }
+
+void LeadStore::added(Connection& c) const { c.execute(kAdded); }
 
 void LeadStore::update(Connection& c, const Lead& l, const std::string& now) const {
   c.execute(kUpdate,

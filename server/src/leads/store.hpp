@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "leads/change_feed.hpp"
+#include "leads/counts.hpp"
 #include "leads/filter.hpp"
 #include "leads/types.hpp"
 #include "storage/database.hpp"
@@ -26,17 +28,26 @@ class LeadStore {
   explicit LeadStore(storage::Backend backend);
   storage::Backend backend() const noexcept { return backend_; }
 
-  // ---- leads
-  std::int64_t version(Connection& c) const;
-  void bump_version(Connection& c) const;
-  // {version, count} read in one statement (one snapshot).
-  std::pair<std::int64_t, std::int64_t> count(Connection& c, const Filter& f) const;
-  // Rows of one page, in `sort` order; `after_id` continues an id-ordered keyset.
+  // ---- leads (triggers keep the versions, the exact totals and the search
+  // index in step with every write: 0008_lead_search.sql)
+  Versions versions(Connection& c) const;
+  // The log of changes after a version (leads/change_feed.hpp), oldest first.
+  std::vector<Change> changes_since(Connection& c, std::int64_t after, std::int64_t limit) const;
+  // The sum of the exact totals under these lead_counts keys (leads/counts.hpp).
+  std::int64_t counted(Connection& c, const std::vector<std::string>& keys) const;
+  // The leads matching a filter, stopping at `limit` when given, with the
+  // versions of the same snapshot.
+  std::pair<Versions, std::int64_t> count(Connection& c, const Filter& f, std::optional<std::int64_t> limit) const;
+  // Rows of one page, in `sort` order; `after_id` continues an id-ordered
+  // keyset. A filter with an indexable q is read through the search index.
   void page(Connection& c, const Filter& f, const Sort& sort, std::int64_t limit, std::int64_t offset,
             std::optional<std::int64_t> after_id, const std::function<void(const storage::Row&)>& on_row) const;
   std::optional<Lead> by_id(Connection& c, std::int64_t id) const;
   std::optional<std::int64_t> id_by_email(Connection& c, std::string_view email) const;
   std::int64_t insert(Connection& c, const LeadInput& in, const std::string& now) const;
+  // After inserting leads (here or by an import) and their tags, in the same
+  // transaction: adds them to the search index and the kept totals (leads.added).
+  void added(Connection& c) const;
   void update(Connection& c, const Lead& lead, const std::string& now) const;
   bool remove(Connection& c, std::int64_t id) const;
   // Replaces the lead's tag links with `tags`.
