@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <regex>
+#include <sstream>
 
 #include "deploy_files.hpp"
 
@@ -169,11 +170,14 @@ TEST(DeployManifests, EveryContainersSettingsPassTheBinarysCheck) {
   }
   // The systemd unit's Environment= lines.
   Env unit;
-  static const std::regex env_line(R"(^Environment=([A-Z0-9_]+)=(.*)$)");
-  const std::string service = read_file(repo_root() / "deploy/herald.service");
-  for (auto it = std::sregex_iterator(service.begin(), service.end(), env_line); it != std::sregex_iterator(); ++it) {
-    unit[(*it)[1]] = (*it)[2];
+  std::istringstream service(read_file(repo_root() / "deploy/herald.service"));
+  for (std::string line; std::getline(service, line);) {
+    if (!line.starts_with("Environment=")) continue;
+    const std::string assignment = line.substr(std::string_view("Environment=").size());
+    const auto eq = assignment.find('=');
+    unit[assignment.substr(0, eq)] = eq == std::string::npos ? "" : assignment.substr(eq + 1);
   }
+  EXPECT_TRUE(unit.contains("HERALD_LISTEN")) << "deploy/herald.service sets no HERALD_LISTEN";
   check("deploy/herald.service", unit);
   EXPECT_TRUE(problems.empty()) << "settings `herald config check` refuses:" << join(problems);
   EXPECT_GE(checked, 6u);
