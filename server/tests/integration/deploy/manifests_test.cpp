@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "deploy_files.hpp"
+#include "support/process.hpp"
 
 namespace herald::test::deploy {
 namespace {
@@ -516,6 +517,35 @@ TEST(DeployManifests, ScaleOutShapeApiWorkersAutoscalerAndBudgets) {
     EXPECT_TRUE(roles.contains(role)) << "compose.yml runs no " << role;
   }
   EXPECT_TRUE(problems.empty()) << join(problems);
+}
+
+TEST(DeployManifests, ComposeFileIsValidForDockerCompose) {
+  // Debian 12's docker-compose (1.29) validates the file against the Compose
+  // schema and interpolates it with env.example, without a Docker daemon.
+  const fs::path dir = repo_root() / "deploy/docker";
+  const std::vector<std::string> base{"/usr/bin/docker-compose",
+                                      "--project-directory",
+                                      dir.string(),
+                                      "-f",
+                                      (dir / "compose.yml").string(),
+                                      "--env-file",
+                                      (dir / "env.example").string(),
+                                      "config"};
+  auto argv = base;
+  argv.push_back("-q");
+  const auto valid = run_process(argv);
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
+  argv = base;
+  argv.push_back("--services");
+  const auto listed = run_process(argv);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  std::set<std::string> theirs, ours;
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) theirs.insert(line);
+  }
+  for (const auto& [name, service] : compose_file().at("services").items()) ours.insert(name);
+  EXPECT_EQ(theirs, ours) << "docker-compose and the test read different services";
 }
 
 TEST(DeployManifests, DockerBuildStageIsTheDeveloperBuild) {
