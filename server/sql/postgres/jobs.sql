@@ -161,10 +161,22 @@ DELETE FROM job_leases WHERE name = $1 AND holder = $2;
 INSERT INTO job_test_effects (job_id, attempt, created_at) VALUES ($1, $2, $3)
 ON CONFLICT (job_id) DO NOTHING;
 
+-- name: jobs.test_run
+-- One row per execution of `test.effect` that reached its effect, in the
+-- effect's transaction: applied = 1 when this execution wrote the effect,
+-- 0 when it found it already there.
+INSERT INTO job_test_runs (job_id, attempt, applied, created_at) VALUES ($1, $2, $3, $4);
+
 -- name: jobs.test_effect_table
 -- Created on demand by the test job, never by a migration.
 CREATE TABLE IF NOT EXISTS job_test_effects (
   job_id     TEXT PRIMARY KEY,
   attempt    INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS job_test_runs (
+  job_id     TEXT NOT NULL,
+  attempt    INTEGER NOT NULL,
+  applied    INTEGER NOT NULL,
   created_at BIGINT NOT NULL
 );

@@ -72,7 +72,10 @@ void register_routes(http::Router& r, Handlers& h, const std::string& version) {
                  .response = tokens}),
           "TOKEN_REFRESHED");
   audited(r.add(Method::Post, "/api/auth/logout", bind(a, &auth::Routes::logout), kSignedIn,
-                {.summary = "End this session", .tag = "auth", .success_status = 204}),
+                {.summary = "End this session (and revoke the given refresh token)",
+                 .tag = "auth",
+                 .request_body = refresh_body,
+                 .success_status = 204}),
           "LOGOUT");
   r.add(Method::Get, "/api/auth/me", bind(a, &auth::Routes::me), kSignedIn,
         {.summary = "The signed-in user and permissions", .tag = "auth", .response = {{"type", "object"}}});

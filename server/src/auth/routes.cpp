@@ -1,8 +1,11 @@
 #include "auth/routes.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "http/params.hpp"
 
 namespace herald::auth {
@@ -23,13 +26,21 @@ nlohmann::json tokens_json(const LoginResult& r) {
           {"user", to_json(r.user)},        {"permissions", r.permissions}};
 }
 
-std::string required_string(const nlohmann::json& body, const char* field, std::size_t max = 1024) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
-  if (!body.contains(field)) throw ValidationError(field, "is required");
-  if (!body[field].is_string()) throw ValidationError(field, "must be a string");
-  auto v = body[field].get<std::string>();
-  if (v.empty()) throw ValidationError(field, "must not be empty");
-  if (v.size() > max) throw ValidationError(field, "is too long");
+// A required, non-empty string field of an object; a problem goes to `errors`.
+std::string required_string(const nlohmann::json& body, const char* field, ValidationError& errors,
+                            std::size_t max = 1024) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) {
+    errors.with_field(field, "is required");
+    return {};
+  }
+  if (!it->is_string()) {
+    errors.with_field(field, "must be a string");
+    return {};
+  }
+  auto v = it->get<std::string>();
+  if (v.empty()) errors.with_field(field, "must not be empty");
+  if (v.size() > max) errors.with_field(field, "is too long");
   return v;
 }
 
@@ -49,8 +60,11 @@ Response Routes::login(Request& req) {
   req.audit.action = "LOGIN_FAILED";  // until it succeeds
   req.audit.resource = "auth/login";
   auto body = req.json();
-  std::string email = required_string(body, "email", 254);
-  std::string password = required_string(body, "password");
+  ValidationError errors;
+  check_fields(body, {"email", "password"}, errors);
+  std::string email = required_string(body, "email", errors, 254);
+  std::string password = required_string(body, "password", errors);
+  if (!errors.empty()) throw errors;
   req.audit.actor = email;
   auto result = auth_.login(email, password, req.client_ip);
   req.audit.action = "LOGIN_SUCCEEDED";
@@ -59,18 +73,26 @@ Response Routes::login(Request& req) {
 
 Response Routes::refresh(Request& req) {
   auto body = req.json();
-  return session_response(req, auth_.refresh(required_string(body, "refresh_token", 200)));
+  ValidationError errors;
+  check_fields(body, {"refresh_token"}, errors);
+  std::string token = required_string(body, "refresh_token", errors, 200);
+  if (!errors.empty()) throw errors;
+  return session_response(req, auth_.refresh(token));
 }
 
 Response Routes::logout(Request& req) {
   if (req.principal->api_key_id)
     throw BadRequest("an API key is not a session and cannot sign out; revoke it with DELETE /api/auth/api-keys/" +
                      std::to_string(*req.principal->api_key_id) + " from a signed-in session");
+  // The body is optional: nothing, or {"refresh_token": "…"} to revoke that token too.
   std::optional<std::string> refresh;
   if (!req.body.empty()) {
     auto body = req.json();
-    if (body.is_object() && body.contains("refresh_token") && body["refresh_token"].is_string())
+    require_fields(body, {"refresh_token"});
+    if (body.contains("refresh_token")) {
+      if (!body["refresh_token"].is_string()) throw ValidationError("refresh_token", "must be a string");
       refresh = body["refresh_token"].get<std::string>();
+    }
   }
   auth_.logout(*req.principal, refresh);
   req.audit.resource = "user/" + std::to_string(req.principal->user_id);
@@ -91,16 +113,22 @@ Response Routes::list_api_keys(Request& req) {
 
 Response Routes::create_api_key(Request& req) {
   auto body = req.json();
-  std::string name = required_string(body, "name", 100);
+  ValidationError errors;
+  check_fields(body, {"name", "permissions"}, errors);
+  std::string name = required_string(body, "name", errors, 100);
   std::optional<std::vector<std::string>> perms;
   if (body.contains("permissions")) {
-    if (!body["permissions"].is_array()) throw ValidationError("permissions", "must be an array of permission names");
-    perms.emplace();
-    for (const auto& p : body["permissions"]) {
-      if (!p.is_string()) throw ValidationError("permissions", "must be an array of permission names");
-      perms->push_back(p.get<std::string>());
+    const auto& list = body["permissions"];
+    const bool strings =
+        list.is_array() && std::all_of(list.begin(), list.end(), [](const auto& p) { return p.is_string(); });
+    if (strings) {
+      perms.emplace();
+      for (const auto& p : list) perms->push_back(p.get<std::string>());
+    } else {
+      errors.with_field("permissions", "must be an array of permission names");
     }
   }
+  if (!errors.empty()) throw errors;
   auto created = admin_.create_api_key(*req.principal, name, perms);
   req.audit.resource = "api_key/" + std::to_string(created.key.id);
   auto out = to_json(created.key);

@@ -4,16 +4,13 @@
 #include "auth/permissions.hpp"
 #include "core/email.hpp"
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 
 namespace herald::auth {
 namespace {
 
 nlohmann::json opt(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
-
-void require_object(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
-}
 
 // Reads an optional string field; records an error when present with the wrong type.
 std::optional<std::string> string_field(const nlohmann::json& body, const char* name, ValidationError& errors,
@@ -79,8 +76,8 @@ nlohmann::json to_json(const ApiKey& k) {
 std::optional<std::string> normalise_email(std::string_view email) { return canonical_email(email); }
 
 UserCreate parse_user_create(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
+  check_fields(body, {"email", "name", "role", "password", "active"}, errors);
   UserCreate u;
   auto email = string_field(body, "email", errors, 254);
   if (!email) {
@@ -106,13 +103,9 @@ UserCreate parse_user_create(const nlohmann::json& body) {
 }
 
 UserUpdate parse_user_update(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
   UserUpdate u;
-  for (auto& [key, _] : body.items()) {
-    if (key != "name" && key != "role" && key != "active" && key != "password")
-      errors.with_field(key, "cannot be changed here");
-  }
+  check_fields(body, {"name", "role", "active", "password"}, errors, "cannot be changed here");
   u.name = string_field(body, "name", errors);
   u.role = string_field(body, "role", errors, 50);
   u.active = bool_field(body, "active", errors);
@@ -125,8 +118,8 @@ UserUpdate parse_user_update(const nlohmann::json& body) {
 }
 
 RoleInput parse_role_input(const nlohmann::json& body, bool creating) {
-  require_object(body);
   ValidationError errors;
+  check_fields(body, {"name", "description", "permissions"}, errors);
   RoleInput r;
   r.name = string_field(body, "name", errors, 50);
   if (r.name && !valid_role_name(*r.name)) errors.with_field("name", "use 1-50 lower-case letters, digits, '-' or '_'");

@@ -32,7 +32,8 @@ struct PageRequest {
 };
 PageRequest parse_page(const std::optional<std::string>& page, const std::optional<std::string>& page_size);
 
-// {"job_id": "…"} or an empty body → the job id, if any. Throws ValidationError.
+// {"job_id": "…"} or an empty body → the job id, if any. Throws ValidationError
+// (naming the key) for any other key, and for a job_id that is not a job id.
 std::optional<std::string> parse_retry_body(const std::string& body, const nlohmann::json* parsed);
 
 }  // namespace herald::jobs

@@ -5,6 +5,7 @@
 #include "core/crypto.hpp"
 #include "core/email.hpp"
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 
 namespace herald::leads {
@@ -53,13 +54,9 @@ std::optional<std::string> note_field(const nlohmann::json& body, ValidationErro
 std::string suppression_hash(std::string_view value) { return crypto::sha256_hex(value); }
 
 SuppressionInput parse_suppression_input(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
   ValidationError errors;
   SuppressionInput in;
-  for (auto& [key, _] : body.items()) {
-    if (key != "email" && key != "domain" && key != "reason" && key != "note")
-      errors.with_field(key, "is not a suppression field");
-  }
+  check_fields(body, {"email", "domain", "reason", "note"}, errors, "is not a suppression field");
   bool email = body.contains("email"), domain = body.contains("domain");
   if (email == domain) {
     errors.with_field("email", "send either email or domain");
@@ -87,11 +84,8 @@ SuppressionInput parse_suppression_input(const nlohmann::json& body) {
 }
 
 SuppressionPatch parse_suppression_patch(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
   ValidationError errors;
-  for (auto& [key, _] : body.items()) {
-    if (key != "reason" && key != "note") errors.with_field(key, "cannot be changed; delete and add the entry instead");
-  }
+  check_fields(body, {"reason", "note"}, errors, "cannot be changed; delete and add the entry instead");
   SuppressionPatch p{reason_field(body, errors), note_field(body, errors)};
   if (!errors.empty()) throw errors;
   return p;

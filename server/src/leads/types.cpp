@@ -4,19 +4,16 @@
 
 #include "core/email.hpp"
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 #include "leads/json_writer.hpp"
 
 namespace herald::leads {
 namespace {
 
-void require_object(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
-}
-
-constexpr std::array<const char*, 15> kFields = {"email", "first_name", "last_name", "company",       "title",
-                                                 "phone", "website",    "country",   "timezone",      "status",
-                                                 "score", "owner_id",   "tags",      "custom_fields", "source"};
+constexpr std::array<std::string_view, 15> kFields = {"email", "first_name", "last_name", "company",       "title",
+                                                      "phone", "website",    "country",   "timezone",      "status",
+                                                      "score", "owner_id",   "tags",      "custom_fields", "source"};
 
 bool known_field(std::string_view key) { return std::find(kFields.begin(), kFields.end(), key) != kFields.end(); }
 
@@ -180,11 +177,8 @@ nlohmann::json to_json(const Lead& lead) {
 }
 
 LeadInput parse_lead_create(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
-  for (auto& [key, _] : body.items()) {
-    if (!known_field(key)) errors.with_field(key, "is not a lead field");
-  }
+  check_fields(body, kFields, errors, "is not a lead field");
   LeadInput in;
   if (auto e = email_field(body, errors, true)) in.email = *e;
   static const std::array<std::pair<const char*, std::string LeadInput::*>, 8> texts = {{
@@ -220,15 +214,11 @@ LeadInput parse_lead_create(const nlohmann::json& body) {
 }
 
 LeadPatch parse_lead_patch(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
   LeadPatch p;
+  check_fields(body, kFields, errors, "is not a lead field that can be changed");
   for (auto& [key, _] : body.items()) {
-    if (!known_field(key)) {
-      errors.with_field(key, "is not a lead field that can be changed");
-    } else {
-      p.changed.push_back(key);
-    }
+    if (known_field(key)) p.changed.push_back(key);
   }
   if (body.contains("email")) {
     if (body["email"].is_null()) {
