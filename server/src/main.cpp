@@ -49,6 +49,12 @@ int main(int argc, char** argv) {
 
   auto* version_cmd = app.add_subcommand("version", "Print version, build and dependency versions");
 
+  auto* config_cmd = app.add_subcommand("config", "Inspect the settings");
+  config_cmd->require_subcommand(1);
+  auto* config_settings = config_cmd->add_subcommand("settings", "List every setting's environment variable name");
+  auto* config_check =
+      config_cmd->add_subcommand("check", "Validate the settings from the environment and --config, then exit");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,6 +73,8 @@ int main(int argc, char** argv) {
     if (*worker_cmd) return cli::worker(global, worker);
     if (*user_cmd) return cli::user_create(global, email, role, name);
     if (*import_cmd) return cli::import_leads(global, import_leads);
+    if (*config_settings) return cli::config_settings();
+    if (*config_check) return cli::config_check(global);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "herald: configuration error: %s\n", e.what());
     return 2;

@@ -120,6 +120,18 @@ int version() {
   return 0;
 }
 
+int config_settings() {
+  for (auto name : setting_names()) std::printf("%.*s\n", static_cast<int>(name.size()), name.data());
+  return 0;
+}
+
+int config_check(const GlobalOptions& global) {
+  const Config config = load(global);
+  std::printf("configuration ok: database %s, redis %s, listen %s\n", config.uses_postgres() ? "postgresql" : "sqlite",
+              config.redis_url ? "set" : "unset", config.listen.to_string().c_str());
+  return 0;
+}
+
 int user_create(const GlobalOptions& global, const std::string& email, const std::string& role,
                 const std::string& name) {
   Config config = load(global);

@@ -28,6 +28,11 @@ int serve(const GlobalOptions& global, const ServeOptions& options);
 int worker(const GlobalOptions& global, const WorkerCommandOptions& options);
 int migrate(const GlobalOptions& global);
 int version();
+// `herald config settings`: every setting's environment name, one a line.
+int config_settings();
+// `herald config check`: loads the settings (environment and --config) as
+// serve would and says "configuration ok"; a bad one exits 2 naming it.
+int config_check(const GlobalOptions& global);
 // Reads the password from standard input (one line).
 int user_create(const GlobalOptions& global, const std::string& email, const std::string& role,
                 const std::string& name);

@@ -316,6 +316,8 @@ ListenAddress parse_listen(std::string_view variable, std::string_view text) {
   return a;
 }
 
+std::span<const std::string_view> setting_names() { return kKeys; }
+
 Config load_config(const std::optional<std::filesystem::path>& file, const EnvLookup& env) {
   Config c;
   // Resolved first, since other defaults derive from them.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,10 @@ EnvLookup process_env();
 
 // Loads and validates. `file` is the --config argument (may be empty).
 Config load_config(const std::optional<std::filesystem::path>& file, const EnvLookup& env);
+
+// Every setting's environment name (HERALD_...); its herald.toml key is the
+// same name, lower-case, without "HERALD_".
+std::span<const std::string_view> setting_names();
 
 // Parsers, exposed for tests. Each throws ConfigError(variable, reason).
 std::uint64_t parse_size(std::string_view variable, std::string_view text);

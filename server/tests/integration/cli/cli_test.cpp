@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -75,6 +77,54 @@ TEST(Cli, MigrateAppliesOnceThenNothing) {
   EXPECT_EQ(second.code, 0);
   EXPECT_NE(second.output.find("(0 applied now)"), std::string::npos) << second.output;
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "herald.db"));
+}
+
+TEST(Cli, ConfigSettingsListsEverySettingTheTomlFileAccepts) {
+  auto r = run("config settings");
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::vector<std::string> names;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) names.push_back(line);
+  for (const char* expected : {"HERALD_LISTEN", "HERALD_DATABASE_URL", "HERALD_REDIS_URL", "HERALD_JWT_SECRET",
+                               "HERALD_SMTP_URL", "HERALD_PAGE_CACHE", "HERALD_JOB_VISIBILITY_TIMEOUT"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected << " missing:\n" << r.output;
+  }
+  // Each listed name is a key the loader knows: its toml spelling is not refused as unknown.
+  TempDir dir;
+  for (const auto& name : names) {
+    ASSERT_TRUE(name.starts_with("HERALD_")) << name;
+    std::string key = name.substr(7);
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::ofstream(dir.path() / "one.toml") << key << " = \"\"\n";
+    auto check = run("--config " + (dir.path() / "one.toml").string() + " config check",
+                     "HERALD_DATA_DIR=" + dir.path().string());
+    EXPECT_EQ(check.output.find("unknown setting"), std::string::npos) << name << ": " << check.output;
+  }
+  std::ofstream(dir.path() / "bad.toml") << "listne = \"0.0.0.0:8000\"\n";
+  auto unknown = run("--config " + (dir.path() / "bad.toml").string() + " config check");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.output.find("unknown setting"), std::string::npos) << unknown.output;
+}
+
+TEST(Cli, ConfigCheckValidatesWithoutTouchingTheDataDir) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  std::string env = "HERALD_DATA_DIR=" + data.string();
+  auto ok = run("config check", env + " HERALD_LISTEN=0.0.0.0:8080");
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("configuration ok"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("0.0.0.0:8080"), std::string::npos) << ok.output;
+  EXPECT_FALSE(std::filesystem::exists(data)) << "config check created the data dir";
+
+  auto listen = run("config check", env + " HERALD_LISTEN=everywhere");
+  EXPECT_EQ(listen.code, 2);
+  EXPECT_NE(listen.output.find("HERALD_LISTEN"), std::string::npos) << listen.output;
+  auto jwt = run("config check", env + " HERALD_DATABASE_URL=postgresql://u:p@db:5432/herald");
+  EXPECT_EQ(jwt.code, 2);
+  EXPECT_NE(jwt.output.find("HERALD_JWT_SECRET"), std::string::npos) << jwt.output;
+  EXPECT_EQ(jwt.output.find("u:p@"), std::string::npos) << "the check printed a password: " << jwt.output;
+  EXPECT_EQ(run("config").code, 2);
+  EXPECT_EQ(run("config check --help").code, 0);
 }
 
 }  // namespace
