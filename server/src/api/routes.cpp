@@ -14,6 +14,9 @@ using enum http::RateClass;  // None · Api · Login · Public  (http/router.hpp
 using enum http::BodyLimit;  // Default (HERALD_MAX_BODY) · Import (HERALD_MAX_IMPORT)
 using enum http::Runs;       // Inline (I/O thread) · Pool (handler threads: the handler waits)
 
+// The audit column of a POST that only reads (a preview): no entry.
+using http::kChangesNothing;
+
 }  // namespace
 
 const std::vector<RouteSpec>& route_table() {
@@ -75,11 +78,11 @@ const std::vector<RouteSpec>& route_table() {
   // ---- templates (literal /preview before /{id}) -------------------------------------------------------------------------------------
     {Get,    "/api/templates",                     "templates.list",        "template:read",      Api,    Default, Inline, ""},
     {Post,   "/api/templates",                     "templates.create",      "template:write",     Api,    Default, Inline, "TEMPLATE_CREATED"},
-    {Post,   "/api/templates/preview",             "templates.preview_draft", "template:read",    Api,    Default, Inline, "TEMPLATE_PREVIEWED"},
+    {Post,   "/api/templates/preview",             "templates.preview_draft", "template:read",    Api,    Default, Inline, kChangesNothing},
     {Get,    "/api/templates/{id}",                "templates.get",         "template:read",      Api,    Default, Inline, ""},
     {Patch,  "/api/templates/{id}",                "templates.update",      "template:write",     Api,    Default, Inline, "TEMPLATE_UPDATED"},
     {Delete, "/api/templates/{id}",                "templates.delete",      "template:write",     Api,    Default, Inline, "TEMPLATE_DELETED"},
-    {Post,   "/api/templates/{id}/preview",        "templates.preview",     "template:read",      Api,    Default, Inline, "TEMPLATE_PREVIEWED"},
+    {Post,   "/api/templates/{id}/preview",        "templates.preview",     "template:read",      Api,    Default, Inline, kChangesNothing},
   // ---- settings, DKIM keys, SMTP test, the outbox ------------------------------------------------------------------------------------
     {Get,    "/api/settings",                      "settings.get",          "settings:manage",    Api,    Default, Inline, ""},
     {Patch,  "/api/settings",                      "settings.update",       "settings:manage",    Api,    Default, Inline, "SETTINGS_UPDATED"},

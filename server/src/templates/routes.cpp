@@ -61,17 +61,12 @@ Response Routes::remove(Request& req) {
 
 Response Routes::preview(Request& req) {
   auto id = http::id_param(req);
-  req.audit.resource = resource(id);
   auto in = parse_preview_request(req.body.empty() ? nlohmann::json::object() : req.json());
-  if (in.lead_id) req.audit.details = nlohmann::json({{"lead_id", *in.lead_id}}).dump();
   return Response::json(200, rendered_json(service_.preview(id, in.lead_id)));
 }
 
 Response Routes::preview_draft(Request& req) {
-  req.audit.resource = "template";
-  auto draft = parse_draft_preview_request(req.json());
-  if (draft.lead_id) req.audit.details = nlohmann::json({{"lead_id", *draft.lead_id}}).dump();
-  return Response::json(200, rendered_json(service_.preview_draft(draft)));
+  return Response::json(200, rendered_json(service_.preview_draft(parse_draft_preview_request(req.json()))));
 }
 
 }  // namespace herald::templates
