@@ -293,7 +293,7 @@ describe("Herald web UI", { concurrency: false }, () => {
     await form.getByLabel("HTML").fill("<p>Hi {{first_name|there}}, from {{company|your company}}</p>");
     await page.getByRole("button", { name: "Create template" }).click();
     await page.waitForURL(/\/templates\/\d+$/);
-    await page.getByText("Version 1").waitFor();
+    await page.getByText("Version 1", { exact: true }).waitFor();
     const token = (await storedToken()).token;
     const lead = (await (await api("GET", "/api/leads?page_size=20", token)).json()).items[0];
     const select = page.getByLabel("Lead", { exact: true });
@@ -314,7 +314,7 @@ describe("Herald web UI", { concurrency: false }, () => {
 
     await form.getByLabel("Subject").fill("Hello again {{first_name|there}}");
     await page.getByRole("button", { name: "Save" }).click();
-    await page.getByText("Version 2").waitFor();
+    await page.getByText("Version 2", { exact: true }).waitFor();
     await page.goto(server.url + "/templates");
     await page.getByRole("link", { name: "Welcome" }).waitFor();
     await checks.capture(page, "templates");
@@ -361,6 +361,7 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByLabel("Send a test message to").fill("ops@example.com");
     await page.getByRole("button", { name: "Send test" }).click();
     await page.getByTestId("smtp-test-result").getByText("Stored in the outbox", { exact: true }).waitFor();
+    await page.mouse.move(0, 0);
     await checks.capture(page, "settings-smtp");
 
     await page.goto(server.url + "/admin/outbox");
@@ -388,6 +389,8 @@ describe("Herald web UI", { concurrency: false }, () => {
     for (const q of ["emails", "campaigns", "analytics"])
       await queues.getByRole("rowheader", { name: q }).waitFor();
     const audit = page.getByTestId("audit-table");
+    await page.getByLabel("Action").fill("lead_import_started");
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
     await audit.getByText("LEAD_IMPORT_STARTED").first().waitFor();
     await page.getByRole("button", { name: "Verify chain" }).click();
     await page

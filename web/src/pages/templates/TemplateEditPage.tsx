@@ -31,7 +31,8 @@ export function TemplateEditPage() {
   const isNew = id === undefined || id === "new";
   const loaded = useAsync(() => (isNew ? Promise.resolve(null) : templatesApi.get(Number(id))), [id]);
   if (loaded.error) return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
-  if (loaded.data === undefined) return <LoadingState />;
+  // While another template loads, the last one's data is still there: wait for the right one.
+  if (loaded.data === undefined || loaded.loading) return <LoadingState />;
   return <Editor key={id ?? "new"} initial={loaded.data} />;
 }
 
