@@ -272,6 +272,112 @@ describe("Herald web UI", { concurrency: false }, () => {
     await checks.capture(page, "settings");
   });
 
+  test("a template with a bad variable shows the error beside the field; a good one previews for a lead", async () => {
+    await page.goto(server.url + "/templates");
+    await page.getByRole("heading", { name: "Templates" }).waitFor();
+    await page.getByText("No templates yet").waitFor();
+    await checks.capture(page, "templates-empty");
+    await page.getByRole("link", { name: "New template" }).first().click();
+    const form = page.getByRole("form", { name: "Template" });
+    await form.getByLabel("Name").fill("Welcome");
+    await form.getByLabel("Subject").fill("Hello {{first_name|there}}");
+    await form.getByLabel("HTML").fill("<p>Hi {{frist_name}}, from {{company|your company}}</p>");
+    await page.getByRole("button", { name: "Create template" }).click();
+    await form
+      .getByText("line 1, column 7: unknown variable frist_name (did you mean first_name?)")
+      .waitFor();
+    assert.equal(await form.getByLabel("HTML").getAttribute("aria-invalid"), "true");
+    await checks.capture(page, "template-error");
+    assert.equal(page.url(), server.url + "/templates/new", "nothing was saved");
+
+    await form.getByLabel("HTML").fill("<p>Hi {{first_name|there}}, from {{company|your company}}</p>");
+    await page.getByRole("button", { name: "Create template" }).click();
+    await page.waitForURL(/\/templates\/\d+$/);
+    await page.getByText("Version 1", { exact: true }).waitFor();
+    const token = (await storedToken()).token;
+    const lead = (await (await api("GET", "/api/leads?page_size=20", token)).json()).items[0];
+    const select = page.getByLabel("Lead", { exact: true });
+    await select.locator(`option[value="${lead.id}"]`).waitFor({ state: "attached" });
+    await select.selectOption(String(lead.id));
+    const first = lead.first_name || "there";
+    const exactly = (t) => new RegExp(`^${t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+    await page
+      .getByTestId("preview-subject")
+      .filter({ hasText: exactly(`Hello ${first}`) })
+      .waitFor();
+    await page.getByRole("tab", { name: "Text" }).click();
+    await page
+      .getByTestId("preview-text")
+      .filter({ hasText: `Hi ${first}, from ${lead.company || "your company"}` })
+      .waitFor();
+    await checks.capture(page, "template-preview");
+
+    await form.getByLabel("Subject").fill("Hello again {{first_name|there}}");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Version 2", { exact: true }).waitFor();
+    await page.goto(server.url + "/templates");
+    await page.getByRole("link", { name: "Welcome" }).waitFor();
+    await checks.capture(page, "templates");
+  });
+
+  test("mail settings: sender errors, a DKIM key with its DNS record, an SMTP test into the outbox", async () => {
+    await page.goto(server.url + "/settings?tab=sender");
+    const sender = page.getByRole("form", { name: "Sender identity" });
+    await sender.getByLabel("From address").fill("not an address");
+    await sender.getByRole("button", { name: "Save sender" }).click();
+    await sender.getByText("is not a valid email address").waitFor();
+    await checks.capture(page, "settings-sender-error");
+    await sender.getByLabel("From name").fill("Acme Sales");
+    await sender.getByLabel("From address").fill("sales@acme.example");
+    await sender.getByRole("button", { name: "Save sender" }).click();
+    await page.getByText("Settings saved").first().waitFor();
+
+    await page.getByRole("tab", { name: "DKIM" }).click();
+    await page.getByLabel("Sending domain").fill("acme.example");
+    await page.getByRole("button", { name: "Generate key" }).click();
+    const record = page.getByTestId("dkim-record-acme.example");
+    await record.waitFor();
+    await page.mouse.move(0, 0); // no hover state in the screenshots
+    assert.match(await record.innerText(), /herald\._domainkey\.acme\.example/);
+    assert.match(await record.innerText(), /v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}/);
+    await checks.capture(page, "settings-dkim");
+
+    await page.getByRole("tab", { name: "Domain limits" }).click();
+    const limits = page.getByRole("form", { name: "Per-domain limits" });
+    await limits.getByRole("button", { name: "Add a domain" }).click();
+    await limits.getByLabel("Domain 1").fill("gmail.com");
+    await limits.getByLabel("Per minute").fill("0");
+    await limits.getByRole("button", { name: "Save limits" }).click();
+    await limits.getByText("must be an integer from 1 to 1000000").waitFor();
+    await limits.getByLabel("Per minute").fill("60");
+    await limits.getByRole("button", { name: "Save limits" }).click();
+    await page.getByText("Settings saved").first().waitFor();
+    await checks.capture(page, "settings-limits");
+    await page.getByRole("tab", { name: "Tracking" }).click();
+    await page.getByRole("form", { name: "Tracking defaults" }).waitFor();
+    await checks.capture(page, "settings-tracking");
+
+    await page.getByRole("tab", { name: "SMTP" }).click();
+    await page.getByLabel("Send a test message to").fill("ops@example.com");
+    await page.getByRole("button", { name: "Send test" }).click();
+    await page.getByTestId("smtp-test-result").getByText("Stored in the outbox", { exact: true }).waitFor();
+    await page.mouse.move(0, 0);
+    await checks.capture(page, "settings-smtp");
+
+    await page.goto(server.url + "/admin/outbox");
+    const row = page.getByRole("row", { name: /ops@example\.com/ });
+    await row.waitFor();
+    await checks.capture(page, "admin-outbox");
+    await row.getByRole("button", { name: /View the message/ }).click();
+    const raw = page.getByTestId("outbox-raw");
+    await raw.waitFor();
+    const text = await raw.innerText();
+    assert.match(text, /Subject: Herald SMTP test/);
+    assert.match(text, /DKIM-Signature:[\s\S]*d=acme\.example/, "signed with the key generated above");
+    await checks.capture(page, "admin-outbox-raw");
+    await page.keyboard.press("Escape");
+  });
+
   test("the admin dashboard shows health, queues and audit entries", async () => {
     await page.goto(server.url + "/admin");
     const health = page.getByTestId("health");
@@ -283,6 +389,8 @@ describe("Herald web UI", { concurrency: false }, () => {
     for (const q of ["emails", "campaigns", "analytics"])
       await queues.getByRole("rowheader", { name: q }).waitFor();
     const audit = page.getByTestId("audit-table");
+    await page.getByLabel("Action").fill("lead_import_started");
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
     await audit.getByText("LEAD_IMPORT_STARTED").first().waitFor();
     await page.getByRole("button", { name: "Verify chain" }).click();
     await page
@@ -374,6 +482,14 @@ describe("Herald web UI", { concurrency: false }, () => {
     assert.equal(create.status, 403);
     const bulk = await api("POST", "/api/leads/bulk", token, { action: "tag", tag: "x", filter: {} });
     assert.equal(bulk.status, 403);
+    await page.goto(server.url + "/templates");
+    await page.getByRole("link", { name: "Welcome" }).waitFor();
+    assert.equal(await page.getByRole("link", { name: "New template" }).count(), 0);
+    const tmpl = await api("POST", "/api/templates", token, { name: "x", subject: "x", html: "x" });
+    assert.equal(tmpl.status, 403);
+    await page.goto(server.url + "/settings?tab=dkim");
+    await page.getByRole("heading", { name: "API keys" }).waitFor();
+    assert.equal(await page.getByRole("tab", { name: "DKIM" }).count(), 0);
     await page.goto(server.url + "/admin/users");
     await page.getByText("Not available to your role").waitFor();
     await checks.capture(page, "viewer-admin-refused");

@@ -16,6 +16,9 @@ const DashboardPage = named(() => import("./pages/dashboard/DashboardPage"), "Da
 const ImportPage = named(() => import("./pages/leads/ImportPage"), "ImportPage");
 const LeadDetailPage = named(() => import("./pages/leads/LeadDetailPage"), "LeadDetailPage");
 const SuppressionsPage = named(() => import("./pages/leads/SuppressionsPage"), "SuppressionsPage");
+const TemplatesPage = named(() => import("./pages/templates/TemplatesPage"), "TemplatesPage");
+const TemplateEditPage = named(() => import("./pages/templates/TemplateEditPage"), "TemplateEditPage");
+const OutboxPage = named(() => import("./pages/admin/OutboxPage"), "OutboxPage");
 const SettingsPage = named(() => import("./pages/settings/SettingsPage"), "SettingsPage");
 const AdminLayout = named(() => import("./pages/admin/AdminLayout"), "AdminLayout");
 const AdminOverviewPage = named(() => import("./pages/admin/AdminOverviewPage"), "AdminOverviewPage");
@@ -107,6 +110,30 @@ export function AppRoutes() {
             </Gate>
           }
         />
+        <Route
+          path="/templates"
+          element={
+            <Gate allOf={["template:read"]}>
+              <TemplatesPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/templates/new"
+          element={
+            <Gate allOf={["template:write"]}>
+              <TemplateEditPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/templates/:id"
+          element={
+            <Gate allOf={["template:read"]}>
+              <TemplateEditPage />
+            </Gate>
+          }
+        />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="/admin" element={<AdminLayout />}>
           <Route
@@ -130,6 +157,14 @@ export function AppRoutes() {
             element={
               <Gate allOf={["role:manage"]}>
                 <RolesPage />
+              </Gate>
+            }
+          />
+          <Route
+            path="outbox"
+            element={
+              <Gate allOf={["system:read"]}>
+                <OutboxPage />
               </Gate>
             }
           />

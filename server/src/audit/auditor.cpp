@@ -26,7 +26,7 @@ void RequestAuditor::observe(const http::Request& req, const http::Response& res
   e.action = !req.audit.action.empty() ? req.audit.action
              : denied                  ? std::string("PERMISSION_DENIED")
                                        : req.route->audit_action;
-  if (e.action.empty()) return;
+  if (e.action.empty() || e.action == http::kChangesNothing) return;
   if (req.principal) {
     e.user_id = req.principal->user_id;
     e.actor = req.principal->email;

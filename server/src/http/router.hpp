@@ -63,6 +63,11 @@ struct RouteDoc {
   std::vector<std::pair<std::string, std::string>> query;  // name, description
 };
 
+// The audit action of a POST that changes nothing (a preview renders what the
+// body holds): the route table states it, and the audit log writes no entry
+// for it (a permission denial is still recorded).
+inline constexpr std::string_view kChangesNothing = "-";
+
 struct Route {
   Method method;
   std::string path;  // template, e.g. "/api/leads/{id}"
@@ -73,7 +78,7 @@ struct Route {
   Runs runs = Runs::Inline;
   RouteDoc doc;
   // Audit action of a state-changing route, "<RESOURCE>_<PAST VERB>" (e.g. "USER_CREATED").
-  std::string audit_action;
+  std::string audit_action;  // kChangesNothing: a POST that only reads (a preview): no entry
   // Set for uploads: the body is streamed into a sink instead of being read
   // into Request::body, and `handler` is not called.
   BodySinkFactory body_sink;

@@ -272,7 +272,7 @@ export class ApiClient {
   }
   patch<P extends PathFor<"patch">>(
     path: P,
-    opts: { params: PathParamsOf<P, "patch">; body: BodyOf<P, "patch"> | Record<string, unknown> },
+    opts: { params?: PathParamsOf<P, "patch">; body: BodyOf<P, "patch"> | Record<string, unknown> },
   ) {
     return this.request("patch", path, opts as never) as Promise<ResponseOf<P, "patch">>;
   }

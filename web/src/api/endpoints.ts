@@ -3,6 +3,13 @@
 import { api } from "./client";
 import type {
   ApiKey,
+  DkimKey,
+  MailSettings,
+  OutboxEntry,
+  OutboxMessage,
+  RenderedTemplate,
+  SmtpTestResult,
+  Template,
   AuditPage,
   AuditVerify,
   BulkResult,
@@ -130,4 +137,40 @@ export const adminApi = {
 export const healthApi = {
   /** 503 still carries the report (status "unhealthy"). */
   detailed: () => as<HealthDetailed>(api.get("/api/health/detailed", { acceptStatus: [503] })),
+};
+
+export const templatesApi = {
+  list: (query: QueryOf<"/api/templates", "get">, signal?: AbortSignal) =>
+    as<Page<Template>>(api.get("/api/templates", { query, signal })),
+  get: (id: number) => as<Template>(api.get("/api/templates/{id}", { params: { id: String(id) } })),
+  create: (body: { name: string; subject: string; html: string; text?: string }) =>
+    as<Template>(api.post("/api/templates", { body })),
+  update: (id: number, body: { name?: string; subject?: string; html?: string; text?: string }) =>
+    as<Template>(api.patch("/api/templates/{id}", { params: { id: String(id) }, body })),
+  remove: (id: number) => api.delete("/api/templates/{id}", { params: { id: String(id) } }),
+  preview: (id: number, lead_id?: number) =>
+    as<RenderedTemplate>(
+      api.post("/api/templates/{id}/preview", {
+        params: { id: String(id) },
+        body: lead_id ? { lead_id } : {},
+      }),
+    ),
+  previewDraft: (body: { subject: string; html: string; text?: string; lead_id?: number }) =>
+    as<RenderedTemplate>(api.post("/api/templates/preview", { body })),
+};
+
+export const settingsApi = {
+  get: () => as<MailSettings>(api.get("/api/settings")),
+  update: (body: Record<string, unknown>) => as<MailSettings>(api.patch("/api/settings", { body })),
+  dkimKeys: () => as<{ items: DkimKey[] }>(api.get("/api/settings/dkim")),
+  createDkimKey: (domain: string, selector: string) =>
+    as<DkimKey>(api.post("/api/settings/dkim", { body: { domain, selector } })),
+  deleteDkimKey: (domain: string) => api.delete("/api/settings/dkim/{domain}", { params: { domain } }),
+  smtpTest: (to: string) => as<SmtpTestResult>(api.post("/api/settings/smtp/test", { body: { to } })),
+};
+
+export const outboxApi = {
+  list: (query: QueryOf<"/api/admin/outbox", "get">) =>
+    as<Page<OutboxEntry>>(api.get("/api/admin/outbox", { query })),
+  get: (id: number) => as<OutboxMessage>(api.get("/api/admin/outbox/{id}", { params: { id: String(id) } })),
 };

@@ -192,3 +192,71 @@ export type HealthDetailed = ApiModel<
     services: Record<string, ServiceHealth>;
   }
 >;
+
+export type Template = ApiModel<
+  ResponseOf<"/api/templates/{id}", "get">,
+  {
+    id: number;
+    name: string;
+    subject: string;
+    html: string;
+    text: string;
+    text_generated: boolean;
+    version: number;
+    created_at: string;
+    updated_at: string;
+  }
+>;
+export type RenderedTemplate = ApiModel<
+  ResponseOf<"/api/templates/{id}/preview", "post">,
+  { subject: string; html: string; text: string }
+>;
+
+export interface DomainLimit {
+  domain: string;
+  per_minute: number;
+}
+export interface DkimKey {
+  domain: string;
+  selector: string;
+  dns_name: string;
+  dns_txt: string;
+  created_at: string;
+  source: "generated" | "config";
+  error?: string;
+}
+export type MailSettings = ApiModel<
+  ResponseOf<"/api/settings", "get">,
+  {
+    sender: { from_name: string; from_email: string; reply_to: string };
+    tracking: { track_opens: boolean; track_clicks: boolean };
+    domain_limits: DomainLimit[];
+    smtp: {
+      transport: "smtp" | "outbox";
+      host: string;
+      port: number;
+      tls: string;
+      username: string;
+      verify_certificate: boolean;
+      pool: number;
+      url: string;
+    };
+    public_url: string;
+    dkim: DkimKey[];
+  }
+>;
+export type SmtpTestResult = ApiModel<
+  ResponseOf<"/api/settings/smtp/test", "post">,
+  { delivered: boolean; transport: string; detail: string; message_id: string }
+>;
+export interface OutboxEntry {
+  id: number;
+  from: string;
+  to: string;
+  subject: string;
+  campaign_id: number | null;
+  message_id: string;
+  size: number;
+  created_at: string;
+}
+export type OutboxMessage = OutboxEntry & { raw: string };

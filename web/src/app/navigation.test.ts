@@ -8,6 +8,7 @@ describe("navigation", () => {
     expect(labels(["lead:read", "template:read", "campaign:read", "analytics:read"])).toEqual([
       "Dashboard",
       "Leads",
+      "Templates",
       "Settings",
     ]);
   });
@@ -20,9 +21,9 @@ describe("navigation", () => {
 
   it("hides pages whose API has not landed, whatever the permissions", () => {
     const all = NAV.flatMap((e) => e.anyOf);
-    expect(labels(all)).toEqual(["Dashboard", "Leads", "Settings", "Admin"]);
-    const withTemplates = NAV.map((e) => (e.to === "/templates" ? { ...e, available: true } : e));
-    expect(visibleNav(all, withTemplates).map((e) => e.label)).toContain("Templates");
-    expect(visibleNav(["lead:read"], withTemplates).map((e) => e.label)).not.toContain("Templates");
+    expect(labels(all)).toEqual(["Dashboard", "Leads", "Templates", "Settings", "Admin"]);
+    const withCampaigns = NAV.map((e) => (e.to === "/campaigns" ? { ...e, available: true } : e));
+    expect(visibleNav(all, withCampaigns).map((e) => e.label)).toContain("Campaigns");
+    expect(visibleNav(["lead:read"], withCampaigns).map((e) => e.label)).not.toContain("Campaigns");
   });
 });

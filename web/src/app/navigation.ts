@@ -19,7 +19,7 @@ export interface NavEntry {
 export const NAV: NavEntry[] = [
   { to: "/dashboard", label: "Dashboard", icon: "home", anyOf: [], available: true },
   { to: "/leads", label: "Leads", icon: "users", anyOf: ["lead:read"], available: true },
-  { to: "/templates", label: "Templates", icon: "template", anyOf: ["template:read"], available: false },
+  { to: "/templates", label: "Templates", icon: "template", anyOf: ["template:read"], available: true },
   { to: "/campaigns", label: "Campaigns", icon: "send", anyOf: ["campaign:read"], available: false },
   { to: "/analytics", label: "Analytics", icon: "chart", anyOf: ["analytics:read"], available: false },
   { to: "/assistant", label: "AI Assistant", icon: "sparkles", anyOf: ["ai:use"], available: false },
@@ -43,4 +43,5 @@ export const ADMIN_NAV = [
   { to: "/admin/users", label: "Users", anyOf: ["user:manage"], end: false },
   { to: "/admin/roles", label: "Roles", anyOf: ["role:manage"], end: false },
   { to: "/admin/audit", label: "Audit log", anyOf: ["audit:read"], end: false },
+  { to: "/admin/outbox", label: "Outbox", anyOf: ["system:read"], end: false },
 ];

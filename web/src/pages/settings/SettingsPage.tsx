@@ -1,8 +1,16 @@
 import { useState, type FormEvent } from "react";
+import { useSearchParams } from "react-router-dom";
 import { api } from "../../api/client";
-import { adminApi, authApi } from "../../api/endpoints";
+import { adminApi, authApi, settingsApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
-import type { CreatedApiKey } from "../../api/models";
+import type { CreatedApiKey, MailSettings } from "../../api/models";
+import { DkimPanel } from "../../components/Settings/DkimPanel";
+import {
+  DomainLimitsPanel,
+  SenderPanel,
+  SmtpPanel,
+  TrackingPanel,
+} from "../../components/Settings/MailSettingsPanels";
 import { useAuth } from "../../auth/AuthContext";
 import { Badge } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
@@ -14,11 +22,80 @@ import { useToast } from "../../components/ui/Toast";
 import { formatDateTime } from "../../lib/format";
 import { useAsync } from "../../lib/hooks";
 
+const MAIL_TABS = [
+  { id: "sender", label: "Sender" },
+  { id: "dkim", label: "DKIM" },
+  { id: "smtp", label: "SMTP" },
+  { id: "tracking", label: "Tracking" },
+  { id: "limits", label: "Domain limits" },
+] as const;
+type TabId = "account" | (typeof MAIL_TABS)[number]["id"];
+
 export function SettingsPage() {
+  const { can } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const manage = can("settings:manage");
+  const tabs: { id: TabId; label: string }[] = [
+    { id: "account", label: "Account" },
+    ...(manage ? MAIL_TABS : []),
+  ];
+  const wanted = params.get("tab") as TabId | null;
+  const tab: TabId = tabs.some((t) => t.id === wanted) ? (wanted as TabId) : "account";
+  return (
+    <div>
+      <PageHeader title="Settings">
+        {manage ? "Your account, and how Herald sends mail." : "Your profile and API keys."}
+      </PageHeader>
+      {tabs.length > 1 && (
+        <div
+          role="tablist"
+          aria-label="Settings"
+          className="mb-5 flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-800"
+        >
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              id={`tab-${t.id}`}
+              aria-selected={tab === t.id}
+              aria-controls={`panel-${t.id}`}
+              onClick={() => setParams(t.id === "account" ? {} : { tab: t.id }, { replace: true })}
+              className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+                tab === t.id
+                  ? "border-indigo-600 text-indigo-800 dark:border-indigo-400 dark:text-indigo-200"
+                  : "border-transparent text-slate-700 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white"
+              }`}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      )}
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={tabs.length > 1 ? `tab-${tab}` : undefined}>
+        {tab === "account" ? <AccountTab /> : <MailTab tab={tab} />}
+      </div>
+    </div>
+  );
+}
+
+function MailTab({ tab }: { tab: Exclude<TabId, "account"> }) {
+  const settings = useAsync(() => settingsApi.get(), []);
+  const [current, setCurrent] = useState<MailSettings | null>(null);
+  const s = current ?? settings.data;
+  if (tab === "dkim") return <DkimPanel />;
+  if (settings.error) return <ErrorState error={settings.error} onRetry={settings.reload} />;
+  if (!s) return <LoadingState />;
+  if (tab === "sender") return <SenderPanel settings={s} onSaved={setCurrent} />;
+  if (tab === "smtp") return <SmtpPanel settings={s} />;
+  if (tab === "tracking") return <TrackingPanel settings={s} onSaved={setCurrent} />;
+  return <DomainLimitsPanel settings={s} onSaved={setCurrent} />;
+}
+
+function AccountTab() {
   const { user, permissions, can } = useAuth();
   return (
     <div>
-      <PageHeader title="Settings">Your profile and API keys.</PageHeader>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Profile">
           <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">

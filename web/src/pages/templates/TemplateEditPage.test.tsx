@@ -1,0 +1,135 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api } from "../../api/client";
+import { json } from "../../test/fakeServer";
+import { renderAppAt } from "../../test/renderApp";
+
+const WRITE = ["template:read", "template:write", "lead:read"];
+const saved = {
+  id: 5,
+  name: "Welcome",
+  subject: "Hi {{first_name}}",
+  html: "<p>Hi {{first_name}}</p>",
+  text: "Hi {{first_name}}",
+  text_generated: true,
+  version: 3,
+  created_at: "2026-01-01T00:00:00Z",
+  updated_at: "2026-01-02T00:00:00Z",
+};
+const unknownVariable = {
+  type: "urn:herald:problem:validation",
+  title: "Validation failed",
+  status: 422,
+  errors: [
+    { field: "html", message: "line 1, column 4: unknown variable frist_name (did you mean first_name?)" },
+  ],
+};
+const leads = {
+  items: [
+    { id: 9, email: "ann@example.com", first_name: "Ann", last_name: "", custom_fields: { plan: "Gold" } },
+  ],
+  total: 1,
+  page: 1,
+  page_size: 200,
+};
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  api.clear();
+});
+
+describe("the template editor", () => {
+  it("shows the server's unknown-variable error beside the HTML with its position, and saves once fixed", async () => {
+    let created: unknown = null;
+    const server = renderAppAt("/templates/new", WRITE, {
+      "GET /api/leads": () => json(200, leads),
+      "POST /api/templates/preview": ({ body }) =>
+        (body as { html: string }).html.includes("frist")
+          ? json(422, unknownVariable)
+          : json(200, { subject: "Hi Ann", html: "<p>Hi Ann</p>", text: "Hi Ann" }),
+      "POST /api/templates": ({ body }) => {
+        if ((body as { html: string }).html.includes("frist")) return json(422, unknownVariable);
+        created = body;
+        return json(201, { ...saved, version: 1 });
+      },
+      "GET /api/templates/5": () => json(200, { ...saved, version: 1 }),
+    });
+    const user = userEvent.setup();
+    const form = await screen.findByRole("form", { name: "Template" });
+    await user.type(within(form).getByLabelText("Name"), "Welcome");
+    fireEvent.change(within(form).getByLabelText("Subject"), { target: { value: "Hi {{first_name}}" } });
+    fireEvent.change(within(form).getByLabelText("HTML"), { target: { value: "<p>{{frist_name}}</p>" } });
+    await user.click(screen.getByRole("button", { name: "Create template" }));
+    const html = within(form).getByLabelText("HTML");
+    await waitFor(() => expect(html).toHaveAttribute("aria-invalid", "true"));
+    expect(html).toHaveAccessibleDescription(
+      /line 1, column 4: unknown variable frist_name \(did you mean first_name\?\)/,
+    );
+    await user.click(screen.getByRole("button", { name: "Go to line 1, column 4" }));
+    expect(html).toHaveFocus();
+    expect((html as HTMLTextAreaElement).selectionStart).toBe(3);
+
+    fireEvent.change(html, { target: { value: "<p>{{first_name}}</p>" } });
+    await user.click(screen.getByRole("button", { name: "Create template" }));
+    await screen.findByText("Version 1");
+    expect(created).toEqual({
+      name: "Welcome",
+      subject: "Hi {{first_name}}",
+      html: "<p>{{first_name}}</p>",
+      text: "",
+    });
+    await waitFor(() => expect(server.calls.some((c) => c.path === "/api/templates/preview")).toBe(true), {
+      timeout: 5000,
+    });
+  });
+
+  it("inserts a variable from the picker at the caret, custom fields included", async () => {
+    renderAppAt("/templates/new", WRITE, {
+      "GET /api/leads": () => json(200, leads),
+      "POST /api/templates/preview": () => json(200, { subject: "", html: "", text: "" }),
+    });
+    const user = userEvent.setup();
+    const html = await screen.findByLabelText("HTML");
+    fireEvent.change(html, { target: { value: "<p>Hi </p>" } });
+    (html as HTMLTextAreaElement).setSelectionRange(6, 6);
+    fireEvent.focus(html);
+    await user.click(screen.getByRole("button", { name: /^first_name/ }));
+    expect(html).toHaveValue("<p>Hi {{first_name}}</p>");
+    await user.click(await screen.findByRole("button", { name: /^custom\.plan/ }));
+    expect((html as HTMLTextAreaElement).value).toContain("{{custom.plan}}");
+  });
+
+  it("shows the version of a saved template, and a viewer can read but not save or delete", async () => {
+    renderAppAt("/templates/5", ["template:read", "lead:read"], {
+      "GET /api/leads": () => json(200, leads),
+      "GET /api/templates/5": () => json(200, saved),
+      "POST /api/templates/preview": () =>
+        json(200, { subject: "Hi Ada", html: "<p>Hi Ada</p>", text: "Hi Ada" }),
+    });
+    await screen.findByText("Version 3");
+    expect(screen.getByLabelText("HTML")).toHaveAttribute("readonly");
+    expect(screen.queryByRole("button", { name: "Save" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    expect(await screen.findByTestId("preview-subject")).toHaveTextContent("Hi Ada");
+  });
+});
+
+describe("the templates list", () => {
+  it("searches on the server and offers New template only to writers", async () => {
+    const server = renderAppAt("/templates", ["template:read"], {
+      "GET /api/templates": ({ url }) =>
+        json(200, {
+          items: url.searchParams.get("q") === "zzz" ? [] : [saved],
+          total: 1,
+          page: 1,
+          page_size: 50,
+        }),
+    });
+    await screen.findByRole("link", { name: "Welcome" });
+    expect(screen.queryByRole("link", { name: "New template" })).toBeNull();
+    await userEvent.setup().type(screen.getByLabelText("Search templates"), "zzz");
+    await screen.findByText("No template matches");
+    expect(server.calls.some((c) => c.path.includes("q=zzz"))).toBe(true);
+  });
+});
