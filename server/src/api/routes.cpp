@@ -37,6 +37,8 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/admin/users/{id}",              "users.get",             "user:manage",        Api,    Default, Inline, ""},
     {Patch,  "/api/admin/users/{id}",              "users.update",          "user:manage",        Api,    Default, Pool,   "USER_UPDATED"},
     {Delete, "/api/admin/users/{id}",              "users.delete",          "user:manage",        Api,    Default, Inline, "USER_DELETED"},
+    {Get,    "/api/admin/users/{id}/api-keys",     "users.api_keys",        "user:manage",        Api,    Default, Inline, ""},
+    {Delete, "/api/admin/users/{id}/api-keys/{key_id}", "users.api_key_revoke", "user:manage",     Api,    Default, Inline, "API_KEY_REVOKED"},
     {Get,    "/api/admin/roles",                   "roles.list",            "role:manage",        Api,    Default, Inline, ""},
     {Post,   "/api/admin/roles",                   "roles.create",          "role:manage",        Api,    Default, Inline, "ROLE_CREATED"},
     {Patch,  "/api/admin/roles/{id}",              "roles.update",          "role:manage",        Api,    Default, Inline, "ROLE_UPDATED"},
@@ -45,6 +47,7 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/admin/audit-logs/verify",       "audit.verify",          "audit:read",         Api,    Default, Pool,   ""},
     {Get,    "/api/admin/queues",                  "queues.list",           "system:read",        Api,    Default, Pool,   ""},
     {Get,    "/api/admin/queues/{queue}/failed",   "queues.failed",         "system:read",        Api,    Default, Pool,   ""},
+    {Get,    "/api/admin/jobs/{id}",               "jobs.get",              "system:read",        Api,    Default, Inline, ""},
     {Post,   "/api/admin/queues/{queue}/retry",    "queues.retry",          "system:read",        Api,    Default, Pool,   "QUEUE_RETRIED"},
   // ---- leads (literal segments before /api/leads/{id}) -------------------------------------------------------------------------------
     {Get,    "/api/leads",                         "leads.list",            "lead:read",          Api,    Default, Inline, ""},

@@ -20,7 +20,7 @@ struct App::Impl {
   Config config;
   AppOptions options;
   std::unique_ptr<Composition> composition;
-  std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<jobs::WorkerRuntime> workers;  // the pool and the reconciler
   http::Router router;
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Pipeline> pipeline;
@@ -48,9 +48,11 @@ std::size_t App::Impl::db_connections() const {
 void App::Impl::build_workers() {
   auto& contributions = composition->contributions();
   if (options.extra_jobs) options.extra_jobs(contributions.jobs());
+  if (options.extra_reconcilers) options.extra_reconcilers(contributions.reconcilers());
   if (!options.workers) return;
-  workers = std::make_unique<jobs::WorkerPool>(composition->module<jobs::Module>().queue(), contributions.jobs(),
-                                               worker_options());
+  workers = std::make_unique<jobs::WorkerRuntime>(composition->database(), composition->module<jobs::Module>().queue(),
+                                                  contributions.jobs(), contributions.reconcilers(),
+                                                  composition->clock(), worker_options());
 }
 
 void App::Impl::build_http() {

@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "http/framing.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/middleware/security_headers.hpp"
 #include "http/problem.hpp"
@@ -78,6 +79,10 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
   req.https = req.tls || (proxies_.contains(req.remote_ip) &&
                           iequals_ascii(req.header("X-Forwarded-Proto").value_or(""), "https"));
 
+  // Framing first: a request whose body length is in doubt is answered and the
+  // connection closed, so no byte of that body is ever read as a request.
+  if (auto bad = framing_problem(req)) return refuse(*bad);
+
   auto host = req.header("Host").value_or("");
   if (!hosts_.allowed(host)) {
     return problem(400, "Bad Request", "Host header '" + std::string(host) + "' is not allowed", "untrusted-host");
@@ -145,6 +150,17 @@ Response Pipeline::guarded(Request& req, const std::function<Response()>& fn) {
   } catch (const storage::Unavailable& e) {
     log::error("database unavailable", {{"error", e.what()}});
     return problem(503, "Service Unavailable", "the database is unavailable; try again shortly", "unavailable");
+  } catch (const storage::StorageFull& e) {
+    log::error("database cannot write", {{"error", e.what()}, {"path", req.path}});
+    return problem(InsufficientStorage("the database cannot write: " + e.cause() +
+                                       "; the request was not applied. Reads still work, and writes succeed "
+                                       "again once the database has room"));
+  } catch (const storage::ReadOnly& e) {
+    log::error("database is read-only", {{"error", e.what()}, {"path", req.path}});
+    return problem(503, "Service Unavailable",
+                   "the database is read-only; the request was not applied. Reads still work, and writes succeed "
+                   "again once it accepts them",
+                   "read-only");
   } catch (const std::exception& e) {
     log::error("unhandled error", {{"error", e.what()}, {"path", req.path}});
     return problem(500, "Internal Server Error", "an unexpected error occurred; quote request id " + req.request_id,

@@ -1,8 +1,8 @@
 // The middleware chain, in order (outermost first):
 //
-//   request id → client address → trusted host → CORS → route → rate limit
-//   (the route's class) → body size limit → [transport reads the body]
-//   → authorisation → handler
+//   request id → client address → framing (http/framing.hpp) → trusted host
+//   → CORS → route → rate limit (the route's class) → body size limit
+//   → [transport reads the body] → authorisation → handler
 //
 // or, for a route that streams its body (uploads):
 //

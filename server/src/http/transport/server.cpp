@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "http/framing.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/pipeline.hpp"
 #include "http/transport/pch.hpp"
@@ -48,7 +49,8 @@ struct Server::Impl {
         ioc(options.threads),
         handler_pool(options.handler_threads),
         handler_limit(options.handler_threads + options.handler_queue),
-        acceptor(ioc),
+        accept_strand(asio::make_strand(ioc)),
+        acceptor(accept_strand),
         signals(ioc),
         grace(ioc) {}
 
@@ -59,8 +61,9 @@ struct Server::Impl {
   // (joined) before it: by then the I/O threads have resumed every request
   // that waited on it, since a pending one holds the io_context's work.
   asio::thread_pool handler_pool;
-  const std::size_t handler_limit;           // threads + queue: admitted at once
-  std::atomic<std::size_t> handler_load{0};  // admitted and not yet finished
+  const std::size_t handler_limit;                              // threads + queue: admitted at once
+  std::atomic<std::size_t> handler_load{0};                     // admitted and not yet finished
+  asio::strand<asio::io_context::executor_type> accept_strand;  // the acceptor is used only here
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer grace;
@@ -72,6 +75,8 @@ struct Server::Impl {
   std::atomic<std::size_t> open{0};
 
   awaitable<void> accept_loop();
+  void accept_backlog();
+  void spawn_session(tcp::socket socket);
   awaitable<void> session(tcp::socket socket);
   template <typename T>
   awaitable<std::optional<T>> on_pool(bool admit, std::function<T()> fn);
@@ -91,6 +96,7 @@ Request make_request(const bhttp::request_parser<bhttp::string_body>& parser, co
   Request req;
   req.method_text = std::string(msg.method_string());
   req.method = parse_method(req.method_text);
+  req.version = static_cast<int>(msg.version());
   req.target = std::string(msg.target());
   std::string_view target = req.target;
   auto q = target.find('?');
@@ -106,6 +112,17 @@ Request make_request(const bhttp::request_parser<bhttp::string_body>& parser, co
 
 bool has_unread_body(const bhttp::request_parser<bhttp::string_body>& parser) { return !parser.is_done(); }
 
+// The parser refused what the client sent (rather than the client going away).
+bool malformed(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+// The answer to a body the parser refused: a bad chunk size (negative, or too
+// large for 64 bits), a bad chunk extension, …. What follows cannot be
+// framed, so the connection closes after the answer.
+Error malformed_body(const beast::error_code& ec) { return BadRequest("malformed HTTP request body: " + ec.message()); }
+
 bool runs_on_pool(const Request& req) { return req.route && req.route->runs == Runs::Pool; }
 
 // A refused request may still be sending its body. Closing with unread data
@@ -114,8 +131,9 @@ bool runs_on_pool(const Request& req) { return req.route && req.route->runs == R
 // comes for a short while after the answer went out.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
-awaitable<void> discard_until_closed(beast::tcp_stream& stream) {
-  stream.expires_after(kLingerTime);
+awaitable<void> discard_until_closed(beast::tcp_stream& stream,
+                                     std::chrono::steady_clock::duration linger = kLingerTime) {
+  stream.expires_after(linger);
   std::array<char, 16 * 1024> scratch;
   for (;;) {
     auto [ec, _] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
@@ -129,6 +147,20 @@ awaitable<void> send_continue_if_expected(beast::tcp_stream& stream, const Reque
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);
   }
+}
+
+// Stopping. A connection accepted from the backlog after the stop, or one
+// whose next request had begun to arrive, gets this long for its request
+// head; an idle keep-alive connection is closed, and what its client sends
+// in the moment of closing is read and dropped for kIdleLinger, so the
+// client sees the connection close, not a reset.
+constexpr auto kDrainRead = std::chrono::seconds(2);
+constexpr auto kIdleLinger = std::chrono::milliseconds(500);
+
+// Bytes of a next request have arrived (buffered, or waiting in the socket).
+bool request_waiting(beast::tcp_stream& stream, const beast::flat_buffer& buffer) {
+  beast::error_code ec;
+  return buffer.size() > 0 || stream.socket().available(ec) > 0;
 }
 
 constexpr std::size_t kUploadPiece = 64 * 1024;
@@ -220,6 +252,10 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
         out.response->close = true;  // the rest of the body is never read
         co_return out;               // the sink is dropped unfinished
       }
+      if (malformed(ec)) {
+        out.response = pipeline.refuse(malformed_body(ec));
+        co_return out;
+      }
       if (ec) co_return out;  // the client went away mid-body: nothing to answer
       std::size_t got = piece.size() - parser.get().body().size;
       if (got == 0) continue;
@@ -309,19 +345,37 @@ awaitable<bool> Server::Impl::write_streamed_body(beast::tcp_stream& stream, Res
 awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    // Also while stopping: a client that connected before the stop may have
+    // sent its whole request already, and gets its answer.
+    if (!ec) spawn_session(std::move(socket));
+    if (draining) {
+      accept_backlog();
+      co_return;
+    }
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       log::warn("accept failed", {{"error", ec.message()}});
-      continue;
     }
-    if (draining) {
-      beast::error_code ignored;
-      socket.close(ignored);
-      continue;
-    }
-    auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
   }
+}
+
+// Closing a listener resets every connection still waiting in its backlog,
+// though their clients connected (and may have sent a request) before the
+// stop. So the stop takes them all first, and serves them like any other.
+void Server::Impl::accept_backlog() {
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket(asio::make_strand(ioc));
+    acceptor.accept(socket, ec);  // would_block once the backlog is empty
+    if (!ec) spawn_session(std::move(socket));
+  }
+  acceptor.close(ec);
+}
+
+void Server::Impl::spawn_session(tcp::socket socket) {
+  auto executor = socket.get_executor();
+  asio::co_spawn(executor, session(std::move(socket)), asio::detached);
 }
 
 awaitable<void> Server::Impl::session(tcp::socket socket) {
@@ -339,34 +393,58 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     entry = connections.insert(connections.end(), self);
   }
 
-  beast::flat_buffer buffer(8192);
+  // Room for a whole head at its limit, so an oversized one is answered 414/431.
+  beast::flat_buffer buffer(2 * kMaxHeaderBytes);
   bool linger = false;
-  for (;;) {
+  std::chrono::steady_clock::duration linger_time = kLingerTime;
+  for (bool first = true;; first = false) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(16 * 1024);
+    parser.header_limit(kMaxHeaderBytes);
     // The pipeline checks Content-Length against the route's own limit once
     // the route is known; the parser enforces that limit on the body itself.
     parser.body_limit(boost::none);
     self->idle = true;
-    if (draining) break;
-    stream.expires_after(options.idle_timeout);
+    // Stopping: a keep-alive connection with no next request closes; one
+    // whose client is sending gets its answer (with Connection: close).
+    if (draining && !first && !request_waiting(stream, buffer)) {
+      linger = true;
+      linger_time = kIdleLinger;
+      break;
+    }
+    stream.expires_after(draining ? kDrainRead : options.idle_timeout);
     auto [read_ec, _] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    if (read_ec == asio::error::operation_aborted && draining) {
+      // The stop cancelled this idle read. A request that has begun to
+      // arrive (or the first of a connection just accepted) is still read.
+      if (!first && !parser.got_some() && !request_waiting(stream, buffer)) {
+        linger = true;
+        linger_time = kIdleLinger;
+        break;
+      }
+      stream.expires_after(kDrainRead);
+      auto [again_ec, again_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      read_ec = again_ec;
+    }
     self->idle = false;
     auto started = std::chrono::steady_clock::now();
     if (read_ec) {
-      bool malformed = read_ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-                       read_ec != bhttp::error::end_of_stream && read_ec != bhttp::error::partial_message;
-      if (!malformed) break;
+      if (!malformed(read_ec)) break;
       Request bad;
       bad.remote_ip = peer;
       bad.client_ip = peer;
       bad.method_text = "-";
       bad.request_id = generate_request_id();
-      Response resp = pipeline.refuse(BadRequest("malformed HTTP request: " + read_ec.message()));
+      const bool oversized = read_ec == bhttp::error::header_limit || read_ec == bhttp::error::buffer_overflow;
+      std::optional<std::size_t> request_line;  // known once the parser got past it
+      if (!parser.get().target().empty())
+        request_line = request_line_length(parser.get().method_string(), parser.get().target());
+      Response resp = pipeline.refuse(oversized ? oversized_head(request_line)
+                                                : BadRequest("malformed HTTP request: " + read_ec.message()));
       pipeline.finish(bad, resp, started);
       std::string wire = serialize_response(resp, false, false);
       stream.expires_after(std::chrono::seconds(5));
       co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+      linger = true;  // the client may still be sending its head
       break;
     }
 
@@ -395,8 +473,11 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
               PayloadTooLarge("request body exceeds the " + std::to_string(pipeline.body_limit(req)) + " byte limit"));
           resp.close = true;  // the rest of the body is never read
           body_ok = false;
+        } else if (malformed(body_ec)) {
+          resp = pipeline.refuse(malformed_body(body_ec));
+          body_ok = false;
         } else if (body_ec) {
-          break;  // the client went away or sent garbage mid-body: nothing to answer
+          break;  // the client went away mid-body: nothing to answer
         }
       }
       if (body_ok) {
@@ -430,7 +511,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
   }
 
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (linger) co_await discard_until_closed(stream);
+  if (linger) co_await discard_until_closed(stream, linger_time);
   self->closed = true;
   {
     std::lock_guard lock(connections_mutex);
@@ -449,7 +530,11 @@ void Server::Impl::begin_stop() {
   if (draining.exchange(true)) return;
   log::info("shutting down: finishing in-flight requests");
   beast::error_code ec;
-  acceptor.close(ec);
+  // The accept loop takes what waits in the backlog, then closes the listener.
+  asio::post(accept_strand, [this] {
+    beast::error_code ignored;
+    acceptor.cancel(ignored);
+  });
   signals.cancel(ec);
   std::lock_guard lock(connections_mutex);
   for (auto& c : connections) {
@@ -495,7 +580,7 @@ std::uint16_t Server::start() {
                              std::to_string(i.options.port) + ": " + ec.message());
   i.acceptor.listen(asio::socket_base::max_listen_connections);
   std::uint16_t port = i.acceptor.local_endpoint().port();
-  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  asio::co_spawn(i.accept_strand, i.accept_loop(), asio::detached);
   for (int t = 0; t < i.options.threads; ++t) {
     i.threads.emplace_back([&i] {
       for (;;) {

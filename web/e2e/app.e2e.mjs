@@ -1,0 +1,393 @@
+// End-to-end: a real `herald serve` (SQLite, fresh data dir, free port) serving web/dist,
+// driven through Debian's chromium. Run with `npm run e2e` after `make build`.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startHerald, repoRoot } from "../scripts/herald-server.mjs";
+import { launch, PageChecks, watchConsole } from "./browser.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, "..", "dist");
+const outDir = path.resolve(here, "..", "test-results", "screens");
+const ADMIN = { email: "admin@example.com", password: "Admin-pass-2026!" };
+const VIEWER = { email: "viewer@example.com", password: "Viewer-pass-2026!" };
+const IMPORT_ROWS = 20000;
+
+let server, browser, page, checks, problems, tmp, csvPath;
+
+async function signIn(who) {
+  await page.goto(server.url + "/signin");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+}
+
+async function api(method, url, token, body) {
+  const r = await fetch(server.url + url, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return r;
+}
+
+const storedToken = () => page.evaluate(() => JSON.parse(localStorage.getItem("herald.session") ?? "null"));
+
+describe("Herald web UI", { concurrency: false }, () => {
+  before(async () => {
+    assert.ok(existsSync(path.join(webDir, "index.html")), "web/dist is missing: run npm run build");
+    tmp = mkdtempSync(path.join(tmpdir(), "herald-e2e-"));
+    csvPath = path.join(tmp, "leads.csv");
+    execFileSync("python3", [
+      path.join(repoRoot, "bench", "leads", "gen_leads.py"),
+      csvPath,
+      String(IMPORT_ROWS),
+    ]);
+    server = await startHerald({
+      webDir,
+      env: {
+        HERALD_ADMIN_EMAIL: ADMIN.email,
+        HERALD_ADMIN_PASSWORD: ADMIN.password,
+        HERALD_RATE_LIMIT: "100000/min",
+      },
+    });
+    browser = await launch();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    problems = watchConsole(page);
+    checks = new PageChecks(outDir);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test("the landing page is public and the UI is served with a CSP it obeys", async () => {
+    const r = await fetch(server.url + "/leads");
+    assert.equal(r.status, 200, "client routes fall back to index.html");
+    assert.match(r.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+    await page.goto(server.url + "/");
+    await page.getByRole("heading", { name: /Outreach you host yourself/ }).waitFor();
+    await checks.capture(page, "landing");
+  });
+
+  test("sign-in shows wrong-password and rate-limit messages", async () => {
+    await page.goto(server.url + "/signin");
+    await checks.capture(page, "signin");
+    const email = "someone@example.com";
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("signin-error").waitFor();
+    assert.match(await page.getByTestId("signin-error").innerText(), /invalid|wrong|incorrect/i);
+    // Use up the per-address budget (10/min), then the form says so and locks with a countdown.
+    for (let i = 0; i < 10; i++) {
+      await fetch(server.url + "/api/auth/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email, password: "wrong-password" }),
+      });
+    }
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText(/Too many sign-in attempts/).waitFor();
+    assert.ok(await page.getByRole("button", { name: /Try again in \d+ s/ }).isDisabled());
+    await checks.capture(page, "signin-rate-limited");
+  });
+
+  test("an admin signs in and sees the dashboard", async () => {
+    await signIn(ADMIN);
+    for (const item of ["Dashboard", "Leads", "Settings", "Admin"])
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: item })
+        .first()
+        .waitFor();
+    await page.getByText("Failed jobs").waitFor();
+    await checks.capture(page, "dashboard-empty");
+  });
+
+  test("a CSV import shows live progress up to 100% and the row report", async () => {
+    await page.goto(server.url + "/leads/import");
+    await page.getByLabel("CSV file").setInputFiles(csvPath);
+    await page.getByText("Check the columns").waitFor();
+    await page.getByLabel("Tag every imported lead").fill("fair-2026");
+    await checks.capture(page, "import-preview");
+    await page.getByRole("button", { name: "Start the import" }).click();
+    const bar = page.getByTestId("import-progress").getByRole("progressbar");
+    await bar.waitFor();
+    const seen = new Set();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const v = Number(await bar.getAttribute("aria-valuenow"));
+      seen.add(v);
+      if (v === 100) break;
+      assert.ok(Date.now() < deadline, `import stuck at ${v}%`);
+      await page.waitForTimeout(100);
+    }
+    await page.getByText("completed", { exact: true }).waitFor();
+    await page.getByText(/rows skipped or failed/).waitFor();
+    await checks.capture(page, "import-done");
+    console.log(`import progress values seen: ${[...seen].sort((a, b) => a - b).join(", ")}`);
+  });
+
+  test("the leads table pages, sorts, searches and filters on the server", async () => {
+    await page.goto(server.url + "/leads");
+    const table = page.getByTestId("leads-table");
+    await table.waitFor();
+    const total = Number((await page.getByTestId("leads-total").innerText()).replace(/\D/g, ""));
+    assert.ok(total > IMPORT_ROWS * 0.95 && total <= IMPORT_ROWS, `total ${total}`);
+    assert.equal(await table.locator("tbody tr").count(), 50);
+    await checks.capture(page, "leads");
+
+    const firstEmail = () => table.locator("tbody tr").first().locator("a").innerText();
+    const before = await firstEmail();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page
+      .getByTestId("page-indicator")
+      .getByText(/^Page 2 of/)
+      .waitFor();
+    await page.waitForFunction(
+      () =>
+        !document.querySelector('[data-testid="leads-table"]')?.getAttribute("aria-busy")?.includes("true"),
+    );
+    assert.notEqual(await firstEmail(), before);
+    assert.match(page.url(), /cursor=\d+/, "id order pages by cursor");
+
+    await page.getByRole("button", { name: /^Email/ }).click();
+    await page.waitForURL(/sort=email/);
+    await page.waitForFunction(() => document.querySelector('th[aria-sort="ascending"]'));
+
+    await page.getByLabel("Search leads").fill("nguyen");
+    await page.waitForURL(/q=nguyen/);
+    await page.waitForFunction(() => {
+      const n = Number(
+        document.querySelector('[data-testid="leads-total"]')?.textContent?.replace(/\D/g, ""),
+      );
+      return n > 0 && n < 20000;
+    });
+
+    await page.getByRole("button", { name: /^Filters/ }).click();
+    await page.getByRole("form", { name: "Lead filters" }).getByLabel("Converted").check();
+    await page.getByLabel("Score from").fill("500");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page.getByText("must be a whole number from 0 to 100").waitFor();
+    await page.getByLabel("Score from").fill("");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page.waitForURL(/status=converted/);
+    await checks.capture(page, "leads-filtered");
+
+    await page.getByRole("button", { name: "Save as segment" }).click();
+    await page.getByRole("dialog").getByLabel("Name").fill("Converted Nguyens");
+    await page.getByRole("button", { name: "Save segment" }).click();
+    await page.waitForURL(/segment_id=\d+/);
+
+    // Keyboard: the column chooser opens with Enter, Space toggles, Escape closes and focus returns.
+    const columns = page.getByRole("button", { name: "Columns" });
+    await columns.focus();
+    await page.keyboard.press("Enter");
+    const title = page.getByRole("dialog").getByLabel("Title");
+    await title.focus();
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
+    assert.ok(await columns.evaluate((b) => b === document.activeElement), "focus is back on the opener");
+    await table.getByRole("columnheader", { name: "Title" }).waitFor();
+
+    await table.locator("tbody tr").first().locator("a").click();
+    await page.getByRole("heading", { name: "Details" }).waitFor();
+    await checks.capture(page, "lead-detail");
+  });
+
+  test("lead forms show the server's field errors beside the fields", async () => {
+    await page.goto(server.url + "/leads");
+    await page.getByRole("button", { name: "New lead" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Email").fill("not-an-address");
+    await dialog.getByLabel("Score (0-100)").fill("300");
+    await dialog.getByRole("button", { name: "Create lead" }).click();
+    await dialog.getByText("is not a valid email address").waitFor();
+    await checks.capture(page, "lead-new-errors");
+    await dialog.getByLabel("Email").fill("new.person@example.com");
+    await dialog.getByLabel("Score (0-100)").fill("40");
+    await dialog.getByRole("button", { name: "Create lead" }).click();
+    await page.getByRole("heading", { name: "Details" }).waitFor();
+  });
+
+  test("bulk actions on a selection, and GDPR erase of one lead", async () => {
+    await page.goto(server.url + "/leads");
+    const table = page.getByTestId("leads-table");
+    await table.waitFor();
+    const boxes = table.getByRole("checkbox", { name: /^Select .*@/ });
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole("button", { name: "Bulk actions…" }).click();
+    const d = page.getByRole("dialog");
+    await d.getByLabel("Tag").fill("hot");
+    await checks.capture(page, "leads-bulk");
+    await d.getByRole("button", { name: /Apply to 2 leads/ }).click();
+    await page.getByText("Tag: 2 leads").waitFor();
+    const token = (await storedToken()).token;
+    const tagged = await (await api("GET", "/api/leads?tag=hot&page_size=1", token)).json();
+    assert.equal(tagged.total, 2);
+
+    await table.locator("tbody tr").first().locator("a").click();
+    await page.getByRole("heading", { name: "Details" }).waitFor();
+    const url = page.url();
+    const email = (await page.locator("main").getByText(/@/).first().innerText()).trim().split(/\s/)[0];
+    await page.getByRole("button", { name: "GDPR erase" }).click();
+    const erase = page.getByRole("dialog");
+    assert.ok(await erase.getByRole("button", { name: "Erase" }).isDisabled());
+    await erase.getByLabel(/Type .* to confirm/).fill(email);
+    await checks.capture(page, "lead-erase");
+    await erase.getByRole("button", { name: "Erase" }).click();
+    await page.waitForURL(/\/leads$/);
+    const id = url.split("/").pop();
+    assert.equal((await api("GET", `/api/leads/${id}`, token)).status, 404);
+  });
+
+  test("suppressions, settings and API keys", async () => {
+    await page.goto(server.url + "/leads/suppressions");
+    await page.getByRole("heading", { name: "Suppressions" }).waitFor();
+    await page.getByRole("button", { name: "Suppress an address" }).click();
+    await page.getByRole("dialog").getByLabel("Email address").fill("nobody@example.com");
+    await page.getByRole("dialog").getByRole("button", { name: "Suppress" }).click();
+    await page.getByRole("cell", { name: "nobody@example.com", exact: true }).waitFor();
+    await checks.capture(page, "suppressions");
+
+    await page.goto(server.url + "/settings");
+    await page.getByRole("button", { name: "New API key" }).click();
+    await page.getByRole("dialog").getByLabel("Name").fill("CRM sync");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = await page.getByTestId("new-api-key").inputValue();
+    assert.match(key, /^hk_/);
+    await page.getByRole("button", { name: "I have copied it" }).click();
+    const r = await fetch(server.url + "/api/auth/me", { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(r.status, 200);
+    await checks.capture(page, "settings");
+  });
+
+  test("the admin dashboard shows health, queues and audit entries", async () => {
+    await page.goto(server.url + "/admin");
+    const health = page.getByTestId("health");
+    await health.getByRole("progressbar", { name: "CPU" }).waitFor();
+    await health.getByRole("progressbar", { name: "Memory" }).waitFor();
+    await health.getByRole("progressbar", { name: "Disk" }).waitFor();
+    await health.getByText("Database").waitFor();
+    const queues = page.getByTestId("queues");
+    for (const q of ["emails", "campaigns", "analytics"])
+      await queues.getByRole("rowheader", { name: q }).waitFor();
+    const audit = page.getByTestId("audit-table");
+    await audit.getByText("LEAD_IMPORT_STARTED").first().waitFor();
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await page
+      .getByTestId("audit-verify")
+      .getByText(/intact/)
+      .waitFor();
+    await checks.capture(page, "admin");
+
+    await page.getByLabel("Action").fill("login_failed");
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
+    await audit.getByText("LOGIN_FAILED").first().waitFor();
+    assert.equal(await audit.getByText("LEAD_IMPORT_STARTED").count(), 0);
+
+    await page.goto(server.url + "/admin/audit");
+    await page.getByTestId("audit-table").waitFor();
+    await checks.capture(page, "admin-audit");
+    await page.goto(server.url + "/admin/roles");
+    await page.getByRole("heading", { name: /^viewer/ }).waitFor();
+    await page.getByRole("button", { name: "New role" }).click();
+    const role = page.getByRole("dialog");
+    await role.getByLabel("Name").fill("Bad Name");
+    await role.getByLabel("lead:read").check();
+    await role.getByRole("button", { name: "Create role" }).click();
+    await role.getByText(/lower-case letters/).waitFor();
+    await role.getByLabel("Name").fill("auditor");
+    await role.getByLabel("audit:read").check();
+    await role.getByRole("button", { name: "Create role" }).click();
+    await page.getByRole("heading", { name: /^auditor/ }).waitFor();
+    await checks.capture(page, "admin-roles");
+  });
+
+  test("an admin creates a viewer", async () => {
+    await page.goto(server.url + "/admin/users");
+    await page.getByRole("button", { name: "New user" }).click();
+    const d = page.getByRole("dialog");
+    await d.getByLabel("Email").fill(VIEWER.email);
+    await d.getByLabel("Name").fill("Vera Viewer");
+    await d.getByLabel("Role").selectOption("viewer");
+    await d.getByLabel("Password").fill("short");
+    await d.getByRole("button", { name: "Create user" }).click();
+    await d.locator("#" + (await d.getByLabel("Password").getAttribute("id")) + "-error").waitFor();
+    await d.getByLabel("Password").fill(VIEWER.password);
+    await d.getByRole("button", { name: "Create user" }).click();
+    await page.getByTestId("users-table").getByText(VIEWER.email).waitFor();
+    await checks.capture(page, "admin-users");
+  });
+
+  test("silent refresh: an expired access token is renewed once for many parallel calls", async () => {
+    await page.goto(server.url + "/dashboard");
+    await page.getByText("Failed jobs").waitFor();
+    const s = await storedToken();
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem("herald.session"));
+      s.expires_at = 0; // every call of the next page load needs a refresh first
+      localStorage.setItem("herald.session", JSON.stringify(s));
+    });
+    await page.reload();
+    await page.getByRole("heading", { name: /New leads per day/ }).waitFor();
+    await page.waitForLoadState("networkidle");
+    const after = await storedToken();
+    assert.notEqual(after.refresh_token, s.refresh_token, "the token was rotated");
+    // The old refresh token was used exactly once: had two requests used it, the session would be revoked.
+    const me = await api("GET", "/api/auth/me", after.token);
+    assert.equal(me.status, 200);
+    await checks.capture(page, "dashboard");
+  });
+
+  test("sign-out, then a viewer finds no create buttons and the API refuses", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+    assert.equal(await storedToken(), null);
+    await signIn(VIEWER);
+    const nav = page.getByRole("navigation", { name: "Main" }).first();
+    await nav.getByRole("link", { name: "Leads" }).waitFor();
+    assert.equal(await nav.getByRole("link", { name: "Admin" }).count(), 0);
+    await checks.capture(page, "viewer-dashboard");
+    await page.goto(server.url + "/leads");
+    await page.getByTestId("leads-table").waitFor();
+    for (const name of ["New lead", "Import CSV", "Export CSV", "Save as segment"])
+      assert.equal(
+        await page.getByRole("button", { name }).or(page.getByRole("link", { name })).count(),
+        0,
+        name,
+      );
+    assert.equal(await page.getByRole("checkbox", { name: /^Select/ }).count(), 0);
+    await checks.capture(page, "viewer-leads");
+    const token = (await storedToken()).token;
+    const create = await api("POST", "/api/leads", token, { email: "x@example.com" });
+    assert.equal(create.status, 403);
+    const bulk = await api("POST", "/api/leads/bulk", token, { action: "tag", tag: "x", filter: {} });
+    assert.equal(bulk.status, 403);
+    await page.goto(server.url + "/admin/users");
+    await page.getByText("Not available to your role").waitFor();
+    await checks.capture(page, "viewer-admin-refused");
+    await page.goto(server.url + "/no/such/page");
+    await page.getByText("There is no page here").waitFor();
+    await checks.capture(page, "not-found");
+  });
+
+  test("no CSP violation, no page error, no serious accessibility violation", () => {
+    assert.deepEqual(problems, []);
+    const lines = checks.violations.map(
+      (v) => `${v.page} (${v.theme}, ${v.width}px): ${v.impact} ${v.id} — ${v.help} — ${v.nodes.join(" | ")}`,
+    );
+    assert.deepEqual(lines, []);
+    console.log(`${checks.shots.length} screenshots in ${path.relative(process.cwd(), outDir)}`);
+  });
+});

@@ -1,0 +1,194 @@
+// Response models. Each is tied to the generated description with ApiModel: the fields the API
+// describes come from schema.d.ts; the rest are written here from the server's JSON until the
+// route table describes them.
+import type { ApiModel, ResponseOf } from "./typed";
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export type Permission = string;
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export type Me = ApiModel<ResponseOf<"/api/auth/me", "get">, User & { permissions: Permission[] }>;
+
+export type LoginResponse = ApiModel<
+  ResponseOf<"/api/auth/login", "post">,
+  { user: User; permissions: Permission[] },
+  { token_type: string }
+>;
+
+export type Role = {
+  id: number;
+  name: string;
+  description: string;
+  permissions: Permission[];
+  builtin: boolean;
+  users: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  prefix: string;
+  permissions: Permission[];
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+export type CreatedApiKey = ApiKey & { key: string };
+
+export const LEAD_STATUSES = [
+  "new",
+  "contacted",
+  "replied",
+  "interested",
+  "not_interested",
+  "converted",
+  "unsubscribed",
+  "bounced",
+] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export interface Lead {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  company: string;
+  title: string;
+  phone: string;
+  website: string;
+  country: string;
+  timezone: string;
+  status: LeadStatus;
+  score: number;
+  owner_id: number | null;
+  tags: string[];
+  custom_fields: Record<string, unknown>;
+  source: string;
+  created_at: string;
+  updated_at: string;
+  last_contacted_at: string | null;
+  last_activity_at: string | null;
+}
+
+export type LeadPage = Page<Lead> & { next_cursor: number | null };
+
+export type LeadFilterObject = Record<string, string | string[]>;
+
+export interface Segment {
+  id: number;
+  name: string;
+  description: string;
+  filter: LeadFilterObject;
+  member_count: number;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Suppression {
+  id: number;
+  kind: "email" | "domain";
+  value: string | null;
+  value_hash: string;
+  reason: string;
+  note: string;
+  created_by: number | null;
+  created_at: string;
+}
+
+export type ImportStatus = "queued" | "running" | "completed" | "failed";
+export type ImportJob = ApiModel<
+  ResponseOf<"/api/leads/import/{job_id}", "get">,
+  { status: ImportStatus; errors: { line: number; reason: string; kind: string }[] },
+  {
+    errors_total: number;
+    errors_stored: number;
+    errors_url: string;
+    error: string | null;
+    filename: string;
+    bytes: number;
+    mode: string;
+    created_at: string;
+    started_at: string | null;
+    finished_at: string | null;
+  }
+>;
+export type ImportStarted = ApiModel<ResponseOf<"/api/leads/import", "post">>;
+
+export type BulkResult = ApiModel<ResponseOf<"/api/leads/bulk", "post">>;
+
+export interface AuditEntry {
+  id: number;
+  created_at: string;
+  user_id: number | null;
+  actor: string;
+  action: string;
+  resource: string;
+  ip: string;
+  request_id: string;
+  success: boolean;
+  error: string;
+  details: unknown;
+}
+export interface AuditPage {
+  items: AuditEntry[];
+  next_cursor: number | null;
+  limit: number;
+}
+export type AuditVerify = ApiModel<
+  ResponseOf<"/api/admin/audit-logs/verify", "get">,
+  { first_broken_id: number | null }
+>;
+
+type QueuesResponse = ApiModel<ResponseOf<"/api/admin/queues", "get">>;
+export type QueueStats = Required<NonNullable<QueuesResponse["queues"]>[number]>;
+
+export interface FailedJob {
+  id: string;
+  name: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  error: string | null;
+  payload: unknown;
+  created_at: string;
+  failed_at: string | null;
+}
+export type FailedJobPage = ApiModel<
+  ResponseOf<"/api/admin/queues/{queue}/failed", "get">,
+  { items: FailedJob[] }
+>;
+export type RetryResult = ApiModel<ResponseOf<"/api/admin/queues/{queue}/retry", "post">>;
+
+export type ServiceStatus = "healthy" | "degraded" | "unhealthy" | "not_configured" | string;
+export interface ServiceHealth {
+  status: ServiceStatus;
+  latency_ms?: number;
+  [detail: string]: unknown;
+}
+export type HealthDetailed = ApiModel<
+  ResponseOf<"/api/health/detailed", "get">,
+  {
+    status: ServiceStatus;
+    system: { cpu_percent: number; memory_percent: number; disk_percent: number };
+    services: Record<string, ServiceHealth>;
+  }
+>;

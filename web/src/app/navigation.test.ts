@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { NAV, visibleNav } from "./navigation";
+
+const labels = (perms: string[]) => visibleNav(perms).map((e) => e.label);
+
+describe("navigation", () => {
+  it("shows a viewer the read-only pages and no admin", () => {
+    expect(labels(["lead:read", "template:read", "campaign:read", "analytics:read"])).toEqual([
+      "Dashboard",
+      "Leads",
+      "Settings",
+    ]);
+  });
+
+  it("shows Admin to anyone holding one admin permission", () => {
+    expect(labels(["audit:read"])).toContain("Admin");
+    expect(labels(["system:read"])).toContain("Admin");
+    expect(labels(["lead:write"])).not.toContain("Admin");
+  });
+
+  it("hides pages whose API has not landed, whatever the permissions", () => {
+    const all = NAV.flatMap((e) => e.anyOf);
+    expect(labels(all)).toEqual(["Dashboard", "Leads", "Settings", "Admin"]);
+    const withTemplates = NAV.map((e) => (e.to === "/templates" ? { ...e, available: true } : e));
+    expect(visibleNav(all, withTemplates).map((e) => e.label)).toContain("Templates");
+    expect(visibleNav(["lead:read"], withTemplates).map((e) => e.label)).not.toContain("Templates");
+  });
+});
