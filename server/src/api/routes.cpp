@@ -72,6 +72,23 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/segments/{id}",                 "segments.get",          "lead:read",          Api,    Default, Pool,   ""},
     {Patch,  "/api/segments/{id}",                 "segments.update",       "lead:write",         Api,    Default, Pool,   "SEGMENT_UPDATED"},
     {Delete, "/api/segments/{id}",                 "segments.delete",       "lead:write",         Api,    Default, Inline, "SEGMENT_DELETED"},
+  // ---- templates (literal /preview before /{id}) -------------------------------------------------------------------------------------
+    {Get,    "/api/templates",                     "templates.list",        "template:read",      Api,    Default, Inline, ""},
+    {Post,   "/api/templates",                     "templates.create",      "template:write",     Api,    Default, Inline, "TEMPLATE_CREATED"},
+    {Post,   "/api/templates/preview",             "templates.preview_draft", "template:read",    Api,    Default, Inline, "TEMPLATE_PREVIEWED"},
+    {Get,    "/api/templates/{id}",                "templates.get",         "template:read",      Api,    Default, Inline, ""},
+    {Patch,  "/api/templates/{id}",                "templates.update",      "template:write",     Api,    Default, Inline, "TEMPLATE_UPDATED"},
+    {Delete, "/api/templates/{id}",                "templates.delete",      "template:write",     Api,    Default, Inline, "TEMPLATE_DELETED"},
+    {Post,   "/api/templates/{id}/preview",        "templates.preview",     "template:read",      Api,    Default, Inline, "TEMPLATE_PREVIEWED"},
+  // ---- settings, DKIM keys, SMTP test, the outbox ------------------------------------------------------------------------------------
+    {Get,    "/api/settings",                      "settings.get",          "settings:manage",    Api,    Default, Inline, ""},
+    {Patch,  "/api/settings",                      "settings.update",       "settings:manage",    Api,    Default, Inline, "SETTINGS_UPDATED"},
+    {Get,    "/api/settings/dkim",                 "settings.dkim_list",    "settings:manage",    Api,    Default, Inline, ""},
+    {Post,   "/api/settings/dkim",                 "settings.dkim_create",  "settings:manage",    Api,    Default, Pool,   "DKIM_KEY_CREATED"},
+    {Delete, "/api/settings/dkim/{domain}",        "settings.dkim_delete",  "settings:manage",    Api,    Default, Inline, "DKIM_KEY_DELETED"},
+    {Post,   "/api/settings/smtp/test",            "settings.smtp_test",    "settings:manage",    Api,    Default, Pool,   "SMTP_TESTED"},
+    {Get,    "/api/admin/outbox",                  "outbox.list",           "system:read",        Api,    Default, Inline, ""},
+    {Get,    "/api/admin/outbox/{id}",             "outbox.get",            "system:read",        Api,    Default, Inline, ""},
   // ---- the API description -----------------------------------------------------------------------------------------------------------
     {Get,    "/api/openapi.json",                  "api.openapi",           kAnyone,              Api,    Default, Inline, ""},
   };

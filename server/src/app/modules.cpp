@@ -9,6 +9,8 @@
 #include "health/module.hpp"
 #include "jobs/module.hpp"
 #include "leads/module.hpp"
+#include "settings/module.hpp"
+#include "templates/module.hpp"
 
 namespace herald::app {
 
@@ -20,7 +22,9 @@ void add_modules(Composition& c) {
   auto& audit = c.add<audit::Module>(audit::Deps{db, clock});
   auto& auth = c.add<auth::Module>(auth::Deps{db, config, clock, c.limiter(), c.options().first_admin});
   auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
-  c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
+  auto& leads = c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
+  auto& settings = c.add<settings::Module>(settings::Deps{db, clock, config});
+  c.add<templates::Module>(templates::Deps{db, clock, config, leads.leads(), settings.settings()});
 }
 
 }  // namespace herald::app

@@ -111,6 +111,7 @@ nlohmann::json mistyped(const std::string& type) {
 // job that a retry must not bring back unless asked.
 struct Records {
   std::string lead, segment, role, user, suppression, api_key;
+  std::string template_id;
   std::string dead_job;
   std::optional<jobs::TimePoint> died_at;
 
@@ -134,7 +135,9 @@ struct Records {
         {"/api/leads/{id}", &Records::lead},
         {"/api/leads/{id}/gdpr-erase", &Records::lead},
         {"/api/segments/{id}", &Records::segment},
-        {"/api/auth/api-keys/{id}", &Records::api_key}};
+        {"/api/auth/api-keys/{id}", &Records::api_key},
+        {"/api/templates/{id}", &Records::template_id},
+        {"/api/templates/{id}/preview", &Records::template_id}};
     if (route.path == "/api/admin/queues/{queue}/retry") return with_params(route.path, "emails");
     for (const auto& [path, member] : kById)
       if (route.path == path) return with_params(route.path, this->*member);
@@ -164,6 +167,10 @@ Records make_records(AuthedServer& s) {
   auto key = admin.post("/api/auth/api-keys", {{"name", "kept"}});
   EXPECT_EQ(key.status, 201) << key.body;
   out.api_key = id_of(key);
+  auto tmpl =
+      admin.post("/api/templates", {{"name", "Kept"}, {"subject", "Hi {{first_name}}"}, {"html", "<p>Kept</p>"}});
+  EXPECT_EQ(tmpl.status, 201) << tmpl.body;
+  out.template_id = id_of(tmpl);
 
   // A job no worker has a handler for dies on its first attempt.
   auto& queue = s.server().app().job_queue();
@@ -185,7 +192,7 @@ Records make_records(AuthedServer& s) {
 nlohmann::json snapshot(ApiClient& admin, const Records& r) {
   nlohmann::json out;
   for (const std::string& path : {"/api/leads/" + r.lead, "/api/segments/" + r.segment, "/api/admin/users/" + r.user,
-                                  "/api/leads/suppressions/" + r.suppression}) {
+                                  "/api/leads/suppressions/" + r.suppression, "/api/templates/" + r.template_id}) {
     auto got = admin.get(path);
     EXPECT_EQ(got.status, 200) << path << ": " << got.body;
     auto j = got.json();
@@ -193,9 +200,11 @@ nlohmann::json snapshot(ApiClient& admin, const Records& r) {
     j.erase("member_count");
     out[path] = j;
   }
-  for (const std::string path : {"/api/leads", "/api/segments", "/api/admin/users", "/api/leads/suppressions"})
+  for (const std::string path :
+       {"/api/leads", "/api/segments", "/api/admin/users", "/api/leads/suppressions", "/api/templates"})
     out[path + " total"] = admin.get(path).json()["total"];
-  for (const std::string path : {"/api/admin/roles", "/api/auth/api-keys"}) {
+  out["/api/settings"] = admin.get("/api/settings").json();
+  for (const std::string path : {"/api/admin/roles", "/api/auth/api-keys", "/api/settings/dkim"}) {
     auto items = admin.get(path).json()["items"];
     for (auto& item : items) {
       item.erase("updated_at");

@@ -1,0 +1,238 @@
+#include "settings/service.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "core/strings.hpp"
+#include "core/time.hpp"
+#include "mail/mime.hpp"
+#include "mail/smtp_settings.hpp"
+
+namespace herald::settings {
+namespace {
+
+std::string_view tls_name(mail::TlsMode m) {
+  switch (m) {
+    case mail::TlsMode::Never:
+      return "never";
+    case mail::TlsMode::Opportunistic:
+      return "opportunistic";
+    case mail::TlsMode::Required:
+      return "required";
+    case mail::TlsMode::Implicit:
+      return "implicit";
+  }
+  return "unknown";
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+DkimKeyView generated_view(const StoredDkimKey& k) {
+  return {k.domain, k.selector, mail::dkim_dns_name(k.selector, k.domain), k.dns_txt, k.created_at, "generated", ""};
+}
+
+}  // namespace
+
+SmtpView smtp_view(const Config& config) {
+  SmtpView v;
+  if (!config.smtp_url) {
+    v.transport = "outbox";
+    return v;
+  }
+  const auto s = mail::parse_smtp_url(*config.smtp_url);
+  v.transport = "smtp";
+  v.host = s.host;
+  v.port = s.port;
+  v.tls = tls_name(s.tls);
+  v.username = s.username;
+  v.verify_certificate = s.verify_certificate;
+  v.pool = config.smtp_pool;
+  v.url = s.describe();
+  return v;
+}
+
+SettingsService::SettingsService(storage::Database& db, const Clock& clock, const Config& config, KeyBox box,
+                                 mail::Transport& transport)
+    : db_(db), clock_(clock), config_(config), box_(std::move(box)), transport_(transport) {
+  load_operator_key();
+}
+
+void SettingsService::load_operator_key() {
+  if (!config_.dkim_domain || !config_.dkim_selector || !config_.dkim_key_file) return;
+  DkimKeyView v;
+  v.domain = to_lower_ascii(*config_.dkim_domain);
+  v.selector = *config_.dkim_selector;
+  v.dns_name = mail::dkim_dns_name(v.selector, v.domain);
+  v.source = "config";
+  try {
+    const auto pem = read_file(*config_.dkim_key_file);
+    operator_signer_ = std::make_shared<const mail::DkimSigner>(mail::DkimKey{v.domain, v.selector, pem});
+    v.dns_txt = mail::dkim_dns_txt(pem);
+  } catch (const std::exception& e) {
+    v.error = e.what();
+    log::error("the DKIM key of HERALD_DKIM_KEY_FILE cannot be used", {{"error", e.what()}});
+  }
+  operator_key_ = std::move(v);
+}
+
+std::string SettingsService::now() const { return rfc3339(clock_.wall()); }
+
+MailSettings SettingsService::mail_settings() {
+  auto conn = db_.acquire();
+  return store_.mail_settings(*conn);
+}
+
+nlohmann::json SettingsService::view() {
+  auto out = to_json(mail_settings());
+  out["smtp"] = to_json(smtp_view(config_));
+  out["public_url"] = config_.public_url;
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& k : dkim_keys()) keys.push_back(to_json(k));
+  out["dkim"] = std::move(keys);
+  // The AI provider's settings come with the AI issue (SPEC §3 HERALD_AI_*).
+  return out;
+}
+
+MailSettings SettingsService::patch(const nlohmann::json& body) {
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  auto next = apply_patch(store_.mail_settings(*conn), body);
+  store_.put_mail_settings(*conn, next, now());
+  tx.commit();
+  std::lock_guard lock(mutex_);
+  settings_cache_.reset();
+  return next;
+}
+
+std::vector<DkimKeyView> SettingsService::dkim_keys() {
+  std::vector<DkimKeyView> out;
+  if (operator_key_) out.push_back(*operator_key_);
+  auto conn = db_.acquire();
+  for (const auto& k : store_.dkim_keys(*conn)) {
+    if (operator_key_ && k.domain == operator_key_->domain) continue;
+    out.push_back(generated_view(k));
+  }
+  return out;
+}
+
+DkimKeyView SettingsService::generate_dkim_key(const DkimRequest& request) {
+  if (operator_key_ && operator_key_->domain == request.domain) {
+    throw ValidationError("domain", "has the operator's key (HERALD_DKIM_DOMAIN); change it there");
+  }
+  auto key = mail::generate_dkim_key(2048);
+  StoredDkimKey stored{request.domain, request.selector, box_.seal(key.private_key_pem), key.dns_txt, now()};
+  auto conn = db_.acquire();
+  store_.put_dkim_key(*conn, stored);
+  return generated_view(stored);
+}
+
+void SettingsService::delete_dkim_key(const std::string& input) {
+  auto domain = normalise_domain(input);
+  if (operator_key_ && domain && *domain == operator_key_->domain) {
+    throw ValidationError("domain",
+                          "has the operator's key (HERALD_DKIM_DOMAIN), which only the configuration changes");
+  }
+  auto conn = db_.acquire();
+  if (!domain || !store_.delete_dkim_key(*conn, *domain)) throw NotFound("no DKIM key for " + input);
+  std::lock_guard lock(mutex_);
+  signers_.erase(*domain);
+}
+
+SmtpTestResult SettingsService::smtp_test(const std::string& to) {
+  const auto sender = default_sender();
+  const std::string from_email = sender.from_email.empty() ? "herald@localhost" : sender.from_email;
+  const auto domain = mail::domain_of(from_email);
+  mail::Message m;
+  m.from = {sender.from_name.empty() ? "Herald" : sender.from_name, from_email};
+  m.to = {"", to};
+  m.subject = "Herald SMTP test";
+  m.text = fmt::format(
+      "This is a test message from Herald.\r\n\r\nIt was sent through the {} transport at {}.\r\n"
+      "If you can read it, mail delivery works.\r\n",
+      transport_.name(), now());
+  m.message_id = mail::random_message_id(domain);
+  m.date = clock_.wall();
+  auto data = mail::build_message(m);
+  if (auto signer = signer_for(domain)) data = signer->sign(data, clock_.wall()) + data;
+  const auto result = transport_.send({from_email, to, std::move(data), m.message_id});
+  SmtpTestResult out;
+  out.delivered = result.accepted();
+  out.transport = transport_.name();
+  out.message_id = m.message_id;
+  out.detail = result.accepted() ? (result.reply.empty() ? "accepted" : result.reply) : result.to_string();
+  return out;
+}
+
+std::pair<std::vector<OutboxEntry>, std::int64_t> SettingsService::outbox(std::int64_t page, std::int64_t page_size,
+                                                                          std::optional<std::int64_t> campaign_id) {
+  auto conn = db_.acquire();
+  return {store_.outbox(*conn, campaign_id, page_size, (page - 1) * page_size),
+          store_.outbox_count(*conn, campaign_id)};
+}
+
+OutboxEntry SettingsService::outbox_message(std::int64_t id) {
+  auto conn = db_.acquire();
+  auto e = store_.outbox_message(*conn, id);
+  if (!e) throw NotFound("no outbox message " + std::to_string(id));
+  return *e;
+}
+
+MailSettings SettingsService::cached() const {
+  {
+    std::lock_guard lock(mutex_);
+    if (settings_cache_ && clock_.now() - settings_cache_->first < kCacheFor) return settings_cache_->second;
+  }
+  auto conn = db_.acquire();
+  auto s = store_.mail_settings(*conn);
+  std::lock_guard lock(mutex_);
+  settings_cache_.emplace(clock_.now(), s);
+  return s;
+}
+
+Sender SettingsService::default_sender() const { return cached().sender; }
+std::vector<DomainLimit> SettingsService::domain_limits() const { return cached().domain_limits; }
+Tracking SettingsService::tracking_defaults() const { return cached().tracking; }
+
+std::shared_ptr<const mail::DkimSigner> SettingsService::signer_for(std::string_view from_domain) const {
+  const auto domain = to_lower_ascii(from_domain);
+  if (operator_key_ && domain == operator_key_->domain) return operator_signer_;
+  const auto at = clock_.now();
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = signers_.find(domain); it != signers_.end() && at - it->second.checked < kCacheFor) {
+      return it->second.signer;
+    }
+  }
+  auto conn = db_.acquire();
+  auto row = store_.dkim_key(*conn, domain);
+  std::lock_guard lock(mutex_);
+  auto& entry = signers_[domain];
+  entry.checked = at;
+  if (!row) {
+    entry = SignerEntry{at, "", "", nullptr};
+    return nullptr;
+  }
+  if (entry.signer && entry.selector == row->selector && entry.created_at == row->created_at) return entry.signer;
+  auto pem = box_.open(row->private_key_enc);
+  if (!pem) {
+    log::error("a stored DKIM key cannot be opened (was HERALD_JWT_SECRET or secret.key changed?)",
+               {{"domain", domain}});
+    entry = SignerEntry{at, row->selector, row->created_at, nullptr};
+    return nullptr;
+  }
+  entry = SignerEntry{at, row->selector, row->created_at,
+                      std::make_shared<const mail::DkimSigner>(mail::DkimKey{domain, row->selector, *pem})};
+  return entry.signer;
+}
+
+}  // namespace herald::settings
