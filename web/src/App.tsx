@@ -16,6 +16,9 @@ const DashboardPage = named(() => import("./pages/dashboard/DashboardPage"), "Da
 const ImportPage = named(() => import("./pages/leads/ImportPage"), "ImportPage");
 const LeadDetailPage = named(() => import("./pages/leads/LeadDetailPage"), "LeadDetailPage");
 const SuppressionsPage = named(() => import("./pages/leads/SuppressionsPage"), "SuppressionsPage");
+const CampaignsPage = named(() => import("./pages/campaigns/CampaignsPage"), "CampaignsPage");
+const CampaignEditorPage = named(() => import("./pages/campaigns/CampaignEditorPage"), "CampaignEditorPage");
+const CampaignDetailPage = named(() => import("./pages/campaigns/CampaignDetailPage"), "CampaignDetailPage");
 const SettingsPage = named(() => import("./pages/settings/SettingsPage"), "SettingsPage");
 const AdminLayout = named(() => import("./pages/admin/AdminLayout"), "AdminLayout");
 const AdminOverviewPage = named(() => import("./pages/admin/AdminOverviewPage"), "AdminOverviewPage");
@@ -104,6 +107,38 @@ export function AppRoutes() {
           element={
             <Gate allOf={["lead:read"]}>
               <LeadDetailPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns"
+          element={
+            <Gate allOf={["campaign:read"]}>
+              <CampaignsPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns/new"
+          element={
+            <Gate allOf={["campaign:create"]}>
+              <CampaignEditorPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns/:id/edit"
+          element={
+            <Gate allOf={["campaign:create"]}>
+              <CampaignEditorPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns/:id"
+          element={
+            <Gate allOf={["campaign:read"]}>
+              <CampaignDetailPage />
             </Gate>
           }
         />
