@@ -71,8 +71,8 @@ json campaign_body(bool create) {
                 {"reply_to", {{"type", "string"}}},
                 {"audience", audience_schema()},
                 {"schedule_mode", {{"type", "string"}, {"enum", {"now", "at", "local_time"}}}},
-                {"scheduled_at", nullable("string")},
-                {"local_time", nullable("string")},
+                {"scheduled_at", {{"type", "string"}, {"description", "RFC 3339; null clears it"}}},
+                {"local_time", {{"type", "string"}, {"description", "HH:MM; null clears it"}}},
                 {"timezone", {{"type", "string"}}},
                 {"throttle_per_minute", {{"type", "integer"}}},
                 {"track_opens", {{"type", "boolean"}}},
@@ -118,6 +118,9 @@ json recipient_schema() {
   return {{"type", "object"}, {"properties", props}, {"required", required}};
 }
 
+// An action takes no body, or an empty object.
+json no_fields() { return {{"type", "object"}, {"additionalProperties", false}}; }
+
 json send_answer() {
   return {{"type", "object"},
           {"properties",
@@ -157,17 +160,20 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
   e.add("campaigns.send", bind(r, &Routes::send),
         {.summary = "Send a draft now or at its scheduled time; the template version is pinned when sending starts",
          .tag = "campaigns",
+         .request_body = no_fields(),
          .response = send_answer(),
          .success_status = 202});
   e.add("campaigns.pause", bind(r, &Routes::pause),
         {.summary = "Pause a sending campaign (takes effect between two messages)",
          .tag = "campaigns",
+         .request_body = no_fields(),
          .response = campaign});
   e.add("campaigns.resume", bind(r, &Routes::resume),
-        {.summary = "Resume a paused campaign", .tag = "campaigns", .response = campaign});
+        {.summary = "Resume a paused campaign", .tag = "campaigns", .request_body = no_fields(), .response = campaign});
   e.add("campaigns.cancel", bind(r, &Routes::cancel),
         {.summary = "Cancel a scheduled, sending or paused campaign: what waits is never sent",
          .tag = "campaigns",
+         .request_body = no_fields(),
          .response = campaign});
   e.add("campaigns.test", bind(r, &Routes::test),
         {.summary = "Send the campaign's message to up to 10 given addresses (never to leads), without tracking",
@@ -234,6 +240,9 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
   e.add("tracking.unsubscribe", bind(r, &Routes::unsubscribe),
         {.summary = "Unsubscribe (RFC 8058 one-click, and the confirmation form): 200, never a redirect",
          .tag = "tracking",
+         .request_body = {{"type", "object"},
+                          {"additionalProperties", false},
+                          {"description", "usually a form: List-Unsubscribe=One-Click; a JSON body must be empty"}},
          .response = {{"type", "string"}},
          .response_content_type = "text/html"});
 }

@@ -11,6 +11,8 @@ namespace {
 using http::Request;
 using http::Response;
 
+constexpr const char* kNotOurs = "this link is not valid (it may have been copied incompletely)";
+
 std::string resource(std::int64_t id) { return "campaign/" + std::to_string(id); }
 
 std::optional<std::int64_t> actor(const Request& req) {
@@ -172,7 +174,7 @@ Response Routes::summary(Request&) {
 // ---- tracking ----------------------------------------------------------------
 
 Response Routes::open_pixel(Request& req) {
-  if (!tracking_.open(req.param("token"), visitor(req))) return html(404, not_found_page());
+  if (!tracking_.open(req.param("token"), visitor(req))) throw NotFound(kNotOurs);
   auto r = Response::text(200, pixel_gif(), "image/gif");
   r.headers.add("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0");
   r.headers.add("Pragma", "no-cache");
@@ -181,7 +183,7 @@ Response Routes::open_pixel(Request& req) {
 
 Response Routes::click(Request& req) {
   auto url = tracking_.click(req.param("token"), visitor(req));
-  if (!url) return html(404, not_found_page());
+  if (!url) throw NotFound(kNotOurs);
   Response r;
   r.status = 302;
   r.headers.add("Location", *url);
@@ -192,16 +194,20 @@ Response Routes::click(Request& req) {
 
 Response Routes::unsubscribe_page(Request& req) {
   const auto token = req.param("token");
-  if (!tracking_.check_unsubscribe(token)) return html(404, not_found_page());
+  if (!tracking_.check_unsubscribe(token)) throw NotFound(kNotOurs);
   return html(200, campaigns::unsubscribe_page("/u/" + std::string(token)));
 }
 
 Response Routes::unsubscribe(Request& req) {
   // RFC 8058: a POST with List-Unsubscribe=One-Click, no cookie, no login;
   // the confirmation page's form posts here too. Answers 200, never a redirect.
+  // Mail clients post a form (List-Unsubscribe=One-Click), browsers the
+  // page's form; a JSON body, like every JSON body here, names no unknown field.
+  if (req.header("Content-Type").value_or("").starts_with("application/json") && !trim(req.body).empty())
+    require_fields(req.json(), {});
   const auto token = req.param("token");
   auto t = tracking_.check_unsubscribe(token);
-  if (!t) return html(404, not_found_page());
+  if (!t) throw NotFound(kNotOurs);
   req.audit.resource = resource(t->campaign_id);
   tracking_.unsubscribe(token, visitor(req));
   return html(200, unsubscribed_page());

@@ -239,8 +239,5 @@ std::string unsubscribed_page() {
   return page("Unsubscribed", "<h1>You are unsubscribed</h1><p>You will not receive these emails any more.</p>");
 }
 
-std::string not_found_page() {
-  return page("Link not valid", "<h1>This link is not valid</h1><p>It may have been copied incompletely.</p>");
-}
 
 }  // namespace herald::campaigns

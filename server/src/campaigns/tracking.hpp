@@ -106,6 +106,5 @@ const std::string& pixel_gif();
 // The pages (self-contained HTML, no script, styles inline in a <style> the page CSP allows).
 std::string unsubscribe_page(std::string_view action_path);
 std::string unsubscribed_page();
-std::string not_found_page();
 
 }  // namespace herald::campaigns

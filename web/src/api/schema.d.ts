@@ -2900,12 +2900,14 @@ export interface operations {
                     };
                     from_email?: string;
                     from_name?: string;
-                    local_time?: string | null;
+                    /** @description HH:MM; null clears it */
+                    local_time?: string;
                     name: string;
                     reply_to?: string;
                     /** @enum {string} */
                     schedule_mode?: "now" | "at" | "local_time";
-                    scheduled_at?: string | null;
+                    /** @description RFC 3339; null clears it */
+                    scheduled_at?: string;
                     send_now?: boolean;
                     template_id: number;
                     throttle_per_minute?: number;
@@ -3278,12 +3280,14 @@ export interface operations {
                     };
                     from_email?: string;
                     from_name?: string;
-                    local_time?: string | null;
+                    /** @description HH:MM; null clears it */
+                    local_time?: string;
                     name?: string;
                     reply_to?: string;
                     /** @enum {string} */
                     schedule_mode?: "now" | "at" | "local_time";
-                    scheduled_at?: string | null;
+                    /** @description RFC 3339; null clears it */
+                    scheduled_at?: string;
                     template_id?: number;
                     throttle_per_minute?: number;
                     timezone?: string;
@@ -3414,7 +3418,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -3501,6 +3509,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3528,7 +3545,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -3615,6 +3636,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3737,7 +3767,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -3831,6 +3865,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Rate limit exceeded */
             429: {
                 headers: {
@@ -3851,7 +3894,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
         responses: {
             /** @description Success */
             202: {
@@ -3895,6 +3942,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7083,7 +7139,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -7105,6 +7165,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ describe("navigation", () => {
     expect(labels(["lead:read", "template:read", "campaign:read", "analytics:read"])).toEqual([
       "Dashboard",
       "Leads",
+      "Campaigns",
       "Settings",
     ]);
   });
@@ -20,7 +21,8 @@ describe("navigation", () => {
 
   it("hides pages whose API has not landed, whatever the permissions", () => {
     const all = NAV.flatMap((e) => e.anyOf);
-    expect(labels(all)).toEqual(["Dashboard", "Leads", "Settings", "Admin"]);
+    expect(labels(all)).toEqual(["Dashboard", "Leads", "Campaigns", "Settings", "Admin"]);
+    expect(labels(["lead:read"])).not.toContain("Campaigns");
     const withTemplates = NAV.map((e) => (e.to === "/templates" ? { ...e, available: true } : e));
     expect(visibleNav(all, withTemplates).map((e) => e.label)).toContain("Templates");
     expect(visibleNav(["lead:read"], withTemplates).map((e) => e.label)).not.toContain("Templates");
