@@ -144,7 +144,7 @@ campaign_row() {
   local secs rate
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
   rate=$(awk -v n="$sent" -v s="$secs" 'BEGIN {printf "%.0f", n / s}')
-  printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s → %s |\n' "$name" "$LEADS" "$status" "$sent" "$received" \
+  printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s | %s → %s |\n' "$name" "$LEADS" "$status" "$sent" "$received" \
     "$secs" "$rate" "$rss" "$load_before" "$load_after"
 }
 

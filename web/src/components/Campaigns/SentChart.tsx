@@ -29,6 +29,7 @@ export function SentChart({ points }: { points: MinutePoint[] }) {
             <Tooltip
               cursor={{ fillOpacity: 0.1 }}
               contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}
+              itemStyle={{ color: "#0f172a" }}
               formatter={(v) => [Number(v).toLocaleString("en"), "sent"]}
               labelFormatter={(l) => `${l} UTC`}
             />
