@@ -422,6 +422,62 @@ describe("Herald web UI", { concurrency: false }, () => {
     await checks.capture(page, "admin-roles");
   });
 
+  test("a campaign from a template: created, sent, completed, and a tracked link followed", async () => {
+    const token = (await storedToken()).token;
+    const made = await api("POST", "/api/templates", token, {
+      name: "Fair follow-up",
+      subject: "Hello {{first_name|there}}",
+      html: '<p>Hi {{first_name|there}},</p><p><a href="https://example.org/fair">Photos from the fair</a></p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>',
+    });
+    assert.equal(made.status, 201, await made.text());
+    await page.goto(server.url + "/campaigns");
+    await page.getByRole("heading", { name: "Campaigns" }).waitFor();
+    await checks.capture(page, "campaigns-empty");
+    await page.getByRole("link", { name: "New campaign" }).first().click();
+    await page.getByRole("heading", { name: "New campaign" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Fair follow-up");
+    await page.getByLabel("Template", { exact: true }).selectOption({ label: "Fair follow-up (v1)" });
+    await page.getByLabel("From address", { exact: true }).fill("news@herald.example");
+    await page.getByLabel("Leads with any of these tags").check();
+    await page.getByLabel("Tags", { exact: true }).fill("hot");
+    await page.getByText(/\d+ matching leads/).waitFor();
+    await checks.capture(page, "campaign-new");
+    await page.getByRole("button", { name: "Save as draft" }).click();
+    await page.getByRole("button", { name: "Send…" }).waitFor();
+    await page.getByRole("button", { name: "Send…" }).click();
+    await checks.capture(page, "campaign-send-confirm");
+    await page.getByRole("dialog").getByRole("button", { name: "Send", exact: true }).click();
+    await page.getByText("completed", { exact: true }).first().waitFor({ timeout: 60_000 });
+    const id = page.url().split("/").pop();
+    const c = await (await api("GET", `/api/campaigns/${id}`, token)).json();
+    assert.equal(c.status, "completed");
+    assert.ok(c.stats.sent >= 1, JSON.stringify(c.stats));
+    await page.getByRole("region", { name: "Recipients (scrollable)" }).waitFor();
+    await checks.capture(page, "campaign-detail");
+    // The message in the outbox carries a tracked link; following it redirects to the page it named.
+    const outbox = await (await api("GET", `/api/admin/outbox?campaign_id=${id}`, token)).json();
+    assert.equal(outbox.items.length, c.stats.sent);
+    const one = await (await api("GET", `/api/admin/outbox/${outbox.items[0].id}`, token)).json();
+    const raw = JSON.stringify(one)
+      .replace(/=\\r\\n/g, "")
+      .replace(/=3D/g, "=");
+    const click = raw.match(/\/t\/c\/[A-Za-z0-9_-]+/)?.[0];
+    assert.ok(click, "a click link in the message");
+    const r = await fetch(server.url + click, { redirect: "manual" });
+    assert.equal(r.status, 302);
+    assert.equal(r.headers.get("location"), "https://example.org/fair");
+    for (;;) {
+      const now = await (await api("GET", `/api/campaigns/${id}`, token)).json();
+      if (now.stats.clicked >= 1) break;
+      await page.waitForTimeout(200);
+    }
+    await page.goto(server.url + "/campaigns");
+    await page.getByRole("link", { name: "Fair follow-up" }).waitFor();
+    await checks.capture(page, "campaigns");
+    await page.goto(server.url + "/dashboard");
+    await page.getByText("Campaigns by status").waitFor();
+  });
+
   test("an admin creates a viewer", async () => {
     await page.goto(server.url + "/admin/users");
     await page.getByRole("button", { name: "New user" }).click();

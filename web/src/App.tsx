@@ -19,6 +19,9 @@ const SuppressionsPage = named(() => import("./pages/leads/SuppressionsPage"), "
 const TemplatesPage = named(() => import("./pages/templates/TemplatesPage"), "TemplatesPage");
 const TemplateEditPage = named(() => import("./pages/templates/TemplateEditPage"), "TemplateEditPage");
 const OutboxPage = named(() => import("./pages/admin/OutboxPage"), "OutboxPage");
+const CampaignsPage = named(() => import("./pages/campaigns/CampaignsPage"), "CampaignsPage");
+const CampaignEditorPage = named(() => import("./pages/campaigns/CampaignEditorPage"), "CampaignEditorPage");
+const CampaignDetailPage = named(() => import("./pages/campaigns/CampaignDetailPage"), "CampaignDetailPage");
 const SettingsPage = named(() => import("./pages/settings/SettingsPage"), "SettingsPage");
 const AdminLayout = named(() => import("./pages/admin/AdminLayout"), "AdminLayout");
 const AdminOverviewPage = named(() => import("./pages/admin/AdminOverviewPage"), "AdminOverviewPage");
@@ -131,6 +134,38 @@ export function AppRoutes() {
           element={
             <Gate allOf={["template:read"]}>
               <TemplateEditPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns"
+          element={
+            <Gate allOf={["campaign:read"]}>
+              <CampaignsPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns/new"
+          element={
+            <Gate allOf={["campaign:create"]}>
+              <CampaignEditorPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns/:id/edit"
+          element={
+            <Gate allOf={["campaign:create"]}>
+              <CampaignEditorPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/campaigns/:id"
+          element={
+            <Gate allOf={["campaign:read"]}>
+              <CampaignDetailPage />
             </Gate>
           }
         />

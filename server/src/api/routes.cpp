@@ -92,6 +92,25 @@ const std::vector<RouteSpec>& route_table() {
     {Post,   "/api/settings/smtp/test",            "settings.smtp_test",    "settings:manage",    Api,    Default, Pool,   "SMTP_TESTED"},
     {Get,    "/api/admin/outbox",                  "outbox.list",           "system:read",        Api,    Default, Inline, ""},
     {Get,    "/api/admin/outbox/{id}",             "outbox.get",            "system:read",        Api,    Default, Inline, ""},
+  // ---- campaigns (literal segments before /api/campaigns/{id}) -----------------------------------------------------------------------
+    {Get,    "/api/campaigns",                     "campaigns.list",        "campaign:read",      Api,    Default, Pool,   ""},
+    {Post,   "/api/campaigns",                     "campaigns.create",      "campaign:create",    Api,    Default, Pool,   "CAMPAIGN_CREATED"},
+    {Get,    "/api/campaigns/summary",             "campaigns.summary",     "campaign:read",      Api,    Default, Inline, ""},
+    {Get,    "/api/campaigns/{id}",                "campaigns.get",         "campaign:read",      Api,    Default, Pool,   ""},
+    {Patch,  "/api/campaigns/{id}",                "campaigns.update",      "campaign:create",    Api,    Default, Pool,   "CAMPAIGN_UPDATED"},
+    {Delete, "/api/campaigns/{id}",                "campaigns.delete",      "campaign:delete",    Api,    Default, Pool,   "CAMPAIGN_DELETED"},
+    {Post,   "/api/campaigns/{id}/send",           "campaigns.send",        "campaign:send",      Api,    Default, Pool,   "CAMPAIGN_SENT"},
+    {Post,   "/api/campaigns/{id}/pause",          "campaigns.pause",       "campaign:send",      Api,    Default, Inline, "CAMPAIGN_PAUSED"},
+    {Post,   "/api/campaigns/{id}/resume",         "campaigns.resume",      "campaign:send",      Api,    Default, Pool,   "CAMPAIGN_RESUMED"},
+    {Post,   "/api/campaigns/{id}/cancel",         "campaigns.cancel",      "campaign:send",      Api,    Default, Pool,   "CAMPAIGN_CANCELLED"},
+    {Post,   "/api/campaigns/{id}/test",           "campaigns.test",        "campaign:send",      Api,    Default, Pool,   "CAMPAIGN_TESTED"},
+    {Get,    "/api/campaigns/{id}/recipients",     "campaigns.recipients",  "campaign:read",      Api,    Default, Pool,   ""},
+    {Get,    "/api/campaigns/{id}/timeline",       "campaigns.timeline",    "campaign:read",      Api,    Default, Pool,   ""},
+  // ---- links in mail (outside /api; HMAC-signed tokens, no login) --------------------------------------------------------------------
+    {Get,    "/t/o/{token}",                       "tracking.open",         kAnyone,              Public, Default, Inline, ""},
+    {Get,    "/t/c/{token}",                       "tracking.click",        kAnyone,              Public, Default, Inline, ""},
+    {Get,    "/u/{token}",                         "tracking.unsubscribe_page", kAnyone,          Public, Default, Inline, ""},
+    {Post,   "/u/{token}",                         "tracking.unsubscribe",  kAnyone,              Public, Default, Pool,   "UNSUBSCRIBE_RECEIVED"},
   // ---- the API description -----------------------------------------------------------------------------------------------------------
     {Get,    "/api/openapi.json",                  "api.openapi",           kAnyone,              Api,    Default, Inline, ""},
   };

@@ -28,6 +28,7 @@ constexpr std::string_view kKeys[] = {
     "HERALD_AI_MODEL",         "HERALD_LOG_FORMAT",         "HERALD_HTTP_THREADS",
     "HERALD_WEB_DIR",          "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
     "HERALD_PAGE_CACHE",       "HERALD_PUBLIC_RATE_LIMIT",  "HERALD_HANDLER_THREADS",
+    "HERALD_SEND_RETRY_BASE",  "HERALD_SEND_ATTEMPTS",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -127,6 +128,10 @@ void apply(Config& c, std::string_view name, const std::string& v) {
     if (v.empty() || end != v.c_str() + v.size() || rate < 0)
       throw ConfigError(std::string(name), "must be a number of messages per second, 0 for unlimited");
     c.send_rate = rate;
+  } else if (name == "HERALD_SEND_RETRY_BASE") {
+    c.send_retry_base = parse_duration(name, v, std::chrono::milliseconds(10), std::chrono::hours(24));
+  } else if (name == "HERALD_SEND_ATTEMPTS") {
+    c.send_attempts = static_cast<int>(parse_int(name, v, 1, 100));
   } else if (name == "HERALD_PUBLIC_URL") {
     require_scheme(name, v, {"http://", "https://"});
     c.public_url = v;

@@ -35,7 +35,11 @@ struct Config {
   std::optional<std::string> redis_url;
   std::optional<std::string> smtp_url;
   int smtp_pool = 4;
-  double send_rate = 0;    // messages per second, 0 = unlimited
+  double send_rate = 0;  // messages per second, 0 = unlimited
+  // A temporary failure (4xx, dropped connection) is retried after base·2^(attempt-1), ±20 %, at most 4 h,
+  // until a recipient has had `send_attempts` attempts.
+  std::chrono::milliseconds send_retry_base{60000};
+  int send_attempts = 6;
   std::string public_url;  // http://<listen> unless set
   std::optional<std::string> jwt_secret;
   std::optional<std::string> admin_email;

@@ -19,8 +19,9 @@ nlohmann::json login(std::uint16_t port, const std::string& email, const std::st
   return r.status == 200 ? r.json() : nlohmann::json::object();
 }
 
-AuthedServer::AuthedServer(std::string database_url, std::function<void(Config&)> tweak) {
-  server_ = std::make_unique<TestServer>(std::move(tweak), std::move(database_url));
+AuthedServer::AuthedServer(std::string database_url, std::function<void(Config&)> tweak,
+                           std::function<void(app::AppOptions&)> options) {
+  server_ = std::make_unique<TestServer>(std::move(tweak), std::move(database_url), nullptr, std::move(options));
   auto session = login(port(), std::string(kAdminEmail), std::string(kAdminPassword));
   admin_ = std::make_unique<ApiClient>(port(), session.value("token", ""));
 }

@@ -37,7 +37,8 @@ nlohmann::json login(std::uint16_t port, const std::string& email, const std::st
 // role (through POST /api/admin/users) and sign them in.
 class AuthedServer {
  public:
-  explicit AuthedServer(std::string database_url = {}, std::function<void(Config&)> tweak = {});
+  explicit AuthedServer(std::string database_url = {}, std::function<void(Config&)> tweak = {},
+                        std::function<void(app::AppOptions&)> options = {});
 
   TestServer& server() { return *server_; }
   std::uint16_t port() const { return server_->port(); }

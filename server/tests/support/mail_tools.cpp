@@ -140,6 +140,7 @@ std::vector<StoredMessage> TestSmtpServer::messages() const {
     m.peer = j.value("peer", "");
     m.tls = j.value("tls", false);
     if (j.contains("login") && j["login"].is_string()) m.login = j["login"].get<std::string>();
+    m.received_at = j.value("received_at", 0.0);
     out.push_back(std::move(m));
   }
   return out;

@@ -41,7 +41,8 @@ struct StoredMessage {
   std::vector<std::string> rcpt_tos;
   std::string peer;  // the client's address:port (one per connection)
   bool tls = false;
-  std::string login;  // the authenticated user, if any
+  std::string login;       // the authenticated user, if any
+  double received_at = 0;  // when the server stored it (Unix time, seconds)
 };
 
 class TestSmtpServer {

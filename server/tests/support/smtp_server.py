@@ -12,6 +12,8 @@ some recipients (by local-part prefix) in chosen ways:
   permdata…   after the message -> 554 5.7.1
   dropdata…   the server hangs up in the middle of DATA (before the final dot)
   dropafter…  the server stores the message, then hangs up without answering
+  temponce…   RCPT TO  -> 451 4.7.1 the first time for that address, then 250
+  droponce…   the first time for that address: hangs up in the middle of DATA
 and MAIL FROM:<reject…@…> -> 553 5.7.1.
 
 Prints "ready PORT" on stdout once it accepts connections; stops on SIGTERM.
@@ -22,6 +24,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import time
 import os
 import signal
 import ssl
@@ -43,6 +46,14 @@ class Handler:
         self.pipelining = pipelining
         self.counter = itertools.count(1)
         self.lock = threading.Lock()
+        self.seen = set()  # addresses that already had their one failure
+
+    def first_time(self, address):
+        with self.lock:
+            if address in self.seen:
+                return False
+            self.seen.add(address)
+            return True
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -60,6 +71,11 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         lp = local_part(address)
         if lp.startswith("tempdata") or lp.startswith("permdata"):
+            pass
+        elif lp.startswith("temponce"):
+            if self.first_time(address):
+                return "451 4.7.1 <%s>: Recipient address deferred, try again later" % address
+        elif lp.startswith("droponce"):
             pass
         elif lp.startswith("temp"):
             return "451 4.7.1 <%s>: Recipient address deferred, try again later" % address
@@ -81,6 +97,7 @@ class Handler:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "peer": "%s:%s" % (session.peer[0], session.peer[1]),
+            "received_at": time.time(),
             "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
             "login": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
         }
@@ -111,7 +128,9 @@ class TestSMTP(SMTP):
         super()._timeout_cb()
 
     async def smtp_DATA(self, arg):
-        if any(local_part(r).startswith("dropdata") for r in self.envelope.rcpt_tos):
+        drop_once = [r for r in self.envelope.rcpt_tos if local_part(r).startswith("droponce")]
+        if any(local_part(r).startswith("dropdata") for r in self.envelope.rcpt_tos) or (
+                drop_once and self.event_handler.first_time("drop:" + drop_once[0])):
             await self.push("354 End data with <CR><LF>.<CR><LF>")
             await self._reader.readuntil(b"\r\n")  # take a line of the message, then hang up
             self.transport.close()

@@ -68,7 +68,7 @@ Config test_config(const std::filesystem::path& data_dir, const std::string& dat
 }
 
 TestServer::TestServer(std::function<void(Config&)> tweak, std::string database_url,
-                       std::function<void(http::Router&)> extra_routes) {
+                       std::function<void(http::Router&)> extra_routes, std::function<void(app::AppOptions&)> options) {
   static bool logging = [] {
     log::init(log::Format::Json, log::Level::Warn);
     return true;
@@ -76,8 +76,9 @@ TestServer::TestServer(std::function<void(Config&)> tweak, std::string database_
   (void)logging;
   Config config = test_config(dir_.path(), database_url);
   if (tweak) tweak(config);
-  app_ = std::make_unique<app::App>(
-      config, app::AppOptions{.workers = true, .access_log = false, .extra_routes = std::move(extra_routes)});
+  app::AppOptions app_options{.workers = true, .access_log = false, .extra_routes = std::move(extra_routes)};
+  if (options) options(app_options);
+  app_ = std::make_unique<app::App>(config, std::move(app_options));
   port_ = app_->start();
 }
 

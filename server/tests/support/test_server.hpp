@@ -38,8 +38,10 @@ Config test_config(const std::filesystem::path& data_dir, const std::string& dat
 class TestServer {
  public:
   // `tweak` may adjust the configuration before start.
+  // `options` may adjust how the App runs (its workers' queues, …).
   explicit TestServer(std::function<void(Config&)> tweak = {}, std::string database_url = {},
-                      std::function<void(http::Router&)> extra_routes = {});
+                      std::function<void(http::Router&)> extra_routes = {},
+                      std::function<void(app::AppOptions&)> options = {});
   ~TestServer();
 
   std::uint16_t port() const noexcept { return port_; }

@@ -9,6 +9,7 @@ describe("navigation", () => {
       "Dashboard",
       "Leads",
       "Templates",
+      "Campaigns",
       "Settings",
     ]);
   });
@@ -21,9 +22,11 @@ describe("navigation", () => {
 
   it("hides pages whose API has not landed, whatever the permissions", () => {
     const all = NAV.flatMap((e) => e.anyOf);
-    expect(labels(all)).toEqual(["Dashboard", "Leads", "Templates", "Settings", "Admin"]);
-    const withCampaigns = NAV.map((e) => (e.to === "/campaigns" ? { ...e, available: true } : e));
-    expect(visibleNav(all, withCampaigns).map((e) => e.label)).toContain("Campaigns");
-    expect(visibleNav(["lead:read"], withCampaigns).map((e) => e.label)).not.toContain("Campaigns");
+    expect(labels(all)).toEqual(["Dashboard", "Leads", "Templates", "Campaigns", "Settings", "Admin"]);
+    expect(labels(["lead:read"])).not.toContain("Campaigns");
+    expect(labels(["lead:read"])).not.toContain("Templates");
+    const withAnalytics = NAV.map((e) => (e.to === "/analytics" ? { ...e, available: true } : e));
+    expect(visibleNav(all, withAnalytics).map((e) => e.label)).toContain("Analytics");
+    expect(visibleNav(["lead:read"], withAnalytics).map((e) => e.label)).not.toContain("Analytics");
   });
 });

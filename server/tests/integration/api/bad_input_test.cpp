@@ -111,7 +111,7 @@ nlohmann::json mistyped(const std::string& type) {
 // job that a retry must not bring back unless asked.
 struct Records {
   std::string lead, segment, role, user, suppression, api_key;
-  std::string template_id;
+  std::string template_id, campaign;
   std::string dead_job;
   std::optional<jobs::TimePoint> died_at;
 
@@ -137,7 +137,15 @@ struct Records {
         {"/api/segments/{id}", &Records::segment},
         {"/api/auth/api-keys/{id}", &Records::api_key},
         {"/api/templates/{id}", &Records::template_id},
-        {"/api/templates/{id}/preview", &Records::template_id}};
+        {"/api/templates/{id}/preview", &Records::template_id},
+        {"/api/campaigns/{id}", &Records::campaign},
+        {"/api/campaigns/{id}/send", &Records::campaign},
+        {"/api/campaigns/{id}/pause", &Records::campaign},
+        {"/api/campaigns/{id}/resume", &Records::campaign},
+        {"/api/campaigns/{id}/cancel", &Records::campaign},
+        {"/api/campaigns/{id}/test", &Records::campaign}};
+    // The one-click unsubscribe acts on a signed token, not a record: one of none.
+    if (route.path == "/u/{token}") return with_params(route.path, "not-a-token");
     if (route.path == "/api/admin/queues/{queue}/retry") return with_params(route.path, "emails");
     for (const auto& [path, member] : kById)
       if (route.path == path) return with_params(route.path, this->*member);
@@ -171,6 +179,12 @@ Records make_records(AuthedServer& s) {
       admin.post("/api/templates", {{"name", "Kept"}, {"subject", "Hi {{first_name}}"}, {"html", "<p>Kept</p>"}});
   EXPECT_EQ(tmpl.status, 201) << tmpl.body;
   out.template_id = id_of(tmpl);
+  auto campaign = admin.post("/api/campaigns", {{"name", "Kept"},
+                                                {"template_id", std::stoll(out.template_id)},
+                                                {"from_email", "news@example.com"},
+                                                {"audience", {{"all", true}}}});
+  EXPECT_EQ(campaign.status, 201) << campaign.body;
+  out.campaign = id_of(campaign);
 
   // A job no worker has a handler for dies on its first attempt.
   auto& queue = s.server().app().job_queue();

@@ -19,9 +19,9 @@ class AuthTest : public ::testing::TestWithParam<storage::Backend> {
     server_.reset();
     scratch_.reset();
   }
-  // Starts the server on first use; `tweak` applies only to that first call.
-  AuthedServer& server(std::function<void(Config&)> tweak = {}) {
-    if (!server_) server_ = std::make_unique<AuthedServer>(scratch_->url(), std::move(tweak));
+  // Starts the server on first use; `tweak` and `options` apply only to that first call.
+  AuthedServer& server(std::function<void(Config&)> tweak = {}, std::function<void(app::AppOptions&)> options = {}) {
+    if (!server_) server_ = std::make_unique<AuthedServer>(scratch_->url(), std::move(tweak), std::move(options));
     return *server_;
   }
   storage::Database& db() { return server().server().app().database(); }

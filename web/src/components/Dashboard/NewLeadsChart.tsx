@@ -28,6 +28,7 @@ export function NewLeadsChart({ data }: { data: DayCount[] }) {
             <Tooltip
               cursor={{ fillOpacity: 0.1 }}
               contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}
+              itemStyle={{ color: "#0f172a" }}
               formatter={(v) => [Number(v).toLocaleString("en"), "new leads"]}
               labelFormatter={(l) => `Day ${l}`}
             />

@@ -1,6 +1,7 @@
 import { Link } from "react-router-dom";
 import { adminApi, leadsApi, segmentsApi } from "../../api/endpoints";
 import { useAuth } from "../../auth/AuthContext";
+import { CampaignTiles } from "../../components/Campaigns/CampaignTiles";
 import { NewLeadsChart, type DayCount } from "../../components/Dashboard/NewLeadsChart";
 import { ButtonLink } from "../../components/ui/Button";
 import { Card, PageHeader, Stat } from "../../components/ui/Card";
@@ -97,6 +98,12 @@ export function DashboardPage() {
           />
         )}
       </div>
+
+      {can("campaign:read") && (
+        <div className="mt-6 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          <CampaignTiles />
+        </div>
+      )}
 
       {canLeads && (
         <div className="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-3">

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# A campaign to 100,000 leads end to end, as a user runs it: `herald serve`
+# (API + workers) with a DKIM key (RSA-2048) for the sending domain, the
+# leads imported with `herald import-leads`, a template, POST /api/campaigns
+# with send_now, delivered to postfix's smtp-sink through the SMTP pool.
+# Reported: messages/s from send to completed, what the sink received, the
+# server's peak RSS, the load average; on SQLite (embedded queue) and on
+# PostgreSQL + Redis; beside openssl's RSA-2048 sign rate (the ceiling).
+# Then the open pixel and the click redirect with wrk.
+#
+#   bench/campaign.sh        LEADS=100000 POSTGRES=1 CONCURRENCY=4 POOL=4 DURATION=10s
+set -euo pipefail
+cd "$(dirname "$0")"
+source ./lib.sh
+ROOT=$(cd .. && pwd)
+command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup" >&2; exit 1; }
+[[ -x "$BIN" ]] || { echo "$BIN is missing: make build" >&2; exit 1; }
+
+LEADS="${LEADS:-100000}"
+PORT="${PORT:-18190}"
+POSTGRES="${POSTGRES:-1}"
+CONCURRENCY="${CONCURRENCY:-4}"
+POOL="${POOL:-4}"
+WORK="$(mktemp -d /tmp/herald-campaign-bench.XXXXXX)"
+chmod 755 "$WORK"
+PG_DIR=""
+REDIS_PID=""
+ADMIN=(HERALD_ADMIN_EMAIL=admin@example.com HERALD_ADMIN_PASSWORD=bench-password-1)
+JWT=0123456789abcdef0123456789abcdef-bench
+
+# ---- smtp-sink, extracted once from the postfix package (no MTA installed) ----
+PF="$ROOT/.cache/postfix"
+if [[ ! -x "$PF/usr/sbin/smtp-sink" ]]; then
+  echo "extracting smtp-sink from the postfix package into $PF" >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download postfix >/dev/null 2>&1) || { echo "apt-get download postfix failed" >&2; exit 1; }
+  mkdir -p "$PF"
+  dpkg -x "$tmp"/postfix_*.deb "$PF"
+  rm -rf "$tmp"
+fi
+SINK_USER=()
+[[ $(id -u) -eq 0 ]] && SINK_USER=(-u nobody)
+SINK_PID=""
+SINK_OUT=""
+start_sink() {
+  SINK_OUT=$(mktemp -p "$WORK")
+  LD_LIBRARY_PATH="$PF/usr/lib/postfix" "$PF/usr/sbin/smtp-sink" -c "${SINK_USER[@]}" "127.0.0.1:$1" 1024 \
+    >"$SINK_OUT" 2>&1 &
+  SINK_PID=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "smtp-sink did not start" >&2
+  return 1
+}
+stop_sink() {
+  [[ -n "$SINK_PID" ]] || return 0
+  kill "$SINK_PID" 2>/dev/null || true
+  wait "$SINK_PID" 2>/dev/null || true
+  SINK_PID=""
+}
+sink_count() { tr '\r' '\n' <"$SINK_OUT" | awk -F'mesg=' 'NF > 1 { n = $2 } END { print n + 0 }'; }
+
+cleanup() {
+  stop_herald
+  stop_sink
+  [[ -n "$REDIS_PID" ]] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+  if [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+kb_to_mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
+peak_rss_mb() { kb_to_mb "$(awk '/VmHWM/ {print $2}' "/proc/$1/status")"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+login() {
+  curl -sf "http://127.0.0.1:$1/api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"email":"admin@example.com","password":"bench-password-1"}' | json 'd["token"]'
+}
+call() {  # call METHOD PATH [JSON] — against $API with $TOKEN
+  local body=()
+  [[ $# -ge 3 ]] && body=(-H 'Content-Type: application/json' -d "$3")
+  curl -sf -X "$1" "$API$2" -H "Authorization: Bearer $TOKEN" "${body[@]}"
+}
+
+make_csv() {
+  local f="$WORK/leads.csv"
+  [[ -f "$f" ]] && return 0
+  python3 - "$f" "$LEADS" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+domains = ["example.org", "example.net", "mail.example", "inbox.example", "corp.example"]
+with open(path, "w") as f:
+    f.write("email,first_name,last_name,company\n")
+    for i in range(n):
+        f.write(f"lead{i}@{domains[i % len(domains)]},First{i},Last{i},Company {i % 977}\n")
+PY
+}
+
+TEMPLATE_HTML='<html><body><p>Hi {{first_name|there}},</p><p>News from us for {{company|your team}}: our winter offer is here, with a few words more so that the message is the size of a real newsletter. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p><p><a href="https://example.org/offer">See the offer</a> · <a href="https://example.org/blog">Blog</a> · <a href="https://example.org/pricing">Pricing</a> · <a href="https://example.org/help">Help</a></p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p></body></html>'
+
+# campaign_row NAME ENV... — one end-to-end run; prints a table row.
+campaign_row() {
+  local name="$1"
+  shift
+  local data="$WORK/data-$name"
+  mkdir -p "$data"
+  local sink_port=$((PORT + 50))
+  start_sink "$sink_port"
+  make_csv
+  env HERALD_DATA_DIR="$data" HERALD_JWT_SECRET="$JWT" "$@" "$BIN" import-leads "$WORK/leads.csv" >/dev/null 2>&1
+  start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}" HERALD_PUBLIC_URL=https://mail.example.org \
+    HERALD_SMTP_URL="smtp://127.0.0.1:$sink_port?starttls=never" HERALD_SMTP_POOL="$POOL" \
+    HERALD_WORKER_CONCURRENCY="$CONCURRENCY" "$@"
+  API="http://127.0.0.1:$PORT"
+  TOKEN=$(login "$PORT")
+  call POST /api/settings/dkim '{"domain":"example.com","selector":"bench"}' >/dev/null
+  local tid
+  tid=$(call POST /api/templates "$(python3 -c 'import json,sys; print(json.dumps({"name":"Bench","subject":"Winter news for {{first_name|you}}","html":sys.argv[1]}))' "$TEMPLATE_HTML")" | json 'd["id"]')
+  local load_before
+  load_before=$(cut -d' ' -f1 /proc/loadavg)
+  local t0 t1 id
+  t0=$(date +%s.%N)
+  id=$(call POST /api/campaigns "{\"name\":\"Bench\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"from_name\":\"Bench\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
+  local status="sending"
+  while [[ "$status" == "sending" ]]; do
+    sleep 0.5
+    status=$(call GET "/api/campaigns/$id" | json 'd["status"]')
+  done
+  t1=$(date +%s.%N)
+  sleep 1
+  local c sent received rss load_after
+  c=$(call GET "/api/campaigns/$id")
+  sent=$(json 'd["stats"]["sent"]' <<<"$c")
+  received=$(sink_count)
+  rss=$(peak_rss_mb "$HERALD_PID")
+  load_after=$(cut -d' ' -f1 /proc/loadavg)
+  stop_herald
+  stop_sink
+  local secs rate
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
+  rate=$(awk -v n="$sent" -v s="$secs" 'BEGIN {printf "%.0f", n / s}')
+  printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s | %s → %s |\n' "$name" "$LEADS" "$status" "$sent" "$received" \
+    "$secs" "$rate" "$rss" "$load_before" "$load_after"
+}
+
+# ---- the ceiling ----------------------------------------------------------------
+speed=$(openssl speed -seconds 5 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { print $6 }')
+speed2=$(openssl speed -multi 2 -seconds 5 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { print $6 }')
+echo "openssl speed rsa2048: ${speed} signs/s on one core, ${speed2} signs/s with -multi 2; uptime:$(uptime | sed 's/.*load/ load/')"
+echo
+printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s |\n' "backend" "leads" "status" "sent" "sink" "seconds" "msg/s" "peak RSS MiB | load avg before → after"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------:" "--------" "---------:" "-------:" "--------:" "--------:" "------:" "---"
+
+campaign_row sqlite HERALD_DATABASE_URL="sqlite://$WORK/data-sqlite/herald.db"
+
+if [[ "$POSTGRES" == 1 ]]; then
+  PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  PG_DIR="$WORK/pg"
+  mkdir -p "$PG_DIR"
+  chown postgres: "$PG_DIR"
+  pg_port=$((PORT + 100))
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c shared_buffers=512MB" \
+    start >/dev/null
+  runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE herald" >/dev/null
+  redis_port=$((PORT + 101))
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >/dev/null 2>&1 &
+  REDIS_PID=$!
+  sleep 0.3
+  campaign_row "postgresql + redis" HERALD_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/herald" \
+    HERALD_REDIS_URL="redis://127.0.0.1:$redis_port/0" HERALD_HTTP_THREADS=8
+fi
+
+# ---- tracking links ---------------------------------------------------------------
+# A one-lead campaign into the outbox; its message's pixel and click links under wrk.
+echo
+data="$WORK/data-tracking"
+mkdir -p "$data"
+start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}" HERALD_PUBLIC_RATE_LIMIT=1000000000/min
+API="http://127.0.0.1:$PORT"
+TOKEN=$(login "$PORT")
+call POST /api/leads '{"email":"reader@example.org","first_name":"Ann"}' >/dev/null
+tid=$(call POST /api/templates "$(python3 -c 'import json,sys; print(json.dumps({"name":"Links","subject":"Hi","html":sys.argv[1]}))' "$TEMPLATE_HTML")" | json 'd["id"]')
+id=$(call POST /api/campaigns "{\"name\":\"Links\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
+for _ in $(seq 1 100); do
+  [[ $(call GET "/api/campaigns/$id" | json 'd["status"]') == completed ]] && break
+  sleep 0.1
+done
+raw=$(call GET "/api/admin/outbox?page_size=1" | json 'd["items"][0]["id"]')
+message=$(call GET "/api/admin/outbox/$raw" | json 'd.get("raw") or d.get("data") or d.get("message") or ""' |
+  python3 -c 'import sys,quopri; sys.stdout.write(quopri.decodestring(sys.stdin.buffer.read()).decode("utf-8","replace"))')
+pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
+click=$(grep -o '/t/c/[A-Za-z0-9_-]*' <<<"$message" | head -1)
+table_header
+wrk_row "open pixel GET /t/o/{token}" "$API$pixel"
+wrk_row "click redirect GET /t/c/{token} (302)" "$API$click"
+stop_herald
+echo "uptime after:$(uptime | sed 's/.*load/ load/')"

@@ -1,0 +1,23 @@
+-- Campaign queries whose SQL differs between SQLite and PostgreSQL; the
+-- others are in common/campaigns.sql.
+
+-- name: recipients.insert_batch
+-- $1 campaign, $2 now (ms), $3 a JSON array of {l: lead id, e: email, d: due at (ms)}.
+-- A lead already a recipient of the campaign is left alone.
+INSERT INTO campaign_recipients (campaign_id, lead_id, email, state, due_at, updated_at)
+SELECT $1, (x ->> 'l')::bigint, x ->> 'e', 'queued', (x ->> 'd')::bigint, $2
+FROM jsonb_array_elements(CAST($3 AS jsonb)) AS x
+ON CONFLICT (campaign_id, lead_id) DO NOTHING;
+
+-- name: recipients.claim
+-- $1 campaign, $2..$3 the id range, $4 now, $5 lease until, $6 lease owner, $7 how many.
+-- Due queued or deferred recipients, and claims whose lease ran out;
+-- SKIP LOCKED: concurrent workers never wait for each other.
+UPDATE campaign_recipients
+SET state = 'sending', lease_owner = $6, lease_until = $5, attempts = attempts + 1, updated_at = $4
+WHERE id IN (SELECT id FROM campaign_recipients
+             WHERE campaign_id = $1 AND id BETWEEN $2 AND $3
+               AND ((state IN ('queued', 'deferred') AND due_at <= $4) OR (state = 'sending' AND lease_until < $4))
+             ORDER BY id LIMIT $7
+             FOR UPDATE SKIP LOCKED)
+RETURNING id, lead_id, email, attempts;

@@ -1,0 +1,74 @@
+// The campaigns module: campaigns and their recipients, the sending pipeline
+// on the job queue (jobs campaigns.start, campaigns.expand, campaigns.emails,
+// and a reconciler), the shared send limits, and the tracking and
+// unsubscribe links. Uses leads' interface (audiences, suppressions, status
+// changes), the templates catalog (pinned versions) and settings (sender,
+// DKIM, per-domain limits, tracking defaults, the mail transport).
+#pragma once
+
+#include <memory>
+
+#include "campaigns/limits.hpp"
+#include "campaigns/options.hpp"
+#include "campaigns/pipeline.hpp"
+#include "campaigns/routes.hpp"
+#include "campaigns/schedule.hpp"
+#include "campaigns/sender.hpp"
+#include "campaigns/service.hpp"
+#include "campaigns/tracking.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "jobs/queue.hpp"
+#include "leads/interface.hpp"
+#include "mail/tracking.hpp"
+#include "mail/transport.hpp"
+#include "module/module.hpp"
+#include "redis/client.hpp"
+#include "settings/interface.hpp"
+#include "storage/database.hpp"
+#include "templates/interface.hpp"
+
+namespace herald::campaigns {
+
+struct Deps {
+  storage::Database& db;
+  const Clock& clock;
+  const Config& config;
+  jobs::JobQueue& queue;
+  redis::RedisClient* redis;  // shared send limits when set
+  leads::Leads& leads;
+  templates::Catalog& catalog;
+  settings::Settings& settings;
+  mail::Transport& transport;
+  PipelineOptions options = {};
+};
+
+class Module final : public herald::Module {
+ public:
+  explicit Module(Deps deps);
+  // The endpoints, the three jobs and the reconciler.
+  void contribute(Contributions& contributions) override;
+
+  CampaignService& service() noexcept { return service_; }
+  Pipeline& pipeline() noexcept { return pipeline_; }
+  EventWriter& events() noexcept { return events_; }
+
+ private:
+  static PipelineOptions resolve(PipelineOptions o, const Config& config);
+
+  PipelineOptions options_;
+  std::string secret_;
+  mail::TokenSigner signer_;
+  mail::Tracker tracker_;
+  std::unique_ptr<SendLimiter> limiter_;
+  ZoneDirectory zones_;
+  TemplateCache templates_;
+  Sender sender_;
+  Pipeline pipeline_;
+  CampaignService service_;
+  EventWriter events_;
+  Tracking tracking_;
+  Routes routes_;
+};
+
+}  // namespace herald::campaigns

@@ -1,0 +1,103 @@
+// SQL access for a campaign's recipients, the links of its messages and its
+// tracking events (server/sql/*/campaigns.sql).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "campaigns/types.hpp"
+#include "storage/database.hpp"
+
+namespace herald::campaigns {
+
+struct NewRecipient {
+  std::int64_t lead_id = 0;
+  std::string email;
+  std::int64_t due_at = 0;
+};
+
+struct Claimed {
+  std::int64_t id = 0, lead_id = 0;
+  std::string email;
+  std::int64_t attempts = 0;
+};
+
+struct Outcome {
+  std::optional<std::int64_t> code;
+  std::string reply;
+  std::string message_id;
+};
+
+struct Event {
+  std::int64_t campaign_id = 0, lead_id = 0;
+  std::string type;  // open, click, unsubscribe, bounce, reply
+  std::int64_t occurred_at = 0;
+  std::string user_agent, ip;
+  std::optional<std::string> url;
+};
+
+class RecipientStore {
+ public:
+  explicit RecipientStore(storage::Backend backend) : backend_(backend) {}
+
+  void insert_batch(storage::Connection& c, std::int64_t campaign, const std::vector<NewRecipient>& batch,
+                    std::int64_t now_ms);
+  std::vector<std::int64_t> ids_for_leads(storage::Connection& c, std::int64_t campaign, std::int64_t after_lead,
+                                          std::int64_t upto_lead);
+  std::vector<std::int64_t> unfinished_ids(storage::Connection& c, std::int64_t campaign, std::int64_t after,
+                                           std::int64_t limit);
+  std::vector<Claimed> claim(storage::Connection& c, std::int64_t campaign, std::int64_t first, std::int64_t last,
+                             std::int64_t now_ms, std::int64_t lease_until, std::string_view owner, std::int64_t limit);
+  void extend_lease(storage::Connection& c, std::int64_t campaign, std::int64_t first, std::int64_t last,
+                    std::string_view owner, std::int64_t until);
+  // Each false when the recipient is no longer held by `owner`.
+  bool mark_sent(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                 const Outcome& o);
+  bool mark_deferred(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                     std::int64_t due_at, const Outcome& o);
+  bool mark_failed(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                   const Outcome& o, bool bounced);
+  bool mark_skipped(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                    std::string_view reason);
+  bool release(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
+               std::int64_t due_at);
+  bool cancel_claimed(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms);
+  std::int64_t cancel_waiting(storage::Connection& c, std::int64_t campaign, std::int64_t now_ms);
+  std::optional<std::int64_t> next_due(storage::Connection& c, std::int64_t campaign, std::int64_t first,
+                                       std::int64_t last);
+  bool stranded(storage::Connection& c, std::int64_t campaign, std::int64_t before_ms);
+
+  Stats stats(storage::Connection& c, std::int64_t campaign);
+  std::int64_t sent_since(storage::Connection& c, std::int64_t campaign, std::int64_t since_ms);
+  std::vector<std::pair<std::int64_t, std::int64_t>> sent_per_minute(storage::Connection& c, std::int64_t campaign,
+                                                                     std::int64_t since_ms);
+  std::vector<Recipient> list(storage::Connection& c, std::int64_t campaign, std::string_view state, std::int64_t limit,
+                              std::int64_t offset);
+  std::int64_t count(storage::Connection& c, std::int64_t campaign, std::string_view state);
+  bool exists(storage::Connection& c, std::int64_t campaign, std::int64_t lead);
+
+  // First-time marks for tracking; true when this call set it.
+  bool mark_opened(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
+  bool mark_clicked(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
+  bool mark_unsubscribed(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
+
+  std::vector<std::string> campaign_links(storage::Connection& c, std::int64_t campaign);
+  void insert_links(storage::Connection& c, std::int64_t campaign, const std::vector<std::string>& urls);
+  bool has_personal_links(storage::Connection& c, std::int64_t campaign);
+  std::optional<std::string> recipient_link(storage::Connection& c, std::int64_t campaign, std::int64_t lead,
+                                            std::int64_t link);
+  void insert_recipient_links(storage::Connection& c, std::int64_t campaign, std::int64_t lead,
+                              const std::vector<std::string>& urls);
+
+  void insert_event(storage::Connection& c, const Event& e);
+  std::int64_t count_events(storage::Connection& c, std::int64_t campaign, std::string_view type);
+
+ private:
+  storage::Backend backend_;
+};
+
+}  // namespace herald::campaigns

@@ -1,0 +1,243 @@
+#include "campaigns/tracking.hpp"
+
+#include "core/errors.hpp"
+#include "core/log.hpp"
+
+namespace herald::campaigns {
+namespace {
+
+// Events written per transaction.
+constexpr std::size_t kWriteBatch = 2000;
+// Links of a campaign are read again after this long (a new personalised link).
+constexpr auto kLinksTtl = std::chrono::seconds(10);
+constexpr std::size_t kMaxCachedCampaigns = 1024;
+constexpr std::size_t kMaxUserAgent = 512;
+
+std::string clip(std::string s, std::size_t max) {
+  if (s.size() > max) s.resize(max);
+  return s;
+}
+
+const char* kPageStyle =
+    "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111}"
+    "button{font:inherit;padding:.5rem 1rem;border-radius:.375rem;border:1px solid #444;background:#111;color:#fff;"
+    "cursor:pointer}button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}</style>";
+
+std::string page(std::string_view title, std::string_view body) {
+  std::string out =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" "
+      "content=\"noindex\">"
+      "<title>";
+  out += title;
+  out += "</title>";
+  out += kPageStyle;
+  out += "</head><body><main>";
+  out += body;
+  out += "</main></body></html>";
+  return out;
+}
+
+}  // namespace
+
+// ---- EventWriter ------------------------------------------------------------
+
+EventWriter::EventWriter(storage::Database& db, std::chrono::milliseconds interval)
+    : db_(db), store_(db.backend()), interval_(interval) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+EventWriter::~EventWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void EventWriter::record(Event e) {
+  bool full_batch = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (buffer_.size() >= kMaxBuffered) {
+      dropped_.fetch_add(1);
+      return;
+    }
+    buffer_.push_back(std::move(e));
+    ++enqueued_;
+    full_batch = buffer_.size() >= kWriteBatch;
+  }
+  if (full_batch) wake_.notify_one();
+}
+
+void EventWriter::flush() {
+  std::unique_lock lock(mutex_);
+  const auto target = enqueued_;
+  wake_.notify_one();
+  flushed_.wait_for(lock, std::chrono::seconds(10), [&] { return written_ >= target || stopping_; });
+}
+
+void EventWriter::loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait_for(lock, interval_, [this] { return stopping_ || buffer_.size() >= kWriteBatch; });
+    while (!buffer_.empty()) {
+      std::vector<Event> batch;
+      if (buffer_.size() <= kWriteBatch) {
+        batch.swap(buffer_);
+      } else {
+        batch.assign(std::make_move_iterator(buffer_.begin()),
+                     std::make_move_iterator(buffer_.begin() + static_cast<std::ptrdiff_t>(kWriteBatch)));
+        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(kWriteBatch));
+      }
+      const auto n = batch.size();
+      lock.unlock();
+      write(batch);
+      lock.lock();
+      written_ += n;
+    }
+    flushed_.notify_all();
+    if (stopping_) return;
+  }
+}
+
+void EventWriter::write(std::vector<Event>& batch) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto conn = db_.acquire();
+      storage::Transaction tx(*conn, storage::TxMode::Write);
+      for (const auto& e : batch) {
+        store_.insert_event(*conn, e);
+        if (e.type == "open") {
+          store_.mark_opened(*conn, e.campaign_id, e.lead_id, e.occurred_at);
+        } else if (e.type == "click") {
+          store_.mark_clicked(*conn, e.campaign_id, e.lead_id, e.occurred_at);
+        }
+      }
+      tx.commit();
+      return;
+    } catch (const std::exception& ex) {
+      if (attempt >= 3) {
+        log::error("tracking events lost: the database refused them",
+                   {{"events", static_cast<std::int64_t>(batch.size())}, {"error", ex.what()}});
+        dropped_.fetch_add(batch.size());
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+    }
+  }
+}
+
+// ---- Tracking ---------------------------------------------------------------
+
+Tracking::Tracking(storage::Database& db, const Clock& clock, const mail::TokenSigner& signer, leads::Leads& leads,
+                   EventWriter& events)
+    : db_(db), clock_(clock), signer_(signer), leads_(leads), events_(events), store_(db.backend()) {}
+
+std::int64_t Tracking::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch()).count();
+}
+
+bool Tracking::open(std::string_view token, const Visitor& v) {
+  auto t = signer_.verify(token, mail::TokenKind::Open);
+  if (!t) return false;
+  events_.record({t->campaign_id, t->lead_id, "open", now_ms(), clip(v.user_agent, kMaxUserAgent), v.ip, std::nullopt});
+  return true;
+}
+
+std::optional<std::string> Tracking::link(std::int64_t campaign, std::int64_t lead, std::uint32_t index) {
+  const auto now = std::chrono::steady_clock::now();
+  Links links;
+  bool cached = false;
+  {
+    std::lock_guard lock(links_mutex_);
+    if (auto it = links_.find(campaign); it != links_.end() && now - it->second.loaded < kLinksTtl) {
+      links = it->second;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    auto conn = db_.acquire();
+    links.urls = store_.campaign_links(*conn, campaign);
+    links.personal = store_.has_personal_links(*conn, campaign);
+    links.loaded = now;
+    std::lock_guard lock(links_mutex_);
+    if (links_.size() >= kMaxCachedCampaigns) links_.clear();
+    links_[campaign] = links;
+  }
+  if (links.personal) {
+    auto conn = db_.acquire();
+    if (auto url = store_.recipient_link(*conn, campaign, lead, index)) return url;
+  }
+  if (index < links.urls.size()) return links.urls[index];
+  return std::nullopt;
+}
+
+std::optional<std::string> Tracking::click(std::string_view token, const Visitor& v) {
+  auto t = signer_.verify(token, mail::TokenKind::Click);
+  if (!t) return std::nullopt;
+  auto url = link(t->campaign_id, t->lead_id, t->link);
+  if (!url) return std::nullopt;
+  events_.record({t->campaign_id, t->lead_id, "click", now_ms(), clip(v.user_agent, kMaxUserAgent), v.ip, *url});
+  return url;
+}
+
+std::optional<mail::TrackingToken> Tracking::check_unsubscribe(std::string_view token) const {
+  return signer_.verify(token, mail::TokenKind::Unsubscribe);
+}
+
+bool Tracking::unsubscribe(std::string_view token, const Visitor& v) {
+  auto t = signer_.verify(token, mail::TokenKind::Unsubscribe);
+  if (!t) return false;
+  leads::StatusChange change;
+  change.lead_id = t->lead_id;
+  change.event = leads::LeadEvent::Unsubscribed;
+  change.source = "campaign/" + std::to_string(t->campaign_id);
+  change.ip = v.ip;
+  change.request_id = v.request_id;
+  try {
+    leads_.change_status(change);
+  } catch (const NotFound&) {
+    // The lead was deleted (or erased) meanwhile: nothing left to mail.
+  }
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  const auto now = now_ms();
+  store_.mark_unsubscribed(*conn, t->campaign_id, t->lead_id, now);
+  store_.insert_event(
+      *conn, {t->campaign_id, t->lead_id, "unsubscribe", now, clip(v.user_agent, kMaxUserAgent), v.ip, std::nullopt});
+  tx.commit();
+  return true;
+}
+
+// ---- pages ------------------------------------------------------------------
+
+const std::string& pixel_gif() {
+  static const std::string gif = [] {
+    const unsigned char bytes[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80,
+                                   0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
+                                   0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01,
+                                   0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
+    return std::string(reinterpret_cast<const char*>(bytes), sizeof bytes);
+  }();
+  return gif;
+}
+
+std::string unsubscribe_page(std::string_view action_path) {
+  std::string body =
+      "<h1>Unsubscribe</h1><p>Do you want to stop receiving these emails?</p>"
+      "<form method=\"post\" action=\"";
+  body += action_path;  // a path we built from a verified token: [A-Za-z0-9_-/] only
+  body +=
+      "\"><input type=\"hidden\" name=\"confirm\" value=\"1\">"
+      "<button type=\"submit\">Unsubscribe</button></form>";
+  return page("Unsubscribe", body);
+}
+
+std::string unsubscribed_page() {
+  return page("Unsubscribed", "<h1>You are unsubscribed</h1><p>You will not receive these emails any more.</p>");
+}
+
+
+}  // namespace herald::campaigns

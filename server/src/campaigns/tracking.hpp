@@ -1,0 +1,110 @@
+// What recipients do with their mail, through the links in it (outside
+// /api, rate class `public`, HMAC-signed tokens instead of a login):
+//   GET  /t/o/{token}  open pixel: a 1×1 GIF, never cached
+//   GET  /t/c/{token}  click: 302 to the link of that index in that message —
+//                      never to a URL the request names (no open redirect)
+//   GET  /u/{token}    unsubscribe: a confirmation page that changes nothing
+//                      (mail scanners fetch links)
+//   POST /u/{token}    RFC 8058 one-click, and the page's form: unsubscribes
+// A forged or altered token is a 404. Each records an event (campaign, lead,
+// type, time, user agent, IP, URL for clicks) in campaign_events; opens and
+// clicks are buffered and written in batches by one thread (so the pixel
+// and the redirect cost no database write each), unsubscribes at once.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "campaigns/recipient_store.hpp"
+#include "core/clock.hpp"
+#include "leads/interface.hpp"
+#include "mail/tracking.hpp"
+#include "storage/database.hpp"
+
+namespace herald::campaigns {
+
+// Buffers open and click events and writes them in batches.
+class EventWriter {
+ public:
+  EventWriter(storage::Database& db, std::chrono::milliseconds interval = std::chrono::milliseconds(200));
+  ~EventWriter();  // writes what is buffered
+  EventWriter(const EventWriter&) = delete;
+  EventWriter& operator=(const EventWriter&) = delete;
+
+  void record(Event e);
+  // Writes everything buffered now (tests, shutdown).
+  void flush();
+  std::uint64_t dropped() const noexcept { return dropped_.load(); }
+
+  static constexpr std::size_t kMaxBuffered = 200000;
+
+ private:
+  void loop();
+  void write(std::vector<Event>& batch);
+
+  storage::Database& db_;
+  RecipientStore store_;
+  std::chrono::milliseconds interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable flushed_;
+  std::vector<Event> buffer_;
+  std::uint64_t enqueued_ = 0, written_ = 0;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> dropped_{0};
+  std::thread thread_;
+};
+
+struct Visitor {
+  std::string user_agent, ip, request_id;
+};
+
+class Tracking {
+ public:
+  Tracking(storage::Database& db, const Clock& clock, const mail::TokenSigner& signer, leads::Leads& leads,
+           EventWriter& events);
+
+  // nullopt: not a token of ours (404).
+  bool open(std::string_view token, const Visitor& v);
+  std::optional<std::string> click(std::string_view token, const Visitor& v);
+  // The confirmation page's facts; nullopt for a bad token.
+  std::optional<mail::TrackingToken> check_unsubscribe(std::string_view token) const;
+  // Unsubscribes the lead (status, suppression list, audit entry through
+  // leads' interface) and records the event. False for a bad token.
+  bool unsubscribe(std::string_view token, const Visitor& v);
+
+ private:
+  struct Links {
+    std::vector<std::string> urls;
+    bool personal = false;
+    std::chrono::steady_clock::time_point loaded;
+  };
+  std::optional<std::string> link(std::int64_t campaign, std::int64_t lead, std::uint32_t index);
+  std::int64_t now_ms() const;
+
+  storage::Database& db_;
+  const Clock& clock_;
+  const mail::TokenSigner& signer_;
+  leads::Leads& leads_;
+  EventWriter& events_;
+  RecipientStore store_;
+  std::mutex links_mutex_;
+  std::map<std::int64_t, Links> links_;
+};
+
+// The 1×1 transparent GIF.
+const std::string& pixel_gif();
+// The pages (self-contained HTML, no script, styles inline in a <style> the page CSP allows).
+std::string unsubscribe_page(std::string_view action_path);
+std::string unsubscribed_page();
+
+}  // namespace herald::campaigns
