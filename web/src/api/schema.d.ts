@@ -2352,6 +2352,8 @@ export interface operations {
                 page_size?: string;
                 /** @description next_cursor of the previous page (id order) */
                 cursor?: string;
+                /** @description capped (default): total is exact for no filter, statuses, one tag or one owner, otherwise it stops at 10000 and total_is_lower_bound says so; exact: the whole count */
+                count?: string;
             };
             header?: never;
             path?: never;
@@ -2365,7 +2367,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": {
+                        items?: unknown[];
+                        next_cursor?: number | null;
+                        page?: number;
+                        page_size?: number;
+                        /** @description leads matching the filter; with total_is_lower_bound, at least this many (count=exact counts them all) */
+                        total?: number;
+                        /** @description true when the count stopped at 10000 (count=capped, a filter without a kept total) */
+                        total_is_lower_bound?: boolean;
+                    };
                 };
             };
             /** @description Malformed request */
