@@ -46,10 +46,10 @@ Response Routes::list(Request& req) {
   return Response::json_text(200, leads_.list_json(std::move(q)));
 }
 
-bool Routes::list_waits(const Request& req) noexcept {
+bool Routes::list_waits(const Request& req) const noexcept {
   try {
     auto filter = parse_filter(query_pairs(req.query), {"page", "page_size", "sort", "cursor", "count"});
-    return waits(filter, parse_count_mode(req.query_param("count")));
+    return leads_.may_wait(filter, parse_count_mode(req.query_param("count")));
   } catch (...) {
     return false;
   }
