@@ -12,7 +12,7 @@ namespace {
 using enum http::Method;
 using enum http::RateClass;  // None · Api · Login · Public  (http/router.hpp)
 using enum http::BodyLimit;  // Default (HERALD_MAX_BODY) · Import (HERALD_MAX_IMPORT)
-using enum http::Runs;       // Inline (I/O thread) · Pool (handler threads: the handler waits)
+using enum http::Runs;       // Inline (I/O thread) · Pool (handler threads: the handler waits) · Either (per request)
 
 // The audit column of a POST that only reads (a preview): no entry.
 using http::kChangesNothing;
@@ -53,7 +53,7 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/admin/jobs/{id}",               "jobs.get",              "system:read",        Api,    Default, Inline, ""},
     {Post,   "/api/admin/queues/{queue}/retry",    "queues.retry",          "system:read",        Api,    Default, Pool,   "QUEUE_RETRIED"},
   // ---- leads (literal segments before /api/leads/{id}) -------------------------------------------------------------------------------
-    {Get,    "/api/leads",                         "leads.list",            "lead:read",          Api,    Default, Inline, ""},
+    {Get,    "/api/leads",                         "leads.list",            "lead:read",          Api,    Default, Either, ""},
     {Post,   "/api/leads",                         "leads.create",          "lead:write",         Api,    Default, Inline, "LEAD_CREATED"},
     {Get,    "/api/leads/export",                  "leads.export",          "lead:export",        Api,    Default, Pool,   ""},
     {Post,   "/api/leads/import",                  "leads.import",          "lead:import",        Api,    Import,  Pool,   "LEAD_IMPORT_STARTED"},
@@ -155,7 +155,13 @@ void mount(http::Router& router, http::Endpoints& endpoints, const std::string& 
     route.body_sink = endpoint->sink;
     route.rate = spec.rate;
     route.body_limit = spec.body;
+    if ((spec.runs == http::Runs::Either) != static_cast<bool>(endpoint->waits))
+      throw std::logic_error(describe(spec) +
+                             (spec.runs == http::Runs::Either
+                                  ? " runs Either but its handler does not say which requests wait"
+                                  : " has a handler that says which requests wait: make it run Either"));
     route.runs = spec.runs;
+    route.waits = endpoint->waits;
     route.audit_action = spec.audit;
   }
   for (const auto& name : endpoints.names()) {

@@ -8,6 +8,10 @@ void Endpoints::add(std::string name, Handler handler, RouteDoc doc) {
   insert(std::move(name), Endpoint{std::move(handler), nullptr, std::move(doc)});
 }
 
+void Endpoints::add(std::string name, Handler handler, RouteDoc doc, WaitsPredicate waits) {
+  insert(std::move(name), Endpoint{std::move(handler), nullptr, std::move(doc), std::move(waits)});
+}
+
 void Endpoints::add_upload(std::string name, BodySinkFactory sink, RouteDoc doc) {
   insert(std::move(name), Endpoint{nullptr, std::move(sink), std::move(doc)});
 }

@@ -22,6 +22,7 @@ struct Endpoint {
   Handler handler;       // a request with its body read
   BodySinkFactory sink;  // or an upload streamed into a sink
   RouteDoc doc;
+  WaitsPredicate waits;  // set: its route runs Either, and this decides per request
 };
 
 class Endpoints {
@@ -29,6 +30,8 @@ class Endpoints {
   // Names are "<domain>.<action>" ("leads.list"). Throws std::logic_error on
   // a name added twice or a description without a summary or tag.
   void add(std::string name, Handler handler, RouteDoc doc);
+  // A handler whose requests sometimes wait: `waits` tells which (its route runs Either).
+  void add(std::string name, Handler handler, RouteDoc doc, WaitsPredicate waits);
   void add_upload(std::string name, BodySinkFactory sink, RouteDoc doc);
 
   const Endpoint* find(std::string_view name) const;

@@ -21,6 +21,10 @@ using Handler = std::function<Response(Request&)>;
 // Opens the sink a streamed request body is written to (see BodySink); may
 // throw an Error to refuse the upload before its body is read.
 using BodySinkFactory = std::function<std::unique_ptr<BodySink>(Request&)>;
+// For a Runs::Either route: true when this request may take long. Runs on
+// the I/O thread before the handler, so it only looks at the request line;
+// it must not throw (a bad request is the handler's to answer).
+using WaitsPredicate = std::function<bool(const Request&)>;
 
 // Who may call a route. Every route states it; a test walks the table.
 struct Access {
@@ -51,7 +55,10 @@ enum class BodyLimit { Default, Import };
 // the network (SMTP, an AI provider, Redis beyond the rate limiter), on
 // queries that scan or write without bound, on a flush — or burn CPU
 // (password hashing); the I/O thread serves other connections meanwhile.
-enum class Runs { Inline, Pool };
+// Either: the endpoint's `waits` decides per request — Pool for a request
+// that may take long (an exact count over a million leads), Inline for the
+// rest (the same list's cached first page).
+enum class Runs { Inline, Pool, Either };
 
 struct RouteDoc {
   std::string summary;
@@ -82,6 +89,8 @@ struct Route {
   // Set for uploads: the body is streamed into a sink instead of being read
   // into Request::body, and `handler` is not called.
   BodySinkFactory body_sink;
+  // Runs::Either: whether a request goes to the handler threads.
+  WaitsPredicate waits;
 
   // Split template: literal segments, and "{name}" parameters.
   std::vector<std::string> segments;

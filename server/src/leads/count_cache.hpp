@@ -8,14 +8,18 @@
 // edits of names. A count that reached the cap stays "at least the cap"
 // while fewer leads changed than it had to spare: each version grows by the
 // number of leads changed, so the versions' growth bounds how many may have
-// left the filter.
+// left the filter; it is counted again once half that surplus is spent,
+// by one request at a time, while the others are still answered from it.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "leads/counts.hpp"
 
@@ -25,16 +29,27 @@ class CountCache {
  public:
   explicit CountCache(std::size_t capacity = 4096) : capacity_(capacity) {}
 
+  struct Lookup {
+    std::optional<Total> total;  // valid at these versions
+    bool refresh = false;        // valid, but half its surplus is spent: count again soon
+  };
+
   // `versions`: the relevant ones (leads/counts.hpp relevant()).
-  std::optional<Total> get(const std::string& key, const Versions& versions) const {
+  Lookup lookup(const std::string& key, const Versions& versions) const {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end()) return std::nullopt;
+    if (it == entries_.end()) return {};
     const Entry& e = it->second;
-    if (e.versions == versions) return e.total;
+    // Counted at these versions, or at newer ones (a count another request
+    // made meanwhile: at least as new as this request).
+    if (e.versions == versions || at_or_after(e.versions, versions)) return {e.total, false};
     const std::int64_t changed = versions.sum() - e.versions.sum();
-    if (e.total.lower_bound && changed > 0 && e.matched - changed >= e.total.count) return e.total;
-    return std::nullopt;
+    const std::int64_t surplus = e.matched - e.total.count;
+    if (e.total.lower_bound && changed > 0 && changed <= surplus) return {e.total, 2 * changed > surplus};
+    return {};
+  }
+  std::optional<Total> get(const std::string& key, const Versions& versions) const {
+    return lookup(key, versions).total;
   }
 
   // `matched`: how many leads the count found (at least that many match);
@@ -48,7 +63,35 @@ class CountCache {
     if (!e.filled || e.versions.sum() <= versions.sum()) e = Entry{true, versions, matched, total};
   }
 
+  // One count of a key at a time: begin() is true for the caller that is to
+  // count (and must end()); the others may wait() for it and look again.
+  bool begin(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    return counting_.insert(key).second;
+  }
+  void end(const std::string& key) {
+    {
+      std::lock_guard lock(mutex_);
+      counting_.erase(key);
+    }
+    done_.notify_all();
+  }
+  bool counting(const std::string& key) const {
+    std::lock_guard lock(mutex_);
+    return counting_.contains(key);
+  }
+  // Returns when no count of `key` is under way (or after `limit`).
+  void wait(const std::string& key, std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex_);
+    done_.wait_for(lock, limit, [&] { return !counting_.contains(key); });
+  }
+
  private:
+  static bool at_or_after(const Versions& a, const Versions& b) {
+    return a.rows >= b.rows && a.text >= b.text && a.status >= b.status && a.owner >= b.owner && a.tags >= b.tags &&
+           a.other >= b.other;
+  }
+
   struct Entry {
     bool filled = false;
     Versions versions;
@@ -57,7 +100,9 @@ class CountCache {
   };
   std::size_t capacity_;
   mutable std::mutex mutex_;
+  std::condition_variable done_;
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_set<std::string> counting_;
 };
 
 }  // namespace herald::leads

@@ -70,7 +70,8 @@ void add_lead_endpoints(http::Endpoints& e, Routes& r) {
       "true when the count stopped at 10000 (count=capped, a filter without a kept total)";
   list["properties"]["next_cursor"]["type"] = {"integer", "null"};
   e.add("leads.list", bind(r, &Routes::list),
-        {.summary = "List, search and filter leads", .tag = "leads", .response = list, .query = list_query()});
+        {.summary = "List, search and filter leads", .tag = "leads", .response = list, .query = list_query()},
+        [&r](const http::Request& req) { return r.list_waits(req); });
   e.add(
       "leads.create", bind(r, &Routes::create),
       {.summary = "Create a lead", .tag = "leads", .request_body = lead_body, .response = lead, .success_status = 201});

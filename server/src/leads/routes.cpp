@@ -46,6 +46,15 @@ Response Routes::list(Request& req) {
   return Response::json_text(200, leads_.list_json(std::move(q)));
 }
 
+bool Routes::list_waits(const Request& req) const noexcept {
+  try {
+    auto filter = parse_filter(query_pairs(req.query), {"page", "page_size", "sort", "cursor", "count"});
+    return leads_.may_wait(filter, parse_count_mode(req.query_param("count")));
+  } catch (...) {
+    return false;
+  }
+}
+
 Response Routes::get(Request& req) { return lead_response(200, leads_.get(http::id_param(req))); }
 
 Response Routes::create(Request& req) {

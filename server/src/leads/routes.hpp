@@ -25,6 +25,9 @@ class Routes {
       : leads_(leads), segments_(segments), suppressions_(suppressions), privacy_(privacy), imports_(imports) {}
 
   http::Response list(http::Request& req);
+  // Whether a list request may take long (LeadService::may_wait): it then
+  // runs on the handler threads. Never throws: a bad query is list()'s to refuse.
+  bool list_waits(const http::Request& req) const noexcept;
   http::Response get(http::Request& req);
   http::Response create(http::Request& req);
   http::Response update(http::Request& req);

@@ -149,19 +149,43 @@ std::int64_t LeadService::count(storage::Connection& c, const Filter& f) {
   return total(c, f, CountMode::Exact, store_.versions(c)).count;
 }
 
+namespace {
+
+std::string count_key(const Filter& f, CountMode mode, bool kept) {
+  std::string key = f.canonical();
+  key += kept ? "\x1d" "kept" : mode == CountMode::Exact ? "\x1d" "exact" : "\x1d" "capped";
+  return key;
+}
+
+}  // namespace
+
 Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode, const Versions& versions) {
   const Depends depends = depends_on(f);
   const Versions at = relevant(versions, depends);
   const auto keys = exact_keys(f);
-  std::string key = f.canonical();
-  key += keys ? "\x1d" "kept" : mode == CountMode::Exact ? "\x1d" "exact" : "\x1d" "capped";
-  if (auto cached = counts_.get(key, at)) return *cached;
+  const std::string key = count_key(f, mode, keys.has_value());
   if (keys) {
+    if (auto cached = counts_.get(key, at)) return *cached;
     // Read after the versions: at least as new as they are.
     const std::int64_t n = store_.counted(c, *keys);
     counts_.put(key, at, n, Total{n, false});
     return Total{n, false};
   }
+  // Counted: one count of a filter at a time; a count that is still valid
+  // but spending its surplus is counted again by one request while the
+  // others go on answering from it.
+  for (;;) {
+    auto found = counts_.lookup(key, at);
+    if (found.total && !found.refresh) return *found.total;
+    if (counts_.begin(key)) break;
+    if (found.total) return *found.total;
+    counts_.wait(key, std::chrono::seconds(30));
+  }
+  struct Ending {
+    CountCache& cache;
+    const std::string& key;
+    ~Ending() { cache.end(key); }
+  } ending{counts_, key};
   // A capped count of a filter on fields that change often counts on past
   // the cap, so that its "at least the cap" outlives that many changes.
   const bool capped = mode == CountMode::Capped;
@@ -171,6 +195,21 @@ Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode
   Total t = capped && n > kCountCap ? Total{kCountCap, true} : Total{n, false};
   counts_.put(key, relevant(counted_at, depends), n, t);
   return t;
+}
+
+bool LeadService::may_wait(const Filter& f, CountMode mode) const {
+  if (waits(f, mode)) return true;
+  if (exact_keys(f) || f.segment_id) return false;
+  Versions last;
+  {
+    std::lock_guard lock(last_mutex_);
+    last = last_versions_;
+  }
+  // Its total is to be counted, unless a count valid at the last versions
+  // seen is cached (a guess: the handler reads the versions again).
+  const std::string key = count_key(f, mode, false);
+  auto found = counts_.lookup(key, relevant(last, depends_on(f)));
+  return !found.total || (found.refresh && !counts_.counting(key));
 }
 
 namespace {
@@ -203,6 +242,10 @@ std::string LeadService::list_json(ListQuery q) {
   Filter f = resolve(*conn, std::move(q.filter));
   // The versions first: whatever is read after them is at least that new.
   const Versions versions = store_.versions(*conn);
+  {
+    std::lock_guard lock(last_mutex_);
+    if (versions.all > last_versions_.all) last_versions_ = versions;
+  }
   feed_.catch_up(versions.all, [&](std::int64_t after, std::size_t limit) {
     return store_.changes_since(*conn, after, static_cast<std::int64_t>(limit));
   });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -57,6 +58,10 @@ class LeadService {
   std::int64_t count(storage::Connection& c, const Filter& f);
   // A list's total (leads/counts.hpp): kept by the triggers, cached, or counted.
   Total total(storage::Connection& c, const Filter& f, CountMode mode, const Versions& versions);
+  // Whether listing this (unresolved) filter may take long: leads::waits(),
+  // or a total that is to be counted, going by the versions last seen. Reads
+  // only memory: it decides, on the I/O thread, where the request runs.
+  bool may_wait(const Filter& f, CountMode mode) const;
   Lead get(std::int64_t id);
   Lead create(const LeadInput& in);
   Lead update(std::int64_t id, const LeadPatch& patch);
@@ -83,8 +88,10 @@ class LeadService {
   auth::Users& users_;
   LeadStore store_;
   SegmentStore segments_;
-  CountCache counts_;
+  mutable CountCache counts_;
   ChangeFeed feed_;
+  mutable std::mutex last_mutex_;
+  Versions last_versions_;  // the newest versions a list request read
   PageCache pages_;
 };
 

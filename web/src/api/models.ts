@@ -88,7 +88,8 @@ export interface Lead {
   last_activity_at: string | null;
 }
 
-export type LeadPage = Page<Lead> & { next_cursor: number | null };
+/** total_is_lower_bound: the count stopped at the cap (10,000); there are at least `total`. */
+export type LeadPage = Page<Lead> & { next_cursor: number | null; total_is_lower_bound: boolean };
 
 export type LeadFilterObject = Record<string, string | string[]>;
 

@@ -4,6 +4,12 @@ export function formatNumber(n: number | null | undefined): string {
   return n === null || n === undefined ? "—" : numberFmt.format(n);
 }
 
+/** A list's total: "10,000+" when the server stopped counting there (total_is_lower_bound). */
+export function formatTotal(n: number | null | undefined, atLeast = false): string {
+  const s = formatNumber(n);
+  return atLeast && n !== null && n !== undefined ? `${s}+` : s;
+}
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);

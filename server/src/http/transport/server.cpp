@@ -123,7 +123,11 @@ bool malformed(const beast::error_code& ec) {
 // framed, so the connection closes after the answer.
 Error malformed_body(const beast::error_code& ec) { return BadRequest("malformed HTTP request body: " + ec.message()); }
 
-bool runs_on_pool(const Request& req) { return req.route && req.route->runs == Runs::Pool; }
+bool runs_on_pool(const Request& req) {
+  if (!req.route) return false;
+  if (req.route->runs == Runs::Either) return req.route->waits && req.route->waits(req);
+  return req.route->runs == Runs::Pool;
+}
 
 // A refused request may still be sending its body. Closing with unread data
 // resets the connection, and a reset can reach the client before it has read

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -147,6 +148,53 @@ TEST(HandlerPool, TheRoutesThatWaitRunOnThePool) {
   }
   EXPECT_FALSE(pooled.contains("GET /api/health"));
   EXPECT_FALSE(pooled.contains("GET /api/leads"));
+  const auto* list = server.app().router().match(http::Method::Get, "/api/leads").route;
+  ASSERT_NE(list, nullptr);
+  EXPECT_EQ(list->runs, http::Runs::Either);  // an exact count or a short search waits; a page does not
+}
+
+// GET /api/test/either: waits 1.5 s on the pool when asked with ?slow, answers
+// at once on the I/O thread otherwise; either way it says which thread ran it.
+TEST(HandlerPool, AnEitherRouteSendsOnlyTheRequestsThatWaitToThePool) {
+  std::atomic<int> waiting{0};
+  std::mutex mutex;
+  std::set<std::thread::id> fast_threads, slow_threads;
+  TestServer server([](Config& c) { c.http_threads = 1; }, "",
+                    [&](http::Router& r) {
+                      auto& route = r.add(
+                          http::Method::Get, "/api/test/either",
+                          [&](http::Request& req) {
+                            const bool slow = req.query == "slow";
+                            {
+                              std::lock_guard lock(mutex);
+                              (slow ? slow_threads : fast_threads).insert(std::this_thread::get_id());
+                            }
+                            if (slow) {
+                              ++waiting;
+                              std::this_thread::sleep_for(milliseconds(1500));
+                              --waiting;
+                            }
+                            return http::Response::json(200, {{"slow", slow}});
+                          },
+                          http::Access::public_route());
+                      route.runs = http::Runs::Either;
+                      route.waits = [](const http::Request& req) { return req.query == "slow"; };
+                    });
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 3; ++i)
+    slow.emplace_back([&] { EXPECT_EQ(server.client()->get("/api/test/either?slow").status, 200); });
+  ASSERT_TRUE(eventually([&] { return waiting.load() == 3; }, seconds(5)));
+  // One I/O thread, three slow requests waiting: the fast ones still answer at once.
+  auto probe = server.client();
+  for (int i = 0; i < 20 && waiting.load() == 3; ++i) {
+    const auto start = steady_clock::now();
+    ASSERT_EQ(probe->get("/api/test/either").status, 200);
+    EXPECT_LT(steady_clock::now() - start, milliseconds(500));
+  }
+  for (auto& t : slow) t.join();
+  ASSERT_EQ(fast_threads.size(), 1u);  // the one I/O thread
+  EXPECT_EQ(slow_threads.size(), 3u);  // side by side on the pool
+  EXPECT_FALSE(slow_threads.contains(*fast_threads.begin()));
 }
 
 }  // namespace

@@ -16,7 +16,11 @@ http::Endpoints endpoints_for_table(std::string_view skip = {}) {
   http::Endpoints e;
   for (const auto& r : route_table()) {
     if (r.handler == skip || r.handler == "api.openapi") continue;
-    e.add(r.handler, ok, {.summary = "s", .tag = "t"});
+    if (r.runs == http::Runs::Either) {
+      e.add(r.handler, ok, {.summary = "s", .tag = "t"}, [](const http::Request&) { return false; });
+    } else {
+      e.add(r.handler, ok, {.summary = "s", .tag = "t"});
+    }
   }
   return e;
 }
@@ -48,6 +52,15 @@ TEST(RouteTable, AHandlerOnNoRouteStopsStartUp) {
   auto e = endpoints_for_table();
   e.add("leads.forgotten", ok, {.summary = "s", .tag = "t"});
   EXPECT_EQ(mount_error(e), "handler 'leads.forgotten' is on no route in api/routes.cpp");
+}
+
+TEST(RouteTable, OnlyAnEitherRouteHasAHandlerThatSaysWhichRequestsWait) {
+  auto without = endpoints_for_table("leads.list");
+  without.add("leads.list", ok, {.summary = "s", .tag = "t"});
+  EXPECT_EQ(mount_error(without), "GET /api/leads runs Either but its handler does not say which requests wait");
+  auto with = endpoints_for_table("leads.get");
+  with.add("leads.get", ok, {.summary = "s", .tag = "t"}, [](const http::Request&) { return true; });
+  EXPECT_EQ(mount_error(with), "GET /api/leads/{id} has a handler that says which requests wait: make it run Either");
 }
 
 TEST(RouteTable, AnEndpointNeedsItsDescription) {

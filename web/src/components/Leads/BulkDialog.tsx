@@ -3,13 +3,14 @@ import { leadsApi } from "../../api/endpoints";
 import { ApiError } from "../../api/errors";
 import { LEAD_STATUSES, type LeadFilterObject } from "../../api/models";
 import { useAuth } from "../../auth/AuthContext";
-import { formatNumber, humanize } from "../../lib/format";
+import { formatNumber, formatTotal, humanize } from "../../lib/format";
 import { Button } from "../ui/Button";
 import { Dialog } from "../ui/Dialog";
 import { SelectField, TextField } from "../ui/Field";
 import { FormErrors } from "../ui/States";
 
-export type Selection = { ids: number[] } | { filter: LeadFilterObject; count: number };
+/** Leads by id, or every lead of a filter (count: its total; atLeast: the total is a lower bound). */
+export type Selection = { ids: number[] } | { filter: LeadFilterObject; count: number; atLeast?: boolean };
 
 export function BulkDialog({
   open,
@@ -31,6 +32,7 @@ export function BulkDialog({
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const count = "ids" in selection ? selection.ids.length : selection.count;
+  const shown = formatTotal(count, "filter" in selection && selection.atLeast);
   const fe = error instanceof ApiError ? error.fieldErrors : {};
 
   const submit = async (e: FormEvent) => {
@@ -58,7 +60,7 @@ export function BulkDialog({
 
   const deleting = action === "delete";
   return (
-    <Dialog open={open} onClose={onClose} title={`Change ${formatNumber(count)} leads`}>
+    <Dialog open={open} onClose={onClose} title={`Change ${shown} leads`}>
       <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
         <FormErrors error={error} placed={["tag", "status", "owner_id"]} />
         <SelectField label="Action" value={action} onChange={(e) => setAction(e.target.value)}>
@@ -102,7 +104,7 @@ export function BulkDialog({
         )}
         {deleting && (
           <TextField
-            label={`Type DELETE to delete ${formatNumber(count)} leads permanently`}
+            label={`Type DELETE to delete ${shown} leads permanently`}
             value={confirm}
             onChange={(e) => setConfirm(e.target.value)}
           />
@@ -115,7 +117,7 @@ export function BulkDialog({
             busy={busy}
             disabled={deleting && confirm !== "DELETE"}
           >
-            Apply to {formatNumber(count)} leads
+            Apply to {shown} leads
           </Button>
         </div>
       </form>

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { LeadPage } from "../../api/models";
 import { PageCache, PREFETCH_TTL_MS } from "./prefetch";
 
-const page = (n: number): LeadPage => ({ items: [], total: 100, page: n, page_size: 50, next_cursor: null });
+const page = (n: number): LeadPage => ({
+  items: [],
+  total: 100,
+  total_is_lower_bound: false,
+  page: n,
+  page_size: 50,
+  next_cursor: null,
+});
 
 describe("PageCache", () => {
   it("hands a prefetched page out once, while it is fresh", async () => {

@@ -117,3 +117,51 @@ describe("permission gating on the leads page", () => {
     expect(server.calls.some((c) => c.path.startsWith("/api/leads"))).toBe(false);
   });
 });
+
+describe("a total the server stopped counting", () => {
+  it("reads 10,000+ and keeps Next open while the pages are full", async () => {
+    const items = Array.from({ length: 50 }, (_, i) => ({
+      ...lead,
+      id: 1000 - i,
+      email: `l${i}@example.com`,
+    }));
+    const server = fakeFetch({
+      "GET /api/auth/me": () =>
+        json(200, {
+          id: 2,
+          email: "u@example.com",
+          name: "U",
+          role: "viewer",
+          active: true,
+          created_at: "",
+          updated_at: "",
+          last_login_at: null,
+          permissions: ["lead:read"],
+        }),
+      "GET /api/leads": () =>
+        json(200, {
+          items,
+          total: 10000,
+          total_is_lower_bound: true,
+          page: 1,
+          page_size: 50,
+          next_cursor: 951,
+        }),
+      "GET /api/segments": () => json(200, { items: [], total: 0, page: 1, page_size: 200 }),
+    });
+    vi.stubGlobal("fetch", server.fetch);
+    api.adopt({ token: "t", refresh_token: "r", expires_in: 900 });
+    render(
+      <AuthProvider>
+        <MemoryRouter initialEntries={["/leads?q=acme"]}>
+          <AppRoutes />
+        </MemoryRouter>
+      </AuthProvider>,
+    );
+    await screen.findByText("l0@example.com");
+    expect(screen.getByTestId("leads-total")).toHaveTextContent("10,000+ leads match");
+    expect(screen.getByTestId("page-indicator")).toHaveTextContent("Page 1 of 200+");
+    expect(screen.getByRole("button", { name: "Next" })).toBeEnabled();
+    expect(screen.getByRole("button", { name: "Last" })).toBeDisabled();
+  });
+});

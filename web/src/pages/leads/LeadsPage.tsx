@@ -30,7 +30,7 @@ import { Dialog } from "../../components/ui/Dialog";
 import { inputClass, TextField } from "../../components/ui/Field";
 import { EmptyState, ErrorState, FormErrors, LoadingState, Spinner } from "../../components/ui/States";
 import { useToast } from "../../components/ui/Toast";
-import { formatNumber } from "../../lib/format";
+import { formatNumber, formatTotal } from "../../lib/format";
 import { useAsync, useDebounced, useStoredState } from "../../lib/hooks";
 
 export function LeadsPage() {
@@ -108,7 +108,7 @@ export function LeadsPage() {
   useEffect(() => {
     if (!shown) return;
     const target = paging.page + 1;
-    if ((target - 1) * paging.pageSize >= shown.total) return;
+    if ((target - 1) * paging.pageSize >= shown.total && !shown.total_is_lower_bound) return;
     const r = pageRequest(target, paging, cursors.current);
     if (!r) return;
     const query = queryFor(r.page, r.cursor);
@@ -119,13 +119,18 @@ export function LeadsPage() {
 
   const segments = useAsync(() => segmentsApi.list(), []);
   const total = list.data?.total ?? 0;
+  // Past 10,000 the server says "at least": the pages go on while they are full.
+  const atLeast = list.data?.total_is_lower_bound ?? false;
   const pages = Math.max(1, Math.ceil(total / paging.pageSize));
+  const more = atLeast && (list.data?.items.length ?? 0) === paging.pageSize;
   const go = (target: number) => {
     const r = pageRequest(target, paging, cursors.current);
     if (r) update(filters, { page: r.page, cursor: r.cursor });
   };
   const canGo = (target: number) =>
-    target >= 1 && target <= pages && pageRequest(target, paging, cursors.current) !== null;
+    target >= 1 &&
+    (target <= pages || (more && target === paging.page + 1)) &&
+    pageRequest(target, paging, cursors.current) !== null;
   const [jump, setJump] = useState("");
 
   const toggle = useCallback((id: number) => {
@@ -149,7 +154,7 @@ export function LeadsPage() {
     });
   };
   const selection: Selection = allMatching
-    ? { filter: filtersToObject(filters, true), count: total }
+    ? { filter: filtersToObject(filters, true), count: total, atLeast }
     : { ids: [...selected] };
   const selectedCount = allMatching ? total : selected.size;
   const selectable = can("lead:write");
@@ -189,7 +194,7 @@ export function LeadsPage() {
       >
         {list.data ? (
           <span data-testid="leads-total">
-            {formatNumber(total)} leads
+            {formatTotal(total, atLeast)} leads
             {activeFilterCount(filters) || filters.q || filters.segment_id ? " match" : ""}
           </span>
         ) : (
@@ -283,12 +288,13 @@ export function LeadsPage() {
           className="mb-3 flex flex-wrap items-center gap-3 rounded-md bg-indigo-50 px-3 py-2 text-sm dark:bg-indigo-950"
         >
           <span>
-            <strong>{formatNumber(selectedCount)}</strong> selected
+            <strong>{allMatching ? formatTotal(total, atLeast) : formatNumber(selectedCount)}</strong>{" "}
+            selected
             {allMatching ? " (every lead matching the filter)" : ""}
           </span>
           {!allMatching && total > selected.size && (
             <Button size="sm" variant="ghost" onClick={() => setAllMatching(true)}>
-              Select all {formatNumber(total)} matching
+              Select all {formatTotal(total, atLeast)} matching
             </Button>
           )}
           <Button size="sm" variant="primary" onClick={() => setBulkOpen(true)}>
@@ -348,7 +354,7 @@ export function LeadsPage() {
         <nav aria-label="Pages" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
           <div className="flex items-center gap-2">
             <span data-testid="page-indicator">
-              Page {formatNumber(paging.page)} of {formatNumber(pages)}
+              Page {formatNumber(paging.page)} of {formatTotal(Math.max(pages, paging.page), atLeast)}
             </span>
             {list.loading && <Spinner label="Loading" />}
           </div>
@@ -379,8 +385,14 @@ export function LeadsPage() {
             <Button
               size="sm"
               onClick={() => go(pages)}
-              disabled={paging.page === pages || !canGo(pages)}
-              title={canGo(pages) ? undefined : "Deep pages are reached page by page"}
+              disabled={atLeast || paging.page === pages || !canGo(pages)}
+              title={
+                atLeast
+                  ? "Over 10,000 leads match: the last page is not known"
+                  : canGo(pages)
+                    ? undefined
+                    : "Deep pages are reached page by page"
+              }
             >
               Last
             </Button>
