@@ -200,8 +200,10 @@ def summary(e):
 
 def kind(query):
     q = query.lower()
+    if "from lead_counts" in q:
+        return "count (kept)"
     if "count(" in q:
-        return "count"
+        return "count, capped" if " limit " in q else "count"
     if "lead_counters" in q:
         return "version"
     if "from leads" in q or "leads l" in q or "join leads" in q:
