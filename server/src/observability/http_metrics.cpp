@@ -13,6 +13,13 @@ using prometheus::MetricType;
 constexpr std::array<std::string_view, 7> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 constexpr std::string_view kUnmatched = "unmatched";
 
+// kMethods' index of a method, kMethods.size() for any other.
+std::size_t method_index(std::string_view method) noexcept {
+  std::size_t i = 0;
+  while (i < kMethods.size() && kMethods[i] != method) ++i;
+  return i;
+}
+
 ClientMetric::Label label(std::string name, std::string value) { return {std::move(name), std::move(value)}; }
 
 }  // namespace
@@ -24,10 +31,8 @@ std::string status_label(std::size_t slot) {
 }
 
 std::string_view method_label(std::string_view method) noexcept {
-  for (auto m : kMethods) {
-    if (m == method) return m;
-  }
-  return "OTHER";
+  const std::size_t i = method_index(method);
+  return i < kMethods.size() ? kMethods[i] : std::string_view("OTHER");
 }
 
 std::uint64_t LatencyCounts::count() const noexcept {
@@ -68,7 +73,13 @@ RouteMetrics& HttpMetrics::route(std::string_view route, std::string_view method
   return handle;
 }
 
-RouteMetrics& HttpMetrics::unmatched(std::string_view method) { return route(kUnmatched, method, false); }
+HttpMetrics::HttpMetrics() {
+  static_assert(std::tuple_size_v<decltype(unmatched_)> == kMethods.size() + 1);
+  for (std::size_t i = 0; i < kMethods.size(); ++i) unmatched_[i] = &route(kUnmatched, kMethods[i], false);
+  unmatched_[kMethods.size()] = &route(kUnmatched, "OTHER", false);
+}
+
+RouteMetrics& HttpMetrics::unmatched(std::string_view method) noexcept { return *unmatched_[method_index(method)]; }
 
 RateClassMetrics& HttpMetrics::rate_class(std::string_view name) {
   std::lock_guard lock(mutex_);

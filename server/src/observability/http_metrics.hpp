@@ -133,13 +133,15 @@ class RateClassMetrics {
 
 class HttpMetrics final : public prometheus::Collectable {
  public:
+  HttpMetrics();
   // The handle for a route; the same (route, method) gives the same handle,
   // valid as long as this object. `api_call`: the route counts in the admin
   // figures' API calls (routes under /api except rate class `none`: probes
   // and /metrics would otherwise drown the figure).
   RouteMetrics& route(std::string_view route, std::string_view method, bool api_call = true);
-  // Requests no route matched, per method, under the route label "unmatched".
-  RouteMetrics& unmatched(std::string_view method);
+  // Requests no route matched, per method, under the route label "unmatched";
+  // the handles exist from the start, so this takes no lock.
+  RouteMetrics& unmatched(std::string_view method) noexcept;
   RateClassMetrics& rate_class(std::string_view name);
 
   // Counts a request in flight while alive.
@@ -171,6 +173,7 @@ class HttpMetrics final : public prometheus::Collectable {
   std::deque<RouteMetrics> routes_;  // a deque never moves its elements
   std::map<std::pair<std::string, std::string>, RouteMetrics*, std::less<>> index_;
   std::deque<RateClassMetrics> classes_;
+  std::array<RouteMetrics*, 8> unmatched_{};  // per method_label(), OTHER last
   std::atomic<std::int64_t> in_flight_{0};
 };
 
