@@ -1,6 +1,8 @@
-// The composition root: builds every component from the Config, wires the
-// route table and the middleware chain, and runs the HTTP server.
-// `herald serve` and the integration tests both start Herald through it.
+// A running Herald process: the composition (the platform and every domain
+// module, app/composition.hpp) plus what serves it — the route table mounted
+// on the router, the middleware chain and the HTTP server, and the job
+// workers. `herald serve`, `herald worker` and the integration tests start
+// Herald through it.
 #pragma once
 
 #include <chrono>
@@ -9,7 +11,6 @@
 #include <memory>
 
 #include "core/config.hpp"
-#include "leads/importer_settings.hpp"
 
 namespace herald::storage {
 class Database;
@@ -37,10 +38,9 @@ struct AppOptions {
   std::function<void(http::Router&)> extra_routes;
   // Registers further job handlers before the workers start (embedding and tests).
   std::function<void(jobs::HandlerRegistry&)> extra_jobs;
-  // CSV imports: batch size, takeover of stalled imports, and the size of stored upload chunks.
-  leads::ImporterSettings importer;
-  std::size_t import_chunk_size = 1 << 20;
 };
+
+class Composition;
 
 class App {
  public:
@@ -49,11 +49,12 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // Opens the database, applies migrations, builds the services, starts the
+  // Builds the composition (database, migrations, modules), starts the
   // workers and (unless options.http is false) listens. Returns the bound
   // port (useful with port 0), or 0 without a listener.
   std::uint16_t start();
-  // SIGINT/SIGTERM begin a graceful stop (HTTP processes).
+  // SIGINT/SIGTERM begin a graceful stop (HTTP processes). Called before
+  // start(), the signals are handled from before the first request is answered.
   void stop_on_signals();
   // Graceful stop: the listener first, then the workers (from any thread).
   void stop();
@@ -62,6 +63,7 @@ class App {
   void wait();
 
   const Config& config() const noexcept;
+  Composition& composition();
   storage::Database& database();
   const http::Router& router() const;
   http::Pipeline& pipeline();

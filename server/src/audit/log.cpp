@@ -3,10 +3,16 @@
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::audit {
 namespace {
+
+const storage::Query kLock{"audit.lock"};
+const storage::Query kHead{"audit.head"};
+const storage::Query kInsert{"audit.insert"};
+const storage::Query kList{"audit.list"};
+const storage::Query kWalk{"audit.walk"};
 
 constexpr std::size_t kMaxBatch = 512;
 constexpr auto kFlushWait = std::chrono::seconds(5);
@@ -34,12 +40,6 @@ storage::Param opt_param(const std::optional<std::string>& v) {
 }  // namespace
 
 AuditLog::AuditLog(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {
-  const auto& q = storage::QueryCatalog::for_backend(db.backend());
-  lock_sql_ = q.get("audit.lock");
-  head_sql_ = q.get("audit.head");
-  insert_sql_ = q.get("audit.insert");
-  list_sql_ = q.get("audit.list");
-  walk_sql_ = q.get("audit.walk");
   writer_ = std::thread([this] { run(); });
 }
 
@@ -79,6 +79,14 @@ void AuditLog::flush() {
   }
 }
 
+std::vector<Entry> AuditLog::history(const std::string& resource, std::int64_t limit) {
+  flush();
+  Filter f;
+  f.resource = resource;
+  f.limit = limit;
+  return list(f);
+}
+
 void AuditLog::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -113,10 +121,10 @@ bool AuditLog::write_batch(std::vector<Entry>& batch) {
   try {
     auto conn = db_.acquire();
     storage::Transaction tx(*conn, storage::TxMode::Write);
-    conn->execute(lock_sql_, {});
+    conn->execute(kLock, {});
     std::int64_t last_id = 0;
     std::string prev = kGenesisHash;
-    conn->execute(head_sql_, {}, [&](const storage::Row& r) {
+    conn->execute(kHead, {}, [&](const storage::Row& r) {
       last_id = r.integer(0);
       prev = r.str(1);
     });
@@ -124,10 +132,10 @@ bool AuditLog::write_batch(std::vector<Entry>& batch) {
       e.id = ++last_id;
       std::string hash = chain_hash(prev, e);
       storage::Param user = e.user_id ? storage::Param(*e.user_id) : storage::Param(nullptr);
-      conn->execute(insert_sql_, {e.id, std::string_view(e.created_at), user, std::string_view(e.actor),
-                                  std::string_view(e.action), std::string_view(e.resource), std::string_view(e.ip),
-                                  std::string_view(e.request_id), e.success, std::string_view(e.error),
-                                  std::string_view(e.details), std::string_view(prev), std::string_view(hash)});
+      conn->execute(kInsert, {e.id, std::string_view(e.created_at), user, std::string_view(e.actor),
+                              std::string_view(e.action), std::string_view(e.resource), std::string_view(e.ip),
+                              std::string_view(e.request_id), e.success, std::string_view(e.error),
+                              std::string_view(e.details), std::string_view(prev), std::string_view(hash)});
       prev = std::move(hash);
     }
     tx.commit();
@@ -142,7 +150,7 @@ void AuditLog::each(const Filter& f, const std::function<void(const Entry&)>& fn
   auto conn = db_.acquire();
   storage::Param user = f.user_id ? storage::Param(*f.user_id) : storage::Param(nullptr);
   conn->execute(
-      list_sql_,
+      kList,
       {f.before_id, user, opt_param(f.action), opt_param(f.resource), opt_param(f.from), opt_param(f.to), f.limit},
       [&](const storage::Row& r) { fn(entry_from_row(r)); });
 }
@@ -158,7 +166,7 @@ Verification AuditLog::verify() {
   std::string prev = kGenesisHash;
   std::int64_t expected_id = 1;
   auto conn = db_.acquire();
-  conn->execute(walk_sql_, {}, [&](const storage::Row& r) {
+  conn->execute(kWalk, {}, [&](const storage::Row& r) {
     if (!v.valid) return;
     Entry e = entry_from_row(r);
     std::string stored_prev = r.str(11), stored_hash = r.str(12);

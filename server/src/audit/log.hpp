@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit/interface.hpp"
 #include "audit/types.hpp"
 #include "core/clock.hpp"
 #include "storage/database.hpp"
@@ -34,7 +35,7 @@ struct Verification {
   std::optional<std::int64_t> first_broken_id;
 };
 
-class AuditLog {
+class AuditLog final : public Trail {
  public:
   AuditLog(storage::Database& db, const Clock& clock);
   ~AuditLog();  // flushes
@@ -42,7 +43,7 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   // Queues an entry (created_at is stamped now). Never blocks on the database.
-  void record(Entry entry);
+  void record(Entry entry) override;
   // Blocks until every entry queued before the call is written.
   void flush();
 
@@ -50,6 +51,7 @@ class AuditLog {
   // Streams every matching entry (newest first) for CSV export.
   void each(const Filter& filter, const std::function<void(const Entry&)>& fn);
   Verification verify();
+  std::vector<Entry> history(const std::string& resource, std::int64_t limit) override;
 
  private:
   void run();
@@ -57,7 +59,6 @@ class AuditLog {
 
   storage::Database& db_;
   const Clock& clock_;
-  std::string lock_sql_, head_sql_, insert_sql_, list_sql_, walk_sql_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -4,6 +4,10 @@
 #include "audit/log.hpp"
 #include "http/types.hpp"
 
+namespace herald::http {
+class Endpoints;
+}  // namespace herald::http
+
 namespace herald::audit {
 
 class Routes {
@@ -15,5 +19,9 @@ class Routes {
  private:
   AuditLog& log_;
 };
+
+// Adds these handlers, with their OpenAPI descriptions, under the names the
+// route table (api/routes.cpp) uses (endpoints.cpp).
+void add_endpoints(http::Endpoints& endpoints, Routes& routes);
 
 }  // namespace herald::audit

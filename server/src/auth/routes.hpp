@@ -5,6 +5,10 @@
 #include "auth/service.hpp"
 #include "http/types.hpp"
 
+namespace herald::http {
+class Endpoints;
+}  // namespace herald::http
+
 namespace herald::auth {
 
 class Routes {
@@ -35,5 +39,9 @@ class Routes {
   AuthService& auth_;
   AdminService& admin_;
 };
+
+// Adds these handlers, with their OpenAPI descriptions, under the names the
+// route table (api/routes.cpp) uses (endpoints.cpp).
+void add_endpoints(http::Endpoints& endpoints, Routes& routes);
 
 }  // namespace herald::auth

@@ -9,7 +9,7 @@
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
-#include "storage/queries.hpp"
+#include "storage/settings.hpp"
 
 namespace herald::auth {
 namespace {
@@ -25,8 +25,7 @@ AuthService::AuthService(storage::Database& db, const Config& config, const Cloc
       config_(config),
       clock_(clock),
       limiter_(limiter),
-      login_policy_{"login", config.login_rate_limit.count, config.login_rate_limit.window},
-      store_(db.backend()) {}
+      login_policy_{"login", config.login_rate_limit.count, config.login_rate_limit.window} {}
 
 std::string AuthService::now() const { return rfc3339(clock_.wall()); }
 
@@ -38,12 +37,7 @@ void AuthService::bootstrap(bool create_first_admin) {
   if (config_.jwt_secret) {
     jwt_.secret = *config_.jwt_secret;
   } else {
-    const auto& q = storage::QueryCatalog::for_backend(db_.backend());
-    std::string generated = crypto::random_token(48), ts = now();
-    conn->execute(q.get("settings.put_if_absent"),
-                  {std::string_view("jwt_secret"), std::string_view(generated), std::string_view(ts)});
-    conn->execute(q.get("settings.get"), {std::string_view("jwt_secret")},
-                  [&](const storage::Row& r) { jwt_.secret = r.str(0); });
+    jwt_.secret = storage::put_setting_if_absent(*conn, "jwt_secret", crypto::random_token(48), now());
   }
   if (create_first_admin) ensure_first_admin(*conn);
   tx.commit();

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::auth {
 
@@ -10,46 +10,38 @@ using storage::Param;
 using storage::Row;
 using sv = std::string_view;
 
-struct Store::Queries {
-  explicit Queries(const storage::QueryCatalog& c)
-      : role_list(c.get("auth.role_list")),
-        role_by_id(c.get("auth.role_by_id")),
-        role_permissions(c.get("auth.role_permissions")),
-        role_insert(c.get("auth.role_insert")),
-        role_upsert_builtin(c.get("auth.role_upsert_builtin")),
-        role_update(c.get("auth.role_update")),
-        role_delete(c.get("auth.role_delete")),
-        user_by_email(c.get("auth.user_columns_by_email")),
-        user_by_id(c.get("auth.user_by_id")),
-        user_list(c.get("auth.user_list")),
-        user_count(c.get("auth.user_count")),
-        user_insert(c.get("auth.user_insert")),
-        user_update(c.get("auth.user_update")),
-        user_set_password(c.get("auth.user_set_password")),
-        user_delete(c.get("auth.user_delete")),
-        user_touch_login(c.get("auth.user_touch_login")),
-        count_users(c.get("auth.count_users")),
-        count_active_admins(c.get("auth.count_active_admins")),
-        principal(c.get("auth.principal")),
-        session_insert(c.get("auth.session_insert")),
-        session_revoke(c.get("auth.session_revoke")),
-        sessions_revoke_user(c.get("auth.sessions_revoke_user")),
-        refresh_insert(c.get("auth.refresh_insert")),
-        refresh_get(c.get("auth.refresh_get")),
-        refresh_mark_used(c.get("auth.refresh_mark_used")),
-        api_key_insert(c.get("auth.api_key_insert")),
-        api_key_list(c.get("auth.api_key_list")),
-        api_key_principal(c.get("auth.api_key_principal")),
-        api_key_revoke(c.get("auth.api_key_revoke")),
-        api_key_touch(c.get("auth.api_key_touch")) {}
-  std::string role_list, role_by_id, role_permissions, role_insert, role_upsert_builtin, role_update, role_delete,
-      user_by_email, user_by_id, user_list, user_count, user_insert, user_update, user_set_password, user_delete,
-      user_touch_login, count_users, count_active_admins, principal, session_insert, session_revoke,
-      sessions_revoke_user, refresh_insert, refresh_get, refresh_mark_used, api_key_insert, api_key_list,
-      api_key_principal, api_key_revoke, api_key_touch;
-};
-
 namespace {
+
+const storage::Query kRoleList{"auth.role_list"};
+const storage::Query kRoleById{"auth.role_by_id"};
+const storage::Query kRolePermissions{"auth.role_permissions"};
+const storage::Query kRoleInsert{"auth.role_insert"};
+const storage::Query kRoleUpsertBuiltin{"auth.role_upsert_builtin"};
+const storage::Query kRoleUpdate{"auth.role_update"};
+const storage::Query kRoleDelete{"auth.role_delete"};
+const storage::Query kUserByEmail{"auth.user_columns_by_email"};
+const storage::Query kUserById{"auth.user_by_id"};
+const storage::Query kUserList{"auth.user_list"};
+const storage::Query kUserCount{"auth.user_count"};
+const storage::Query kUserInsert{"auth.user_insert"};
+const storage::Query kUserUpdate{"auth.user_update"};
+const storage::Query kUserSetPassword{"auth.user_set_password"};
+const storage::Query kUserDelete{"auth.user_delete"};
+const storage::Query kUserTouchLogin{"auth.user_touch_login"};
+const storage::Query kCountUsers{"auth.count_users"};
+const storage::Query kCountActiveAdmins{"auth.count_active_admins"};
+const storage::Query kPrincipal{"auth.principal"};
+const storage::Query kSessionInsert{"auth.session_insert"};
+const storage::Query kSessionRevoke{"auth.session_revoke"};
+const storage::Query kSessionsRevokeUser{"auth.sessions_revoke_user"};
+const storage::Query kRefreshInsert{"auth.refresh_insert"};
+const storage::Query kRefreshGet{"auth.refresh_get"};
+const storage::Query kRefreshMarkUsed{"auth.refresh_mark_used"};
+const storage::Query kApiKeyInsert{"auth.api_key_insert"};
+const storage::Query kApiKeyList{"auth.api_key_list"};
+const storage::Query kApiKeyPrincipal{"auth.api_key_principal"};
+const storage::Query kApiKeyRevoke{"auth.api_key_revoke"};
+const storage::Query kApiKeyTouch{"auth.api_key_touch"};
 
 Role role_from(const Row& r) {
   Role role;
@@ -78,7 +70,7 @@ UserRow user_from(const Row& r) {
   return u;
 }
 
-std::int64_t scalar(Connection& c, const std::string& sql, std::initializer_list<Param> params) {
+std::int64_t scalar(Connection& c, const storage::Query& sql, std::initializer_list<Param> params) {
   std::int64_t v = 0;
   c.execute(sql, params, [&](const Row& r) { v = r.integer(0); });
   return v;
@@ -101,23 +93,21 @@ std::string permission_list_json(const std::vector<std::string>& permissions) {
   return nlohmann::json(permissions).dump();
 }
 
-Store::Store(storage::Backend backend) : q_(std::make_shared<Queries>(storage::QueryCatalog::for_backend(backend))) {}
-
 std::vector<Role> Store::list_roles(Connection& c) const {
   std::vector<Role> out;
-  c.execute(q_->role_list, {}, [&](const Row& r) { out.push_back(role_from(r)); });
+  c.execute(kRoleList, {}, [&](const Row& r) { out.push_back(role_from(r)); });
   return out;
 }
 
 std::optional<Role> Store::role_by_id(Connection& c, std::int64_t id) const {
   std::optional<Role> out;
-  c.execute(q_->role_by_id, {id}, [&](const Row& r) { out = role_from(r); });
+  c.execute(kRoleById, {id}, [&](const Row& r) { out = role_from(r); });
   return out;
 }
 
 std::optional<std::pair<std::vector<std::string>, std::int64_t>> Store::role_permissions(Connection& c, sv name) const {
   std::optional<std::pair<std::vector<std::string>, std::int64_t>> out;
-  c.execute(q_->role_permissions, {name},
+  c.execute(kRolePermissions, {name},
             [&](const Row& r) { out.emplace(parse_permission_list(r.text(0)), r.integer(1)); });
   return out;
 }
@@ -125,67 +115,67 @@ std::optional<std::pair<std::vector<std::string>, std::int64_t>> Store::role_per
 std::int64_t Store::insert_role(Connection& c, const std::string& name, const std::string& description,
                                 const std::vector<std::string>& permissions, const std::string& now) const {
   auto perms = permission_list_json(permissions);
-  return scalar(c, q_->role_insert, {sv(name), sv(description), sv(perms), false, sv(now)});
+  return scalar(c, kRoleInsert, {sv(name), sv(description), sv(perms), false, sv(now)});
 }
 
 void Store::upsert_builtin_role(Connection& c, sv name, sv description, const std::vector<std::string>& permissions,
                                 const std::string& now) const {
   auto perms = permission_list_json(permissions);
-  c.execute(q_->role_upsert_builtin, {name, description, sv(perms), sv(now)});
+  c.execute(kRoleUpsertBuiltin, {name, description, sv(perms), sv(now)});
 }
 
 void Store::update_role(Connection& c, const Role& r, const std::string& now) const {
   auto perms = permission_list_json(r.permissions);
-  c.execute(q_->role_update, {r.id, sv(r.name), sv(r.description), sv(perms), sv(now)});
+  c.execute(kRoleUpdate, {r.id, sv(r.name), sv(r.description), sv(perms), sv(now)});
 }
 
-void Store::delete_role(Connection& c, std::int64_t id) const { c.execute(q_->role_delete, {id}); }
+void Store::delete_role(Connection& c, std::int64_t id) const { c.execute(kRoleDelete, {id}); }
 
 std::optional<UserRow> Store::user_by_email(Connection& c, sv email) const {
   std::optional<UserRow> out;
-  c.execute(q_->user_by_email, {email}, [&](const Row& r) { out = user_from(r); });
+  c.execute(kUserByEmail, {email}, [&](const Row& r) { out = user_from(r); });
   return out;
 }
 
 std::optional<UserRow> Store::user_by_id(Connection& c, std::int64_t id) const {
   std::optional<UserRow> out;
-  c.execute(q_->user_by_id, {id}, [&](const Row& r) { out = user_from(r); });
+  c.execute(kUserById, {id}, [&](const Row& r) { out = user_from(r); });
   return out;
 }
 
 std::vector<User> Store::list_users(Connection& c, sv like, std::int64_t limit, std::int64_t offset) const {
   std::vector<User> out;
-  c.execute(q_->user_list, {like, limit, offset}, [&](const Row& r) { out.push_back(user_from(r).user); });
+  c.execute(kUserList, {like, limit, offset}, [&](const Row& r) { out.push_back(user_from(r).user); });
   return out;
 }
 
-std::int64_t Store::count_users_like(Connection& c, sv like) const { return scalar(c, q_->user_count, {like}); }
+std::int64_t Store::count_users_like(Connection& c, sv like) const { return scalar(c, kUserCount, {like}); }
 
 std::int64_t Store::insert_user(Connection& c, const UserCreate& u, const std::string& hash,
                                 const std::string& now) const {
-  return scalar(c, q_->user_insert, {sv(u.email), sv(u.name), sv(u.role), sv(hash), u.active, sv(now)});
+  return scalar(c, kUserInsert, {sv(u.email), sv(u.name), sv(u.role), sv(hash), u.active, sv(now)});
 }
 
 void Store::update_user(Connection& c, const User& u, const std::string& now) const {
-  c.execute(q_->user_update, {u.id, sv(u.name), sv(u.role), u.active, sv(now)});
+  c.execute(kUserUpdate, {u.id, sv(u.name), sv(u.role), u.active, sv(now)});
 }
 
 void Store::set_password(Connection& c, std::int64_t id, const std::string& hash, const std::string& now) const {
-  c.execute(q_->user_set_password, {id, sv(hash), sv(now)});
+  c.execute(kUserSetPassword, {id, sv(hash), sv(now)});
 }
 
-void Store::delete_user(Connection& c, std::int64_t id) const { c.execute(q_->user_delete, {id}); }
+void Store::delete_user(Connection& c, std::int64_t id) const { c.execute(kUserDelete, {id}); }
 
 void Store::touch_login(Connection& c, std::int64_t id, const std::string& now) const {
-  c.execute(q_->user_touch_login, {id, sv(now)});
+  c.execute(kUserTouchLogin, {id, sv(now)});
 }
 
-std::int64_t Store::count_users(Connection& c) const { return scalar(c, q_->count_users, {}); }
-std::int64_t Store::count_active_admins(Connection& c) const { return scalar(c, q_->count_active_admins, {}); }
+std::int64_t Store::count_users(Connection& c) const { return scalar(c, kCountUsers, {}); }
+std::int64_t Store::count_active_admins(Connection& c) const { return scalar(c, kCountActiveAdmins, {}); }
 
 std::optional<PrincipalRow> Store::principal(Connection& c, std::int64_t user_id, sv session_id) const {
   std::optional<PrincipalRow> out;
-  c.execute(q_->principal, {user_id, session_id}, [&](const Row& r) {
+  c.execute(kPrincipal, {user_id, session_id}, [&](const Row& r) {
     PrincipalRow p;
     p.email = r.str(0);
     p.role = r.str(1);
@@ -201,24 +191,24 @@ std::optional<PrincipalRow> Store::principal(Connection& c, std::int64_t user_id
 
 void Store::insert_session(Connection& c, sv id, std::int64_t user_id, const std::string& now,
                            const std::string& expires_at) const {
-  c.execute(q_->session_insert, {id, user_id, sv(now), sv(expires_at)});
+  c.execute(kSessionInsert, {id, user_id, sv(now), sv(expires_at)});
 }
 
 void Store::revoke_session(Connection& c, sv id, const std::string& now, sv why) const {
-  c.execute(q_->session_revoke, {id, sv(now), why});
+  c.execute(kSessionRevoke, {id, sv(now), why});
 }
 
 void Store::revoke_user_sessions(Connection& c, std::int64_t user_id, const std::string& now, sv why) const {
-  c.execute(q_->sessions_revoke_user, {user_id, sv(now), why});
+  c.execute(kSessionsRevokeUser, {user_id, sv(now), why});
 }
 
 void Store::insert_refresh(Connection& c, sv hash, sv session_id, const std::string& now) const {
-  c.execute(q_->refresh_insert, {hash, session_id, sv(now)});
+  c.execute(kRefreshInsert, {hash, session_id, sv(now)});
 }
 
 std::optional<RefreshRow> Store::refresh(Connection& c, sv hash) const {
   std::optional<RefreshRow> out;
-  c.execute(q_->refresh_get, {hash}, [&](const Row& r) {
+  c.execute(kRefreshGet, {hash}, [&](const Row& r) {
     RefreshRow row;
     row.session_id = r.str(0);
     row.used = !r.is_null(1);
@@ -231,19 +221,19 @@ std::optional<RefreshRow> Store::refresh(Connection& c, sv hash) const {
 }
 
 bool Store::mark_refresh_used(Connection& c, sv hash, const std::string& now) const {
-  return c.execute(q_->refresh_mark_used, {hash, sv(now)}) == 1;
+  return c.execute(kRefreshMarkUsed, {hash, sv(now)}) == 1;
 }
 
 std::int64_t Store::insert_api_key(Connection& c, std::int64_t user_id, const std::string& name,
                                    const std::string& prefix, const std::string& hash,
                                    const std::vector<std::string>& permissions, const std::string& now) const {
   auto perms = permission_list_json(permissions);
-  return scalar(c, q_->api_key_insert, {user_id, sv(name), sv(prefix), sv(hash), sv(perms), sv(now)});
+  return scalar(c, kApiKeyInsert, {user_id, sv(name), sv(prefix), sv(hash), sv(perms), sv(now)});
 }
 
 std::vector<ApiKey> Store::list_api_keys(Connection& c, std::int64_t user_id) const {
   std::vector<ApiKey> out;
-  c.execute(q_->api_key_list, {user_id}, [&](const Row& r) {
+  c.execute(kApiKeyList, {user_id}, [&](const Row& r) {
     ApiKey k;
     k.id = r.integer(0);
     k.name = r.str(1);
@@ -259,7 +249,7 @@ std::vector<ApiKey> Store::list_api_keys(Connection& c, std::int64_t user_id) co
 
 std::optional<ApiKeyRow> Store::api_key(Connection& c, sv hash) const {
   std::optional<ApiKeyRow> out;
-  c.execute(q_->api_key_principal, {hash}, [&](const Row& r) {
+  c.execute(kApiKeyPrincipal, {hash}, [&](const Row& r) {
     ApiKeyRow k;
     k.id = r.integer(0);
     k.user_id = r.integer(1);
@@ -276,11 +266,11 @@ std::optional<ApiKeyRow> Store::api_key(Connection& c, sv hash) const {
 }
 
 bool Store::revoke_api_key(Connection& c, std::int64_t id, std::int64_t user_id, const std::string& now) const {
-  return c.execute(q_->api_key_revoke, {id, user_id, sv(now)}) == 1;
+  return c.execute(kApiKeyRevoke, {id, user_id, sv(now)}) == 1;
 }
 
 void Store::touch_api_key(Connection& c, std::int64_t id, const std::string& now) const {
-  c.execute(q_->api_key_touch, {id, sv(now)});
+  c.execute(kApiKeyTouch, {id, sv(now)});
 }
 
 }  // namespace herald::auth

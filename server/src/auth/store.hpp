@@ -50,8 +50,6 @@ struct ApiKeyRow {
 
 class Store {
  public:
-  explicit Store(storage::Backend backend);
-
   // roles
   std::vector<Role> list_roles(Connection& c) const;
   std::optional<Role> role_by_id(Connection& c, std::int64_t id) const;
@@ -95,10 +93,6 @@ class Store {
   std::optional<ApiKeyRow> api_key(Connection& c, std::string_view hash) const;
   bool revoke_api_key(Connection& c, std::int64_t id, std::int64_t user_id, const std::string& now) const;
   void touch_api_key(Connection& c, std::int64_t id, const std::string& now) const;
-
- private:
-  struct Queries;
-  std::shared_ptr<const Queries> q_;
 };
 
 std::vector<std::string> parse_permission_list(std::string_view json_text);

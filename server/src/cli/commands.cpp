@@ -11,12 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.hpp"
-#include "auth/admin.hpp"
-#include "auth/service.hpp"
+#include "app/composition.hpp"
+#include "auth/module.hpp"
 #include "core/crypto.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
-#include "http/middleware/rate_limit.hpp"
 #include "jobs/runtime.hpp"
 #include "storage/database.hpp"
 #include "storage/migrations.hpp"
@@ -40,8 +39,9 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
   if (options.listen) config.listen = parse_listen("--listen", *options.listen);
   init_logging(config);
   app::App app(config, app::AppOptions{.workers = !options.no_workers});
-  app.start();
+  // Before start: a SIGTERM right after the first answer must still stop gracefully.
   app.stop_on_signals();
+  app.start();
   app.wait();
   log::info("stopped");
   log::flush();
@@ -123,14 +123,8 @@ int user_create(const GlobalOptions& global, const std::string& email, const std
   }
   if (!password.empty() && password.back() == '\r') password.pop_back();
 
-  std::filesystem::create_directories(config.data_dir);
-  auto db = storage::open_database(config.database_url);
-  storage::migrate(*db);
-  SystemClock clock;
-  http::InProcessRateLimiter limiter(clock);
-  auth::AuthService auth(*db, config, clock, limiter);
-  auth.bootstrap(false);
-  auth::AdminService admin(auth);
+  app::Composition composition(config, {});
+  auto& admin = composition.module<auth::Module>().admin();
   try {
     nlohmann::json body = {{"email", email}, {"password", password}, {"role", role}, {"name", name}};
     auto user = admin.create_user(auth::parse_user_create(body));

@@ -6,48 +6,35 @@
 #include <fstream>
 #include <vector>
 
+#include "app/composition.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "core/errors.hpp"
 #include "core/log.hpp"
-#include "leads/importer.hpp"
-#include "leads/imports.hpp"
-#include "leads/runner.hpp"
-#include "leads/segments.hpp"
-#include "leads/service.hpp"
-#include "storage/database.hpp"
-#include "storage/migrations.hpp"
+#include "leads/module.hpp"
 
 namespace herald::cli {
 namespace {
 
 constexpr std::size_t kReadPiece = 1 << 20;
 
-void print_report(const leads::ImportService& imports, storage::Database& db, std::int64_t id, std::FILE* to,
-                  std::int64_t limit) {
-  auto conn = db.acquire();
-  for (const auto& e : imports.store().errors_after(*conn, id, 0, limit))
+void print_report(leads::ImportService& imports, std::int64_t id, std::FILE* to, std::int64_t limit) {
+  for (const auto& e : imports.errors(id, limit))
     std::fprintf(to, "  line %lld: %s (%s)\n", static_cast<long long>(e.line), e.reason.c_str(), e.kind.c_str());
 }
 
-bool write_report(const leads::ImportService& imports, storage::Database& db, std::int64_t id,
-                  const std::string& path) {
+// The same report GET /api/leads/import/{id}/errors streams, byte for byte.
+bool write_report(leads::ImportService& imports, std::int64_t id, const std::string& path) {
   std::ofstream out(path, std::ios::binary);
   if (!out) return false;
-  out << "line,kind,reason\r\n";
-  std::int64_t after = 0;
-  for (;;) {
-    auto conn = db.acquire();
-    auto rows = imports.store().errors_after(*conn, id, after, 5000);
-    for (const auto& e : rows) {
-      out << e.line << ',' << e.kind << ",\"";
-      for (char c : e.reason) out << (c == '"' ? std::string("\"\"") : std::string(1, c));
-      out << "\"\r\n";
-      after = e.line;
-    }
-    if (rows.size() < 5000) break;
+  auto produce = imports.error_report(id);
+  std::string piece;
+  for (bool more = true; more && out;) {
+    piece.clear();
+    more = produce(piece);
+    out << piece;
   }
   return static_cast<bool>(out);
 }
@@ -86,15 +73,9 @@ int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options)
   auto size = static_cast<double>(std::max<std::streamoff>(file.tellg(), 1));
   file.seekg(0);
 
-  std::filesystem::create_directories(config.data_dir);
-  auto db = storage::open_database(config.database_url);
-  storage::migrate(*db);
-  SystemClock clock;
-  leads::LeadService leads(*db, clock);
-  leads::SegmentService segments(leads);
-  leads::DeferredImportRunner no_runner;
-  leads::ImportService imports(*db, no_runner, clock);
-  leads::Importer importer(*db, leads, segments, clock);
+  app::Composition composition(config, {});
+  auto& imports = composition.module<leads::Module>().imports();
+  auto& importer = composition.module<leads::Module>().importer();
 
   ProgressDisplay progress(stderr, ::isatty(fileno(stderr)) != 0);
   auto started = std::chrono::steady_clock::now();
@@ -150,9 +131,9 @@ int import_leads(const GlobalOptions& global, const ImportLeadsOptions& options)
   if (problems > 0) {
     std::printf("rows not applied (first %lld of %lld):\n",
                 static_cast<long long>(std::min<std::int64_t>(problems, 10)), static_cast<long long>(problems));
-    print_report(imports, *db, id, stdout, 10);
+    print_report(imports, id, stdout, 10);
     if (!options.errors_file.empty()) {
-      if (!write_report(imports, *db, id, options.errors_file)) {
+      if (!write_report(imports, id, options.errors_file)) {
         std::fprintf(stderr, "herald import-leads: cannot write %s\n", options.errors_file.c_str());
         return 1;
       }

@@ -27,8 +27,8 @@ constexpr std::string_view kKeys[] = {
     "HERALD_SENTRY_DSN",       "HERALD_AI_BASE_URL",        "HERALD_AI_API_KEY",
     "HERALD_AI_MODEL",         "HERALD_LOG_FORMAT",         "HERALD_HTTP_THREADS",
     "HERALD_WEB_DIR",          "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
-    "HERALD_PAGE_CACHE",       "HERALD_SENTRY_SAMPLE_RATE", "HERALD_SENTRY_ENVIRONMENT",
-    "HERALD_SENTRY_RELEASE",   "HERALD_SENTRY_SERVER_NAME",
+    "HERALD_PAGE_CACHE",       "HERALD_PUBLIC_RATE_LIMIT",  "HERALD_SENTRY_SAMPLE_RATE",
+    "HERALD_SENTRY_ENVIRONMENT", "HERALD_SENTRY_RELEASE",   "HERALD_SENTRY_SERVER_NAME",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -171,6 +171,8 @@ void apply(Config& c, std::string_view name, const std::string& v) {
     c.rate_limit = parse_rate(name, v);
   } else if (name == "HERALD_LOGIN_RATE_LIMIT") {
     c.login_rate_limit = parse_rate(name, v);
+  } else if (name == "HERALD_PUBLIC_RATE_LIMIT") {
+    c.public_rate_limit = parse_rate(name, v);
   } else if (name == "HERALD_MAX_BODY") {
     c.max_body = parse_size(name, v);
   } else if (name == "HERALD_MAX_IMPORT") {

@@ -59,6 +59,7 @@ struct Config {
   std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-* headers are believed
   RateSpec rate_limit{600, std::chrono::seconds(60)};
   RateSpec login_rate_limit{10, std::chrono::seconds(60)};
+  RateSpec public_rate_limit{6000, std::chrono::seconds(60)};  // links in mail: tracking, unsubscribe
   std::uint64_t max_body = 1ull << 20;
   std::uint64_t max_import = 1ull << 30;
   std::optional<std::string> dkim_domain;

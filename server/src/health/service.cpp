@@ -2,10 +2,12 @@
 
 #include <cmath>
 
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::health {
 namespace {
+
+const storage::Query kPing{"health.ping"};
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 // Latencies in milliseconds with microsecond resolution: a local SQLite ping is ~0.005 ms.
@@ -20,15 +22,14 @@ constexpr const char* kKnownServices[] = {"database", "redis", "queue", "smtp", 
 
 }  // namespace
 
-DatabaseCheck::DatabaseCheck(storage::Database& db)
-    : db_(db), ping_sql_(storage::QueryCatalog::for_backend(db.backend()).get("health.ping")) {}
+DatabaseCheck::DatabaseCheck(storage::Database& db) : db_(db) {}
 
 CheckResult DatabaseCheck::check() {
   CheckResult r;
   try {
     auto conn = db_.acquire();
     std::int64_t one = 0;
-    conn->execute(ping_sql_, {}, [&](const storage::Row& row) { one = row.integer(0); });
+    conn->execute(kPing, {}, [&](const storage::Row& row) { one = row.integer(0); });
     r.status = one == 1 ? "healthy" : "unhealthy";
   } catch (const std::exception& e) {
     r.status = "unhealthy";
@@ -38,10 +39,9 @@ CheckResult DatabaseCheck::check() {
   return r;
 }
 
-HealthService::HealthService(const Clock& clock, SystemMonitor& monitor, std::string version)
-    : clock_(clock), monitor_(monitor), version_(std::move(version)), started_(clock.now()) {}
-
-void HealthService::add_check(std::shared_ptr<HealthCheck> check) { checks_.push_back(std::move(check)); }
+HealthService::HealthService(const Clock& clock, SystemMonitor& monitor, std::string version,
+                             const HealthChecks& checks)
+    : clock_(clock), monitor_(monitor), version_(std::move(version)), started_(clock.now()), checks_(checks) {}
 
 nlohmann::json HealthService::detailed() {
   auto sys = monitor_.snapshot();

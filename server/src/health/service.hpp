@@ -12,25 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
+#include "health/interface.hpp"
 #include "health/system_stats.hpp"
 #include "storage/database.hpp"
 
 namespace herald::health {
-
-// The service times each check() itself: the report's latency_ms.
-struct CheckResult {
-  std::string status;  // "healthy", "unhealthy", "degraded", "not_configured"
-  nlohmann::json details = nlohmann::json::object();
-};
-
-class HealthCheck {
- public:
-  virtual ~HealthCheck() = default;
-  virtual std::string name() const = 0;
-  // Critical checks make the whole report "unhealthy" when they fail; others "degraded".
-  virtual bool critical() const { return true; }
-  virtual CheckResult check() = 0;
-};
 
 // A round trip to the database (the catalog's health.ping) with its latency.
 class DatabaseCheck final : public HealthCheck {
@@ -41,14 +27,15 @@ class DatabaseCheck final : public HealthCheck {
 
  private:
   storage::Database& db_;
-  std::string ping_sql_;
 };
+
+using HealthChecks = std::vector<std::shared_ptr<HealthCheck>>;
 
 class HealthService {
  public:
-  HealthService(const Clock& clock, SystemMonitor& monitor, std::string version);
+  // `checks` are what every module contributed; read on each report.
+  HealthService(const Clock& clock, SystemMonitor& monitor, std::string version, const HealthChecks& checks);
 
-  void add_check(std::shared_ptr<HealthCheck> check);
   // {status, version, uptime_s, system{...}, services{database, redis, queue, smtp, sentry, ...}}
   nlohmann::json detailed();
 
@@ -57,7 +44,7 @@ class HealthService {
   SystemMonitor& monitor_;
   std::string version_;
   Clock::time_point started_;
-  std::vector<std::shared_ptr<HealthCheck>> checks_;
+  const HealthChecks& checks_;
 };
 
 }  // namespace herald::health

@@ -38,6 +38,7 @@ PipelineSettings PipelineSettings::from(const Config& c) {
   s.trusted_hosts = c.trusted_hosts;
   s.trusted_proxies = c.trusted_proxies;
   s.api_rate = RatePolicy{"api", c.rate_limit.count, c.rate_limit.window};
+  s.public_rate = RatePolicy{"public", c.public_rate_limit.count, c.public_rate_limit.window};
   s.max_body = c.max_body;
   s.max_import = c.max_import;
   return s;
@@ -51,7 +52,25 @@ Pipeline::Pipeline(PipelineSettings settings, const Router& router, RateLimiter&
       hosts_(settings_.trusted_hosts),
       cors_(settings_.cors_origins),
       proxies_(settings_.trusted_proxies),
-      api_policy_field_(ratelimit_policy_field(settings_.api_rate)) {}
+      api_policy_field_(ratelimit_policy_field(settings_.api_rate)),
+      public_policy_field_(ratelimit_policy_field(settings_.public_rate)) {}
+
+// Api and Login routes share the API budget (the login handler takes its own
+// per address and email on top); Public routes have theirs; None takes nothing.
+std::optional<Response> Pipeline::limit_rate(Request& req, RateClass rate) {
+  if (rate == RateClass::None) return std::nullopt;
+  const bool is_public = rate == RateClass::Public;
+  const RatePolicy& policy = is_public ? settings_.public_rate : settings_.api_rate;
+  RateDecision d = limiter_.take((is_public ? "public:" : "api:") + req.client_ip, policy);
+  req.response_headers.emplace_back("RateLimit-Policy", is_public ? public_policy_field_ : api_policy_field_);
+  req.response_headers.emplace_back("RateLimit", ratelimit_field(policy, d));
+  if (d.allowed) return std::nullopt;
+  TooManyRequests err("rate limit of " + std::to_string(d.limit) + " requests per " +
+                      std::to_string(policy.window.count()) + " s exceeded; retry in " +
+                      std::to_string(d.retry_after_s) + " s");
+  err.with_header("Retry-After", std::to_string(d.retry_after_s));
+  return problem(err);
+}
 
 std::optional<Response> Pipeline::on_headers(Request& req) {
   req.request_id = resolve_request_id(req.header("X-Request-ID").value_or(""));
@@ -65,27 +84,18 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
   }
   if (Cors::is_preflight(req)) return cors_.preflight(req);
 
-  const bool api = is_api(req.path);
-  if (api) {
-    std::string key = "api:" + req.client_ip;
-    RateDecision d = limiter_.take(key, settings_.api_rate);
-    req.response_headers.emplace_back("RateLimit-Policy", api_policy_field_);
-    req.response_headers.emplace_back("RateLimit", ratelimit_field(settings_.api_rate, d));
-    if (!d.allowed) {
-      TooManyRequests err("rate limit of " + std::to_string(d.limit) + " requests per " +
-                          std::to_string(settings_.api_rate.window.count()) + " s exceeded; retry in " +
-                          std::to_string(d.retry_after_s) + " s");
-      err.with_header("Retry-After", std::to_string(d.retry_after_s));
-      return problem(err);
-    }
-  }
-
   // Path parameters become ids, names and audit resources: they must be text.
-  if (!is_text(req.path)) {
+  const bool text_path = is_text(req.path);
+  Match m = text_path ? router_.match(req.method, req.path) : Match{};
+  const bool api = is_api(req.path);
+  // A path with no route still pays: under /api from the API budget (so
+  // probing paths costs like calling them); the static UI is not limited.
+  const RateClass rate = m.route ? m.route->rate : api ? RateClass::Api : RateClass::None;
+  if (auto refused = limit_rate(req, rate)) return refused;
+
+  if (!text_path) {
     return problem(400, "Bad Request", "the request path is not valid UTF-8 text once percent-decoded", "bad-path");
   }
-
-  Match m = router_.match(req.method, req.path);
   if (m.route) {
     req.route = m.route;
     req.path_params = std::move(m.params);

@@ -1,7 +1,8 @@
 // The middleware chain, in order (outermost first):
 //
-//   request id → client address → trusted host → CORS → rate limit → route
-//   → body size limit → [transport reads the body] → authorisation → handler
+//   request id → client address → trusted host → CORS → route → rate limit
+//   (the route's class) → body size limit → [transport reads the body]
+//   → authorisation → handler
 //
 // or, for a route that streams its body (uploads):
 //
@@ -55,6 +56,7 @@ struct PipelineSettings {
   std::vector<std::string> trusted_hosts;
   std::vector<std::string> trusted_proxies;
   RatePolicy api_rate{"api", 600, std::chrono::seconds(60)};
+  RatePolicy public_rate{"public", 6000, std::chrono::seconds(60)};
   std::uint64_t max_body = 1ull << 20;
   std::uint64_t max_import = 1ull << 30;
   bool access_log = true;
@@ -92,6 +94,8 @@ class Pipeline {
 
  private:
   void authorize(Request& req);
+  // Takes the request's token from its rate class's budget; a response when refused.
+  std::optional<Response> limit_rate(Request& req, RateClass rate);
   // Runs `fn`, turning what it throws into a problem response.
   Response guarded(Request& req, const std::function<Response()>& fn);
 
@@ -103,6 +107,7 @@ class Pipeline {
   Cors cors_;
   TrustedProxies proxies_;
   std::string api_policy_field_;
+  std::string public_policy_field_;
   Authorizer* authorizer_ = nullptr;
   std::vector<ResponseObserver*> observers_;
 };

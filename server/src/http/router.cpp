@@ -45,6 +45,20 @@ void add_allowed(std::vector<Method>& allowed, Method m) {
 
 }  // namespace
 
+std::string_view to_string(RateClass c) noexcept {
+  switch (c) {
+    case RateClass::None:
+      return "none";
+    case RateClass::Api:
+      return "api";
+    case RateClass::Login:
+      return "login";
+    case RateClass::Public:
+      return "public";
+  }
+  return "api";
+}
+
 Route& Router::add(Method method, std::string path, Handler handler, Access access, RouteDoc doc) {
   if (path.empty() || path.front() != '/') throw std::logic_error("route path must start with '/': " + path);
   for (const auto& r : routes_) {

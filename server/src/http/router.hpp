@@ -1,6 +1,7 @@
-// The route table: method, path template, handler and the metadata the
+// The router: method, path template, handler and the metadata the
 // middleware chain and the OpenAPI document read (permission, rate-limit
-// class, body limit, documentation).
+// class, body limit, where the handler runs, documentation). Herald's routes
+// are listed in one table, api/routes.cpp.
 #pragma once
 
 #include <functional>
@@ -32,11 +33,25 @@ struct Access {
   static Access permission_required(std::string p) { return {Kind::Permission, std::move(p)}; }
 };
 
-// Which rate-limit policy applies (see http/rate_limit.hpp).
-enum class RateClass { None, Api, Login };
+// Which rate-limit budget a request takes its token from (per client address):
+//   Api     HERALD_RATE_LIMIT, one budget for all of these routes
+//   Login   the Api budget, and the handler takes one from HERALD_LOGIN_RATE_LIMIT
+//           per address and email once it has read the body
+//   Public  HERALD_PUBLIC_RATE_LIMIT: links in mail (tracking, unsubscribe)
+//   None    never limited: liveness, readiness, /metrics
+enum class RateClass { None, Api, Login, Public };
+std::string_view to_string(RateClass c) noexcept;
 
-// Which request body limit applies.
+// Which request body limit applies: HERALD_MAX_BODY, or HERALD_MAX_IMPORT.
 enum class BodyLimit { Default, Import };
+
+// Where the handler runs. Inline: on the connection's I/O thread, for
+// handlers that return within about a millisecond. Pool: on the bounded pool
+// of handler threads (HERALD_HANDLER_THREADS), for handlers that wait — on
+// the network (SMTP, an AI provider, Redis beyond the rate limiter), on
+// queries that scan or write without bound, on a flush — or burn CPU
+// (password hashing); the I/O thread serves other connections meanwhile.
+enum class Runs { Inline, Pool };
 
 struct RouteDoc {
   std::string summary;
@@ -55,6 +70,7 @@ struct Route {
   Access access;
   RateClass rate = RateClass::Api;
   BodyLimit body_limit = BodyLimit::Default;
+  Runs runs = Runs::Inline;
   RouteDoc doc;
   // Audit action of a state-changing route, "<RESOURCE>_<PAST VERB>" (e.g. "USER_CREATED").
   std::string audit_action;

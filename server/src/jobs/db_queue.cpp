@@ -9,10 +9,37 @@
 #include "core/strings.hpp"
 #include "jobs/job_id.hpp"
 #include "jobs/validation.hpp"
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::jobs {
 namespace {
+
+const storage::Query kInsertBatch{"jobs.insert_batch"};
+const storage::Query kFindByUniqueKey{"jobs.find_by_unique_key"};
+const storage::Query kClaim{"jobs.claim"};
+const storage::Query kRequeueExpired{"jobs.requeue_expired"};
+const storage::Query kComplete{"jobs.complete"};
+const storage::Query kRetryLater{"jobs.retry_later"};
+const storage::Query kBury{"jobs.bury"};
+const storage::Query kRelease{"jobs.release"};
+const storage::Query kMarkCancelled{"jobs.mark_cancelled"};
+const storage::Query kExtend{"jobs.extend"};
+const storage::Query kCancelRequests{"jobs.cancel_requests"};
+const storage::Query kSetProgress{"jobs.set_progress"};
+const storage::Query kCancelWaiting{"jobs.cancel_waiting"};
+const storage::Query kRequestCancel{"jobs.request_cancel"};
+const storage::Query kGet{"jobs.get"};
+const storage::Query kStats{"jobs.stats"};
+const storage::Query kFailedPage{"jobs.failed_page"};
+const storage::Query kFailedCount{"jobs.failed_count"};
+const storage::Query kRetryAll{"jobs.retry_all"};
+const storage::Query kRetryOne{"jobs.retry_one"};
+const storage::Query kPurgeFinished{"jobs.purge_finished"};
+const storage::Query kWorkerHeartbeat{"jobs.worker_heartbeat"};
+const storage::Query kWorkersLive{"jobs.workers_live"};
+const storage::Query kWorkerDelete{"jobs.worker_delete"};
+const storage::Query kWorkersPurge{"jobs.workers_purge"};
+const storage::Query kPing{"jobs.ping"};
 
 using storage::Param;
 using storage::Row;
@@ -86,46 +113,8 @@ std::string join(std::span<const std::string> items) {
 
 }  // namespace
 
-struct DbQueue::Queries {
-  explicit Queries(const storage::QueryCatalog& c)
-      : insert_batch(c.get("jobs.insert_batch")),
-        find_by_unique_key(c.get("jobs.find_by_unique_key")),
-        claim(c.get("jobs.claim")),
-        requeue_expired(c.get("jobs.requeue_expired")),
-        complete(c.get("jobs.complete")),
-        retry_later(c.get("jobs.retry_later")),
-        bury(c.get("jobs.bury")),
-        release(c.get("jobs.release")),
-        mark_cancelled(c.get("jobs.mark_cancelled")),
-        extend(c.get("jobs.extend")),
-        cancel_requests(c.get("jobs.cancel_requests")),
-        set_progress(c.get("jobs.set_progress")),
-        cancel_waiting(c.get("jobs.cancel_waiting")),
-        request_cancel(c.get("jobs.request_cancel")),
-        get(c.get("jobs.get")),
-        stats(c.get("jobs.stats")),
-        failed_page(c.get("jobs.failed_page")),
-        failed_count(c.get("jobs.failed_count")),
-        retry_all(c.get("jobs.retry_all")),
-        retry_one(c.get("jobs.retry_one")),
-        purge_finished(c.get("jobs.purge_finished")),
-        worker_heartbeat(c.get("jobs.worker_heartbeat")),
-        workers_live(c.get("jobs.workers_live")),
-        worker_delete(c.get("jobs.worker_delete")),
-        workers_purge(c.get("jobs.workers_purge")),
-        ping(c.get("health.ping")) {}
-
-  std::string insert_batch, find_by_unique_key, claim, requeue_expired, complete, retry_later, bury, release,
-      mark_cancelled, extend, cancel_requests, set_progress, cancel_waiting, request_cancel, get, stats, failed_page,
-      failed_count, retry_all, retry_one, purge_finished, worker_heartbeat, workers_live, worker_delete, workers_purge,
-      ping;
-};
-
 DbQueue::DbQueue(storage::Database& db, const Clock& clock, DbQueueOptions options)
-    : db_(db),
-      clock_(clock),
-      options_(options),
-      q_(std::make_shared<const Queries>(storage::QueryCatalog::for_backend(db.backend()))) {}
+    : db_(db), clock_(clock), options_(options) {}
 
 std::int64_t DbQueue::now_ms() const { return to_millis(clock_.wall()); }
 
@@ -170,14 +159,14 @@ std::vector<Enqueued> DbQueue::enqueue_batch(std::span<const JobSpec> specs) {
         out[i].created = false;
       }
       const std::string text = rows.dump();
-      conn.execute(q_->insert_batch, {std::string_view(text)}, [&](const Row& r) {
+      conn.execute(kInsertBatch, {std::string_view(text)}, [&](const Row& r) {
         if (auto it = index.find(std::string(r.text(0))); it != index.end()) out[it->second].created = true;
       });
     }
     for (std::size_t i : keyed) {
       if (out[i].created) continue;
       const std::string& key = *specs[i].unique_key;
-      conn.execute(q_->find_by_unique_key, {std::string_view(key)}, [&](const Row& r) { out[i].id = r.str(0); });
+      conn.execute(kFindByUniqueKey, {std::string_view(key)}, [&](const Row& r) { out[i].id = r.str(0); });
     }
     tx.commit();
     return out;
@@ -188,7 +177,7 @@ std::int64_t DbQueue::requeue_expired() {
   const std::int64_t now = now_ms();
   const std::string error = "the worker stopped responding (visibility timeout)";
   const auto n = with_connection([&](storage::Connection& conn) {
-    return conn.execute(q_->requeue_expired, {now, std::string_view(error)});
+    return conn.execute(kRequeueExpired, {now, std::string_view(error)});
   });
   if (n > 0) log::warn("jobs taken back from unresponsive workers", {{"count", n}});
   return n;
@@ -197,7 +186,7 @@ std::int64_t DbQueue::requeue_expired() {
 void DbQueue::claim_from(storage::Connection& conn, const std::string& queue, const std::string& worker_id,
                          std::size_t max, std::int64_t now, std::int64_t until, std::vector<Job>& out) {
   const std::size_t before = out.size();
-  conn.execute(q_->claim,
+  conn.execute(kClaim,
                {std::string_view(worker_id), until, now, std::string_view(queue), static_cast<std::int64_t>(max)},
                [&](const Row& r) {
                  out.push_back(claimed_job(r));
@@ -245,7 +234,7 @@ void DbQueue::complete_many(std::span<const Job> jobs, std::span<const nlohmann:
       const std::string text = results[i].is_null() ? std::string() : results[i].dump();
       const Param result_param = results[i].is_null() ? Param(nullptr) : Param(std::string_view(text));
       const Param params[] = {std::string_view(job.id), std::int64_t{job.attempts}, now, result_param};
-      if (conn.execute(q_->complete, params) == 0) {
+      if (conn.execute(kComplete, params) == 0) {
         log::warn("job completed after its claim was lost", {{"job_id", job.id}, {"attempt", job.attempts}});
       }
     }
@@ -274,24 +263,24 @@ void DbQueue::fail(const Job& job, const Failure& failure) {
   const std::string error = clip(failure.error);
   with_connection([&](storage::Connection& conn) {
     if (failure.retry_in) {
-      return conn.execute(q_->retry_later, {std::string_view(job.id), std::int64_t{job.attempts},
-                                            now_ms() + failure.retry_in->count(), std::string_view(error)});
+      return conn.execute(kRetryLater, {std::string_view(job.id), std::int64_t{job.attempts},
+                                        now_ms() + failure.retry_in->count(), std::string_view(error)});
     }
     const std::string_view state = failure.permanent ? "failed" : "dead";
     return conn.execute(
-        q_->bury, {std::string_view(job.id), std::int64_t{job.attempts}, state, now_ms(), std::string_view(error)});
+        kBury, {std::string_view(job.id), std::int64_t{job.attempts}, state, now_ms(), std::string_view(error)});
   });
 }
 
 void DbQueue::release(const Job& job) {
   with_connection([&](storage::Connection& conn) {
-    return conn.execute(q_->release, {std::string_view(job.id), std::int64_t{job.attempts}});
+    return conn.execute(kRelease, {std::string_view(job.id), std::int64_t{job.attempts}});
   });
 }
 
 void DbQueue::mark_cancelled(const Job& job) {
   with_connection([&](storage::Connection& conn) {
-    return conn.execute(q_->mark_cancelled, {std::string_view(job.id), std::int64_t{job.attempts}, now_ms()});
+    return conn.execute(kMarkCancelled, {std::string_view(job.id), std::int64_t{job.attempts}, now_ms()});
   });
 }
 
@@ -301,13 +290,11 @@ std::vector<std::string> DbQueue::heartbeat(const WorkerInfo& worker, std::span<
   const std::string queues = join(worker.queues);
   std::vector<std::string> cancelled;
   with_connection([&](storage::Connection& conn) {
-    conn.execute(q_->worker_heartbeat,
-                 {std::string_view(worker.id), std::string_view(queues), std::int64_t{worker.concurrency},
-                  std::string_view(worker.host), worker.pid, now});
+    conn.execute(kWorkerHeartbeat, {std::string_view(worker.id), std::string_view(queues),
+                                    std::int64_t{worker.concurrency}, std::string_view(worker.host), worker.pid, now});
     if (in_flight.empty()) return 0;
-    conn.execute(q_->extend, {std::string_view(worker.id), now + visibility.count()});
-    conn.execute(q_->cancel_requests, {std::string_view(worker.id)},
-                 [&](const Row& r) { cancelled.push_back(r.str(0)); });
+    conn.execute(kExtend, {std::string_view(worker.id), now + visibility.count()});
+    conn.execute(kCancelRequests, {std::string_view(worker.id)}, [&](const Row& r) { cancelled.push_back(r.str(0)); });
     return 0;
   });
   return cancelled;
@@ -316,7 +303,7 @@ std::vector<std::string> DbQueue::heartbeat(const WorkerInfo& worker, std::span<
 std::vector<WorkerInfo> DbQueue::live_workers(Millis within) {
   std::vector<WorkerInfo> out;
   with_connection([&](storage::Connection& conn) {
-    return conn.execute(q_->workers_live, {now_ms() - within.count()}, [&](const Row& r) {
+    return conn.execute(kWorkersLive, {now_ms() - within.count()}, [&](const Row& r) {
       WorkerInfo w;
       w.id = r.str(0);
       for (auto q : split(r.text(1), ',')) w.queues.emplace_back(q);
@@ -331,14 +318,14 @@ std::vector<WorkerInfo> DbQueue::live_workers(Millis within) {
 
 void DbQueue::unregister_worker(const std::string& worker_id) {
   with_connection(
-      [&](storage::Connection& conn) { return conn.execute(q_->worker_delete, {std::string_view(worker_id)}); });
+      [&](storage::Connection& conn) { return conn.execute(kWorkerDelete, {std::string_view(worker_id)}); });
 }
 
 void DbQueue::set_progress(const Job& job, int percent, const nlohmann::json& detail) {
   const std::string text = detail.is_null() ? std::string() : detail.dump();
   const Param detail_param = detail.is_null() ? Param(nullptr) : Param(std::string_view(text));
   const Param params[] = {std::string_view(job.id), std::int64_t{std::clamp(percent, 0, 100)}, detail_param};
-  with_connection([&](storage::Connection& conn) { return conn.execute(q_->set_progress, params); });
+  with_connection([&](storage::Connection& conn) { return conn.execute(kSetProgress, params); });
 }
 
 bool DbQueue::cancel(const std::string& job_id) {
@@ -346,14 +333,14 @@ bool DbQueue::cancel(const std::string& job_id) {
     storage::Transaction tx(conn, storage::TxMode::Write);
     bool found = false;
     std::string state;
-    conn.execute(q_->get, {std::string_view(job_id)}, [&](const Row& r) {
+    conn.execute(kGet, {std::string_view(job_id)}, [&](const Row& r) {
       found = true;
       state = r.str(5);
     });
     if (!found) throw NotFound(fmt::format("no job with id '{}'", job_id));
     bool accepted = false;
-    if (state == "queued") accepted = conn.execute(q_->cancel_waiting, {std::string_view(job_id), now_ms()}) > 0;
-    if (state == "running") accepted = conn.execute(q_->request_cancel, {std::string_view(job_id)}) > 0;
+    if (state == "queued") accepted = conn.execute(kCancelWaiting, {std::string_view(job_id), now_ms()}) > 0;
+    if (state == "running") accepted = conn.execute(kRequestCancel, {std::string_view(job_id)}) > 0;
     tx.commit();
     return accepted;
   });
@@ -363,7 +350,7 @@ std::optional<Job> DbQueue::get(const std::string& job_id) {
   std::optional<Job> job;
   const std::int64_t now = now_ms();
   with_connection([&](storage::Connection& conn) {
-    return conn.execute(q_->get, {std::string_view(job_id)}, [&](const Row& r) { job = stored_job(r, now); });
+    return conn.execute(kGet, {std::string_view(job_id)}, [&](const Row& r) { job = stored_job(r, now); });
   });
   return job;
 }
@@ -373,7 +360,7 @@ QueueStats DbQueue::stats(const std::string& queue) {
   s.name = queue;
   const std::int64_t now = now_ms();
   with_connection([&](storage::Connection& conn) {
-    return conn.execute(q_->stats, {std::string_view(queue), now, now - 60'000}, [&](const Row& r) {
+    return conn.execute(kStats, {std::string_view(queue), now, now - 60'000}, [&](const Row& r) {
       s.pending = r.integer(0);
       s.scheduled = r.integer(1);
       s.active = r.integer(2);
@@ -390,8 +377,8 @@ Page DbQueue::failed(const std::string& queue, std::int64_t offset, std::int64_t
   Page page;
   const std::int64_t now = now_ms();
   with_connection([&](storage::Connection& conn) {
-    conn.execute(q_->failed_count, {std::string_view(queue)}, [&](const Row& r) { page.total = r.integer(0); });
-    return conn.execute(q_->failed_page, {std::string_view(queue), limit, offset},
+    conn.execute(kFailedCount, {std::string_view(queue)}, [&](const Row& r) { page.total = r.integer(0); });
+    return conn.execute(kFailedPage, {std::string_view(queue), limit, offset},
                         [&](const Row& r) { page.items.push_back(stored_job(r, now)); });
   });
   return page;
@@ -399,8 +386,8 @@ Page DbQueue::failed(const std::string& queue, std::int64_t offset, std::int64_t
 
 std::int64_t DbQueue::retry(const std::string& queue, const std::optional<std::string>& job_id) {
   const std::int64_t n = with_connection([&](storage::Connection& conn) {
-    if (job_id) return conn.execute(q_->retry_one, {std::string_view(queue), now_ms(), std::string_view(*job_id)});
-    return conn.execute(q_->retry_all, {std::string_view(queue), now_ms()});
+    if (job_id) return conn.execute(kRetryOne, {std::string_view(queue), now_ms(), std::string_view(*job_id)});
+    return conn.execute(kRetryAll, {std::string_view(queue), now_ms()});
   });
   if (job_id && n == 0) throw NotFound(fmt::format("no failed job '{}' in queue '{}'", *job_id, queue));
   return n;
@@ -411,16 +398,16 @@ void DbQueue::maintain() {
   with_connection([&](storage::Connection& conn) {
     for (auto queue : kQueues) {
       // Bounded deletes, so one pass never holds the write lock for long.
-      while (conn.execute(q_->purge_finished, {queue, now - options_.retention.count(), kPurgeChunk}) == kPurgeChunk) {
+      while (conn.execute(kPurgeFinished, {queue, now - options_.retention.count(), kPurgeChunk}) == kPurgeChunk) {
       }
     }
-    conn.execute(q_->workers_purge, {now - std::chrono::duration_cast<Millis>(std::chrono::hours(1)).count()});
+    conn.execute(kWorkersPurge, {now - std::chrono::duration_cast<Millis>(std::chrono::hours(1)).count()});
     return 0;
   });
 }
 
 void DbQueue::ping() {
-  with_connection([&](storage::Connection& conn) { return conn.execute(q_->ping); });
+  with_connection([&](storage::Connection& conn) { return conn.execute(kPing); });
 }
 
 }  // namespace herald::jobs

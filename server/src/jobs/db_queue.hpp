@@ -52,7 +52,6 @@ class DbQueue final : public JobQueue {
   std::int64_t requeue_expired();
 
  private:
-  struct Queries;
   std::int64_t now_ms() const;
   template <typename F>
   auto with_connection(F&& f);
@@ -62,7 +61,6 @@ class DbQueue final : public JobQueue {
   storage::Database& db_;
   const Clock& clock_;
   DbQueueOptions options_;
-  std::shared_ptr<const Queries> q_;
   std::atomic<std::int64_t> next_reap_ms_{0};
   std::atomic<unsigned> rotation_{0};
   // PostgreSQL: finished claims leave dead entries in the ready index that

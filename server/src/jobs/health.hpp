@@ -3,7 +3,7 @@
 // the report says "degraded".
 #pragma once
 
-#include "health/service.hpp"
+#include "health/interface.hpp"
 #include "jobs/queue.hpp"
 
 namespace herald::jobs {

@@ -4,6 +4,10 @@
 #include "http/types.hpp"
 #include "jobs/queue.hpp"
 
+namespace herald::http {
+class Endpoints;
+}  // namespace herald::http
+
 namespace herald::jobs {
 
 class Routes {
@@ -32,5 +36,9 @@ PageRequest parse_page(const std::optional<std::string>& page, const std::option
 
 // {"job_id": "…"} or an empty body → the job id, if any. Throws ValidationError.
 std::optional<std::string> parse_retry_body(const std::string& body, const nlohmann::json* parsed);
+
+// Adds these handlers, with their OpenAPI descriptions, under the names the
+// route table (api/routes.cpp) uses (endpoints.cpp).
+void add_endpoints(http::Endpoints& endpoints, Routes& routes);
 
 }  // namespace herald::jobs

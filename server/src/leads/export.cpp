@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "leads/csv.hpp"
+#include "leads/store.hpp"
 
 namespace herald::leads {
 namespace {
@@ -100,19 +101,28 @@ void append_export_header(std::string& out) {
   out.append("\r\n");
 }
 
-void append_export_row(std::string& out, const storage::Row& r) {
+// The columns of kColumns, in order.
+void append_export_row(std::string& out, const LeadView& l) {
+  auto cell = [&](std::string_view v) {
+    append_csv_cell(out, v);
+    out.push_back(',');
+  };
+  auto number = [&](std::optional<std::int64_t> v) {
+    if (v) out += std::to_string(*v);
+    out.push_back(',');
+  };
+  number(l.id);
+  for (auto v :
+       {l.email, l.first_name, l.last_name, l.company, l.title, l.phone, l.website, l.country, l.timezone, l.status})
+    cell(v);
+  number(l.score);
+  number(l.owner_id);
   std::string tags;
-  for (int col = 0; col < static_cast<int>(kColumns.size()); ++col) {
-    if (col) out.push_back(',');
-    if (r.is_null(col)) continue;
-    if (col == 13) {
-      tags.clear();
-      join_json_strings(tags, r.text(col));
-      append_csv_cell(out, tags);
-    } else {
-      append_csv_cell(out, r.text(col));
-    }
-  }
+  join_json_strings(tags, l.tags_json);
+  for (auto v : {std::string_view(tags), l.custom_fields_json, l.source, l.created_at, l.updated_at}) cell(v);
+  if (l.last_contacted_at) append_csv_cell(out, *l.last_contacted_at);
+  out.push_back(',');
+  if (l.last_activity_at) append_csv_cell(out, *l.last_activity_at);
   out.append("\r\n");
 }
 
@@ -128,15 +138,9 @@ http::BodyProducer export_csv(LeadService& leads, Filter filter) {
       append_export_header(chunk);
       state->header = false;
     }
-    Sort by_id;
-    by_id.order_by = "leads.id ASC";
-    by_id.descending = false;
-    std::int64_t rows = 0;
-    auto conn = leads.database().acquire();
-    leads.store().page(*conn, state->filter, by_id, kExportSlice, 0, state->after, [&](const storage::Row& r) {
-      append_export_row(chunk, r);
+    auto rows = leads.slice(state->filter, state->after, kExportSlice, [&](const storage::Row& r) {
+      append_export_row(chunk, view_of(r));
       state->after = r.integer(0);
-      ++rows;
     });
     return rows == kExportSlice;
   };

@@ -15,9 +15,9 @@ inline constexpr std::int64_t kExportSlice = 1000;
 // `filter` must be resolved (segment merged).
 http::BodyProducer export_csv(LeadService& leads, Filter filter);
 
-// The header row, and one lead row from a leads.page_prefix row (tags as
-// "a, b", custom fields as their JSON), every cell escaped against formulas.
+// The header row, and one lead's row (tags as "a, b", custom fields as
+// their JSON), every cell escaped against formulas.
 void append_export_header(std::string& out);
-void append_export_row(std::string& out, const storage::Row& r);
+void append_export_row(std::string& out, const LeadView& lead);
 
 }  // namespace herald::leads

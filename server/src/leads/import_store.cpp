@@ -8,7 +8,7 @@
 #include "core/log.hpp"
 #include "leads/json_writer.hpp"
 #include "leads/store.hpp"
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::leads {
 
@@ -51,60 +51,54 @@ std::string tag_values(storage::Backend b, std::size_t rows) {
   return out;
 }
 
+const storage::Query kInsert{"imports.insert"};
+const storage::Query kChunkInsert{"imports.chunk_insert"};
+const storage::Query kTouch{"imports.touch"};
+const storage::Query kSetOptions{"imports.set_options"};
+const storage::Query kUploadDone{"imports.upload_done"};
+const storage::Query kRemove{"imports.delete"};
+const storage::Query kDeleteStale{"imports.delete_stale_uploads"};
+const storage::Query kGet{"imports.get"};
+const storage::Query kUnfinished{"imports.unfinished"};
+const storage::Query kClaim{"imports.claim"};
+const storage::Query kChunk{"imports.chunk"};
+const storage::Query kSetHeader{"imports.set_header"};
+const storage::Query kCheckpoint{"imports.checkpoint"};
+const storage::Query kFinish{"imports.finish"};
+const storage::Query kDropChunks{"imports.drop_chunks"};
+const storage::Query kRelease{"imports.release"};
+const storage::Query kErrorInsert{"imports.error_insert"};
+const storage::Query kErrorsAfter{"imports.errors_after"};
+const storage::Query kExisting{"imports.existing"};
+const storage::Query kLeadInsertHead{"imports.lead_insert_head"};
+const storage::Query kLeadInsertTail{"imports.lead_insert_tail"};
+const storage::Query kTagInsertHead{"imports.tag_insert_head"};
+const storage::Query kTagInsertTail{"imports.tag_insert_tail"};
+const storage::Query kTuneSession{"imports.tune_session"};
+const storage::Query kTuneReads{"imports.tune_reads"};
+const storage::Query kUntuneSession{"imports.untune_session"};
+const storage::Query kUntuneReads{"imports.untune_reads"};
+const storage::Query kSettle{"imports.settle"};
+const storage::Query kSettled{"imports.settled"};
+
 }  // namespace
 
-struct ImportStore::Queries {
-  explicit Queries(const storage::QueryCatalog& c)
-      : insert(c.get("imports.insert")),
-        chunk_insert(c.get("imports.chunk_insert")),
-        touch(c.get("imports.touch")),
-        set_options(c.get("imports.set_options")),
-        upload_done(c.get("imports.upload_done")),
-        remove(c.get("imports.delete")),
-        delete_stale(c.get("imports.delete_stale_uploads")),
-        get(c.get("imports.get")),
-        unfinished(c.get("imports.unfinished")),
-        claim(c.get("imports.claim")),
-        chunk(c.get("imports.chunk")),
-        set_header(c.get("imports.set_header")),
-        checkpoint(c.get("imports.checkpoint")),
-        finish(c.get("imports.finish")),
-        drop_chunks(c.get("imports.drop_chunks")),
-        release(c.get("imports.release")),
-        error_insert(c.get("imports.error_insert")),
-        errors_after(c.get("imports.errors_after")),
-        existing(c.get("imports.existing")),
-        lead_insert_head(c.get("imports.lead_insert_head")),
-        lead_insert_tail(c.get("imports.lead_insert_tail")),
-        tag_insert_head(c.get("imports.tag_insert_head")),
-        tag_insert_tail(c.get("imports.tag_insert_tail")),
-        tune_session(c.get("imports.tune_session")),
-        tune_reads(c.get("imports.tune_reads")),
-        untune_session(c.get("imports.untune_session")),
-        untune_reads(c.get("imports.untune_reads")),
-        settle(c.get("imports.settle")),
-        settled(c.get("imports.settled")) {}
-  std::string insert, chunk_insert, touch, set_options, upload_done, remove, delete_stale, get, unfinished, claim,
-      chunk, set_header, checkpoint, finish, drop_chunks, release, error_insert, errors_after, existing,
-      lead_insert_head, lead_insert_tail, tag_insert_head, tag_insert_tail, tune_session, tune_reads, untune_session,
-      untune_reads, settle, settled;
-};
-
-ImportStore::ImportStore(storage::Backend backend)
-    : backend_(backend), q_(std::make_shared<Queries>(storage::QueryCatalog::for_backend(backend))) {
+ImportStore::ImportStore(storage::Backend backend) : backend_(backend) {
   // SQLite binds up to 32766 parameters, PostgreSQL 65535.
   rows_per_insert_ = backend == storage::Backend::Sqlite ? 200 : 1000;
-  insert_many_ = q_->lead_insert_head + " " + lead_values(backend, rows_per_insert_) + " " + q_->lead_insert_tail;
-  insert_one_ = q_->lead_insert_head + " " + lead_values(backend, 1) + " " + q_->lead_insert_tail;
-  tags_many_ = q_->tag_insert_head + " " + tag_values(backend, kTagRowsPerInsert) + " " + q_->tag_insert_tail;
-  tags_one_ = q_->tag_insert_head + " " + tag_values(backend, 1) + " " + q_->tag_insert_tail;
+  insert_many_ =
+      kLeadInsertHead.sql(backend) + " " + lead_values(backend, rows_per_insert_) + " " + kLeadInsertTail.sql(backend);
+  insert_one_ = kLeadInsertHead.sql(backend) + " " + lead_values(backend, 1) + " " + kLeadInsertTail.sql(backend);
+  tags_many_ =
+      kTagInsertHead.sql(backend) + " " + tag_values(backend, kTagRowsPerInsert) + " " + kTagInsertTail.sql(backend);
+  tags_one_ = kTagInsertHead.sql(backend) + " " + tag_values(backend, 1) + " " + kTagInsertTail.sql(backend);
 }
 
 std::int64_t ImportStore::create(Connection& c, const std::string& options_json, const std::string& filename,
                                  std::optional<std::int64_t> created_by, std::int64_t chunk_size,
                                  const std::string& now) const {
   std::int64_t id = 0;
-  c.execute(q_->insert, {sv(options_json), sv(filename), opt_int(created_by), chunk_size, sv(now)},
+  c.execute(kInsert, {sv(options_json), sv(filename), opt_int(created_by), chunk_size, sv(now)},
             [&](const Row& r) { id = r.integer(0); });
   return id;
 }
@@ -112,35 +106,35 @@ std::int64_t ImportStore::create(Connection& c, const std::string& options_json,
 void ImportStore::add_chunk(Connection& c, std::int64_t id, std::int64_t seq, sv bytes) const {
   if (backend_ == storage::Backend::Postgres) {
     auto text = base64_encode(bytes);
-    c.execute(q_->chunk_insert, {id, seq, sv(text)});
+    c.execute(kChunkInsert, {id, seq, sv(text)});
   } else {
-    c.execute(q_->chunk_insert, {id, seq, bytes});
+    c.execute(kChunkInsert, {id, seq, bytes});
   }
 }
 
 void ImportStore::touch(Connection& c, std::int64_t id, const std::string& now) const {
-  c.execute(q_->touch, {id, sv(now)});
+  c.execute(kTouch, {id, sv(now)});
 }
 
 void ImportStore::set_options(Connection& c, std::int64_t id, const std::string& options_json,
                               const std::string& filename) const {
-  c.execute(q_->set_options, {id, sv(options_json), sv(filename)});
+  c.execute(kSetOptions, {id, sv(options_json), sv(filename)});
 }
 
 bool ImportStore::upload_done(Connection& c, std::int64_t id, std::int64_t chunks, std::int64_t total,
                               const std::string& now) const {
-  return c.execute(q_->upload_done, {id, chunks, total, sv(now)}) > 0;
+  return c.execute(kUploadDone, {id, chunks, total, sv(now)}) > 0;
 }
 
-void ImportStore::remove(Connection& c, std::int64_t id) const { c.execute(q_->remove, {id}); }
+void ImportStore::remove(Connection& c, std::int64_t id) const { c.execute(kRemove, {id}); }
 
 std::int64_t ImportStore::delete_stale_uploads(Connection& c, const std::string& before) const {
-  return c.execute(q_->delete_stale, {sv(before)});
+  return c.execute(kDeleteStale, {sv(before)});
 }
 
 std::optional<ImportRecord> ImportStore::get(Connection& c, std::int64_t id) const {
   std::optional<ImportRecord> out;
-  c.execute(q_->get, {id}, [&](const Row& r) {
+  c.execute(kGet, {id}, [&](const Row& r) {
     ImportRecord rec;
     rec.id = r.integer(0);
     rec.status = r.str(1);
@@ -169,19 +163,19 @@ std::optional<ImportRecord> ImportStore::get(Connection& c, std::int64_t id) con
 
 std::vector<std::int64_t> ImportStore::unfinished(Connection& c) const {
   std::vector<std::int64_t> out;
-  c.execute(q_->unfinished, {}, [&](const Row& r) { out.push_back(r.integer(0)); });
+  c.execute(kUnfinished, {}, [&](const Row& r) { out.push_back(r.integer(0)); });
   return out;
 }
 
 bool ImportStore::claim(Connection& c, std::int64_t id, const std::string& worker, const std::string& now,
                         const std::string& stale_before) const {
-  return c.execute(q_->claim, {id, sv(worker), sv(now), sv(stale_before)}) > 0;
+  return c.execute(kClaim, {id, sv(worker), sv(now), sv(stale_before)}) > 0;
 }
 
 std::string ImportStore::chunk(Connection& c, std::int64_t id, std::int64_t seq) const {
   std::string out;
   bool found = false;
-  c.execute(q_->chunk, {id, seq}, [&](const Row& r) {
+  c.execute(kChunk, {id, seq}, [&](const Row& r) {
     out = r.str(0);
     found = true;
   });
@@ -197,43 +191,43 @@ std::string ImportStore::chunk(Connection& c, std::int64_t id, std::int64_t seq)
 bool ImportStore::set_header(Connection& c, std::int64_t id, const std::string& worker, sv delimiter,
                              const std::string& header_json, std::int64_t next_offset, std::int64_t next_line,
                              const std::string& now) const {
-  return c.execute(q_->set_header, {id, sv(worker), delimiter, sv(header_json), next_offset, next_line, sv(now)}) > 0;
+  return c.execute(kSetHeader, {id, sv(worker), delimiter, sv(header_json), next_offset, next_line, sv(now)}) > 0;
 }
 
 bool ImportStore::checkpoint(Connection& c, std::int64_t id, const std::string& worker, std::int64_t from_offset,
                              const Checkpoint& cp, const std::string& now) const {
-  return c.execute(q_->checkpoint, {id, sv(worker), from_offset, cp.next_offset, cp.next_line, cp.rows, cp.created,
-                                    cp.updated, cp.skipped, cp.failed, cp.errors_stored, sv(now)}) > 0;
+  return c.execute(kCheckpoint, {id, sv(worker), from_offset, cp.next_offset, cp.next_line, cp.rows, cp.created,
+                                 cp.updated, cp.skipped, cp.failed, cp.errors_stored, sv(now)}) > 0;
 }
 
 bool ImportStore::finish(Connection& c, std::int64_t id, const std::string& worker, sv status,
                          const std::optional<std::string>& error, const std::string& now) const {
   Param e = error ? Param(sv(*error)) : Param(nullptr);
-  return c.execute(q_->finish, {id, sv(worker), status, e, sv(now)}) > 0;
+  return c.execute(kFinish, {id, sv(worker), status, e, sv(now)}) > 0;
 }
 
 bool ImportStore::release(Connection& c, std::int64_t id, const std::string& worker) const {
-  return c.execute(q_->release, {id, sv(worker)}) > 0;
+  return c.execute(kRelease, {id, sv(worker)}) > 0;
 }
 
-void ImportStore::drop_chunks(Connection& c, std::int64_t id) const { c.execute(q_->drop_chunks, {id}); }
+void ImportStore::drop_chunks(Connection& c, std::int64_t id) const { c.execute(kDropChunks, {id}); }
 
 void ImportStore::add_error(Connection& c, std::int64_t id, const ImportErrorRow& e) const {
-  c.execute(q_->error_insert, {id, e.line, sv(e.kind), sv(e.reason)});
+  c.execute(kErrorInsert, {id, e.line, sv(e.kind), sv(e.reason)});
 }
 
 std::vector<ImportErrorRow> ImportStore::errors_after(Connection& c, std::int64_t id, std::int64_t after_line,
                                                       std::int64_t limit) const {
   std::vector<ImportErrorRow> out;
-  c.execute(q_->errors_after, {id, after_line, limit}, [&](const Row& r) {
+  c.execute(kErrorsAfter, {id, after_line, limit}, [&](const Row& r) {
     out.push_back({r.integer(0), r.str(1), r.str(2)});
   });
   return out;
 }
 
 void ImportStore::tune(Connection& c, bool on) const {
-  c.execute(on ? q_->tune_session : q_->untune_session);
-  c.execute(on ? q_->tune_reads : q_->untune_reads);
+  c.execute(on ? kTuneSession : kUntuneSession);
+  c.execute(on ? kTuneReads : kUntuneReads);
 }
 
 void ImportStore::settle(Connection& c) const {
@@ -241,9 +235,9 @@ void ImportStore::settle(Connection& c) const {
   try {
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
       // As a plain script: VACUUM cannot be a prepared statement.
-      c.execute_script(q_->settle);
+      c.execute_script(kSettle);
       bool done = false;
-      c.execute(q_->settled, {}, [&](const Row& r) { done = r.boolean(0); });
+      c.execute(kSettled, {}, [&](const Row& r) { done = r.boolean(0); });
       if (done) return;
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
@@ -263,7 +257,7 @@ std::unordered_map<std::string, Lead> ImportStore::existing(Connection& c,
     w.begin_array();
     for (std::size_t j = i; j < std::min(emails.size(), i + kSlice); ++j) w.string(emails[j]);
     w.end_array();
-    c.execute(q_->existing, {sv(list)}, [&](const Row& r) {
+    c.execute(kExisting, {sv(list)}, [&](const Row& r) {
       auto lead = lead_from_row(r);
       auto email = lead.email;
       out.emplace(std::move(email), std::move(lead));

@@ -121,9 +121,7 @@ class ImportStore {
   const std::string& insert_sql(std::size_t rows) const;
   const std::string& tags_sql(std::size_t rows) const;
 
-  struct Queries;
   storage::Backend backend_;
-  std::shared_ptr<const Queries> q_;
   std::size_t rows_per_insert_;
   std::string insert_many_, insert_one_, tags_many_, tags_one_;
 };

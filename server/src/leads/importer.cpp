@@ -69,13 +69,14 @@ class Run {
   };
 
  public:
-  Run(storage::Connection& conn, const ImportStore& store, LeadService& leads, SegmentService& segments,
-      const Clock& clock, const ImporterSettings& settings, ImportRecord rec, std::string worker,
+  Run(storage::Connection& conn, const ImportStore& store, const LeadStore& leads, SegmentService& segments,
+      auth::Users& users, const Clock& clock, const ImporterSettings& settings, ImportRecord rec, std::string worker,
       const ImporterHooks& hooks)
       : conn_(conn),
         store_(store),
         leads_(leads),
         segments_(segments),
+        users_directory_(users),
         clock_(clock),
         settings_(settings),
         rec_(std::move(rec)),
@@ -99,7 +100,7 @@ class Run {
       delimiter_ = rec_.delimiter.value_or(",").front();
       if (!build_mapping()) return Importer::Outcome::Failed;
     }
-    if (mapping_.maps(Column::Owner)) users_ = leads_.store().users(conn_);
+    if (mapping_.maps(Column::Owner)) users_ = users_directory_.ids_by_email_and_id();
 
     CsvParser::Options po;
     po.delimiter = delimiter_;
@@ -329,7 +330,7 @@ class Run {
           errors_.push_back({p.line, "failed", *problem});
           continue;
         }
-        leads_.store().update(conn_, lead, t);
+        leads_.update(conn_, lead, t);
         for (const auto& tag : tags_from_json(lead.tags_json)) {
           if (std::find(before.begin(), before.end(), tag) == before.end()) links.emplace_back(lead.id, tag);
         }
@@ -350,7 +351,7 @@ class Run {
       next.next_line = batch_next_line_;
     }
     if (!store_.checkpoint(conn_, rec_.id, worker_, cp_.next_offset, next, t)) throw LostClaim();
-    if (next.created + next.updated > cp_.created + cp_.updated) leads_.store().bump_version(conn_);
+    if (next.created + next.updated > cp_.created + cp_.updated) leads_.bump_version(conn_);
     if (final) {
       if (!options_.list.empty()) segments_.ensure_tag_segment(conn_, options_.list, options_.list, rec_.created_by);
       if (!store_.finish(conn_, rec_.id, worker_, "completed", std::nullopt, t)) throw LostClaim();
@@ -406,8 +407,9 @@ class Run {
 
   storage::Connection& conn_;
   const ImportStore& store_;
-  LeadService& leads_;
+  const LeadStore& leads_;
   SegmentService& segments_;
+  auth::Users& users_directory_;
   const Clock& clock_;
   const ImporterSettings& settings_;
   ImportRecord rec_;
@@ -431,9 +433,15 @@ class Run {
 
 }  // namespace
 
-Importer::Importer(storage::Database& db, LeadService& leads, SegmentService& segments, const Clock& clock,
+Importer::Importer(storage::Database& db, SegmentService& segments, auth::Users& users, const Clock& clock,
                    ImporterSettings settings)
-    : db_(db), leads_(leads), segments_(segments), clock_(clock), settings_(settings), store_(db.backend()) {}
+    : db_(db),
+      leads_(db.backend()),
+      segments_(segments),
+      users_(users),
+      clock_(clock),
+      settings_(settings),
+      store_(db.backend()) {}
 
 Importer::Outcome Importer::run(std::int64_t import_id, const std::string& worker, const ImporterHooks& hooks) {
   auto conn = db_.acquire();
@@ -457,7 +465,7 @@ Importer::Outcome Importer::run(std::int64_t import_id, const std::string& worke
       }
     }
   } untune{store_, *conn};
-  Run run(*conn, store_, leads_, segments_, clock_, settings_, std::move(*rec), worker, hooks);
+  Run run(*conn, store_, leads_, segments_, users_, clock_, settings_, std::move(*rec), worker, hooks);
   return run.execute();
 }
 
@@ -465,6 +473,11 @@ bool Importer::unfinished(std::int64_t import_id) {
   auto conn = db_.acquire();
   auto rec = store_.get(*conn, import_id);
   return rec && (rec->status == "queued" || rec->status == "running");
+}
+
+void Importer::delete_stale_uploads(const std::string& before) {
+  auto conn = db_.acquire();
+  store_.delete_stale_uploads(*conn, before);
 }
 
 void Importer::release(std::int64_t import_id, const std::string& worker) {

@@ -23,11 +23,12 @@
 #include <memory>
 #include <string>
 
+#include "auth/interface.hpp"
 #include "core/clock.hpp"
 #include "leads/import_store.hpp"
 #include "leads/importer_settings.hpp"
 #include "leads/segments.hpp"
-#include "leads/service.hpp"
+#include "leads/store.hpp"
 
 namespace herald::leads {
 
@@ -45,7 +46,7 @@ struct ImporterHooks {
 
 class Importer {
  public:
-  Importer(storage::Database& db, LeadService& leads, SegmentService& segments, const Clock& clock,
+  Importer(storage::Database& db, SegmentService& segments, auth::Users& users, const Clock& clock,
            ImporterSettings settings = {});
 
   enum class Outcome { Completed, Failed, NotClaimed };
@@ -60,15 +61,16 @@ class Importer {
 
   // Queued or running: somebody still has to finish it.
   bool unfinished(std::int64_t import_id);
+  // Removes uploads that never completed (the client went away) and were last touched before `before`.
+  void delete_stale_uploads(const std::string& before);
 
-  const ImportStore& store() const noexcept { return store_; }
-  storage::Database& database() noexcept { return db_; }
   const ImporterSettings& settings() const noexcept { return settings_; }
 
  private:
   storage::Database& db_;
-  LeadService& leads_;
+  LeadStore leads_;
   SegmentService& segments_;
+  auth::Users& users_;
   const Clock& clock_;
   ImporterSettings settings_;
   ImportStore store_;

@@ -65,6 +65,17 @@ std::int64_t ImportUpload::finish() {
   return id_;
 }
 
+void append_error_report_header(std::string& out) { out += "line,kind,reason\r\n"; }
+
+void append_error_report_row(std::string& out, const ImportErrorRow& e) {
+  out += std::to_string(e.line);
+  out += ',';
+  append_csv_cell(out, e.kind);
+  out += ',';
+  append_csv_cell(out, e.reason);
+  out += "\r\n";
+}
+
 nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow>& first_errors) {
   const auto& cp = rec.checkpoint;
   std::string status = rec.status == "uploading" ? "queued" : rec.status;
@@ -115,6 +126,11 @@ nlohmann::json ImportService::status(std::int64_t id) {
   return to_json(*rec, store_.errors_after(*conn, id, 0, kErrorsInStatus));
 }
 
+std::vector<ImportErrorRow> ImportService::errors(std::int64_t id, std::int64_t limit) {
+  auto conn = db_.acquire();
+  return store_.errors_after(*conn, id, 0, limit);
+}
+
 http::BodyProducer ImportService::error_report(std::int64_t id) {
   {
     auto conn = db_.acquire();
@@ -125,15 +141,13 @@ http::BodyProducer ImportService::error_report(std::int64_t id) {
   return [this, id, after](std::string& chunk) {
     constexpr std::int64_t kSlice = 5000;
     if (*after < 0) {
-      chunk += "line,kind,reason\r\n";
+      append_error_report_header(chunk);
       *after = 0;
     }
     auto conn = db_.acquire();
     auto rows = store_.errors_after(*conn, id, *after, kSlice);
     for (const auto& e : rows) {
-      chunk += std::to_string(e.line) + ',' + e.kind + ',';
-      append_csv_cell(chunk, e.reason);
-      chunk += "\r\n";
+      append_error_report_row(chunk, e);
       *after = e.line;
     }
     return static_cast<std::int64_t>(rows.size()) == kSlice;

@@ -51,6 +51,12 @@ class ImportUpload {
   bool finished_ = false;
 };
 
+// The per-row report as CSV, "line,kind,reason", every cell escaped against
+// spreadsheet formulas: what GET /api/leads/import/{id}/errors and
+// `herald import-leads --errors` both write.
+void append_error_report_header(std::string& out);
+void append_error_report_row(std::string& out, const ImportErrorRow& e);
+
 // The import job's public JSON: {job_id, status, rows, created, updated,
 // skipped, failed, percent, errors[{line, reason, kind}], …}.
 nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow>& first_errors);
@@ -63,9 +69,10 @@ class ImportService {
                                       std::optional<std::int64_t> created_by);
   void submit(std::int64_t id) { runner_.submit(id); }
   nlohmann::json status(std::int64_t id);
+  // The first `limit` rows of the report.
+  std::vector<ImportErrorRow> errors(std::int64_t id, std::int64_t limit);
   // The whole report as CSV (line,kind,reason), streamed.
   http::BodyProducer error_report(std::int64_t id);
-  const ImportStore& store() const noexcept { return store_; }
 
  private:
   storage::Database& db_;

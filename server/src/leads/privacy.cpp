@@ -9,12 +9,8 @@ nlohmann::json PrivacyService::export_lead(std::int64_t id) {
   auto doc = to_json(lead);
   doc["import_id"] = lead.import_id ? nlohmann::json(*lead.import_id) : nlohmann::json(nullptr);
 
-  audit_.flush();
-  audit::Filter f;
-  f.resource = "lead/" + std::to_string(id);
-  f.limit = 10000;
   nlohmann::json history = nlohmann::json::array();
-  for (const auto& e : audit_.list(f)) {
+  for (const auto& e : audit_.history("lead/" + std::to_string(id), 10000)) {
     history.push_back({{"at", e.created_at},
                        {"action", e.action},
                        {"by_user_id", e.user_id ? nlohmann::json(*e.user_id) : nlohmann::json(nullptr)}});
@@ -27,14 +23,13 @@ nlohmann::json PrivacyService::export_lead(std::int64_t id) {
 }
 
 std::string PrivacyService::erase(std::int64_t id, std::optional<std::int64_t> by) {
-  auto conn = leads_.database().acquire();
-  const auto& store = leads_.store();
+  auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  auto lead = store.by_id(*conn, id);
+  auto lead = store_.by_id(*conn, id);
   if (!lead) throw NotFound("no lead with id " + std::to_string(id));
-  store.remove(*conn, id);  // its tag links go with it
+  store_.remove(*conn, id);  // its tag links go with it
   suppressions_.add_hash_only(*conn, lead->email, by);
-  store.bump_version(*conn);
+  store_.bump_version(*conn);
   tx.commit();
   return suppression_hash(lead->email);
 }

@@ -8,25 +8,28 @@
 #include <cstdint>
 #include <optional>
 
-#include "audit/log.hpp"
+#include "audit/interface.hpp"
 #include "leads/service.hpp"
+#include "leads/store.hpp"
 #include "leads/suppressions.hpp"
 
 namespace herald::leads {
 
 class PrivacyService {
  public:
-  PrivacyService(LeadService& leads, SuppressionService& suppressions, audit::AuditLog& audit)
-      : leads_(leads), suppressions_(suppressions), audit_(audit) {}
+  PrivacyService(storage::Database& db, LeadService& leads, SuppressionService& suppressions, audit::Trail& audit)
+      : db_(db), store_(db.backend()), leads_(leads), suppressions_(suppressions), audit_(audit) {}
 
   nlohmann::json export_lead(std::int64_t id);
   // Returns the hash now on the suppression list.
   std::string erase(std::int64_t id, std::optional<std::int64_t> by);
 
  private:
+  storage::Database& db_;
+  LeadStore store_;
   LeadService& leads_;
   SuppressionService& suppressions_;
-  audit::AuditLog& audit_;
+  audit::Trail& audit_;
 };
 
 }  // namespace herald::leads

@@ -12,6 +12,10 @@
 #include "leads/service.hpp"
 #include "leads/suppressions.hpp"
 
+namespace herald::http {
+class Endpoints;
+}  // namespace herald::http
+
 namespace herald::leads {
 
 class Routes {
@@ -54,5 +58,9 @@ class Routes {
   PrivacyService& privacy_;
   ImportService& imports_;
 };
+
+// Adds these handlers, with their OpenAPI descriptions, under the names the
+// route table (api/routes.cpp) uses (endpoints.cpp).
+void add_endpoints(http::Endpoints& endpoints, Routes& routes);
 
 }  // namespace herald::leads

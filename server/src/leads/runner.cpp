@@ -36,10 +36,7 @@ void QueueImportRunner::submit(std::int64_t import_id) {
 void register_import_job(jobs::HandlerRegistry& registry, Importer& importer) {
   registry.add(std::string(kImportJob), [&importer, worker = worker_name()](jobs::JobContext& ctx) {
     const std::int64_t id = import_id_of(ctx);
-    {
-      auto conn = importer.database().acquire();
-      importer.store().delete_stale_uploads(*conn, rfc3339(std::chrono::system_clock::now() - kStaleUpload));
-    }
+    importer.delete_stale_uploads(rfc3339(std::chrono::system_clock::now() - kStaleUpload));
     ImporterHooks hooks;
     hooks.after_batch = [&](std::int64_t) {
       if (ctx.stopping()) throw jobs::ReleaseJob();

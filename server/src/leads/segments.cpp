@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "core/strings.hpp"
+#include "core/time.hpp"
 
 namespace herald::leads {
 
@@ -62,76 +63,74 @@ nlohmann::json to_json(const SegmentView& v) {
           {"updated_at", s.updated_at}};
 }
 
+std::string SegmentService::now() const { return rfc3339(clock_.wall()); }
+
 std::int64_t SegmentService::members(storage::Connection& c, const Segment& s) {
   return leads_.count(c, parse_filter_json(s.filter));
 }
 
 std::pair<std::vector<SegmentView>, std::int64_t> SegmentService::list(std::int64_t page, std::int64_t page_size) {
-  auto conn = leads_.database().acquire();
-  const auto& store = leads_.store();
+  auto conn = db_.acquire();
   std::vector<SegmentView> out;
-  for (auto& s : store.list_segments(*conn, page_size, (page - 1) * page_size)) {
+  for (auto& s : store_.list(*conn, page_size, (page - 1) * page_size)) {
     auto n = members(*conn, s);
     out.push_back({std::move(s), n});
   }
-  return {std::move(out), store.count_segments(*conn)};
+  return {std::move(out), store_.count(*conn)};
 }
 
 SegmentView SegmentService::get(std::int64_t id) {
-  auto conn = leads_.database().acquire();
-  auto s = leads_.store().segment(*conn, id);
+  auto conn = db_.acquire();
+  auto s = store_.get(*conn, id);
   if (!s) throw NotFound("no segment with id " + std::to_string(id));
   auto n = members(*conn, *s);
   return {std::move(*s), n};
 }
 
 SegmentView SegmentService::create(const SegmentInput& in, std::optional<std::int64_t> created_by) {
-  auto conn = leads_.database().acquire();
-  const auto& store = leads_.store();
+  auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  if (store.segment_by_name(*conn, *in.name)) throw Conflict("a segment with this name already exists");
+  if (store_.id_by_name(*conn, *in.name)) throw Conflict("a segment with this name already exists");
   Segment s;
   s.name = *in.name;
   s.description = in.description.value_or("");
   s.filter = *in.filter;
   s.created_by = created_by;
-  auto id = store.insert_segment(*conn, s, leads_.now());
+  auto id = store_.insert(*conn, s, now());
   tx.commit();
   return get(id);
 }
 
 SegmentView SegmentService::update(std::int64_t id, const SegmentInput& in) {
-  auto conn = leads_.database().acquire();
-  const auto& store = leads_.store();
+  auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  auto s = store.segment(*conn, id);
+  auto s = store_.get(*conn, id);
   if (!s) throw NotFound("no segment with id " + std::to_string(id));
   if (in.name && *in.name != s->name) {
-    if (store.segment_by_name(*conn, *in.name)) throw Conflict("a segment with this name already exists");
+    if (store_.id_by_name(*conn, *in.name)) throw Conflict("a segment with this name already exists");
     s->name = *in.name;
   }
   if (in.description) s->description = *in.description;
   if (in.filter) s->filter = *in.filter;
-  store.update_segment(*conn, *s, leads_.now());
+  store_.update(*conn, *s, now());
   tx.commit();
   return get(id);
 }
 
 void SegmentService::remove(std::int64_t id) {
-  auto conn = leads_.database().acquire();
-  if (!leads_.store().delete_segment(*conn, id)) throw NotFound("no segment with id " + std::to_string(id));
+  auto conn = db_.acquire();
+  if (!store_.remove(*conn, id)) throw NotFound("no segment with id " + std::to_string(id));
 }
 
 void SegmentService::ensure_tag_segment(storage::Connection& c, const std::string& name, const std::string& tag,
                                         std::optional<std::int64_t> created_by) {
-  const auto& store = leads_.store();
-  if (store.segment_by_name(c, name)) return;
+  if (store_.id_by_name(c, name)) return;
   Segment s;
   s.name = name;
   s.description = "Leads imported into the list '" + name + "'";
   s.filter = {{"tag", tag}};
   s.created_by = created_by;
-  store.insert_segment(c, s, leads_.now());
+  store_.insert(c, s, now());
 }
 
 }  // namespace herald::leads

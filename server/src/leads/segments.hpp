@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "leads/segment_store.hpp"
 #include "leads/service.hpp"
-#include "leads/store.hpp"
 
 namespace herald::leads {
 
@@ -28,7 +28,8 @@ nlohmann::json to_json(const SegmentView& s);
 
 class SegmentService {
  public:
-  explicit SegmentService(LeadService& leads) : leads_(leads) {}
+  SegmentService(storage::Database& db, const Clock& clock, LeadService& leads)
+      : db_(db), clock_(clock), leads_(leads) {}
 
   std::pair<std::vector<SegmentView>, std::int64_t> list(std::int64_t page, std::int64_t page_size);
   SegmentView get(std::int64_t id);
@@ -41,7 +42,12 @@ class SegmentService {
 
  private:
   std::int64_t members(storage::Connection& c, const Segment& s);
+  std::string now() const;
+
+  storage::Database& db_;
+  const Clock& clock_;
   LeadService& leads_;
+  SegmentStore store_;
 };
 
 }  // namespace herald::leads

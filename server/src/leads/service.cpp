@@ -2,12 +2,15 @@
 
 #include "core/errors.hpp"
 #include "core/time.hpp"
-#include "leads/json_writer.hpp"
 
 namespace herald::leads {
 namespace {
 
 constexpr std::size_t kMaxBulkIds = 10000;
+
+ValidationError owner_problem(std::int64_t owner) {
+  return ValidationError("owner_id", "no user with id " + std::to_string(owner));
+}
 
 std::string conflict_detail(std::int64_t existing) {
   // The address itself stays out: problem details reach the audit log.
@@ -99,14 +102,14 @@ BulkRequest parse_bulk_request(const nlohmann::json& body) {
   return r;
 }
 
-LeadService::LeadService(storage::Database& db, const Clock& clock, std::size_t page_cache_bytes)
-    : db_(db), clock_(clock), store_(db.backend()), pages_(page_cache_bytes) {}
+LeadService::LeadService(storage::Database& db, const Clock& clock, auth::Users& users, std::size_t page_cache_bytes)
+    : db_(db), clock_(clock), users_(users), store_(db.backend()), pages_(page_cache_bytes) {}
 
 std::string LeadService::now() const { return rfc3339(clock_.wall()); }
 
 Filter LeadService::resolve(storage::Connection& c, Filter f) const {
   if (!f.segment_id) return f;
-  auto segment = store_.segment(c, *f.segment_id);
+  auto segment = segments_.get(c, *f.segment_id);
   if (!segment) throw ValidationError("segment_id", "no segment with id " + std::to_string(*f.segment_id));
   f.merge(parse_filter_json(segment->filter));
   f.segment_id.reset();
@@ -150,7 +153,7 @@ std::string LeadService::list_json(ListQuery q) {
   std::int64_t rows = 0, last_id = 0;
   store_.page(*conn, f, q.sort, q.page_size, q.cursor ? 0 : offset, q.cursor, [&](const storage::Row& r) {
     if (rows++) out->push_back(',');
-    append_row_json(*out, r);
+    append_json(*out, view_of(r));
     last_id = r.integer(0);
   });
   *out += "],\"total\":" + std::to_string(total) + ",\"page\":" + std::to_string(q.page) +
@@ -161,6 +164,20 @@ std::string LeadService::list_json(ListQuery q) {
   return *out;
 }
 
+std::int64_t LeadService::slice(const Filter& f, std::int64_t after_id, std::int64_t limit,
+                                const std::function<void(const storage::Row&)>& on_row) {
+  Sort by_id;
+  by_id.order_by = "leads.id ASC";
+  by_id.descending = false;
+  std::int64_t rows = 0;
+  auto conn = db_.acquire();
+  store_.page(*conn, f, by_id, limit, 0, after_id, [&](const storage::Row& r) {
+    ++rows;
+    on_row(r);
+  });
+  return rows;
+}
+
 Lead LeadService::get(std::int64_t id) {
   auto conn = db_.acquire();
   auto lead = store_.by_id(*conn, id);
@@ -168,21 +185,25 @@ Lead LeadService::get(std::int64_t id) {
   return *lead;
 }
 
-void LeadService::check_owner(storage::Connection& c, const std::optional<std::int64_t>& owner) const {
-  if (owner && !store_.user_exists(c, *owner))
-    throw ValidationError("owner_id", "no user with id " + std::to_string(*owner));
+// Checked before the write; a user deleted in between makes the write fail
+// its foreign key, which owner_problem() reports the same way.
+void LeadService::check_owner(const std::optional<std::int64_t>& owner) const {
+  if (owner && !users_.exists(*owner)) throw owner_problem(*owner);
 }
 
 Lead LeadService::create(const LeadInput& in) {
+  check_owner(in.owner_id);
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  check_owner(*conn, in.owner_id);
   if (auto existing = store_.id_by_email(*conn, in.email)) throw Conflict(conflict_detail(*existing));
   std::int64_t id = 0;
   try {
     id = store_.insert(*conn, in, now());
   } catch (const storage::UniqueViolation&) {
     throw Conflict("a lead with this email already exists");
+  } catch (const storage::ConstraintViolation&) {
+    if (!in.owner_id) throw;
+    throw owner_problem(*in.owner_id);
   }
   store_.link_tags(*conn, id, in.tags);
   store_.bump_version(*conn);
@@ -192,11 +213,11 @@ Lead LeadService::create(const LeadInput& in) {
 }
 
 Lead LeadService::update(std::int64_t id, const LeadPatch& patch) {
+  if (patch.owner_id) check_owner(*patch.owner_id);
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   auto lead = store_.by_id(*conn, id);
   if (!lead) throw NotFound("no lead with id " + std::to_string(id));
-  if (patch.owner_id) check_owner(*conn, *patch.owner_id);
   if (patch.email && *patch.email != lead->email) {
     if (auto existing = store_.id_by_email(*conn, *patch.email)) throw Conflict(conflict_detail(*existing));
   }
@@ -205,6 +226,9 @@ Lead LeadService::update(std::int64_t id, const LeadPatch& patch) {
     store_.update(*conn, *lead, now());
   } catch (const storage::UniqueViolation&) {
     throw Conflict("a lead with this email already exists");
+  } catch (const storage::ConstraintViolation&) {
+    if (!patch.owner_id || !*patch.owner_id) throw;
+    throw owner_problem(**patch.owner_id);
   }
   if (patch.tags) store_.link_tags(*conn, id, *patch.tags);
   store_.bump_version(*conn);
@@ -222,6 +246,7 @@ void LeadService::remove(std::int64_t id) {
 }
 
 std::int64_t LeadService::bulk(const BulkRequest& r) {
+  if (r.action == BulkAction::SetOwner) check_owner(r.owner_id);
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   Filter f = resolve(*conn, r.filter);
@@ -238,8 +263,12 @@ std::int64_t LeadService::bulk(const BulkRequest& r) {
       n = store_.bulk_set_status(*conn, f, r.status, t);
       break;
     case BulkAction::SetOwner:
-      check_owner(*conn, r.owner_id);
-      n = store_.bulk_set_owner(*conn, f, r.owner_id, t);
+      try {
+        n = store_.bulk_set_owner(*conn, f, r.owner_id, t);
+      } catch (const storage::ConstraintViolation&) {
+        if (!r.owner_id) throw;
+        throw owner_problem(*r.owner_id);
+      }
       break;
     case BulkAction::Delete:
       n = store_.bulk_delete(*conn, f);

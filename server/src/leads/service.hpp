@@ -6,10 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "auth/interface.hpp"
 #include "core/clock.hpp"
 #include "leads/count_cache.hpp"
 #include "leads/filter.hpp"
 #include "leads/page_cache.hpp"
+#include "leads/segment_store.hpp"
 #include "leads/store.hpp"
 #include "leads/types.hpp"
 #include "storage/database.hpp"
@@ -42,8 +44,9 @@ inline constexpr std::int64_t kMaxOffset = 100000;
 
 class LeadService {
  public:
-  // `page_cache_bytes`: memory for rendered list pages (0 = none).
-  LeadService(storage::Database& db, const Clock& clock, std::size_t page_cache_bytes = 64u << 20);
+  // `page_cache_bytes`: memory for rendered list pages (0 = none). `users`
+  // answers whether an owner_id names a user.
+  LeadService(storage::Database& db, const Clock& clock, auth::Users& users, std::size_t page_cache_bytes = 64u << 20);
 
   // The whole response document: {items, total, page, page_size, next_cursor}.
   std::string list_json(ListQuery q);
@@ -60,16 +63,22 @@ class LeadService {
   Filter resolve(storage::Connection& c, Filter f) const;
   Filter resolve(Filter f);
 
-  const Store& store() const noexcept { return store_; }
-  storage::Database& database() noexcept { return db_; }
+  // Up to `limit` leads of a resolved filter with ids above `after_id`, in
+  // id order, each handed to `on_row` as a row of leads.page_prefix; returns
+  // how many. A keyset slice: nothing is held between calls (export, audiences).
+  std::int64_t slice(const Filter& f, std::int64_t after_id, std::int64_t limit,
+                     const std::function<void(const storage::Row&)>& on_row);
+
   std::string now() const;
 
  private:
-  void check_owner(storage::Connection& c, const std::optional<std::int64_t>& owner) const;
+  void check_owner(const std::optional<std::int64_t>& owner) const;
 
   storage::Database& db_;
   const Clock& clock_;
-  Store store_;
+  auth::Users& users_;
+  LeadStore store_;
+  SegmentStore segments_;
   CountCache counts_;
   PageCache pages_;
 };

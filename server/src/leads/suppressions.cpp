@@ -5,6 +5,8 @@
 #include "core/crypto.hpp"
 #include "core/errors.hpp"
 #include "core/strings.hpp"
+#include "core/time.hpp"
+#include "leads/types.hpp"
 
 namespace herald::leads {
 namespace {
@@ -100,22 +102,22 @@ nlohmann::json to_json(const Suppression& s) {
           {"created_at", s.created_at}};
 }
 
+std::string SuppressionService::now() const { return rfc3339(clock_.wall()); }
+
 std::pair<std::vector<Suppression>, std::int64_t> SuppressionService::list(const SuppressionQuery& q) {
-  auto conn = leads_.database().acquire();
-  const auto& store = leads_.store();
-  return {store.list_suppressions(*conn, q), store.count_suppressions(*conn, q)};
+  auto conn = db_.acquire();
+  return {store_.list(*conn, q), store_.count(*conn, q)};
 }
 
 Suppression SuppressionService::get(std::int64_t id) {
-  auto conn = leads_.database().acquire();
-  auto s = leads_.store().suppression(*conn, id);
+  auto conn = db_.acquire();
+  auto s = store_.get(*conn, id);
   if (!s) throw NotFound("no suppression with id " + std::to_string(id));
   return *s;
 }
 
 Suppression SuppressionService::create(const SuppressionInput& in, std::optional<std::int64_t> created_by) {
-  auto conn = leads_.database().acquire();
-  const auto& store = leads_.store();
+  auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   Suppression s;
   s.kind = in.kind;
@@ -124,44 +126,70 @@ Suppression SuppressionService::create(const SuppressionInput& in, std::optional
   s.reason = in.reason;
   s.note = in.note;
   s.created_by = created_by;
-  s.created_at = leads_.now();
-  if (auto existing = store.suppression_by_hash(*conn, s.value_hash))
+  s.created_at = now();
+  if (auto existing = store_.id_by_hash(*conn, s.value_hash))
     throw Conflict("this " + in.kind + " is already suppressed (suppression " + std::to_string(*existing) + ")");
-  s.id = store.insert_suppression(*conn, s);
+  s.id = store_.insert(*conn, s);
   tx.commit();
   return s;
 }
 
 Suppression SuppressionService::update(std::int64_t id, const SuppressionPatch& patch) {
-  auto conn = leads_.database().acquire();
-  const auto& store = leads_.store();
+  auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  auto s = store.suppression(*conn, id);
+  auto s = store_.get(*conn, id);
   if (!s) throw NotFound("no suppression with id " + std::to_string(id));
   if (patch.reason) s->reason = *patch.reason;
   if (patch.note) s->note = *patch.note;
-  store.update_suppression(*conn, *s);
+  store_.update(*conn, *s);
   tx.commit();
   return *s;
 }
 
 void SuppressionService::remove(std::int64_t id) {
-  auto conn = leads_.database().acquire();
-  if (!leads_.store().delete_suppression(*conn, id)) throw NotFound("no suppression with id " + std::to_string(id));
+  auto conn = db_.acquire();
+  if (!store_.remove(*conn, id)) throw NotFound("no suppression with id " + std::to_string(id));
 }
 
 bool SuppressionService::suppressed(std::string_view email) {
   auto e = normalise_email(email);
   if (!e) return false;
-  auto conn = leads_.database().acquire();
-  return leads_.store().suppressed(*conn, suppression_hash(*e), suppression_hash(email_domain(*e)));
+  auto conn = db_.acquire();
+  return store_.matches(*conn, suppression_hash(*e), suppression_hash(email_domain(*e)));
+}
+
+std::vector<bool> SuppressionService::suppressed(storage::Connection& c, std::span<const std::string_view> emails) {
+  std::vector<std::string> hashes;
+  hashes.reserve(emails.size() * 2);
+  for (auto email : emails) {
+    hashes.push_back(suppression_hash(email));
+    hashes.push_back(suppression_hash(email_domain(email)));
+  }
+  auto listed = store_.matching(c, hashes);
+  std::vector<bool> out(emails.size(), false);
+  for (std::size_t i = 0; i < emails.size() && !listed.empty(); ++i)
+    out[i] = listed.contains(hashes[2 * i]) || listed.contains(hashes[2 * i + 1]);
+  return out;
+}
+
+bool SuppressionService::add_address(storage::Connection& c, std::string_view email, std::string_view reason,
+                                     std::string_view note) {
+  Suppression s;
+  s.kind = "email";
+  s.value = std::string(email);
+  s.value_hash = suppression_hash(email);
+  if (store_.id_by_hash(c, s.value_hash)) return false;
+  s.reason = std::string(reason);
+  s.note = std::string(note);
+  s.created_at = now();
+  store_.insert(c, s);
+  return true;
 }
 
 void SuppressionService::add_hash_only(storage::Connection& c, std::string_view email, std::optional<std::int64_t> by) {
-  const auto& store = leads_.store();
   auto hash = suppression_hash(email);
-  if (store.suppression_by_hash(c, hash)) {
-    store.forget_suppression_value(c, hash);
+  if (store_.id_by_hash(c, hash)) {
+    store_.forget_value(c, hash);
     return;
   }
   Suppression s;
@@ -170,8 +198,8 @@ void SuppressionService::add_hash_only(storage::Connection& c, std::string_view 
   s.reason = "gdpr";
   s.note = "erased on request";
   s.created_by = by;
-  s.created_at = leads_.now();
-  store.insert_suppression(c, s);
+  s.created_at = now();
+  store_.insert(c, s);
 }
 
 }  // namespace herald::leads

@@ -5,11 +5,15 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
-#include "leads/service.hpp"
-#include "leads/store.hpp"
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "leads/suppression_store.hpp"
+#include "storage/database.hpp"
 
 namespace herald::leads {
 
@@ -35,7 +39,7 @@ std::string suppression_hash(std::string_view value);
 
 class SuppressionService {
  public:
-  explicit SuppressionService(LeadService& leads) : leads_(leads) {}
+  SuppressionService(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   std::pair<std::vector<Suppression>, std::int64_t> list(const SuppressionQuery& q);
   Suppression get(std::int64_t id);
@@ -45,12 +49,22 @@ class SuppressionService {
   void remove(std::int64_t id);
   // True when the address or its domain is suppressed.
   bool suppressed(std::string_view email);
+  // Which of `emails` (normalised) are suppressed, by address or domain: one
+  // statement for a batch.
+  std::vector<bool> suppressed(storage::Connection& c, std::span<const std::string_view> emails);
   // Within a caller's transaction: adds the address's hash only (GDPR), or
   // forgets the address of an existing entry, keeping its hash.
   void add_hash_only(storage::Connection& c, std::string_view email, std::optional<std::int64_t> by);
+  // Within a caller's transaction: puts the address on the list for `reason`
+  // (unsubscribe, bounce, …) unless it is there; true when it was added.
+  bool add_address(storage::Connection& c, std::string_view email, std::string_view reason, std::string_view note);
 
  private:
-  LeadService& leads_;
+  std::string now() const;
+
+  storage::Database& db_;
+  const Clock& clock_;
+  SuppressionStore store_;
 };
 
 }  // namespace herald::leads

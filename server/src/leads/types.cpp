@@ -131,43 +131,70 @@ bool is_status(std::string_view s) noexcept {
   return std::find(kStatuses.begin(), kStatuses.end(), s) != kStatuses.end();
 }
 
-void append_json(std::string& out, const Lead& l) {
+LeadView view_of(const Lead& l) {
+  LeadView v;
+  v.id = l.id;
+  v.email = l.email;
+  v.first_name = l.first_name;
+  v.last_name = l.last_name;
+  v.company = l.company;
+  v.title = l.title;
+  v.phone = l.phone;
+  v.website = l.website;
+  v.country = l.country;
+  v.timezone = l.timezone;
+  v.status = l.status;
+  v.score = l.score;
+  v.owner_id = l.owner_id;
+  v.tags_json = l.tags_json;
+  v.custom_fields_json = l.custom_fields_json;
+  v.source = l.source;
+  v.created_at = l.created_at;
+  v.updated_at = l.updated_at;
+  if (l.last_contacted_at) v.last_contacted_at = *l.last_contacted_at;
+  if (l.last_activity_at) v.last_activity_at = *l.last_activity_at;
+  return v;
+}
+
+void append_json(std::string& out, const LeadView& l) {
   JsonWriter w(out);
   w.begin_object();
-  w.key("id").number(l.id);
-  w.key("email").string(l.email);
-  w.key("first_name").string(l.first_name);
-  w.key("last_name").string(l.last_name);
-  w.key("company").string(l.company);
-  w.key("title").string(l.title);
-  w.key("phone").string(l.phone);
-  w.key("website").string(l.website);
-  w.key("country").string(l.country);
-  w.key("timezone").string(l.timezone);
-  w.key("status").string(l.status);
-  w.key("score").number(l.score);
-  w.key("owner_id");
+  w.literal_key("\"id\":").number(l.id);
+  w.literal_key("\"email\":").string(l.email);
+  w.literal_key("\"first_name\":").string(l.first_name);
+  w.literal_key("\"last_name\":").string(l.last_name);
+  w.literal_key("\"company\":").string(l.company);
+  w.literal_key("\"title\":").string(l.title);
+  w.literal_key("\"phone\":").string(l.phone);
+  w.literal_key("\"website\":").string(l.website);
+  w.literal_key("\"country\":").string(l.country);
+  w.literal_key("\"timezone\":").string(l.timezone);
+  w.literal_key("\"status\":").string(l.status);
+  w.literal_key("\"score\":").number(l.score);
+  w.literal_key("\"owner_id\":");
   if (l.owner_id)
     w.number(*l.owner_id);
   else
     w.null();
-  w.key("tags").raw(l.tags_json);
-  w.key("custom_fields").raw(l.custom_fields_json);
-  w.key("source").string(l.source);
-  w.key("created_at").string(l.created_at);
-  w.key("updated_at").string(l.updated_at);
-  w.key("last_contacted_at");
+  w.literal_key("\"tags\":").raw(l.tags_json);
+  w.literal_key("\"custom_fields\":").raw(l.custom_fields_json);
+  w.literal_key("\"source\":").string(l.source);
+  w.literal_key("\"created_at\":").string(l.created_at);
+  w.literal_key("\"updated_at\":").string(l.updated_at);
+  w.literal_key("\"last_contacted_at\":");
   if (l.last_contacted_at)
     w.string(*l.last_contacted_at);
   else
     w.null();
-  w.key("last_activity_at");
+  w.literal_key("\"last_activity_at\":");
   if (l.last_activity_at)
     w.string(*l.last_activity_at);
   else
     w.null();
   w.end_object();
 }
+
+void append_json(std::string& out, const Lead& l) { append_json(out, view_of(l)); }
 
 nlohmann::json to_json(const Lead& lead) {
   std::string text;

@@ -56,8 +56,22 @@ struct Lead {
   std::optional<std::int64_t> import_line;  // and the line of the file it came from
 };
 
+// A lead's public fields as views, from a stored Lead (view_of) or straight
+// from a database row (leads/store.hpp): what the one JSON writer and the
+// CSV export read, so each format is written in one place.
+struct LeadView {
+  std::int64_t id = 0;
+  std::string_view email, first_name, last_name, company, title, phone, website, country, timezone, status;
+  std::int64_t score = 0;
+  std::optional<std::int64_t> owner_id;
+  std::string_view tags_json, custom_fields_json, source, created_at, updated_at;
+  std::optional<std::string_view> last_contacted_at, last_activity_at;
+};
+LeadView view_of(const Lead& lead);
+
 // Appends the lead's public JSON object to `out` (a hand-written writer: the
 // list endpoint serialises tens of thousands of leads a second).
+void append_json(std::string& out, const LeadView& lead);
 void append_json(std::string& out, const Lead& lead);
 nlohmann::json to_json(const Lead& lead);
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::observability {
 namespace {
@@ -35,26 +35,20 @@ std::int64_t i64(std::uint64_t v) {
 
 std::uint64_t u64(std::int64_t v) { return v > 0 ? static_cast<std::uint64_t>(v) : 0; }
 
+const storage::Query kPutMinute{"observability.put_minute"};
+const storage::Query kPutLatency{"observability.put_latency"};
+const storage::Query kSeenUser{"observability.seen_user"};
+const storage::Query kSumMinutes{"observability.sum_minutes"};
+const storage::Query kSumLatency{"observability.sum_latency"};
+const storage::Query kSeries{"observability.series"};
+const storage::Query kActiveUsers{"observability.active_users"};
+const storage::Query kPruneMinutes{"observability.prune_minutes"};
+const storage::Query kPruneLatency{"observability.prune_latency"};
+const storage::Query kPruneUsers{"observability.prune_users"};
+
 }  // namespace
 
-struct SystemFiguresStore::Queries {
-  std::string put_minute, put_latency, seen_user, sum_minutes, sum_latency, series, active_users, prune_minutes,
-      prune_latency, prune_users;
-  explicit Queries(const storage::QueryCatalog& q)
-      : put_minute(q.get("observability.put_minute")),
-        put_latency(q.get("observability.put_latency")),
-        seen_user(q.get("observability.seen_user")),
-        sum_minutes(q.get("observability.sum_minutes")),
-        sum_latency(q.get("observability.sum_latency")),
-        series(q.get("observability.series")),
-        active_users(q.get("observability.active_users")),
-        prune_minutes(q.get("observability.prune_minutes")),
-        prune_latency(q.get("observability.prune_latency")),
-        prune_users(q.get("observability.prune_users")) {}
-};
-
-SystemFiguresStore::SystemFiguresStore(storage::Database& db)
-    : db_(db), q_(std::make_shared<const Queries>(storage::QueryCatalog::for_backend(db.backend()))) {}
+SystemFiguresStore::SystemFiguresStore(storage::Database& db) : db_(db) {}
 
 void SystemFiguresStore::write(std::string_view process, const std::vector<MinuteRow>& rows,
                                const std::vector<std::int64_t>& users, std::int64_t minute) {
@@ -62,25 +56,25 @@ void SystemFiguresStore::write(std::string_view process, const std::vector<Minut
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   for (const auto& r : rows) {
-    conn->execute(q_->put_minute, {r.minute, process, i64(r.calls), i64(r.errors), i64(r.latency.sum_ns / 1000)});
+    conn->execute(kPutMinute, {r.minute, process, i64(r.calls), i64(r.errors), i64(r.latency.sum_ns / 1000)});
     for (std::size_t slot = 0; slot < kLatencySlots; ++slot) {
       if (r.latency.buckets[slot] == 0) continue;
-      conn->execute(q_->put_latency, {r.minute, process, bucket_key(slot), i64(r.latency.buckets[slot])});
+      conn->execute(kPutLatency, {r.minute, process, bucket_key(slot), i64(r.latency.buckets[slot])});
     }
   }
-  for (auto user : users) conn->execute(q_->seen_user, {user, minute});
+  for (auto user : users) conn->execute(kSeenUser, {user, minute});
   tx.commit();
 }
 
 TrafficSummary SystemFiguresStore::summary(std::int64_t from_minute, std::int64_t to_minute) {
   TrafficSummary s;
   auto conn = db_.acquire();
-  conn->execute(q_->sum_minutes, {from_minute, to_minute}, [&](const Row& r) {
+  conn->execute(kSumMinutes, {from_minute, to_minute}, [&](const Row& r) {
     s.calls = u64(r.integer(0));
     s.errors = u64(r.integer(1));
     s.latency.sum_ns = u64(r.integer(2)) * 1000;
   });
-  conn->execute(q_->sum_latency, {from_minute, to_minute},
+  conn->execute(kSumLatency, {from_minute, to_minute},
                 [&](const Row& r) { s.latency.buckets[slot_of_key(r.integer(0))] += u64(r.integer(1)); });
   return s;
 }
@@ -88,7 +82,7 @@ TrafficSummary SystemFiguresStore::summary(std::int64_t from_minute, std::int64_
 std::vector<MinuteRow> SystemFiguresStore::series(std::int64_t from_minute, std::int64_t to_minute) {
   std::vector<MinuteRow> out;
   auto conn = db_.acquire();
-  conn->execute(q_->series, {from_minute, to_minute}, [&](const Row& r) {
+  conn->execute(kSeries, {from_minute, to_minute}, [&](const Row& r) {
     MinuteRow row;
     row.minute = r.integer(0);
     row.calls = u64(r.integer(1));
@@ -101,16 +95,16 @@ std::vector<MinuteRow> SystemFiguresStore::series(std::int64_t from_minute, std:
 
 std::int64_t SystemFiguresStore::active_users(std::int64_t since_minute) {
   std::int64_t n = 0;
-  db_.acquire()->execute(q_->active_users, {since_minute}, [&](const Row& r) { n = r.integer(0); });
+  db_.acquire()->execute(kActiveUsers, {since_minute}, [&](const Row& r) { n = r.integer(0); });
   return n;
 }
 
 void SystemFiguresStore::prune(std::int64_t before_minute) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  conn->execute(q_->prune_minutes, {before_minute});
-  conn->execute(q_->prune_latency, {before_minute});
-  conn->execute(q_->prune_users, {before_minute});
+  conn->execute(kPruneMinutes, {before_minute});
+  conn->execute(kPruneLatency, {before_minute});
+  conn->execute(kPruneUsers, {before_minute});
   tx.commit();
 }
 

@@ -14,7 +14,6 @@ namespace herald::observability {
 
 class SystemFiguresStore {
  public:
-  // Looks its queries up now: a missing one stops start-up.
   explicit SystemFiguresStore(storage::Database& db);
 
   // One transaction: this process's rows (absolute counts for their
@@ -33,9 +32,7 @@ class SystemFiguresStore {
   void prune(std::int64_t before_minute);
 
  private:
-  struct Queries;
   storage::Database& db_;
-  std::shared_ptr<const Queries> q_;
 };
 
 // The figures at `now`: today (UTC) and the last 24 hours.

@@ -3,7 +3,7 @@
 // each process), and the report says "degraded".
 #pragma once
 
-#include "health/service.hpp"
+#include "health/interface.hpp"
 #include "redis/client.hpp"
 
 namespace herald::redis {

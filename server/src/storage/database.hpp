@@ -91,6 +91,8 @@ class Unavailable : public DbError {
 
 enum class TxMode { Read, Write };
 
+class Query;  // a named query from server/sql (storage/query.hpp)
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -114,6 +116,13 @@ class Connection {
 
   // Placeholder for the n-th (1-based) parameter: "?1" on SQLite, "$1" on PostgreSQL.
   std::string placeholder(int n) const;
+
+  // A named query, with this connection's backend's SQL.
+  std::int64_t execute(const Query& query, std::span<const Param> params, const RowCallback& on_row = {});
+  std::int64_t execute(const Query& query, std::initializer_list<Param> params = {}, const RowCallback& on_row = {}) {
+    return execute(query, std::span<const Param>(params.begin(), params.size()), on_row);
+  }
+  void execute_script(const Query& query);
 
   // Convenience wrappers.
   std::int64_t execute(std::string_view sql, std::initializer_list<Param> params = {}, const RowCallback& on_row = {}) {

@@ -8,10 +8,18 @@
 
 #include <fmt/format.h>
 
-#include "storage/queries.hpp"
+#include "storage/query.hpp"
 
 namespace herald::storage {
 namespace {
+
+const Query kCreate{"schema_migrations.create"};
+const Query kApplied{"schema_migrations.applied"};
+const Query kIsApplied{"schema_migrations.is_applied"};
+const Query kRecord{"schema_migrations.record"};
+const Query kCurrent{"schema_migrations.current"};
+const Query kLock{"schema_migrations.lock"};
+const Query kUnlock{"schema_migrations.unlock"};
 
 // "0001_init.sql" -> {1, "init"}.
 Migration parse_file_name(std::string_view path, std::string_view file, std::string_view sql) {
@@ -40,21 +48,17 @@ std::string now_rfc3339() {
   return buf;
 }
 
-// Serialises migrate() across processes on PostgreSQL for the whole run. On
-// SQLite each migration's BEGIN IMMEDIATE already excludes other writers.
+// Serialises migrate() across processes on PostgreSQL for the whole run (an
+// advisory lock). On SQLite each migration's BEGIN IMMEDIATE already excludes
+// other writers, and the lock is a no-op.
 class MigrationLock {
  public:
-  MigrationLock(Connection& conn, const QueryCatalog& queries) : conn_(conn), queries_(queries) {
-    if (conn_.backend() != Backend::Postgres) return;
-    conn_.execute(queries_.get("schema_migrations.lock"));
-    locked_ = true;
-  }
+  explicit MigrationLock(Connection& conn) : conn_(conn) { conn_.execute(kLock); }
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;
   ~MigrationLock() {
-    if (!locked_) return;
     try {
-      conn_.execute(queries_.get("schema_migrations.unlock"));
+      conn_.execute(kUnlock);
     } catch (const DbError&) {
       // The server drops a session's advisory locks when the connection ends.
     }
@@ -62,30 +66,26 @@ class MigrationLock {
 
  private:
   Connection& conn_;
-  const QueryCatalog& queries_;
-  bool locked_ = false;
 };
 
-std::set<int> applied_versions(Connection& conn, const QueryCatalog& queries) {
+std::set<int> applied_versions(Connection& conn) {
   std::set<int> versions;
-  conn.execute(queries.get("schema_migrations.applied"), {},
-               [&versions](const Row& row) { versions.insert(static_cast<int>(row.integer(0))); });
+  conn.execute(kApplied, {}, [&versions](const Row& row) { versions.insert(static_cast<int>(row.integer(0))); });
   return versions;
 }
 
 // Applies one migration with its schema_migrations row; false if another
 // process recorded it first.
-bool apply(Connection& conn, const QueryCatalog& queries, const Migration& m) {
+bool apply(Connection& conn, const Migration& m) {
   Transaction tx(conn, TxMode::Write);
   // Checked again under the write lock: the earlier read was unlocked.
   bool recorded = false;
-  conn.execute(queries.get("schema_migrations.is_applied"), {std::int64_t{m.version}},
-               [&recorded](const Row&) { recorded = true; });
+  conn.execute(kIsApplied, {std::int64_t{m.version}}, [&recorded](const Row&) { recorded = true; });
   if (recorded) return false;
   try {
     conn.execute_script(m.sql);
     const std::string applied_at = now_rfc3339();
-    conn.execute(queries.get("schema_migrations.record"), {std::int64_t{m.version}, m.name, applied_at});
+    conn.execute(kRecord, {std::int64_t{m.version}, m.name, applied_at});
     tx.commit();
   } catch (const DbError& e) {
     throw DbError(fmt::format("migration {} failed and was rolled back: {}", file_of(conn.backend(), m), e.what()));
@@ -118,19 +118,17 @@ MigrationReport migrate(Database& db) {
 }
 
 MigrationReport migrate(Database& db, std::span<const Migration> migrations) {
-  const QueryCatalog& queries = QueryCatalog::for_backend(db.backend());
   Lease lease = db.acquire();
   Connection& conn = *lease;
-  const MigrationLock lock(conn, queries);
-  conn.execute_script(queries.get("schema_migrations.create"));
-  const std::set<int> done = applied_versions(conn, queries);
+  const MigrationLock lock(conn);
+  conn.execute_script(kCreate);
+  const std::set<int> done = applied_versions(conn);
 
   MigrationReport report;
   for (const Migration& m : migrations) {
-    if (!done.contains(m.version) && apply(conn, queries, m)) report.applied.push_back(m);
+    if (!done.contains(m.version) && apply(conn, m)) report.applied.push_back(m);
   }
-  conn.execute(queries.get("schema_migrations.current"), {},
-               [&report](const Row& row) { report.current_version = static_cast<int>(row.integer(0)); });
+  conn.execute(kCurrent, {}, [&report](const Row& row) { report.current_version = static_cast<int>(row.integer(0)); });
   return report;
 }
 

@@ -1,5 +1,6 @@
 #include "storage/queries.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -76,9 +77,50 @@ void finish(std::optional<Block>& block, std::vector<NamedQuery>& out, std::stri
 }
 
 // "<backend>/x.sql" and "<backend>/dir/x.sql", but nothing under migrations/.
-bool is_query_file(std::string_view path, Backend backend) {
+bool is_backend_file(std::string_view path, Backend backend) {
   const std::string prefix = fmt::format("{}/", backend_name(backend));
   return path.starts_with(prefix) && path.ends_with(".sql") && !path.substr(prefix.size()).starts_with("migrations/");
+}
+
+bool is_common_file(std::string_view path) { return path.starts_with("common/") && path.ends_with(".sql"); }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Calls on_placeholder(position of the '$' or '?', number) for each numbered
+// placeholder outside string literals, quoted identifiers and comments.
+template <typename Fn>
+void each_placeholder(std::string_view sql, Fn on_placeholder) {
+  std::size_t i = 0;
+  const std::size_t n = sql.size();
+  while (i < n) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {  // a literal or quoted identifier; a doubled quote stays inside
+      for (++i; i < n; ++i) {
+        if (sql[i] != c) continue;
+        if (i + 1 < n && sql[i + 1] == c) {
+          ++i;
+          continue;
+        }
+        break;
+      }
+      ++i;
+    } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) return;
+    } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
+      i = sql.find("*/", i + 2);
+      if (i == std::string_view::npos) return;
+      i += 2;
+    } else if ((c == '$' || c == '?') && i + 1 < n && is_digit(sql[i + 1])) {
+      std::size_t end = i + 1;
+      int number = 0;
+      while (end < n && is_digit(sql[end])) number = number * 10 + (sql[end++] - '0');
+      on_placeholder(i, number);
+      i = end;
+    } else {
+      ++i;
+    }
+  }
 }
 
 }  // namespace
@@ -105,22 +147,38 @@ std::vector<NamedQuery> parse_named_queries(std::string_view text, std::string_v
   return out;
 }
 
+std::string to_sqlite_placeholders(std::string_view sql) {
+  std::string out(sql);
+  each_placeholder(sql, [&](std::size_t at, int) {
+    if (out[at] == '$') out[at] = '?';
+  });
+  return out;
+}
+
+int parameter_count(std::string_view sql) {
+  int most = 0;
+  each_placeholder(sql, [&](std::size_t, int number) { most = std::max(most, number); });
+  return most;
+}
+
 struct QueryCatalog::Impl {
   Backend backend;
   std::map<std::string, std::string, std::less<>> queries;
+  std::map<std::string, std::string_view, std::less<>> sources;
 };
 
 QueryCatalog QueryCatalog::load(Backend backend, std::span<const embedded::EmbeddedFile> files) {
   auto impl = std::make_shared<Impl>();
   impl->backend = backend;
-  std::map<std::string, std::string_view, std::less<>> origin;  // query name -> file, for the error
   for (const auto& file : files) {
-    if (!is_query_file(file.path, backend)) continue;
+    const bool common = is_common_file(file.path);
+    if (!common && !is_backend_file(file.path, backend)) continue;
     for (auto& query : parse_named_queries(file.content, file.path)) {
-      if (const auto it = origin.find(query.name); it != origin.end()) {
+      if (common && backend == Backend::Sqlite) query.sql = to_sqlite_placeholders(query.sql);
+      if (const auto it = impl->sources.find(query.name); it != impl->sources.end()) {
         throw DbError(fmt::format("duplicate query '{}' in {} and {}", query.name, it->second, file.path));
       }
-      origin.emplace(query.name, file.path);
+      impl->sources.emplace(query.name, file.path);
       impl->queries.emplace(std::move(query.name), std::move(query.sql));
     }
   }
@@ -146,6 +204,11 @@ const std::string& QueryCatalog::get(std::string_view name) const {
 }
 
 bool QueryCatalog::contains(std::string_view name) const { return impl_->queries.contains(name); }
+
+std::string_view QueryCatalog::source(std::string_view name) const {
+  const auto it = impl_->sources.find(name);
+  return it == impl_->sources.end() ? std::string_view{} : it->second;
+}
 
 std::vector<std::string> QueryCatalog::names() const {
   std::vector<std::string> out;

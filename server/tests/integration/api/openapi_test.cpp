@@ -48,6 +48,29 @@ TEST(OpenApi, ProtectedOperationsNameTheirPermission) {
   EXPECT_TRUE(doc["paths"]["/api/health"]["get"]["security"].empty());
 }
 
+// Each domain describes its handlers beside them (<domain>/endpoints.cpp);
+// the document must have that description for every route.
+TEST(OpenApi, EveryRouteHasItsDescription) {
+  TestServer server;
+  auto doc = server.client()->get("/api/openapi.json").json();
+  for (const auto& route : server.app().router().routes()) {
+    std::string m(http::to_string(route->method));
+    for (auto& ch : m) ch = static_cast<char>(std::tolower(ch));
+    const auto& op = doc["paths"][route->path][m];
+    EXPECT_TRUE(op.contains("summary") && !op["summary"].get<std::string>().empty()) << m << " " << route->path;
+    EXPECT_TRUE(op.contains("tags") && !op["tags"].empty()) << m << " " << route->path;
+    bool documented_success = false;
+    for (auto& [status, response] : op["responses"].items())
+      documented_success = documented_success || (status.front() == '2' && response.contains("description"));
+    EXPECT_TRUE(documented_success) << m << " " << route->path;
+    if (route->method == http::Method::Post || route->method == http::Method::Patch) {
+      bool body_or_none = op.contains("requestBody") || route->path.ends_with("/logout") ||
+                          route->path.ends_with("/gdpr-erase") || route->path.ends_with("/retry");
+      EXPECT_TRUE(body_or_none) << "no request body described for " << m << " " << route->path;
+    }
+  }
+}
+
 TEST(RouteTable, EveryApiRouteDeclaresItsAccess) {
   TestServer server;
   for (const auto& route : server.app().router().routes()) {

@@ -205,8 +205,18 @@ TEST(Cli, ImportLeadsAppliesAFileAndReportsItsRows) {
                                 {{"email", std::string(kAdminEmail)}, {"password", std::string(kAdminPassword)}});
   ASSERT_EQ(session.status, 200) << session.body;
   HttpClient c(server.port());
-  auto list = c.get("/api/leads?tag=Fair", {{"Authorization", "Bearer " + session.json()["token"].get<std::string>()}});
+  const HeaderList auth = {{"Authorization", "Bearer " + session.json()["token"].get<std::string>()}};
+  auto list = c.get("/api/leads?tag=Fair", auth);
   EXPECT_EQ(list.json()["total"], 300);
+  // The CLI's report is the API's, byte for byte (formula escaping included).
+  std::ifstream written(errors, std::ios::binary);
+  std::string from_cli((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
+  auto from_api = c.get("/api/leads/import/1/errors", auth);
+  ASSERT_EQ(from_api.status, 200) << from_api.body;
+  EXPECT_EQ(from_cli, from_api.body);
+  EXPECT_EQ(from_cli,
+            "line,kind,reason\r\n302,failed,email: is not a valid email address\r\n"
+            "303,skipped,email: duplicate of line 9\r\n");
 }
 
 }  // namespace

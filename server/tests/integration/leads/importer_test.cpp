@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "auth/users.hpp"
 #include "core/clock.hpp"
 #include "jobs/db_queue.hpp"
 #include "jobs/worker.hpp"
@@ -54,14 +55,16 @@ class ImporterTest : public BackendTest {
     BackendTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
     storage::migrate(db());
-    leads_ = std::make_unique<LeadService>(db(), clock_);
-    segments_ = std::make_unique<SegmentService>(*leads_);
+    users_ = std::make_unique<auth::UserDirectory>(db());
+    leads_ = std::make_unique<LeadService>(db(), clock_, *users_);
+    segments_ = std::make_unique<SegmentService>(db(), clock_, *leads_);
     imports_ = std::make_unique<ImportService>(db(), deferred_, clock_, 997);  // many chunks, odd boundaries
   }
   void TearDown() override {
     imports_.reset();
     segments_.reset();
     leads_.reset();
+    users_.reset();
     BackendTest::TearDown();
   }
 
@@ -77,7 +80,7 @@ class ImporterTest : public BackendTest {
   Importer importer(std::size_t batch_rows = 40) {
     ImporterSettings s;
     s.batch_rows = batch_rows;
-    return Importer(db(), *leads_, *segments_, clock_, s);
+    return Importer(db(), *segments_, *users_, clock_, s);
   }
 
   std::int64_t scalar(const std::string& sql) {
@@ -90,6 +93,7 @@ class ImporterTest : public BackendTest {
 
   ManualClock clock_;
   DeferredImportRunner deferred_;
+  std::unique_ptr<auth::UserDirectory> users_;
   std::unique_ptr<LeadService> leads_;
   std::unique_ptr<SegmentService> segments_;
   std::unique_ptr<ImportService> imports_;

@@ -54,7 +54,9 @@ TEST(SentryReporter, DeliversOneEnvelopeWithEveryField) {
   test::SentrySink sink;
   Reporter reporter(settings_for(sink.dsn("abc123", "42")));
 
-  // The request's log lines become the event's breadcrumbs.
+  // The request's log lines become the event's breadcrumbs (the lines the
+  // log writes: another test of this binary may have raised the level).
+  log::init(log::Format::Json, log::Level::Info);
   log::Breadcrumbs crumbs;
   EventContext ctx = failing_request();
   {

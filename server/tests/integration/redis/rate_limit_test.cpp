@@ -28,7 +28,9 @@ std::function<void(Config&)> limited(const RedisProcess& redis, std::int64_t api
   };
 }
 
-int health_status(TestServer& server) { return server.client()->get("/api/health").status; }
+// A public API route (liveness takes no token: it is never limited).
+constexpr const char* kProbe = "/api/openapi.json";
+int probe_status(TestServer& server) { return server.client()->get(kProbe).status; }
 
 TEST(RedisRateLimit, OneBudgetIsSharedByEveryProcess) {
   TempDirPath dir;
@@ -37,16 +39,16 @@ TEST(RedisRateLimit, OneBudgetIsSharedByEveryProcess) {
   TestServer a(limited(redis, 5));
   TestServer b(limited(redis, 5));
 
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(health_status(a), 200) << "request " << i << " to a";
-  auto fourth = b.client()->get("/api/health");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(probe_status(a), 200) << "request " << i << " to a";
+  auto fourth = b.client()->get(kProbe);
   EXPECT_EQ(fourth.status, 200);
   // 4 of 5 used; the bucket is full again in 48 s (47 on a slow run).
   auto field = fourth.header("RateLimit").value_or("");
   EXPECT_TRUE(field == "\"api\";r=1;t=48" || field == "\"api\";r=1;t=47") << field;
-  EXPECT_EQ(health_status(b), 200);
+  EXPECT_EQ(probe_status(b), 200);
 
   for (TestServer* s : {&a, &b}) {
-    auto refused = s->client()->get("/api/health");
+    auto refused = s->client()->get(kProbe);
     EXPECT_EQ(refused.status, 429);
     EXPECT_EQ(refused.header("Content-Type"), "application/problem+json");
     auto retry = refused.header("Retry-After");
@@ -79,15 +81,15 @@ TEST(RedisRateLimit, WhileRedisIsDownEachProcessLimitsOnItsOwnAndRedisTakesOverW
   RedisProcess redis(dir.path / "redis");  // not running yet
   TestServer server(limited(redis, 3));
 
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(health_status(server), 200) << "request " << i;
-  EXPECT_EQ(health_status(server), 429);  // the in-process fallback still limits
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(probe_status(server), 200) << "request " << i;
+  EXPECT_EQ(probe_status(server), 429);  // the in-process fallback still limits
 
   redis.start();
   // Redis's own bucket for this client is fresh: requests pass again once the
   // client has reconnected.
   bool through = false;
   for (int i = 0; i < 50 && !through; ++i) {
-    through = health_status(server) == 200;
+    through = probe_status(server) == 200;
     if (!through) std::this_thread::sleep_for(milliseconds(100));
   }
   EXPECT_TRUE(through) << "requests were still refused after Redis came back";
@@ -128,14 +130,14 @@ TEST(RedisRateLimit, ASilentRedisCostsARequestAFractionOfASecondAndTheNextOnesNo
   });
   auto client = server.client();
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(client->get("/api/health").status, 200);
+  EXPECT_EQ(client->get(kProbe).status, 200);
   const auto first = std::chrono::steady_clock::now() - start;
   EXPECT_LT(first, seconds(2)) << "the token waited on the job queue's 5 s timeout";
   // Within the next second Redis is not asked again: the process's own
   // buckets decide at once, and still limit.
-  EXPECT_EQ(client->get("/api/health").status, 200);
-  EXPECT_EQ(client->get("/api/health").status, 200);
-  EXPECT_EQ(client->get("/api/health").status, 429);
+  EXPECT_EQ(client->get(kProbe).status, 200);
+  EXPECT_EQ(client->get(kProbe).status, 200);
+  EXPECT_EQ(client->get(kProbe).status, 429);
   EXPECT_LT(std::chrono::steady_clock::now() - start, first + milliseconds(500));
   silent.reset();  // resets the connections the job queue waits on, so shutdown is quick
 }

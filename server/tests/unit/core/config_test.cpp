@@ -57,6 +57,17 @@ TEST(Config, EnvironmentValuesAreParsed) {
   EXPECT_EQ(c.database_url, "sqlite:///tmp/h/herald.db");
 }
 
+TEST(Config, PublicLinksHaveTheirOwnRateLimit) {
+  auto defaults = load_config(std::nullopt, env_of({}));
+  EXPECT_EQ(defaults.public_rate_limit.count, 6000);
+  EXPECT_EQ(defaults.public_rate_limit.window.count(), 60);
+  auto set = load_config(std::nullopt, env_of({{"HERALD_PUBLIC_RATE_LIMIT", "100/s"}}));
+  EXPECT_EQ(set.public_rate_limit.count, 100);
+  EXPECT_EQ(set.public_rate_limit.window.count(), 1);
+  EXPECT_EQ(error_variable({{"HERALD_PUBLIC_RATE_LIMIT", "many"}}), "HERALD_PUBLIC_RATE_LIMIT");
+  EXPECT_EQ(error_variable({{"HERALD_PUBLIC_RATE_LIMIT", "0/min"}}), "HERALD_PUBLIC_RATE_LIMIT");
+}
+
 TEST(Config, PageCacheSizeOrOff) {
   EXPECT_EQ(load_config(std::nullopt, env_of({})).page_cache, 64u << 20);
   EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_PAGE_CACHE", "16MiB"}})).page_cache, 16u << 20);

@@ -105,17 +105,83 @@ TEST(QueryCatalog, DuplicateNamesFailToLoad) {
   }
 }
 
+TEST(QueryCatalog, CommonFilesServeBothBackendsWithTheirPlaceholders) {
+  const std::array files{
+      EmbeddedFile{"common/leads.sql", "-- name: leads.get\nSELECT name FROM leads WHERE id = $2 AND tag = $1;"},
+      EmbeddedFile{"sqlite/leads.sql", "-- name: leads.json\nSELECT json_each(?1)"},
+      EmbeddedFile{"postgres/leads.sql", "-- name: leads.json\nSELECT jsonb_array_elements($1::jsonb)"},
+  };
+  const auto sqlite = QueryCatalog::load(Backend::Sqlite, files);
+  const auto postgres = QueryCatalog::load(Backend::Postgres, files);
+  // SQLite would number "$2" by first appearance (as 1): it gets "?2".
+  EXPECT_EQ(sqlite.get("leads.get"), "SELECT name FROM leads WHERE id = ?2 AND tag = ?1");
+  EXPECT_EQ(postgres.get("leads.get"), "SELECT name FROM leads WHERE id = $2 AND tag = $1");
+  EXPECT_EQ(sqlite.get("leads.json"), "SELECT json_each(?1)");
+  EXPECT_EQ(postgres.get("leads.json"), "SELECT jsonb_array_elements($1::jsonb)");
+}
+
+TEST(QueryCatalog, AQueryIsEitherCommonOrWrittenPerBackend) {
+  const std::array files{
+      EmbeddedFile{"common/a.sql", "-- name: same\nSELECT 1"},
+      EmbeddedFile{"postgres/a.sql", "-- name: same\nSELECT 2"},
+  };
+  EXPECT_NO_THROW(QueryCatalog::load(Backend::Sqlite, files));
+  try {
+    QueryCatalog::load(Backend::Postgres, files);
+    FAIL();
+  } catch (const DbError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("common/a.sql"), std::string::npos) << message;
+    EXPECT_NE(message.find("postgres/a.sql"), std::string::npos) << message;
+  }
+}
+
+TEST(Placeholders, OnlyNumberedPlaceholdersOutsideLiteralsAndCommentsChange) {
+  EXPECT_EQ(to_sqlite_placeholders("SELECT $1, $12 FROM t WHERE a = '$1' AND \"$2\" = $3 -- $4\n + $5 /* $6 */"),
+            "SELECT ?1, ?12 FROM t WHERE a = '$1' AND \"$2\" = ?3 -- $4\n + ?5 /* $6 */");
+  EXPECT_EQ(to_sqlite_placeholders("SELECT 'it''s $1', $$, json_insert(x, '$[#]', $2)"),
+            "SELECT 'it''s $1', $$, json_insert(x, '$[#]', ?2)");
+  EXPECT_EQ(to_sqlite_placeholders("LIKE $1 ESCAPE '\\' AND b = $2"), "LIKE ?1 ESCAPE '\\' AND b = ?2");
+}
+
+TEST(Placeholders, ParameterCountIsTheHighestNumber) {
+  EXPECT_EQ(parameter_count("SELECT 1"), 0);
+  EXPECT_EQ(parameter_count("SELECT ?2, ?1, ?2"), 2);
+  EXPECT_EQ(parameter_count("SELECT $1 WHERE x = $11 AND y = '$40'"), 11);
+}
+
 // Stores pick queries by name on either backend, so both must define the same set.
 TEST(QueryCatalog, EmbeddedCatalogsDefineTheSameNames) {
   const auto& sqlite = QueryCatalog::for_backend(Backend::Sqlite);
   const auto& postgres = QueryCatalog::for_backend(Backend::Postgres);
-  const auto pg_only = std::vector<std::string>{"schema_migrations.lock", "schema_migrations.unlock"};
-  auto expected = sqlite.names();
-  expected.insert(expected.end(), pg_only.begin(), pg_only.end());
-  std::ranges::sort(expected);
-  EXPECT_EQ(postgres.names(), expected);
+  EXPECT_EQ(postgres.names(), sqlite.names());
   EXPECT_EQ(sqlite.get("health.ping"), "SELECT 1");
   EXPECT_EQ(&QueryCatalog::for_backend(Backend::Sqlite), &sqlite);
+}
+
+// A query written per backend takes the same parameters on both, so the
+// store binds the same values whichever backend runs it.
+TEST(QueryCatalog, EveryQueryTakesAsManyParametersOnBothBackends) {
+  const auto& sqlite = QueryCatalog::for_backend(Backend::Sqlite);
+  const auto& postgres = QueryCatalog::for_backend(Backend::Postgres);
+  for (const auto& name : sqlite.names()) {
+    EXPECT_EQ(parameter_count(sqlite.get(name)), parameter_count(postgres.get(name))) << name;
+  }
+}
+
+// What both backends run as written lives once, in common/.
+TEST(QueryCatalog, NoQueryIsWrittenTwiceTheSameWay) {
+  const auto& sqlite = QueryCatalog::for_backend(Backend::Sqlite);
+  const auto& postgres = QueryCatalog::for_backend(Backend::Postgres);
+  for (const auto& name : sqlite.names()) {
+    if (sqlite.source(name).starts_with("common/")) continue;
+    std::string as_postgres = sqlite.get(name);
+    for (std::size_t i = 0; i + 1 < as_postgres.size(); ++i) {
+      if (as_postgres[i] == '?' && as_postgres[i + 1] >= '0' && as_postgres[i + 1] <= '9') as_postgres[i] = '$';
+    }
+    EXPECT_NE(as_postgres, postgres.get(name))
+        << name << " is the same on both backends: move it to server/sql/common/";
+  }
 }
 
 }  // namespace

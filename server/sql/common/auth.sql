@@ -18,14 +18,6 @@ INSERT INTO roles (name, description, permissions, builtin, created_at, updated_
 VALUES ($1, $2, $3, $4, $5, $5)
 RETURNING id;
 
--- name: auth.role_upsert_builtin
--- Built-in roles follow the binary: their permissions are rewritten at start.
-INSERT INTO roles (name, description, permissions, builtin, created_at, updated_at)
-VALUES ($1, $2, $3, TRUE, $4, $4)
-ON CONFLICT (name) DO UPDATE SET permissions = excluded.permissions, description = excluded.description,
-  builtin = TRUE, version = roles.version + 1, updated_at = excluded.updated_at
-WHERE roles.permissions <> excluded.permissions OR NOT roles.builtin;
-
 -- name: auth.role_update
 UPDATE roles SET name = $2, description = $3, permissions = $4, version = version + 1, updated_at = $5
 WHERE id = $1;
@@ -124,3 +116,18 @@ UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_a
 
 -- name: auth.api_key_touch
 UPDATE api_keys SET last_used_at = $2 WHERE id = $1;
+
+-- name: auth.role_upsert_builtin
+-- Built-in roles follow the binary: their permissions are rewritten at start.
+INSERT INTO roles (name, description, permissions, builtin, created_at, updated_at)
+VALUES ($1, $2, $3, TRUE, $4, $4)
+ON CONFLICT (name) DO UPDATE SET permissions = excluded.permissions, description = excluded.description,
+  builtin = TRUE, version = roles.version + 1, updated_at = excluded.updated_at
+WHERE roles.permissions <> excluded.permissions OR NOT roles.builtin;
+
+-- name: auth.user_exists
+SELECT count(*) FROM users WHERE id = $1;
+
+-- name: auth.user_ids
+-- Every user's id and email (how a CSV import names a lead's owner).
+SELECT id, email FROM users;

@@ -1,0 +1,24 @@
+-- Saved segments: a name and a filter in the lead filter language.
+
+-- name: segments.list
+SELECT id, name, description, filter_json, created_by, created_at, updated_at FROM segments ORDER BY name LIMIT $1 OFFSET $2;
+
+-- name: segments.count
+SELECT count(*) FROM segments;
+
+-- name: segments.by_id
+SELECT id, name, description, filter_json, created_by, created_at, updated_at FROM segments WHERE id = $1;
+
+-- name: segments.by_name
+SELECT id FROM segments WHERE name = $1;
+
+-- name: segments.insert
+INSERT INTO segments (name, description, filter_json, created_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $5)
+RETURNING id;
+
+-- name: segments.update
+UPDATE segments SET name = $2, description = $3, filter_json = $4, updated_at = $5 WHERE id = $1;
+
+-- name: segments.delete
+DELETE FROM segments WHERE id = $1;

@@ -1,3 +1,0 @@
--- name: health.ping
--- Cheapest round trip that proves a connection works.
-SELECT 1;

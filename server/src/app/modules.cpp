@@ -1,0 +1,26 @@
+// The composition root: every domain module, in order, and what each is
+// handed. A module gets the platform (database, clock, configuration, rate
+// limiter, Redis) and the interfaces of the modules before it — never their
+// stores or services. Adding a domain adds one line here (see
+// docs/architecture.md, "Adding a domain").
+#include "app/composition.hpp"
+#include "audit/module.hpp"
+#include "auth/module.hpp"
+#include "health/module.hpp"
+#include "jobs/module.hpp"
+#include "leads/module.hpp"
+
+namespace herald::app {
+
+void add_modules(Composition& c) {
+  auto& db = c.database();
+  auto& clock = c.clock();
+  auto& config = c.config();
+  c.add<health::Module>(health::Deps{clock, config, db, c.contributions().health_checks()});
+  auto& audit = c.add<audit::Module>(audit::Deps{db, clock});
+  auto& auth = c.add<auth::Module>(auth::Deps{db, config, clock, c.limiter(), c.options().first_admin});
+  auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
+  c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
+}
+
+}  // namespace herald::app

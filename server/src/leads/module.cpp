@@ -1,0 +1,21 @@
+#include "leads/module.hpp"
+
+namespace herald::leads {
+
+Module::Module(Deps d)
+    : leads_(d.db, d.clock, d.users, static_cast<std::size_t>(d.config.page_cache)),
+      segments_(d.db, d.clock, leads_),
+      suppressions_(d.db, d.clock),
+      privacy_(d.db, leads_, suppressions_, d.audit),
+      importer_(d.db, segments_, d.users, d.clock, d.importer),
+      runner_(d.queue),
+      imports_(d.db, runner_, d.clock, d.import_chunk_size),
+      directory_(d.db, d.clock, leads_, suppressions_, d.audit),
+      routes_(leads_, segments_, suppressions_, privacy_, imports_) {}
+
+void Module::contribute(Contributions& c) {
+  add_endpoints(c.endpoints(), routes_);
+  register_import_job(c.jobs(), importer_);
+}
+
+}  // namespace herald::leads

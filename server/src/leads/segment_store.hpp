@@ -1,0 +1,38 @@
+// SQL access for saved segments (server/sql/common/segments.sql). Each call
+// takes the connection, so the service decides the transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "storage/database.hpp"
+
+namespace herald::leads {
+
+struct Segment {
+  std::int64_t id = 0;
+  std::string name;
+  std::string description;
+  nlohmann::json filter = nlohmann::json::object();
+  std::optional<std::int64_t> created_by;
+  std::string created_at, updated_at;
+};
+
+class SegmentStore {
+ public:
+  using Connection = storage::Connection;
+
+  std::vector<Segment> list(Connection& c, std::int64_t limit, std::int64_t offset) const;
+  std::int64_t count(Connection& c) const;
+  std::optional<Segment> get(Connection& c, std::int64_t id) const;
+  std::optional<std::int64_t> id_by_name(Connection& c, std::string_view name) const;
+  std::int64_t insert(Connection& c, const Segment& s, const std::string& now) const;
+  void update(Connection& c, const Segment& s, const std::string& now) const;
+  bool remove(Connection& c, std::int64_t id) const;
+};
+
+}  // namespace herald::leads

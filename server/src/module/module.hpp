@@ -1,0 +1,77 @@
+// What a domain plugs into. Each domain folder has one module.hpp: a
+// `Deps` struct naming what it needs (the database, the clock, the config,
+// other domains' interfaces) and a `Module` built from it, which
+//   - contributes its HTTP handlers (named for the route table), job
+//     handlers, health checks, background tasks and request hooks, and
+//   - offers later modules its interface (`<domain>/interface.hpp`).
+// app/modules.cpp builds the modules in order and hands each one its Deps:
+// `herald serve`, `herald worker` and the CLI commands all compose the same
+// way. See docs/architecture.md, "Adding a domain".
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "http/endpoints.hpp"
+#include "jobs/worker.hpp"
+
+namespace herald::health {
+class HealthCheck;
+}
+namespace herald::http {
+class Authorizer;
+class ResponseObserver;
+}  // namespace herald::http
+
+namespace herald {
+
+// Work a module does in the background while the process runs (`serve` and
+// `worker`; never in the one-shot CLI commands): a reconciler, a sampler, a
+// sweeper. Started after every module is built, stopped before any is destroyed.
+class BackgroundTask {
+ public:
+  virtual ~BackgroundTask() = default;
+  virtual std::string_view name() const = 0;
+  virtual void start() = 0;
+  // Returns once the task has stopped; called from another thread.
+  virtual void stop() = 0;
+};
+
+// Where modules plug in; the composition owns it and outlives every module.
+class Contributions {
+ public:
+  // Handlers the route table names, with their OpenAPI descriptions.
+  http::Endpoints& endpoints() noexcept { return endpoints_; }
+  // Job handlers by job name (for every worker of this process).
+  jobs::HandlerRegistry& jobs() noexcept { return jobs_; }
+  // A dependency GET /api/health/detailed checks.
+  void add_health_check(std::shared_ptr<health::HealthCheck> check) { checks_.push_back(std::move(check)); }
+  void add_task(BackgroundTask& task) { tasks_.push_back(&task); }
+  // Who checks a route's access (exactly one module: auth).
+  void set_authorizer(http::Authorizer& authorizer);
+  // Sees every finished request (the audit log).
+  void add_observer(http::ResponseObserver& observer) { observers_.push_back(&observer); }
+
+  const std::vector<std::shared_ptr<health::HealthCheck>>& health_checks() const noexcept { return checks_; }
+  const std::vector<BackgroundTask*>& tasks() const noexcept { return tasks_; }
+  http::Authorizer* authorizer() const noexcept { return authorizer_; }
+  const std::vector<http::ResponseObserver*>& observers() const noexcept { return observers_; }
+
+ private:
+  http::Endpoints endpoints_;
+  jobs::HandlerRegistry jobs_;
+  std::vector<std::shared_ptr<health::HealthCheck>> checks_;
+  std::vector<BackgroundTask*> tasks_;
+  http::Authorizer* authorizer_ = nullptr;
+  std::vector<http::ResponseObserver*> observers_;
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  // Called once, after the module is built.
+  virtual void contribute(Contributions& contributions) = 0;
+};
+
+}  // namespace herald
