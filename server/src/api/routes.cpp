@@ -22,7 +22,9 @@ const std::vector<RouteSpec>& route_table() {
   // method  path                                  handler                  who may call          rate    body     runs    audit action
   // ---- health ------------------------------------------------------------------------------------------------------------------------
     {Get,    "/api/health",                        "health.live",           kAnyone,              None,   Default, Inline, ""},
-    {Get,    "/api/health/detailed",               "health.detailed",       "system:read",        Api,    Default, Inline, ""},
+    {Get,    "/api/health/live",                   "health.liveness",       kAnyone,              None,   Default, Inline, ""},
+    {Get,    "/api/health/ready",                  "health.ready",          kAnyone,              None,   Default, Pool,   ""},
+    {Get,    "/api/health/detailed",               "health.detailed",       "system:read",        Api,    Default, Pool,   ""},
   // ---- auth --------------------------------------------------------------------------------------------------------------------------
     {Post,   "/api/auth/login",                    "auth.login",            kAnyone,              Login,  Default, Inline, "LOGIN_SUCCEEDED"},
     {Post,   "/api/auth/refresh",                  "auth.refresh",          kAnyone,              Api,    Default, Inline, "TOKEN_REFRESHED"},
@@ -46,6 +48,7 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/admin/queues",                  "queues.list",           "system:read",        Api,    Default, Inline, ""},
     {Get,    "/api/admin/queues/{queue}/failed",   "queues.failed",         "system:read",        Api,    Default, Inline, ""},
     {Post,   "/api/admin/queues/{queue}/retry",    "queues.retry",          "system:read",        Api,    Default, Inline, "QUEUE_RETRIED"},
+    {Get,    "/api/admin/system",                  "admin.system",          "system:read",        Api,    Default, Pool,   ""},
   // ---- leads (literal segments before /api/leads/{id}) -------------------------------------------------------------------------------
     {Get,    "/api/leads",                         "leads.list",            "lead:read",          Api,    Default, Inline, ""},
     {Post,   "/api/leads",                         "leads.create",          "lead:write",         Api,    Default, Inline, "LEAD_CREATED"},
@@ -69,8 +72,9 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/segments/{id}",                 "segments.get",          "lead:read",          Api,    Default, Inline, ""},
     {Patch,  "/api/segments/{id}",                 "segments.update",       "lead:write",         Api,    Default, Inline, "SEGMENT_UPDATED"},
     {Delete, "/api/segments/{id}",                 "segments.delete",       "lead:write",         Api,    Default, Inline, "SEGMENT_DELETED"},
-  // ---- the API description -----------------------------------------------------------------------------------------------------------
+  // ---- the API description and the metrics ------------------------------------------------------------------------------------------
     {Get,    "/api/openapi.json",                  "api.openapi",           kAnyone,              Api,    Default, Inline, ""},
+    {Get,    "/metrics",                           "metrics.scrape",        kAnyone,              None,   Default, Pool,   ""},
   };
   // clang-format on
   return routes;

@@ -9,6 +9,7 @@
 #include "health/module.hpp"
 #include "jobs/module.hpp"
 #include "leads/module.hpp"
+#include "observability/module.hpp"
 
 namespace herald::app {
 
@@ -16,11 +17,12 @@ void add_modules(Composition& c) {
   auto& db = c.database();
   auto& clock = c.clock();
   auto& config = c.config();
-  c.add<health::Module>(health::Deps{clock, config, db, c.contributions().health_checks()});
+  auto& health = c.add<health::Module>(health::Deps{clock, config, db, c.contributions().health_checks()});
   auto& audit = c.add<audit::Module>(audit::Deps{db, clock});
   auto& auth = c.add<auth::Module>(auth::Deps{db, config, clock, c.limiter(), c.options().first_admin});
   auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
   c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
+  c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports()});
 }
 
 }  // namespace herald::app

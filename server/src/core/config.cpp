@@ -17,18 +17,44 @@ namespace {
 
 // Every setting: the environment name; the toml key is the same, lower-case, without "HERALD_".
 constexpr std::string_view kKeys[] = {
-    "HERALD_LISTEN",           "HERALD_DATA_DIR",           "HERALD_DATABASE_URL",
-    "HERALD_REDIS_URL",        "HERALD_SMTP_URL",           "HERALD_SMTP_POOL",
-    "HERALD_SEND_RATE",        "HERALD_PUBLIC_URL",         "HERALD_JWT_SECRET",
-    "HERALD_ADMIN_EMAIL",      "HERALD_ADMIN_PASSWORD",     "HERALD_CORS_ORIGINS",
-    "HERALD_TRUSTED_HOSTS",    "HERALD_TRUSTED_PROXIES",    "HERALD_RATE_LIMIT",
-    "HERALD_LOGIN_RATE_LIMIT", "HERALD_MAX_BODY",           "HERALD_MAX_IMPORT",
-    "HERALD_DKIM_DOMAIN",      "HERALD_DKIM_SELECTOR",      "HERALD_DKIM_KEY_FILE",
-    "HERALD_SENTRY_DSN",       "HERALD_AI_BASE_URL",        "HERALD_AI_API_KEY",
-    "HERALD_AI_MODEL",         "HERALD_LOG_FORMAT",         "HERALD_HTTP_THREADS",
-    "HERALD_WEB_DIR",          "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
-    "HERALD_PAGE_CACHE",       "HERALD_PUBLIC_RATE_LIMIT",  "HERALD_SENTRY_SAMPLE_RATE",
-    "HERALD_SENTRY_ENVIRONMENT", "HERALD_SENTRY_RELEASE",   "HERALD_SENTRY_SERVER_NAME",
+    "HERALD_LISTEN",
+    "HERALD_DATA_DIR",
+    "HERALD_DATABASE_URL",
+    "HERALD_REDIS_URL",
+    "HERALD_SMTP_URL",
+    "HERALD_SMTP_POOL",
+    "HERALD_SEND_RATE",
+    "HERALD_PUBLIC_URL",
+    "HERALD_JWT_SECRET",
+    "HERALD_ADMIN_EMAIL",
+    "HERALD_ADMIN_PASSWORD",
+    "HERALD_CORS_ORIGINS",
+    "HERALD_TRUSTED_HOSTS",
+    "HERALD_TRUSTED_PROXIES",
+    "HERALD_RATE_LIMIT",
+    "HERALD_LOGIN_RATE_LIMIT",
+    "HERALD_MAX_BODY",
+    "HERALD_MAX_IMPORT",
+    "HERALD_DKIM_DOMAIN",
+    "HERALD_DKIM_SELECTOR",
+    "HERALD_DKIM_KEY_FILE",
+    "HERALD_SENTRY_DSN",
+    "HERALD_AI_BASE_URL",
+    "HERALD_AI_API_KEY",
+    "HERALD_AI_MODEL",
+    "HERALD_LOG_FORMAT",
+    "HERALD_HTTP_THREADS",
+    "HERALD_WEB_DIR",
+    "HERALD_WORKER_CONCURRENCY",
+    "HERALD_JOB_VISIBILITY_TIMEOUT",
+    "HERALD_PAGE_CACHE",
+    "HERALD_PUBLIC_RATE_LIMIT",
+    "HERALD_SENTRY_SAMPLE_RATE",
+    "HERALD_SENTRY_ENVIRONMENT",
+    "HERALD_SENTRY_RELEASE",
+    "HERALD_SENTRY_SERVER_NAME",
+    "HERALD_METRICS_TOKEN",
+    "HERALD_METRICS_LISTEN",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -197,6 +223,14 @@ void apply(Config& c, std::string_view name, const std::string& v) {
     c.sentry_sample_rate = rate;
   } else if (name == "HERALD_SENTRY_SERVER_NAME") {
     c.sentry_server_name = check_sentry_name(name, v, 255, "server name");
+  } else if (name == "HERALD_METRICS_TOKEN") {
+    // Sent by Prometheus as "Authorization: Bearer <token>": visible ASCII, long enough to guess at no rate.
+    const bool visible = std::all_of(v.begin(), v.end(), [](unsigned char ch) { return ch > 0x20 && ch < 0x7f; });
+    if (v.size() < 16 || v.size() > 256 || !visible)
+      throw ConfigError(std::string(name), "must be 16 to 256 visible ASCII characters (no spaces)");
+    c.metrics_token = v;
+  } else if (name == "HERALD_METRICS_LISTEN") {
+    c.metrics_listen = parse_listen(name, v);
   } else if (name == "HERALD_AI_BASE_URL") {
     require_scheme(name, v, {"http://", "https://"});
     c.ai_base_url = v;
@@ -234,6 +268,10 @@ void finish(Config& c) {
   int dkim = (c.dkim_domain ? 1 : 0) + (c.dkim_selector ? 1 : 0) + (c.dkim_key_file ? 1 : 0);
   if (dkim != 0 && dkim != 3)
     throw ConfigError("HERALD_DKIM_KEY_FILE", "DKIM needs HERALD_DKIM_DOMAIN, _SELECTOR and _KEY_FILE together");
+  if (c.metrics_listen && c.metrics_listen->host == c.listen.host && c.metrics_listen->port == c.listen.port &&
+      c.listen.port != 0)
+    throw ConfigError("HERALD_METRICS_LISTEN",
+                      "must differ from HERALD_LISTEN (leave it unset to serve /metrics there)");
   if (c.admin_password && !c.admin_email)
     throw ConfigError("HERALD_ADMIN_EMAIL", "is required when HERALD_ADMIN_PASSWORD is set");
 }

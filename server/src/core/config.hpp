@@ -70,6 +70,10 @@ struct Config {
   std::string sentry_release;       // herald@<version> unless set
   double sentry_sample_rate = 1.0;  // share of error events sent, 0..1
   std::string sentry_server_name;   // the host name unless set
+  // GET /metrics: a bearer token it requires, and/or a listen address of its
+  // own (then it is not served on HERALD_LISTEN). Neither: served openly.
+  std::optional<std::string> metrics_token;
+  std::optional<ListenAddress> metrics_listen;
   std::optional<std::string> ai_base_url;
   std::optional<std::string> ai_api_key;
   std::optional<std::string> ai_model;

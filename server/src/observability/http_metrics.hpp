@@ -160,6 +160,8 @@ class HttpMetrics final : public prometheus::Collectable {
     std::atomic<std::int64_t>* gauge_;
   };
   InFlight track_in_flight() noexcept { return InFlight(in_flight_); }
+  // The gauge itself, for a holder that counts a request elsewhere (http::InFlightMark).
+  std::atomic<std::int64_t>& in_flight_gauge() noexcept { return in_flight_; }
   std::int64_t in_flight() const noexcept { return in_flight_.load(std::memory_order_relaxed); }
 
   HttpTotals api_totals() const;

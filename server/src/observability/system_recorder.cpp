@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 
 #include <fmt/format.h>
 
@@ -17,12 +18,17 @@ constexpr std::chrono::seconds kWarnEvery{60};
 }  // namespace
 
 std::string process_key() {
+  // Two recorders of one process (tests run several servers) get their own keys.
+  static std::atomic<int> sequence{0};
+  const int n = sequence.fetch_add(1);
   std::array<char, 256> host{};
   if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
   const auto started =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
-  return fmt::format("{}/{}/{}", host[0] != '\0' ? host.data() : "herald", ::getpid(), started);
+  std::string key = fmt::format("{}/{}/{}", host[0] != '\0' ? host.data() : "herald", ::getpid(), started);
+  if (n > 0) key += fmt::format("/{}", n);
+  return key;
 }
 
 SystemRecorder::SystemRecorder(const HttpMetrics& http, ActiveUsers& users, SystemFiguresStore& store,

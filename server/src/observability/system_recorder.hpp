@@ -26,7 +26,7 @@ struct RecorderOptions {
   std::string process;
 };
 
-// host/pid/start milliseconds: unique per process run.
+// host/pid/start milliseconds (and /n for the n-th recorder of a process): unique per process run.
 std::string process_key();
 
 class SystemRecorder {

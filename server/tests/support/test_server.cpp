@@ -53,7 +53,8 @@ Config test_config(const std::filesystem::path& data_dir, const std::string& dat
 }
 
 TestServer::TestServer(std::function<void(Config&)> tweak, std::string database_url,
-                       std::function<void(http::Router&)> extra_routes) {
+                       std::function<void(http::Router&)> extra_routes,
+                       std::function<void(jobs::HandlerRegistry&)> extra_jobs) {
   static bool logging = [] {
     log::init(log::Format::Json, log::Level::Warn);
     return true;
@@ -61,8 +62,10 @@ TestServer::TestServer(std::function<void(Config&)> tweak, std::string database_
   (void)logging;
   Config config = test_config(dir_.path(), database_url);
   if (tweak) tweak(config);
-  app_ = std::make_unique<app::App>(
-      config, app::AppOptions{.workers = true, .access_log = false, .extra_routes = std::move(extra_routes)});
+  app_ = std::make_unique<app::App>(config, app::AppOptions{.workers = true,
+                                                            .access_log = false,
+                                                            .extra_routes = std::move(extra_routes),
+                                                            .extra_jobs = std::move(extra_jobs)});
   port_ = app_->start();
 }
 

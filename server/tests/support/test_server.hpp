@@ -9,6 +9,7 @@
 #include "app/app.hpp"
 #include "core/config.hpp"
 #include "http/router.hpp"
+#include "jobs/worker.hpp"
 #include "support/http_client.hpp"
 
 namespace herald::test {
@@ -39,7 +40,8 @@ class TestServer {
  public:
   // `tweak` may adjust the configuration before start.
   explicit TestServer(std::function<void(Config&)> tweak = {}, std::string database_url = {},
-                      std::function<void(http::Router&)> extra_routes = {});
+                      std::function<void(http::Router&)> extra_routes = {},
+                      std::function<void(jobs::HandlerRegistry&)> extra_jobs = {});
   ~TestServer();
 
   std::uint16_t port() const noexcept { return port_; }

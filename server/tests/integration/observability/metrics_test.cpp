@@ -3,14 +3,10 @@
 #include "observability/metrics.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "observability/sentry.hpp"
 #include "storage/database.hpp"
+#include "support/metrics_text.hpp"
 #include "support/sentry_sink.hpp"
 #include "support/test_server.hpp"
 
@@ -19,33 +15,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct Checked {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs `promtool check metrics` on `text`; exit code 0 means accepted
-// (lint problems exit 3, parse errors 1).
-Checked promtool_check(const std::string& text, const std::filesystem::path& dir) {
-  const auto input = dir / "metrics.txt";
-  const auto output = dir / "promtool.out";
-  std::ofstream(input) << text;
-  const std::string cmd = "promtool check metrics < '" + input.string() + "' > '" + output.string() + "' 2>&1";
-  const int status = std::system(cmd.c_str());
-  std::ifstream in(output);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
-}
-
-double sample_value(const std::string& text, const std::string& series) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
-  }
-  return -1;
-}
+using test::promtool_check;
+using test::sample_value;
+using Checked = test::PromtoolResult;
 
 TEST(MetricsExposition, PromtoolAcceptsEveryFamily) {
   test::TempDir dir;
