@@ -1,18 +1,22 @@
 // Micro-benchmarks of the per-request building blocks: JWT verification,
-// routing, the rate limiter, the audit log's enqueue and batch write, and the
-// per-request metrics update.
+// routing, the rate limiter, the framing check, JSON bodies, the audit log's
+// enqueue and batch write, and the per-request metrics update.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
 #include <random>
+
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
 #include "audit/log.hpp"
 #include "auth/jwt.hpp"
 #include "core/crypto.hpp"
+#include "core/email.hpp"
 #include "core/log.hpp"
 #include "core/time.hpp"
+#include "http/framing.hpp"
 #include "http/middleware/rate_limit.hpp"
 #include "http/router.hpp"
 #include "observability/metrics.hpp"
@@ -46,6 +50,53 @@ void BM_RateLimiterTake(benchmark::State& state) {
   http::InProcessRateLimiter limiter(clock);
   http::RatePolicy p{"api", 1'000'000'000, std::chrono::seconds(60)};
   for (auto _ : state) benchmark::DoNotOptimize(limiter.take("api:127.0.0.1", p));
+}
+
+http::Request sample_request(std::string body) {
+  http::Request r;
+  r.method_text = "POST";
+  r.target = "/api/leads";
+  for (const char* h : {"Host", "User-Agent", "Accept", "Authorization", "Content-Length", "X-Request-ID"})
+    r.headers.add(h, "value");
+  r.headers.add("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+void BM_FramingCheck(benchmark::State& state) {
+  auto r = sample_request({});
+  for (auto _ : state) benchmark::DoNotOptimize(http::framing_problem(r));
+}
+
+// A lead as the API receives it; the bulk body is 10,000 ids.
+std::string lead_body() {
+  return R"({"email":"jane.doe@example.com","first_name":"Jane","last_name":"Doe","company":"Acme",)"
+         R"("title":"CTO","phone":"+49 30 1234567","website":"https://acme.example","country":"DE",)"
+         R"("tags":["vip","fair-2026"],"custom_fields":{"plan":"gold","seats":42,"trial":false}})";
+}
+std::string bulk_body() {
+  std::string b = R"({"action":"tag","tag":"q3","ids":[)";
+  for (int i = 0; i < 10000; ++i) b += (i ? "," : "") + std::to_string(1000000 + i);
+  return b + "]}";
+}
+
+// Request::json(): strict (one value, no NUL, unique keys, Content-Type).
+void BM_RequestJson(benchmark::State& state) {
+  auto r = sample_request(state.range(0) == 0 ? lead_body() : bulk_body());
+  for (auto _ : state) benchmark::DoNotOptimize(r.json());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(r.body.size()));
+}
+
+// The same bodies through a plain nlohmann parse, for comparison.
+void BM_PlainJsonParse(benchmark::State& state) {
+  std::string body = state.range(0) == 0 ? lead_body() : bulk_body();
+  for (auto _ : state) benchmark::DoNotOptimize(nlohmann::json::parse(body));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));
+}
+
+void BM_CanonicalEmail(benchmark::State& state) {
+  const char* address = state.range(0) == 0 ? "Jane.Doe+news@Example.COM" : "jane@bücher.example";
+  for (auto _ : state) benchmark::DoNotOptimize(canonical_email(address));
 }
 
 struct AuditFixture {
@@ -138,6 +189,10 @@ void BM_ActiveUserSeen(benchmark::State& state) {
 BENCHMARK(BM_JwtDecode);
 BENCHMARK(BM_RouterMatch);
 BENCHMARK(BM_RateLimiterTake);
+BENCHMARK(BM_FramingCheck);
+BENCHMARK(BM_RequestJson)->Arg(0)->Arg(1);
+BENCHMARK(BM_PlainJsonParse)->Arg(0)->Arg(1);
+BENCHMARK(BM_CanonicalEmail)->Arg(0)->Arg(1);
 BENCHMARK(BM_AuditRecord);
 BENCHMARK(BM_AuditWriteThroughput)->Arg(512)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HttpMetricsRecord)->Threads(1)->Threads(2);

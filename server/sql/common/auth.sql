@@ -114,6 +114,10 @@ WHERE k.key_hash = $1;
 -- name: auth.api_key_revoke
 UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL;
 
+-- name: auth.api_keys_revoke_user
+-- Every key of a user, when the account is deactivated.
+UPDATE api_keys SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL;
+
 -- name: auth.api_key_touch
 UPDATE api_keys SET last_used_at = $2 WHERE id = $1;
 

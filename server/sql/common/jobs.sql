@@ -63,6 +63,11 @@ SELECT id, queue, name, payload, priority, state, attempts, max_attempts, unique
        started_at, finished_at, progress, progress_detail, result, last_error, worker_id, cancel_requested
 FROM jobs WHERE id = $1;
 
+-- name: jobs.get_by_unique_key
+SELECT id, queue, name, payload, priority, state, attempts, max_attempts, unique_key, run_at, created_at,
+       started_at, finished_at, progress, progress_detail, result, last_error, worker_id, cancel_requested
+FROM jobs WHERE unique_key = $1;
+
 -- name: jobs.stats
 -- $1 queue, $2 now, $3 start of the last minute.
 SELECT
@@ -116,17 +121,40 @@ DELETE FROM job_workers WHERE id = $1;
 -- name: jobs.workers_purge
 DELETE FROM job_workers WHERE heartbeat_at < $1;
 
+-- name: jobs.lease_take
+-- Takes or renews the lease $1 for holder $2 until $3, unless another
+-- holder's lease is still good at $4 (now). Returns a row when $2 holds it.
+INSERT INTO job_leases (name, holder, expires_at) VALUES ($1, $2, $3)
+ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+WHERE job_leases.holder = excluded.holder OR job_leases.expires_at < $4
+RETURNING holder;
+
+-- name: jobs.lease_give_up
+DELETE FROM job_leases WHERE name = $1 AND holder = $2;
+
 -- name: jobs.test_effect
 -- The side effect of the built-in `test.effect` job (HERALD_ENABLE_TEST_JOBS=1):
 -- idempotent, keyed by job id.
 INSERT INTO job_test_effects (job_id, attempt, created_at) VALUES ($1, $2, $3)
 ON CONFLICT (job_id) DO NOTHING;
 
+-- name: jobs.test_run
+-- One row per execution of `test.effect` that reached its effect, in the
+-- effect's transaction: applied = 1 when this execution wrote the effect,
+-- 0 when it found it already there.
+INSERT INTO job_test_runs (job_id, attempt, applied, created_at) VALUES ($1, $2, $3, $4);
+
 -- name: jobs.test_effect_table
 -- Created on demand by the test job, never by a migration.
 CREATE TABLE IF NOT EXISTS job_test_effects (
   job_id     TEXT PRIMARY KEY,
   attempt    INTEGER NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS job_test_runs (
+  job_id     TEXT NOT NULL,
+  attempt    INTEGER NOT NULL,
+  applied    INTEGER NOT NULL,
   created_at BIGINT NOT NULL
 );
 

@@ -28,6 +28,18 @@ FROM lead_imports WHERE id = $1;
 -- name: imports.unfinished
 SELECT id FROM lead_imports WHERE status IN ('queued', 'running') ORDER BY id;
 
+-- name: imports.stranded
+-- Imports that should be applied but that no worker is on, as far as the
+-- database can tell: queued, or running without a heartbeat since $1.
+SELECT id FROM lead_imports
+WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < CAST($1 AS TEXT)) ORDER BY id;
+
+-- name: imports.give_up
+-- The import's job gave up for good: the import fails with its reason,
+-- unless a live worker (a heartbeat since $4) holds it.
+UPDATE lead_imports SET status = 'failed', error = $2, finished_at = $3, updated_at = $3, worker = NULL
+WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND heartbeat_at < CAST($4 AS TEXT)));
+
 -- name: imports.set_header
 UPDATE lead_imports SET delimiter = $3, header = $4, next_offset = $5, next_line = $6, heartbeat_at = $7,
                         updated_at = $7

@@ -21,7 +21,7 @@ struct App::Impl {
   Config config;
   AppOptions options;
   std::unique_ptr<Composition> composition;
-  std::unique_ptr<jobs::WorkerPool> workers;
+  std::unique_ptr<jobs::WorkerRuntime> workers;  // the pool and the reconciler
   http::Router router;
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Pipeline> pipeline;
@@ -52,16 +52,19 @@ jobs::WorkerOptions App::Impl::worker_options() const {
 
 // Every thread that may hold a connection at once, and a few spare.
 std::size_t App::Impl::db_connections() const {
-  int threads = (options.http ? config.http_threads : 0) + (options.workers ? worker_options().concurrency : 0);
+  int threads = (options.http ? config.http_threads + config.handler_threads : 0) +
+                (options.workers ? worker_options().concurrency : 0);
   return static_cast<std::size_t>(threads) + 4;
 }
 
 void App::Impl::build_workers() {
   auto& contributions = composition->contributions();
   if (options.extra_jobs) options.extra_jobs(contributions.jobs());
+  if (options.extra_reconcilers) options.extra_reconcilers(contributions.reconcilers());
   if (!options.workers) return;
-  workers = std::make_unique<jobs::WorkerPool>(composition->module<jobs::Module>().queue(), contributions.jobs(),
-                                               worker_options(), contributions.job_observers());
+  workers = std::make_unique<jobs::WorkerRuntime>(
+      composition->database(), composition->module<jobs::Module>().queue(), contributions.jobs(),
+      contributions.reconcilers(), composition->clock(), worker_options(), contributions.job_observers());
 }
 
 void App::Impl::build_http() {
@@ -82,6 +85,8 @@ void App::Impl::build_http() {
   server_options.host = config.listen.host;
   server_options.port = config.listen.port;
   server_options.threads = config.http_threads;
+  server_options.handler_threads = static_cast<std::size_t>(config.handler_threads);
+  server_options.handler_queue = 4 * server_options.handler_threads;
   server = std::make_unique<http::Server>(server_options, *pipeline);
 }
 

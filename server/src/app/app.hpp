@@ -23,6 +23,7 @@ class Authorizer;
 namespace herald::jobs {
 class JobQueue;
 class HandlerRegistry;
+class ReconcilerRegistry;
 struct WorkerOptions;
 }  // namespace herald::jobs
 
@@ -38,6 +39,8 @@ struct AppOptions {
   std::function<void(http::Router&)> extra_routes;
   // Registers further job handlers before the workers start (embedding and tests).
   std::function<void(jobs::HandlerRegistry&)> extra_jobs;
+  // Registers further domains with the job reconciler (embedding and tests).
+  std::function<void(jobs::ReconcilerRegistry&)> extra_reconcilers;
 };
 
 class Composition;

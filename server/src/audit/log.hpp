@@ -38,7 +38,7 @@ struct Verification {
 class AuditLog final : public Trail {
  public:
   AuditLog(storage::Database& db, const Clock& clock);
-  ~AuditLog();  // flushes
+  ~AuditLog() override;  // flushes
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "auth/grants.hpp"
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
 #include "core/crypto.hpp"
@@ -19,6 +20,13 @@ std::string like_pattern(std::string_view query) {
     out += c;
   }
   return out + "%";
+}
+
+// Keys are for integrations; managing keys takes a signed-in session, so a
+// leaked key cannot mint, hide or revoke others.
+void refuse_api_key(const http::Principal& who, std::string_view action) {
+  if (who.api_key_id)
+    throw Forbidden("an API key cannot " + std::string(action) + " API keys; sign in with a password to do that");
 }
 
 }  // namespace
@@ -39,15 +47,32 @@ User AdminService::get_user(std::int64_t id) {
   return u->user;
 }
 
-void AdminService::require_role_exists(storage::Connection& c, const std::string& role) {
-  if (!auth_.store().role_permissions(c, role)) throw ValidationError("role", "no role named '" + role + "'");
+std::vector<std::string> AdminService::role_permissions(storage::Connection& c, const std::string& role) {
+  auto perms = auth_.store().role_permissions(c, role);
+  if (!perms) throw ValidationError("role", "no role named '" + role + "'");
+  return perms->first;
 }
 
-User AdminService::create_user(const UserCreate& input) {
+void AdminService::require_holds_user(storage::Connection& c, const http::Principal& actor, const User& user,
+                                      std::string_view action) {
+  auto perms = auth_.store().role_permissions(c, user.role);
+  if (!perms) return;  // a role that no longer exists grants nothing
+  require_holds(actor, perms->first,
+                std::string(action) + " user " + std::to_string(user.id) + " (role '" + user.role + "')");
+}
+
+User AdminService::create_user(const http::Principal& actor, const UserCreate& input) {
+  return insert_user(input, &actor);
+}
+
+User AdminService::create_user_from_shell(const UserCreate& input) { return insert_user(input, nullptr); }
+
+User AdminService::insert_user(const UserCreate& input, const http::Principal* actor) {
   auto hash = hash_password(input.password);  // outside the transaction: it takes a while
   auto conn = auth_.database().acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  require_role_exists(*conn, input.role);
+  auto perms = role_permissions(*conn, input.role);
+  if (actor) require_holds(*actor, perms, "create a user with role '" + input.role + "'");
   std::int64_t id;
   try {
     id = auth_.store().insert_user(*conn, input, hash, auth_.now());
@@ -65,17 +90,19 @@ void AdminService::protect_last_admin(storage::Connection& c, const User& before
     throw Conflict("this is the last active admin; make another user admin first");
 }
 
-User AdminService::update_user(std::int64_t id, const UserUpdate& input) {
+User AdminService::update_user(const http::Principal& actor, std::int64_t id, const UserUpdate& input) {
   std::optional<std::string> hash;
   if (input.password) hash = hash_password(*input.password);
   auto conn = auth_.database().acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   auto row = auth_.store().user_by_id(*conn, id);
   if (!row) throw NotFound("no user " + std::to_string(id));
+  require_holds_user(*conn, actor, row->user, "change");
   User u = row->user;
   if (input.name) u.name = *input.name;
   if (input.role) {
-    require_role_exists(*conn, *input.role);
+    auto perms = role_permissions(*conn, *input.role);
+    require_holds(actor, perms, "assign role '" + *input.role + "'");
     u.role = *input.role;
   }
   if (input.active) u.active = *input.active;
@@ -83,18 +110,22 @@ User AdminService::update_user(std::int64_t id, const UserUpdate& input) {
   auth_.store().update_user(*conn, u, auth_.now());
   if (hash) auth_.store().set_password(*conn, id, *hash, auth_.now());
   if (row->user.active && !u.active) auth_.revoke_sessions(*conn, id, "deactivated");
+  // Deactivation revokes the user's API keys for good; reactivating does not bring
+  // them back (this also revokes keys left over from before that rule).
+  if (row->user.active != u.active) auth_.store().revoke_user_api_keys(*conn, id, auth_.now());
   if (hash) auth_.revoke_sessions(*conn, id, "password changed");
   auto updated = auth_.store().user_by_id(*conn, id);
   tx.commit();
   return updated->user;
 }
 
-void AdminService::delete_user(std::int64_t id, std::int64_t acting_user) {
-  if (id == acting_user) throw Conflict("you cannot delete your own account");
+void AdminService::delete_user(const http::Principal& actor, std::int64_t id) {
+  if (id == actor.user_id) throw Conflict("you cannot delete your own account");
   auto conn = auth_.database().acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   auto row = auth_.store().user_by_id(*conn, id);
   if (!row) throw NotFound("no user " + std::to_string(id));
+  require_holds_user(*conn, actor, row->user, "delete");
   protect_last_admin(*conn, row->user, false);
   auth_.store().delete_user(*conn, id);  // sessions, refresh tokens and API keys go with it
   tx.commit();
@@ -105,7 +136,8 @@ std::vector<Role> AdminService::list_roles() {
   return auth_.store().list_roles(*conn);
 }
 
-Role AdminService::create_role(const RoleInput& input) {
+Role AdminService::create_role(const http::Principal& actor, const RoleInput& input) {
+  require_holds(actor, *input.permissions, "create a role with these permissions");
   auto conn = auth_.database().acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   std::int64_t id;
@@ -119,12 +151,14 @@ Role AdminService::create_role(const RoleInput& input) {
   return *role;
 }
 
-Role AdminService::update_role(std::int64_t id, const RoleInput& input) {
+Role AdminService::update_role(const http::Principal& actor, std::int64_t id, const RoleInput& input) {
   auto conn = auth_.database().acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   auto role = auth_.store().role_by_id(*conn, id);
   if (!role) throw NotFound("no role " + std::to_string(id));
   if (role->builtin) throw Conflict("built-in role '" + role->name + "' cannot be changed; create a custom role");
+  require_holds(actor, role->permissions, "change role '" + role->name + "'");
+  if (input.permissions) require_holds(actor, *input.permissions, "give role '" + role->name + "' these permissions");
   std::string old_name = role->name;
   if (input.name) role->name = *input.name;
   if (input.description) role->description = *input.description;
@@ -155,7 +189,7 @@ void AdminService::delete_role(std::int64_t id) {
 
 CreatedApiKey AdminService::create_api_key(const http::Principal& who, const std::string& name,
                                            const std::optional<std::vector<std::string>>& permissions) {
-  if (who.api_key_id) throw Forbidden("API keys cannot create API keys; sign in to create one");
+  refuse_api_key(who, "create");
   std::vector<std::string> perms = permissions.value_or(who.permissions);
   std::sort(perms.begin(), perms.end());
   perms.erase(std::unique(perms.begin(), perms.end()), perms.end());
@@ -175,14 +209,35 @@ CreatedApiKey AdminService::create_api_key(const http::Principal& who, const std
 }
 
 std::vector<ApiKey> AdminService::list_api_keys(const http::Principal& who) {
+  refuse_api_key(who, "list");
   auto conn = auth_.database().acquire();
   return auth_.store().list_api_keys(*conn, who.user_id);
 }
 
 void AdminService::revoke_api_key(const http::Principal& who, std::int64_t id) {
+  refuse_api_key(who, "revoke");
   auto conn = auth_.database().acquire();
   if (!auth_.store().revoke_api_key(*conn, id, who.user_id, auth_.now()))
     throw NotFound("no active API key " + std::to_string(id));
+}
+
+std::vector<ApiKey> AdminService::list_user_api_keys(const http::Principal& who, std::int64_t user_id) {
+  refuse_api_key(who, "list");
+  auto conn = auth_.database().acquire();
+  if (!auth_.store().user_by_id(*conn, user_id)) throw NotFound("no user " + std::to_string(user_id));
+  return auth_.store().list_api_keys(*conn, user_id);
+}
+
+void AdminService::revoke_user_api_key(const http::Principal& who, std::int64_t user_id, std::int64_t key_id) {
+  refuse_api_key(who, "revoke");
+  auto conn = auth_.database().acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  auto row = auth_.store().user_by_id(*conn, user_id);
+  if (!row) throw NotFound("no user " + std::to_string(user_id));
+  require_holds_user(*conn, who, row->user, "revoke an API key of");
+  if (!auth_.store().revoke_api_key(*conn, key_id, user_id, auth_.now()))
+    throw NotFound("user " + std::to_string(user_id) + " has no active API key " + std::to_string(key_id));
+  tx.commit();
 }
 
 }  // namespace herald::auth

@@ -22,20 +22,24 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
          .tag = "auth",
          .request_body = object_schema({{"refresh_token", "string"}}),
          .response = tokens});
-  e.add("auth.logout", bind(r, &Routes::logout), {.summary = "End this session", .tag = "auth", .success_status = 204});
+  e.add("auth.logout", bind(r, &Routes::logout),
+        {.summary = "End this session (and revoke the given refresh token)",
+         .tag = "auth",
+         .request_body = object_schema({{"refresh_token", "string"}}),
+         .success_status = 204});
   e.add("auth.me", bind(r, &Routes::me),
         {.summary = "The signed-in user and permissions", .tag = "auth", .response = object});
 
   e.add("api_keys.list", bind(r, &Routes::list_api_keys),
-        {.summary = "Your API keys", .tag = "auth", .response = object});
+        {.summary = "Your API keys (signed-in sessions only)", .tag = "auth", .response = object});
   e.add("api_keys.create", bind(r, &Routes::create_api_key),
-        {.summary = "Create an API key (the key is shown once)",
+        {.summary = "Create an API key (the key is shown once; signed-in sessions only)",
          .tag = "auth",
          .request_body = object_schema({{"name", "string"}, {"permissions", "array"}}),
          .response = object,
          .success_status = 201});
   e.add("api_keys.revoke", bind(r, &Routes::revoke_api_key),
-        {.summary = "Revoke an API key", .tag = "auth", .success_status = 204});
+        {.summary = "Revoke one of your API keys (sessions only)", .tag = "auth", .success_status = 204});
 
   const auto user_body = object_schema(
       {{"email", "string"}, {"name", "string"}, {"role", "string"}, {"password", "string"}, {"active", "boolean"}});
@@ -58,6 +62,11 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
          .response = object});
   e.add("users.delete", bind(r, &Routes::delete_user),
         {.summary = "Delete a user", .tag = "admin", .success_status = 204});
+  e.add("users.api_keys", bind(r, &Routes::list_user_api_keys),
+        {.summary = "A user's API keys (signed-in sessions only)", .tag = "admin", .response = object});
+  e.add(
+      "users.api_key_revoke", bind(r, &Routes::revoke_user_api_key),
+      {.summary = "Revoke one of a user's API keys (signed-in sessions only)", .tag = "admin", .success_status = 204});
 
   const auto role_body = object_schema({{"name", "string"}, {"description", "string"}, {"permissions", "array"}});
   e.add("roles.list", bind(r, &Routes::list_roles),

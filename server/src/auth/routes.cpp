@@ -1,8 +1,11 @@
 #include "auth/routes.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "http/params.hpp"
 
 namespace herald::auth {
@@ -23,13 +26,21 @@ nlohmann::json tokens_json(const LoginResult& r) {
           {"user", to_json(r.user)},        {"permissions", r.permissions}};
 }
 
-std::string required_string(const nlohmann::json& body, const char* field, std::size_t max = 1024) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
-  if (!body.contains(field)) throw ValidationError(field, "is required");
-  if (!body[field].is_string()) throw ValidationError(field, "must be a string");
-  auto v = body[field].get<std::string>();
-  if (v.empty()) throw ValidationError(field, "must not be empty");
-  if (v.size() > max) throw ValidationError(field, "is too long");
+// A required, non-empty string field of an object; a problem goes to `errors`.
+std::string required_string(const nlohmann::json& body, const char* field, ValidationError& errors,
+                            std::size_t max = 1024) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) {
+    errors.with_field(field, "is required");
+    return {};
+  }
+  if (!it->is_string()) {
+    errors.with_field(field, "must be a string");
+    return {};
+  }
+  auto v = it->get<std::string>();
+  if (v.empty()) errors.with_field(field, "must not be empty");
+  if (v.size() > max) errors.with_field(field, "is too long");
   return v;
 }
 
@@ -49,8 +60,11 @@ Response Routes::login(Request& req) {
   req.audit.action = "LOGIN_FAILED";  // until it succeeds
   req.audit.resource = "auth/login";
   auto body = req.json();
-  std::string email = required_string(body, "email", 254);
-  std::string password = required_string(body, "password");
+  ValidationError errors;
+  check_fields(body, {"email", "password"}, errors);
+  std::string email = required_string(body, "email", errors, 254);
+  std::string password = required_string(body, "password", errors);
+  if (!errors.empty()) throw errors;
   req.audit.actor = email;
   auto result = auth_.login(email, password, req.client_ip);
   req.audit.action = "LOGIN_SUCCEEDED";
@@ -59,15 +73,26 @@ Response Routes::login(Request& req) {
 
 Response Routes::refresh(Request& req) {
   auto body = req.json();
-  return session_response(req, auth_.refresh(required_string(body, "refresh_token", 200)));
+  ValidationError errors;
+  check_fields(body, {"refresh_token"}, errors);
+  std::string token = required_string(body, "refresh_token", errors, 200);
+  if (!errors.empty()) throw errors;
+  return session_response(req, auth_.refresh(token));
 }
 
 Response Routes::logout(Request& req) {
+  if (req.principal->api_key_id)
+    throw BadRequest("an API key is not a session and cannot sign out; revoke it with DELETE /api/auth/api-keys/" +
+                     std::to_string(*req.principal->api_key_id) + " from a signed-in session");
+  // The body is optional: nothing, or {"refresh_token": "…"} to revoke that token too.
   std::optional<std::string> refresh;
   if (!req.body.empty()) {
     auto body = req.json();
-    if (body.is_object() && body.contains("refresh_token") && body["refresh_token"].is_string())
+    require_fields(body, {"refresh_token"});
+    if (body.contains("refresh_token")) {
+      if (!body["refresh_token"].is_string()) throw ValidationError("refresh_token", "must be a string");
       refresh = body["refresh_token"].get<std::string>();
+    }
   }
   auth_.logout(*req.principal, refresh);
   req.audit.resource = "user/" + std::to_string(req.principal->user_id);
@@ -88,16 +113,22 @@ Response Routes::list_api_keys(Request& req) {
 
 Response Routes::create_api_key(Request& req) {
   auto body = req.json();
-  std::string name = required_string(body, "name", 100);
+  ValidationError errors;
+  check_fields(body, {"name", "permissions"}, errors);
+  std::string name = required_string(body, "name", errors, 100);
   std::optional<std::vector<std::string>> perms;
   if (body.contains("permissions")) {
-    if (!body["permissions"].is_array()) throw ValidationError("permissions", "must be an array of permission names");
-    perms.emplace();
-    for (const auto& p : body["permissions"]) {
-      if (!p.is_string()) throw ValidationError("permissions", "must be an array of permission names");
-      perms->push_back(p.get<std::string>());
+    const auto& list = body["permissions"];
+    const bool strings =
+        list.is_array() && std::all_of(list.begin(), list.end(), [](const auto& p) { return p.is_string(); });
+    if (strings) {
+      perms.emplace();
+      for (const auto& p : list) perms->push_back(p.get<std::string>());
+    } else {
+      errors.with_field("permissions", "must be an array of permission names");
     }
   }
+  if (!errors.empty()) throw errors;
   auto created = admin_.create_api_key(*req.principal, name, perms);
   req.audit.resource = "api_key/" + std::to_string(created.key.id);
   auto out = to_json(created.key);
@@ -114,6 +145,20 @@ Response Routes::revoke_api_key(Request& req) {
   return Response::no_content();
 }
 
+Response Routes::list_user_api_keys(Request& req) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& k : admin_.list_user_api_keys(*req.principal, http::id_param(req))) items.push_back(to_json(k));
+  return Response::json(200, {{"items", items}});
+}
+
+Response Routes::revoke_user_api_key(Request& req) {
+  auto user_id = http::id_param(req);
+  auto key_id = http::id_param(req, "key_id");
+  req.audit.resource = "api_key/" + std::to_string(key_id);
+  admin_.revoke_user_api_key(*req.principal, user_id, key_id);
+  return Response::no_content();
+}
+
 Response Routes::list_users(Request& req) {
   auto p = http::page_params(req);
   auto page = admin_.list_users(req.query_param("q").value_or(""), p.page, p.page_size);
@@ -123,7 +168,7 @@ Response Routes::list_users(Request& req) {
 Response Routes::get_user(Request& req) { return Response::json(200, to_json(admin_.get_user(http::id_param(req)))); }
 
 Response Routes::create_user(Request& req) {
-  auto user = admin_.create_user(parse_user_create(req.json()));
+  auto user = admin_.create_user(*req.principal, parse_user_create(req.json()));
   req.audit.resource = "user/" + std::to_string(user.id);
   auto r = Response::json(201, to_json(user));
   r.headers.add("Location", "/api/admin/users/" + std::to_string(user.id));
@@ -135,7 +180,7 @@ Response Routes::update_user(Request& req) {
   req.audit.resource = "user/" + std::to_string(id);
   auto body = req.json();
   auto input = parse_user_update(body);
-  auto user = admin_.update_user(id, input);
+  auto user = admin_.update_user(*req.principal, id, input);
   nlohmann::json changed = nlohmann::json::array();
   for (auto& [k, _] : body.items()) changed.push_back(k);
   req.audit.details = nlohmann::json({{"changed", changed}}).dump();
@@ -145,7 +190,7 @@ Response Routes::update_user(Request& req) {
 Response Routes::delete_user(Request& req) {
   auto id = http::id_param(req);
   req.audit.resource = "user/" + std::to_string(id);
-  admin_.delete_user(id, req.principal->user_id);
+  admin_.delete_user(*req.principal, id);
   return Response::no_content();
 }
 
@@ -156,7 +201,7 @@ Response Routes::list_roles(Request&) {
 }
 
 Response Routes::create_role(Request& req) {
-  auto role = admin_.create_role(parse_role_input(req.json(), true));
+  auto role = admin_.create_role(*req.principal, parse_role_input(req.json(), true));
   req.audit.resource = "role/" + std::to_string(role.id);
   return Response::json(201, to_json(role));
 }
@@ -164,7 +209,7 @@ Response Routes::create_role(Request& req) {
 Response Routes::update_role(Request& req) {
   auto id = http::id_param(req);
   req.audit.resource = "role/" + std::to_string(id);
-  return Response::json(200, to_json(admin_.update_role(id, parse_role_input(req.json(), false))));
+  return Response::json(200, to_json(admin_.update_role(*req.principal, id, parse_role_input(req.json(), false))));
 }
 
 Response Routes::delete_role(Request& req) {

@@ -23,6 +23,8 @@ class Routes {
   http::Response list_api_keys(http::Request& req);
   http::Response create_api_key(http::Request& req);
   http::Response revoke_api_key(http::Request& req);
+  http::Response list_user_api_keys(http::Request& req);
+  http::Response revoke_user_api_key(http::Request& req);
 
   http::Response list_users(http::Request& req);
   http::Response get_user(http::Request& req);

@@ -98,7 +98,9 @@ LoginResult AuthService::issue(storage::Connection& c, const UserRow& u, const s
 }
 
 LoginResult AuthService::login(std::string_view email_in, std::string_view password, std::string_view ip) {
-  std::string email = to_lower_ascii(trim(email_in));
+  // The stored form (IDNA domain) when it is an address; as typed otherwise, so a
+  // malformed one still costs a password check and counts against the limit.
+  std::string email = normalise_email(email_in).value_or(to_lower_ascii(trim(email_in)));
   auto decision = limiter_.take("login:" + std::string(ip) + ":" + email, login_policy_);
   if (!decision.allowed) {
     TooManyRequests err("too many login attempts; retry in " + std::to_string(decision.retry_after_s) + " s");
@@ -162,13 +164,49 @@ void AuthService::revoke_sessions(storage::Connection& c, std::int64_t user_id, 
   store_.revoke_user_sessions(c, user_id, now(), why);
 }
 
-std::shared_ptr<const http::Principal> AuthService::authenticate(std::string_view header) {
+namespace {
+
+std::string_view bearer_token(std::string_view header) {
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || !iequals_ascii(header.substr(0, kBearer.size()), kBearer))
     throw Unauthorized("a Bearer token is required");
-  auto token = trim(header.substr(kBearer.size()));
-  if (token.starts_with(kApiKeyPrefix)) return authenticate_api_key(token);
-  return authenticate_jwt(token);
+  return trim(header.substr(kBearer.size()));
+}
+
+// The key a token is remembered under: the JWT itself (already held by the
+// verified-token cache), an API key only as its hash.
+std::string remember_key(std::string_view token) {
+  return token.starts_with(kApiKeyPrefix) ? crypto::sha256_hex(token) : std::string(token);
+}
+
+}  // namespace
+
+std::shared_ptr<const http::Principal> AuthService::authenticate(std::string_view header) {
+  auto token = bearer_token(header);
+  auto p = token.starts_with(kApiKeyPrefix) ? authenticate_api_key(token) : authenticate_jwt(token);
+  if (p->has("system:read")) remember(remember_key(token), p);
+  return p;
+}
+
+void AuthService::remember(const std::string& key, const std::shared_ptr<const http::Principal>& p) {
+  constexpr std::size_t kMaxRemembered = 1000;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(confirmed_mutex_);
+  if (confirmed_.size() >= kMaxRemembered && !confirmed_.contains(key)) {
+    std::erase_if(confirmed_, [&](const auto& e) { return now - e.second.at > kRememberPrincipals; });
+    if (confirmed_.size() >= kMaxRemembered) confirmed_.clear();
+  }
+  confirmed_.insert_or_assign(key, Confirmed{p, now});
+}
+
+std::shared_ptr<const http::Principal> AuthService::remembered(std::string_view header) {
+  auto token = bearer_token(header);
+  if (!token.starts_with(kApiKeyPrefix)) verify_jwt(token);  // throws Unauthorized: expired, forged
+  const auto key = remember_key(token);
+  std::lock_guard lock(confirmed_mutex_);
+  auto it = confirmed_.find(key);
+  if (it == confirmed_.end() || std::chrono::steady_clock::now() - it->second.at > kRememberPrincipals) return nullptr;
+  return it->second.principal;
 }
 
 AccessClaims AuthService::verify_jwt(std::string_view token) {
@@ -221,7 +259,14 @@ std::shared_ptr<const http::Principal> AuthService::authenticate_api_key(std::st
                         std::back_inserter(p->permissions));
   // last_used_at is advisory: written at most once a minute per key.
   auto stale = rfc3339(clock_.wall() - std::chrono::minutes(1));
-  if (!key->last_used_at || *key->last_used_at < stale) store_.touch_api_key(*conn, key->id, now());
+  if (!key->last_used_at || *key->last_used_at < stale) {
+    try {
+      store_.touch_api_key(*conn, key->id, now());
+    } catch (const storage::StorageFull&) {
+      // The database cannot write (disk full): the key still works for reads.
+    } catch (const storage::ReadOnly&) {
+    }
+  }
   return p;
 }
 

@@ -22,6 +22,9 @@ namespace herald::auth {
 
 inline constexpr std::chrono::seconds kAccessTokenTtl{15 * 60};
 inline constexpr std::chrono::hours kSessionTtl{24 * 30};
+// How long a principal the database confirmed may stand in for it while the
+// database is down (system:read routes only: the health report, queue statistics).
+inline constexpr std::chrono::minutes kRememberPrincipals{5};
 
 struct LoginResult {
   TokenPair tokens;
@@ -45,6 +48,11 @@ class AuthService {
 
   // "Bearer <jwt>" or "Bearer hk_..."; throws Unauthorized.
   std::shared_ptr<const http::Principal> authenticate(std::string_view authorization_header);
+  // For when the database cannot be reached: the principal behind this
+  // header as the database last confirmed it, if that was within
+  // kRememberPrincipals and it holds system:read; nullptr otherwise. A JWT
+  // is still verified (signature, expiry).
+  std::shared_ptr<const http::Principal> remembered(std::string_view authorization_header);
 
   std::vector<std::string> permissions_of_role(storage::Connection& c, const std::string& role, std::int64_t version);
   User me(const http::Principal& who);
@@ -77,6 +85,16 @@ class AuthService {
   // requests skip the HMAC and the JSON parse; expiry is still checked each time.
   std::mutex verified_mutex_;
   std::unordered_map<std::string, AccessClaims> verified_;
+
+  // Principals with system:read the database confirmed, by token (the JWT, or
+  // the API key's hash), and when: see remembered().
+  struct Confirmed {
+    std::shared_ptr<const http::Principal> principal;
+    std::chrono::steady_clock::time_point at;
+  };
+  void remember(const std::string& key, const std::shared_ptr<const http::Principal>& p);
+  std::mutex confirmed_mutex_;
+  std::unordered_map<std::string, Confirmed> confirmed_;
 
   std::mutex roles_mutex_;
   std::unordered_map<std::string, std::pair<std::int64_t, std::vector<std::string>>> role_cache_;

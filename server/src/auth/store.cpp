@@ -41,6 +41,7 @@ const storage::Query kApiKeyInsert{"auth.api_key_insert"};
 const storage::Query kApiKeyList{"auth.api_key_list"};
 const storage::Query kApiKeyPrincipal{"auth.api_key_principal"};
 const storage::Query kApiKeyRevoke{"auth.api_key_revoke"};
+const storage::Query kApiKeysRevokeUser{"auth.api_keys_revoke_user"};
 const storage::Query kApiKeyTouch{"auth.api_key_touch"};
 
 Role role_from(const Row& r) {
@@ -267,6 +268,10 @@ std::optional<ApiKeyRow> Store::api_key(Connection& c, sv hash) const {
 
 bool Store::revoke_api_key(Connection& c, std::int64_t id, std::int64_t user_id, const std::string& now) const {
   return c.execute(kApiKeyRevoke, {id, user_id, sv(now)}) == 1;
+}
+
+void Store::revoke_user_api_keys(Connection& c, std::int64_t user_id, const std::string& now) const {
+  c.execute(kApiKeysRevokeUser, {user_id, sv(now)});
 }
 
 void Store::touch_api_key(Connection& c, std::int64_t id, const std::string& now) const {

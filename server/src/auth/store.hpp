@@ -92,6 +92,7 @@ class Store {
   std::vector<ApiKey> list_api_keys(Connection& c, std::int64_t user_id) const;
   std::optional<ApiKeyRow> api_key(Connection& c, std::string_view hash) const;
   bool revoke_api_key(Connection& c, std::int64_t id, std::int64_t user_id, const std::string& now) const;
+  void revoke_user_api_keys(Connection& c, std::int64_t user_id, const std::string& now) const;
   void touch_api_key(Connection& c, std::int64_t id, const std::string& now) const;
 };
 

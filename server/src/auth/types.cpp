@@ -2,17 +2,15 @@
 
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
+#include "core/email.hpp"
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 
 namespace herald::auth {
 namespace {
 
 nlohmann::json opt(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
-
-void require_object(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
-}
 
 // Reads an optional string field; records an error when present with the wrong type.
 std::optional<std::string> string_field(const nlohmann::json& body, const char* name, ValidationError& errors,
@@ -75,31 +73,19 @@ nlohmann::json to_json(const ApiKey& k) {
           {"revoked_at", opt(k.revoked_at)}};
 }
 
-std::optional<std::string> normalise_email(std::string_view email) {
-  auto e = to_lower_ascii(trim(email));
-  auto at = e.find('@');
-  if (e.size() > 254 || at == std::string::npos || at == 0 || at != e.rfind('@') || at + 1 >= e.size())
-    return std::nullopt;
-  auto domain = std::string_view(e).substr(at + 1);
-  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.') return std::nullopt;
-  for (unsigned char c : e) {
-    if (c <= ' ' || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' || c == '\\' || c == 0x7f)
-      return std::nullopt;
-  }
-  return e;
-}
+std::optional<std::string> normalise_email(std::string_view email) { return canonical_email(email); }
 
 UserCreate parse_user_create(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
+  check_fields(body, {"email", "name", "role", "password", "active"}, errors);
   UserCreate u;
   auto email = string_field(body, "email", errors, 254);
   if (!email) {
     if (!body.contains("email")) errors.with_field("email", "is required");
-  } else if (auto n = normalise_email(*email)) {
-    u.email = *n;
+  } else if (auto checked = check_email(*email); checked.ok()) {
+    u.email = std::move(checked.address);
   } else {
-    errors.with_field("email", "is not a valid email address");
+    errors.with_field("email", checked.problem);
   }
   u.name = string_field(body, "name", errors).value_or("");
   if (auto role = string_field(body, "role", errors, 50)) u.role = *role;
@@ -117,13 +103,9 @@ UserCreate parse_user_create(const nlohmann::json& body) {
 }
 
 UserUpdate parse_user_update(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
   UserUpdate u;
-  for (auto& [key, _] : body.items()) {
-    if (key != "name" && key != "role" && key != "active" && key != "password")
-      errors.with_field(key, "cannot be changed here");
-  }
+  check_fields(body, {"name", "role", "active", "password"}, errors, "cannot be changed here");
   u.name = string_field(body, "name", errors);
   u.role = string_field(body, "role", errors, 50);
   u.active = bool_field(body, "active", errors);
@@ -136,8 +118,8 @@ UserUpdate parse_user_update(const nlohmann::json& body) {
 }
 
 RoleInput parse_role_input(const nlohmann::json& body, bool creating) {
-  require_object(body);
   ValidationError errors;
+  check_fields(body, {"name", "description", "permissions"}, errors);
   RoleInput r;
   r.name = string_field(body, "name", errors, 50);
   if (r.name && !valid_role_name(*r.name)) errors.with_field("name", "use 1-50 lower-case letters, digits, '-' or '_'");

@@ -77,7 +77,7 @@ struct RoleInput {
 UserCreate parse_user_create(const nlohmann::json& body);
 UserUpdate parse_user_update(const nlohmann::json& body);
 RoleInput parse_role_input(const nlohmann::json& body, bool creating);
-// Lower-cases and checks the shape of an address; empty optional when invalid.
+// The canonical form of an address (core/email.hpp); empty optional when invalid.
 std::optional<std::string> normalise_email(std::string_view email);
 
 }  // namespace herald::auth

@@ -38,10 +38,19 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
   Config config = load(global);
   if (options.listen) config.listen = parse_listen("--listen", *options.listen);
   init_logging(config);
+  // A SIGTERM that arrives while starting must still stop gracefully, not
+  // kill the process: hold the stop signals until the handler is in place.
+  // Threads started meanwhile inherit the mask, so they arrive on this one.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   app::App app(config, app::AppOptions{.workers = !options.no_workers});
   // Before start: a SIGTERM right after the first answer must still stop gracefully.
   app.stop_on_signals();
   app.start();
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
   app.wait();
   log::info("stopped");
   log::flush();
@@ -127,7 +136,7 @@ int user_create(const GlobalOptions& global, const std::string& email, const std
   auto& admin = composition.module<auth::Module>().admin();
   try {
     nlohmann::json body = {{"email", email}, {"password", password}, {"role", role}, {"name", name}};
-    auto user = admin.create_user(auth::parse_user_create(body));
+    auto user = admin.create_user_from_shell(auth::parse_user_create(body));
     std::printf("created user %lld: %s (%s)\n", static_cast<long long>(user.id), user.email.c_str(), user.role.c_str());
     return 0;
   } catch (const ValidationError& e) {

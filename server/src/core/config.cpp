@@ -49,6 +49,7 @@ constexpr std::string_view kKeys[] = {
     "HERALD_JOB_VISIBILITY_TIMEOUT",
     "HERALD_PAGE_CACHE",
     "HERALD_PUBLIC_RATE_LIMIT",
+    "HERALD_HANDLER_THREADS",
     "HERALD_SENTRY_SAMPLE_RATE",
     "HERALD_SENTRY_ENVIRONMENT",
     "HERALD_SENTRY_RELEASE",
@@ -247,6 +248,8 @@ void apply(Config& c, std::string_view name, const std::string& v) {
       throw ConfigError(std::string(name), "must be 'text' or 'json'");
   } else if (name == "HERALD_HTTP_THREADS") {
     c.http_threads = static_cast<int>(parse_int(name, v, 1, 256));
+  } else if (name == "HERALD_HANDLER_THREADS") {
+    c.handler_threads = static_cast<int>(parse_int(name, v, 1, 1024));
   } else if (name == "HERALD_WEB_DIR") {
     c.web_dir = v;
   } else if (name == "HERALD_WORKER_CONCURRENCY") {

@@ -79,6 +79,7 @@ struct Config {
   std::optional<std::string> ai_model;
   LogFormat log_format = LogFormat::Auto;
   int http_threads = 0;                                     // 0 = one per core
+  int handler_threads = 16;                                 // for routes that wait (Runs::Pool)
   std::optional<std::filesystem::path> web_dir;             // built UI; searched for when unset
   int worker_concurrency = 4;                               // jobs run at once by one worker process
   std::chrono::milliseconds job_visibility_timeout{30000};  // an unacknowledged claim is handed on after this

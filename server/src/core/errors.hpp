@@ -89,6 +89,13 @@ struct ServiceUnavailable : Error {
       : Error(503, "Service Unavailable", std::move(detail), "unavailable") {}
 };
 
+// 507: the server cannot store what the request would write (its database's
+// disk is full or it is out of memory); reads still work.
+struct InsufficientStorage : Error {
+  explicit InsufficientStorage(std::string detail)
+      : Error(507, "Insufficient Storage", std::move(detail), "insufficient-storage") {}
+};
+
 // Raised while loading configuration; the CLI prints it and exits 2.
 class ConfigError : public std::runtime_error {
  public:

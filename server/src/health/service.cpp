@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/time.hpp"
 #include "storage/migrations.hpp"
 #include "storage/query.hpp"
 
@@ -21,6 +22,10 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 // Reported as "not_configured" until a component registers a check of that name.
 constexpr const char* kKnownServices[] = {"database", "redis", "queue", "smtp", "sentry"};
 
+// A write refused for lack of space (or memory, or because the database is
+// read-only) keeps the database "degraded" this long.
+constexpr auto kWriteTroubleWindow = std::chrono::seconds(60);
+
 }  // namespace
 
 DatabaseCheck::DatabaseCheck(storage::Database& db) : db_(db) {}
@@ -32,6 +37,12 @@ CheckResult DatabaseCheck::check() {
     std::int64_t one = 0;
     conn->execute(kPing, {}, [&](const storage::Row& row) { one = row.integer(0); });
     r.status = one == 1 ? "healthy" : "unhealthy";
+    // It answers reads, but refused a write lately: say why.
+    if (auto trouble = db_.write_trouble().since(std::chrono::system_clock::now() - kWriteTroubleWindow)) {
+      if (r.status == "healthy") r.status = "degraded";
+      r.details["error"] = trouble->reason;
+      r.details["write_failed_at"] = rfc3339(trouble->at);
+    }
   } catch (const std::exception& e) {
     r.status = "unhealthy";
     r.details["error"] = e.what();
@@ -57,8 +68,11 @@ nlohmann::json HealthService::detailed() {
     nlohmann::json entry = {{"status", r.status}, {"latency_ms", ms_since(start)}};
     entry.update(r.details);
     services[c->name()] = entry;
-    bool failed = r.status == "unhealthy" || r.status == "degraded";
-    if (failed && c->critical())
+    // Only a critical service that is down makes the whole report unhealthy
+    // (503); a degraded one (the database refusing writes but answering
+    // reads) or a non-critical one that is down leaves it degraded.
+    const bool failed = r.status == "unhealthy" || r.status == "degraded";
+    if (r.status == "unhealthy" && c->critical())
       overall = "unhealthy";
     else if (failed && overall == "healthy")
       overall = "degraded";

@@ -6,6 +6,7 @@
 
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "http/framing.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/middleware/security_headers.hpp"
 #include "http/problem.hpp"
@@ -87,6 +88,10 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
                           iequals_ascii(req.header("X-Forwarded-Proto").value_or(""), "https"));
   if (monitor_) monitor_->started(req);
 
+  // Framing first: a request whose body length is in doubt is answered and the
+  // connection closed, so no byte of that body is ever read as a request.
+  if (auto bad = framing_problem(req)) return refuse(*bad);
+
   auto host = req.header("Host").value_or("");
   if (!hosts_.allowed(host)) {
     return problem(400, "Bad Request", "Host header '" + std::string(host) + "' is not allowed", "untrusted-host");
@@ -155,6 +160,17 @@ Response Pipeline::guarded(Request& req, const std::function<Response()>& fn) {
   } catch (const storage::Unavailable& e) {
     log::error("database unavailable", {{"error", e.what()}});
     return problem(503, "Service Unavailable", "the database is unavailable; try again shortly", "unavailable");
+  } catch (const storage::StorageFull& e) {
+    log::error("database cannot write", {{"error", e.what()}, {"path", req.path}});
+    return problem(InsufficientStorage("the database cannot write: " + e.cause() +
+                                       "; the request was not applied. Reads still work, and writes succeed "
+                                       "again once the database has room"));
+  } catch (const storage::ReadOnly& e) {
+    log::error("database is read-only", {{"error", e.what()}, {"path", req.path}});
+    return problem(503, "Service Unavailable",
+                   "the database is read-only; the request was not applied. Reads still work, and writes succeed "
+                   "again once it accepts them",
+                   "read-only");
   } catch (const std::exception& e) {
     // One error report (its id named in the answer and the log line), never
     // the exception's text or a stack trace in the answer.
@@ -216,6 +232,13 @@ Response Pipeline::finish_sink(Request& req, BodySink& sink) {
 Response Pipeline::refuse(const Error& error) {
   Response r = problem(error);
   r.close = true;  // the body was not read: the connection cannot be reused
+  return r;
+}
+
+Response Pipeline::busy() {
+  // Its own type: load shedding, counted in the metrics but not an error report.
+  Response r = problem(503, "Service Unavailable", "the server is busy with requests that wait; retry shortly", "busy");
+  r.headers.add("Retry-After", "1");
   return r;
 }
 

@@ -1,8 +1,8 @@
 // The middleware chain, in order (outermost first):
 //
-//   request id → client address → trusted host → CORS → route → rate limit
-//   (the route's class) → body size limit → [transport reads the body]
-//   → authorisation → handler
+//   request id → client address → framing (http/framing.hpp) → trusted host
+//   → CORS → route → rate limit (the route's class) → body size limit
+//   → [transport reads the body] → authorisation → handler
 //
 // or, for a route that streams its body (uploads):
 //
@@ -95,6 +95,8 @@ class Pipeline {
 
   // Responses the transport produces itself (body too large, malformed HTTP).
   static Response refuse(const Error& error);
+  // Every handler thread is busy and the queue for them is full: 503, retry in a second.
+  static Response busy();
 
  private:
   void authorize(Request& req);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,6 +16,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8000;  // 0 = any free port
   int threads = 1;
+  // Threads for handlers that wait (routes with Runs::Pool), and how many
+  // requests may wait for one before the next is answered 503.
+  std::size_t handler_threads = 16;
+  std::size_t handler_queue = 64;
   std::chrono::seconds idle_timeout{60};    // keep-alive connections with no request
   std::chrono::seconds shutdown_grace{30};  // in-flight requests get this long to finish
 };

@@ -1,6 +1,8 @@
 #include "http/types.hpp"
 
 #include <algorithm>
+#include <unordered_set>
+
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
@@ -105,17 +107,49 @@ bool has_nul_string(const nlohmann::json& doc) {
   return false;
 }
 
+// Refuses an object that names a key twice (RFC 7493, I-JSON): parsers
+// disagree on which value wins, so a duplicate can smuggle a second meaning
+// past a check that read the other one.
+class UniqueKeys {
+ public:
+  bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      open_.emplace_back();
+    } else if (event == Event::key) {
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (!open_.empty() && !open_.back().insert(key).second) {
+        std::string shown = key.size() > 64 ? key.substr(0, 64) + "…" : key;
+        throw BadRequest("the request body names the key \"" + shown +
+                         "\" twice in one object; object keys must be unique (RFC 7493)");
+      }
+    } else if (event == Event::object_end && !open_.empty()) {
+      open_.pop_back();
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::unordered_set<std::string>> open_;  // one per object being read
+};
+
 }  // namespace
 
 nlohmann::json Request::json() const {
-  if (auto ct = header("Content-Type")) {
+  auto ct = header("Content-Type");
+  if (ct) {
     auto type = to_lower_ascii(trim(ct->substr(0, ct->find(';'))));
     if (type != "application/json" && !type.ends_with("+json"))
       throw UnsupportedMediaType("expected Content-Type application/json, got '" + std::string(*ct) + "'");
   }
   if (body.empty()) throw BadRequest("the request body is empty; a JSON document is expected");
+  if (!ct) throw UnsupportedMediaType("the request body has no Content-Type; send Content-Type: application/json");
+  // The parser would stop at a raw NUL and ignore what follows it; JSON text never holds one.
+  if (body.find('\0') != std::string::npos)
+    throw BadRequest("the request body holds a NUL byte; JSON text cannot contain one");
   try {
-    auto doc = nlohmann::json::parse(body);
+    // Strict: one JSON value and nothing after it but white space.
+    auto doc = nlohmann::json::parse(body, UniqueKeys());
     if (has_nul_string(doc)) throw BadRequest("the request body has a string with a NUL character (\\u0000)");
     return doc;
   } catch (const nlohmann::json::exception& e) {

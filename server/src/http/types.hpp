@@ -74,6 +74,7 @@ class InFlightMark {
 struct Request {
   Method method = Method::Get;
   std::string method_text;  // as sent, for logs and 405s of unknown methods
+  int version = 11;         // HTTP/1.1 → 11, HTTP/1.0 → 10
   std::string target;       // path + query as sent
   std::string path;         // percent-decoded path
   std::string query;        // raw query string, without '?'
@@ -118,8 +119,11 @@ struct Request {
   std::string_view param(std::string_view name) const noexcept;
   // First value of a query parameter, percent-decoded.
   std::optional<std::string> query_param(std::string_view name) const;
-  // The body parsed as JSON; throws BadRequest (problem+json) naming the parse error,
-  // UnsupportedMediaType when a Content-Type other than JSON was declared.
+  // The body parsed as exactly one JSON value. Throws BadRequest naming the
+  // problem for malformed JSON, anything after the value, a raw NUL byte, a
+  // string or key holding U+0000 and an object naming a key twice (RFC 7493);
+  // UnsupportedMediaType when the body declares a type other than JSON or
+  // no Content-Type at all.
   nlohmann::json json() const;
 };
 

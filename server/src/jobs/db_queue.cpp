@@ -29,6 +29,7 @@ const storage::Query kSetProgress{"jobs.set_progress"};
 const storage::Query kCancelWaiting{"jobs.cancel_waiting"};
 const storage::Query kRequestCancel{"jobs.request_cancel"};
 const storage::Query kGet{"jobs.get"};
+const storage::Query kGetByUniqueKey{"jobs.get_by_unique_key"};
 const storage::Query kStats{"jobs.stats"};
 const storage::Query kFailedPage{"jobs.failed_page"};
 const storage::Query kFailedCount{"jobs.failed_count"};
@@ -89,7 +90,7 @@ Job stored_job(const Row& r, std::int64_t now) {
   j.max_attempts = static_cast<int>(r.integer(7));
   j.unique_key = r.opt_str(8);
   j.run_at = from_millis(r.integer(9));
-  if (j.status == JobStatus::Queued && r.integer(9) > now) j.status = JobStatus::Scheduled;
+  if (j.status == JobStatus::Queued) j.status = waiting_status(j.attempts, !r.is_null(16), j.run_at, from_millis(now));
   j.created_at = from_millis(r.integer(10));
   if (!r.is_null(11)) j.started_at = from_millis(r.integer(11));
   if (!r.is_null(12)) j.finished_at = from_millis(r.integer(12));
@@ -351,6 +352,16 @@ std::optional<Job> DbQueue::get(const std::string& job_id) {
   const std::int64_t now = now_ms();
   with_connection([&](storage::Connection& conn) {
     return conn.execute(kGet, {std::string_view(job_id)}, [&](const Row& r) { job = stored_job(r, now); });
+  });
+  return job;
+}
+
+std::optional<Job> DbQueue::find_unique(const std::string& unique_key) {
+  std::optional<Job> job;
+  const std::int64_t now = now_ms();
+  with_connection([&](storage::Connection& conn) {
+    return conn.execute(kGetByUniqueKey, {std::string_view(unique_key)},
+                        [&](const Row& r) { job = stored_job(r, now); });
   });
   return job;
 }

@@ -23,6 +23,18 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
          .response =
              object_schema({{"items", "array"}, {"total", "integer"}, {"page", "integer"}, {"page_size", "integer"}}),
          .query = {{"page", "Page number, from 1"}, {"page_size", "Items per page, at most 200 (default 50)"}}});
+  e.add("jobs.get", http::bind(r, &Routes::get_job),
+        {.summary = "One job: status (queued, scheduled, retrying, running, completed, failed, cancelled, dead), "
+                    "attempts, the last error and, while retrying, the time of the next attempt",
+         .tag = "admin",
+         .response = object_schema({{"id", "string"},
+                                    {"queue", "string"},
+                                    {"name", "string"},
+                                    {"status", "string"},
+                                    {"attempts", "integer"},
+                                    {"max_attempts", "integer"},
+                                    {"error", "string"},
+                                    {"next_attempt_at", "string"}})});
   e.add("queues.retry", http::bind(r, &Routes::retry),
         {.summary = "Retry a queue's failed jobs: all, or one with {\"job_id\": ...}",
          .tag = "admin",

@@ -75,6 +75,8 @@ class JobQueue {
   virtual bool cancel(const std::string& job_id) = 0;
 
   virtual std::optional<Job> get(const std::string& job_id) = 0;
+  // The job holding `unique_key`, if the queue still has it.
+  virtual std::optional<Job> find_unique(const std::string& unique_key) = 0;
 
   virtual QueueStats stats(const std::string& queue) = 0;
   // Failed and dead jobs of a queue, most recent first.

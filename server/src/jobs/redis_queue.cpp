@@ -75,7 +75,9 @@ Job job_from_hash(const std::vector<redis::RedisValue>& flat, std::int64_t now_m
   j.max_attempts = static_cast<int>(to_int(get("max_attempts"), 1));
   if (!get("unique_key").empty()) j.unique_key = std::string(get("unique_key"));
   j.run_at = from_millis(to_int(get("run_at")));
-  if (j.status == JobStatus::Queued && to_int(get("run_at")) > now_ms) j.status = JobStatus::Scheduled;
+  // The hash says queued or scheduled (waiting in the delayed set) for every waiting job.
+  if (j.status == JobStatus::Queued || j.status == JobStatus::Scheduled)
+    j.status = waiting_status(j.attempts, !get("error").empty(), j.run_at, from_millis(now_ms));
   j.created_at = from_millis(to_int(get("created_at")));
   if (!get("started_at").empty()) j.started_at = from_millis(to_int(get("started_at")));
   if (!get("finished_at").empty()) j.finished_at = from_millis(to_int(get("finished_at")));
@@ -309,6 +311,12 @@ std::optional<Job> RedisQueue::get(const std::string& job_id) {
   const auto r = guarded([&] { return redis_.command({"HGETALL", key("job", job_id)}); });
   if (r.elements.empty()) return std::nullopt;
   return job_from_hash(r.elements, now_ms());
+}
+
+std::optional<Job> RedisQueue::find_unique(const std::string& unique_key) {
+  const auto id = guarded([&] { return redis_.command({"GET", key("unique", unique_key)}); });
+  if (id.as_string().empty()) return std::nullopt;
+  return get(id.as_string());
 }
 
 QueueStats RedisQueue::stats(const std::string& queue) {

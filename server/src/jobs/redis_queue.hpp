@@ -45,6 +45,7 @@ class RedisQueue final : public JobQueue {
   void set_progress(const Job& job, int percent, const nlohmann::json& detail) override;
   bool cancel(const std::string& job_id) override;
   std::optional<Job> get(const std::string& job_id) override;
+  std::optional<Job> find_unique(const std::string& unique_key) override;
   QueueStats stats(const std::string& queue) override;
   Page failed(const std::string& queue, std::int64_t offset, std::int64_t limit) override;
   std::int64_t retry(const std::string& queue, const std::optional<std::string>& job_id) override;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 #include "jobs/job_id.hpp"
 
@@ -52,7 +53,10 @@ PageRequest parse_page(const std::optional<std::string>& page, const std::option
 
 std::optional<std::string> parse_retry_body(const std::string& body, const nlohmann::json* parsed) {
   if (trim(body).empty()) return std::nullopt;
-  if (parsed == nullptr || !parsed->is_object()) throw ValidationError("body", "must be a JSON object");
+  if (parsed == nullptr) throw ValidationError("body", "must be a JSON object");
+  // Anything but job_id is refused: a misspelt key must not turn "retry this
+  // job" into "retry every failed job".
+  require_fields(*parsed, {"job_id"});
   auto it = parsed->find("job_id");
   if (it == parsed->end() || it->is_null()) return std::nullopt;
   if (!it->is_string() || !is_valid_job_id(it->get<std::string>())) {
@@ -75,6 +79,14 @@ http::Response Routes::list_failed(http::Request& req) {
   for (const auto& j : page.items) items.push_back(failed_item(j));
   return http::Response::json(200,
                               {{"items", items}, {"total", page.total}, {"page", p.page}, {"page_size", p.page_size}});
+}
+
+http::Response Routes::get_job(http::Request& req) {
+  std::string id(req.param("id"));
+  std::optional<Job> job;
+  if (is_valid_job_id(id)) job = queue_.get(id);
+  if (!job) throw NotFound(fmt::format("no job with id '{}'", id));
+  return http::Response::json(200, job_status_json(*job));
 }
 
 http::Response Routes::retry(http::Request& req) {

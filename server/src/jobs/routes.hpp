@@ -19,6 +19,8 @@ class Routes {
   http::Response list_queues(http::Request& req);
   // GET /api/admin/queues/{queue}/failed?page&page_size → {items, total, page, page_size}
   http::Response list_failed(http::Request& req);
+  // GET /api/admin/jobs/{id} → the job's status: {id, queue, name, status, attempts, error, next_attempt_at, …}
+  http::Response get_job(http::Request& req);
   // POST /api/admin/queues/{queue}/retry, body empty (all) or {"job_id": "…"} → {retried}
   http::Response retry(http::Request& req);
 
@@ -34,7 +36,8 @@ struct PageRequest {
 };
 PageRequest parse_page(const std::optional<std::string>& page, const std::optional<std::string>& page_size);
 
-// {"job_id": "…"} or an empty body → the job id, if any. Throws ValidationError.
+// {"job_id": "…"} or an empty body → the job id, if any. Throws ValidationError
+// (naming the key) for any other key, and for a job_id that is not a job id.
 std::optional<std::string> parse_retry_body(const std::string& body, const nlohmann::json* parsed);
 
 // Adds these handlers, with their OpenAPI descriptions, under the names the

@@ -19,6 +19,22 @@ WorkerOptions worker_options(const Config& config) {
   return options;
 }
 
+WorkerRuntime::WorkerRuntime(storage::Database& db, JobQueue& queue, const HandlerRegistry& handlers,
+                             const ReconcilerRegistry& reconcilers, const Clock& clock, const WorkerOptions& options,
+                             std::vector<AttemptObserver*> observers)
+    : pool_(queue, handlers, options, std::move(observers)),
+      reconciler_(db, queue, reconcilers, clock, ReconcilerOptions{options.visibility, pool_.id()}) {}
+
+void WorkerRuntime::start() {
+  pool_.start();
+  reconciler_.start();
+}
+
+void WorkerRuntime::stop() {
+  reconciler_.stop();
+  pool_.stop();
+}
+
 void register_builtin_jobs(HandlerRegistry& registry, storage::Database& db, const EnvLookup& env) {
   if (env("HERALD_ENABLE_TEST_JOBS") == std::optional<std::string>("1")) register_test_jobs(registry, db, env);
 }

@@ -9,9 +9,9 @@ namespace herald::jobs {
 namespace {
 
 constexpr std::pair<JobStatus, std::string_view> kStatusNames[] = {
-    {JobStatus::Queued, "queued"},       {JobStatus::Scheduled, "scheduled"}, {JobStatus::Running, "running"},
-    {JobStatus::Completed, "completed"}, {JobStatus::Failed, "failed"},       {JobStatus::Cancelled, "cancelled"},
-    {JobStatus::Dead, "dead"},
+    {JobStatus::Queued, "queued"},       {JobStatus::Scheduled, "scheduled"}, {JobStatus::Retrying, "retrying"},
+    {JobStatus::Running, "running"},     {JobStatus::Completed, "completed"}, {JobStatus::Failed, "failed"},
+    {JobStatus::Cancelled, "cancelled"}, {JobStatus::Dead, "dead"},
 };
 
 nlohmann::json optional_time(const std::optional<TimePoint>& t) {
@@ -53,6 +53,11 @@ std::string to_rfc3339(TimePoint t) {
                      tm.tm_hour, tm.tm_min, tm.tm_sec, ((ms % 1000) + 1000) % 1000);
 }
 
+JobStatus waiting_status(int attempts, bool has_error, TimePoint run_at, TimePoint now) noexcept {
+  if (attempts > 0 && has_error) return JobStatus::Retrying;
+  return run_at > now ? JobStatus::Scheduled : JobStatus::Queued;
+}
+
 nlohmann::json to_json(const QueueStats& s) {
   return {{"name", s.name},
           {"pending", s.pending},
@@ -76,6 +81,7 @@ nlohmann::json job_status_json(const Job& j) {
           {"result", j.result},
           {"error", j.error ? nlohmann::json(*j.error) : nlohmann::json(nullptr)},
           {"run_at", to_rfc3339(j.run_at)},
+          {"next_attempt_at", j.status == JobStatus::Retrying ? nlohmann::json(to_rfc3339(j.run_at)) : nullptr},
           {"created_at", to_rfc3339(j.created_at)},
           {"started_at", optional_time(j.started_at)},
           {"finished_at", optional_time(j.finished_at)}};

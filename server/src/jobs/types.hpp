@@ -22,10 +22,13 @@ inline constexpr std::array<std::string_view, 3> kQueues = {"emails", "campaigns
 bool is_known_queue(std::string_view queue) noexcept;
 
 // Where a job is in its life. `scheduled` is a queued job whose run_at is in
-// the future (delayed, or waiting out a retry back-off); `failed` means a
-// handler gave up for good (PermanentJobError); `dead` means every attempt
-// failed. Failed and dead jobs are the dead letters an admin can retry.
-enum class JobStatus { Queued, Scheduled, Running, Completed, Failed, Cancelled, Dead };
+// the future (delayed); `retrying` is a queued job whose last attempt failed
+// (its error is the job's error, run_at the time of the next attempt);
+// `failed` means a handler gave up for good (PermanentJobError); `dead`
+// means every attempt failed. Failed and dead jobs are the dead letters an
+// admin can retry. `retrying` and `scheduled` are never stored: the backends
+// derive them from a waiting job's run_at, attempts and error.
+enum class JobStatus { Queued, Scheduled, Retrying, Running, Completed, Failed, Cancelled, Dead };
 
 std::string_view to_string(JobStatus s) noexcept;
 std::optional<JobStatus> parse_status(std::string_view s) noexcept;
@@ -120,7 +123,12 @@ TimePoint from_millis(std::int64_t ms) noexcept;
 std::string to_rfc3339(TimePoint t);
 
 // API views (explicit allow-lists; a Job is never serialised wholesale).
+// The status of a waiting (stored as queued) job: retrying after a failed
+// attempt, scheduled for later, or queued.
+JobStatus waiting_status(int attempts, bool has_error, TimePoint run_at, TimePoint now) noexcept;
+
 nlohmann::json to_json(const QueueStats& s);
-nlohmann::json job_status_json(const Job& j);  // {id, queue, name, status, attempts, ...}
+// {id, queue, name, status, attempts, max_attempts, error, next_attempt_at (retrying only), ...}
+nlohmann::json job_status_json(const Job& j);
 
 }  // namespace herald::jobs

@@ -49,7 +49,14 @@ class ThrottledLog {
 
 }  // namespace
 
-void JobContext::progress(int percent, const nlohmann::json& detail) { queue_.set_progress(job_, percent, detail); }
+void JobContext::progress(int percent, const nlohmann::json& detail) {
+  try {
+    queue_.set_progress(job_, percent, detail);
+  } catch (const std::exception&) {
+    // Progress is advisory: a queue that cannot record it (Redis restarting,
+    // the database refusing writes) must not stop the work itself.
+  }
+}
 
 void JobContext::throw_if_cancelled() const {
   if (cancelled()) throw JobCancelled();

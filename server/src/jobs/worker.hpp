@@ -57,7 +57,7 @@ class JobContext {
   int attempt() const noexcept { return job_.attempts; }
 
   // Records progress (0..100, plus any JSON detail), readable through
-  // JobQueue::get() from any process.
+  // JobQueue::get() from any process. Best effort: never throws.
   void progress(int percent, const nlohmann::json& detail = nullptr);
   // Someone asked to cancel this job (seen within one heartbeat).
   bool cancelled() const noexcept { return cancel_.load(std::memory_order_relaxed); }

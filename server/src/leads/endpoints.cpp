@@ -107,7 +107,8 @@ void add_import_endpoints(http::Endpoints& e, Routes& r) {
                           {"source", "source of created leads (default import)"},
                           {"filename", "name of the file, for the record"}}});
   e.add("leads.import_status", http::bind(r, &Routes::import_status),
-        {.summary = "Progress and report of an import",
+        {.summary = "Progress and report of an import: status queued, running, retrying (with error and "
+                    "next_attempt_at), completed or failed (with error)",
          .tag = "leads",
          .response = object_schema({{"job_id", "string"},
                                     {"status", "string"},
@@ -117,7 +118,10 @@ void add_import_endpoints(http::Endpoints& e, Routes& r) {
                                     {"skipped", "integer"},
                                     {"failed", "integer"},
                                     {"percent", "integer"},
-                                    {"errors", "array"}})});
+                                    {"errors", "array"},
+                                    {"error", "string"},
+                                    {"next_attempt_at", "string"},
+                                    {"queue_job_id", "string"}})});
   e.add("leads.import_errors", http::bind(r, &Routes::import_errors),
         {.summary = "The import's per-row report as CSV (line, kind, reason)",
          .tag = "leads",

@@ -37,6 +37,8 @@ ImportOptions parse_options(const Params& params) {
       o.mapping = parse_mapping_option(value);
     } else if (key == "source") {
       o.source = std::string(trim(value));
+    } else if (key != "filename") {
+      throw ValidationError(key, "is not an import option (mode, tag, list, mapping, source, filename)");
     }
   }
   validate_import_options(o);
@@ -105,8 +107,10 @@ class CsvUploadSink final : public http::BodySink {
       target_ = Target::Field;
       field_name_ = p.name;
       field_.clear();
+    } else if (p.name == "file") {
+      target_ = Target::None;  // a second file is not read
     } else {
-      target_ = Target::None;
+      throw ValidationError(p.name, "is not an import option (mode, tag, list, mapping, source)");
     }
   }
   void data(std::string_view d) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "core/email.hpp"
 #include "core/errors.hpp"
 #include "core/strings.hpp"
 #include "leads/json_writer.hpp"
@@ -310,7 +311,6 @@ std::string custom_key_for(std::string_view header) {
     }
   }
   while (!out.empty() && out.back() == '_') out.pop_back();
-  if (out.size() > kMaxCustomKey) out.resize(kMaxCustomKey);
   return out;
 }
 
@@ -332,7 +332,32 @@ MappingOption parse_mapping_option(std::string_view text) {
   return out;
 }
 
+namespace {
+
+std::string column_label(std::size_t i) { return "column " + std::to_string(i + 1); }
+
+// A header that cannot name its column: not text, or the name of another column too.
+void check_header_names(std::span<const std::string_view> header) {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (!is_text(header[i]))
+      throw ImportFileError("the header of " + column_label(i) +
+                            " is not valid UTF-8 text; save the file as UTF-8 and import it again");
+  }
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    auto name = trim(header[i]);
+    if (name.empty()) continue;
+    for (std::size_t j = i + 1; j < header.size(); ++j) {
+      if (iequals_ascii(name, trim(header[j])))
+        throw ImportFileError("the header row names '" + std::string(name) + "' twice (" + column_label(i) + " and " +
+                              column_label(j) + "); give every column its own name");
+    }
+  }
+}
+
+}  // namespace
+
 Mapping map_header(std::span<const std::string_view> header, const MappingOption& option) {
+  check_header_names(header);
   Mapping m;
   std::vector<bool> used(header.size(), false);
   m.columns.resize(header.size());
@@ -363,8 +388,17 @@ Mapping map_header(std::span<const std::string_view> header, const MappingOption
         continue;
       }
     }
+    if (col.header.empty()) continue;  // an unnamed column holds nothing to keep
     col.custom_key = custom_key_for(col.header);
-    col.column = col.custom_key.empty() ? Column::Ignore : Column::Custom;
+    if (col.custom_key.empty())
+      throw ImportFileError("the header '" + col.header + "' of " + column_label(i) +
+                            " gives no custom field name (letters and digits); rename it or map it with the mapping "
+                            "option (cf.<key> or ignore)");
+    if (col.custom_key.size() > kMaxCustomKey)
+      throw ImportFileError("the header of " + column_label(i) + " makes a custom field name longer than " +
+                            std::to_string(kMaxCustomKey) +
+                            " characters, the limit; shorten it or map it with the mapping option");
+    col.column = Column::Custom;
   }
   // Each field from one column only.
   for (std::size_t i = 0; i < m.columns.size(); ++i) {
@@ -399,9 +433,9 @@ std::optional<std::string> convert_row(const Mapping& mapping, std::span<const s
       auto value = unescape_formula(trim(fields[i]));
       if (col.column == Column::Email) {
         if (value.empty()) return std::string("email: is empty");
-        auto e = normalise_email(value);
-        if (!e) return std::string("email: is not a valid email address");
-        row.email = std::move(*e);
+        auto e = check_email(value);
+        if (!e.ok()) return "email: " + e.problem;
+        row.email = std::move(e.address);
         continue;
       }
       if (value.empty()) continue;

@@ -57,8 +57,12 @@ MappingOption parse_mapping_option(std::string_view json_text);
 // Maps a header row. Explicit entries win (matched exactly, then ignoring
 // case); other columns are recognised by name ("E-mail", "First Name",
 // "Company Name", …); the rest become custom fields named after their
-// header in snake_case. Throws ImportFileError when no column is the email,
-// two columns claim the same field, or the mapping names a missing column.
+// header in snake_case, and columns with an empty header are ignored.
+// Throws ImportFileError — the import fails before any row is applied —
+// when a header is not UTF-8 text, two headers are the same name (ignoring
+// case), a header would make a custom field name that is empty or longer
+// than kMaxCustomKey, no column is the email, two columns claim the same
+// field, or the mapping names a missing column.
 Mapping map_header(std::span<const std::string_view> header, const MappingOption& option);
 
 class ImportFileError : public std::runtime_error {
@@ -69,6 +73,7 @@ class ImportFileError : public std::runtime_error {
 // "E-mail Address" → "emailaddress": lower-case letters and digits only.
 std::string header_key(std::string_view header);
 // "Lead Source (2024)" → "lead_source_2024"; empty when nothing usable is left.
+// Not cut to kMaxCustomKey: map_header refuses a header that is too long.
 std::string custom_key_for(std::string_view header);
 
 // One imported row: the lead's fields, which of them the file gave (an

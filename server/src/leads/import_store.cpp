@@ -60,6 +60,8 @@ const storage::Query kRemove{"imports.delete"};
 const storage::Query kDeleteStale{"imports.delete_stale_uploads"};
 const storage::Query kGet{"imports.get"};
 const storage::Query kUnfinished{"imports.unfinished"};
+const storage::Query kStranded{"imports.stranded"};
+const storage::Query kGiveUp{"imports.give_up"};
 const storage::Query kClaim{"imports.claim"};
 const storage::Query kChunk{"imports.chunk"};
 const storage::Query kSetHeader{"imports.set_header"};
@@ -165,6 +167,17 @@ std::vector<std::int64_t> ImportStore::unfinished(Connection& c) const {
   std::vector<std::int64_t> out;
   c.execute(kUnfinished, {}, [&](const Row& r) { out.push_back(r.integer(0)); });
   return out;
+}
+
+std::vector<std::int64_t> ImportStore::stranded(Connection& c, const std::string& stale_before) const {
+  std::vector<std::int64_t> out;
+  c.execute(kStranded, {sv(stale_before)}, [&](const Row& r) { out.push_back(r.integer(0)); });
+  return out;
+}
+
+bool ImportStore::give_up(Connection& c, std::int64_t id, const std::string& reason, const std::string& now,
+                          const std::string& stale_before) const {
+  return c.execute(kGiveUp, {id, sv(reason), sv(now), sv(stale_before)}) > 0;
 }
 
 bool ImportStore::claim(Connection& c, std::int64_t id, const std::string& worker, const std::string& now,

@@ -88,6 +88,10 @@ class ImportStore {
   // ---- processing
   std::optional<ImportRecord> get(Connection& c, std::int64_t id) const;
   std::vector<std::int64_t> unfinished(Connection& c) const;
+  // Queued, or running without a heartbeat since `stale_before`.
+  std::vector<std::int64_t> stranded(Connection& c, const std::string& stale_before) const;
+  bool give_up(Connection& c, std::int64_t id, const std::string& reason, const std::string& now,
+               const std::string& stale_before) const;
   bool claim(Connection& c, std::int64_t id, const std::string& worker, const std::string& now,
              const std::string& stale_before) const;
   std::string chunk(Connection& c, std::int64_t id, std::int64_t seq) const;

@@ -164,10 +164,8 @@ class Run {
     return true;
   }
 
-  static std::string trim_header(std::string_view f) {
-    std::string s(trim(f));
-    return valid_utf8(s) ? s : std::string();
-  }
+  // Kept as sent: map_header refuses a header that is not UTF-8 text.
+  static std::string trim_header(std::string_view f) { return std::string(trim(f)); }
 
   bool build_mapping() {
     try {
@@ -441,7 +439,9 @@ Importer::Importer(storage::Database& db, SegmentService& segments, auth::Users&
       users_(users),
       clock_(clock),
       settings_(settings),
-      store_(db.backend()) {}
+      store_(db.backend()) {
+  if (settings_.stale_after <= std::chrono::milliseconds::zero()) settings_.stale_after = std::chrono::seconds(60);
+}
 
 Importer::Outcome Importer::run(std::int64_t import_id, const std::string& worker, const ImporterHooks& hooks) {
   auto conn = db_.acquire();
@@ -478,6 +478,22 @@ bool Importer::unfinished(std::int64_t import_id) {
 void Importer::delete_stale_uploads(const std::string& before) {
   auto conn = db_.acquire();
   store_.delete_stale_uploads(*conn, before);
+}
+
+std::vector<std::int64_t> Importer::stranded() {
+  auto conn = db_.acquire();
+  return store_.stranded(*conn, rfc3339(clock_.wall() - settings_.stale_after));
+}
+
+bool Importer::give_up(std::int64_t import_id, const std::string& reason) {
+  const auto now = clock_.wall();
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  const bool failed = store_.give_up(*conn, import_id, reason, rfc3339(now), rfc3339(now - settings_.stale_after));
+  if (failed) store_.drop_chunks(*conn, import_id);
+  tx.commit();
+  if (failed) log::warn("lead import failed: its job gave up", {{"import_id", import_id}, {"reason", reason}});
+  return failed;
 }
 
 void Importer::release(std::int64_t import_id, const std::string& worker) {

@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/interface.hpp"
 #include "core/clock.hpp"
@@ -63,6 +64,12 @@ class Importer {
   bool unfinished(std::int64_t import_id);
   // Removes uploads that never completed (the client went away) and were last touched before `before`.
   void delete_stale_uploads(const std::string& before);
+  // Imports no worker is on, as far as the database can tell: queued, or
+  // running without a heartbeat for settings().stale_after.
+  std::vector<std::int64_t> stranded();
+  // The import's job gave up for good: fails the import with `reason` unless
+  // a live worker holds it. True when it did.
+  bool give_up(std::int64_t import_id, const std::string& reason);
 
   const ImporterSettings& settings() const noexcept { return settings_; }
 

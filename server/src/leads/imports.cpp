@@ -76,9 +76,23 @@ void append_error_report_row(std::string& out, const ImportErrorRow& e) {
   out += "\r\n";
 }
 
-nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow>& first_errors) {
+nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow>& first_errors,
+                       const std::optional<jobs::Job>& job) {
   const auto& cp = rec.checkpoint;
   std::string status = rec.status == "uploading" ? "queued" : rec.status;
+  std::optional<std::string> error = rec.error;
+  nlohmann::json next_attempt_at = nullptr;
+  const bool unfinished = status == "queued" || status == "running";
+  if (unfinished && job) {
+    if (job->error) error = job->error;  // the last attempt's
+    if (job->status == jobs::JobStatus::Retrying) {
+      status = "retrying";
+      next_attempt_at = jobs::to_rfc3339(job->run_at);
+    } else if (job->status == jobs::JobStatus::Dead || job->status == jobs::JobStatus::Failed) {
+      status = "failed";
+      if (!error) error = "the import job gave up";
+    }
+  }
   int percent = 0;
   if (rec.status == "completed") {
     percent = 100;
@@ -102,7 +116,11 @@ nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow
           {"errors_total", cp.skipped + cp.failed},
           {"errors_stored", cp.errors_stored},
           {"errors_url", "/api/leads/import/" + id + "/errors"},
-          {"error", opt(rec.error)},
+          {"error", opt(error)},
+          {"attempts", unfinished && job ? nlohmann::json(job->attempts) : nlohmann::json(nullptr)},
+          {"max_attempts", unfinished && job ? nlohmann::json(job->max_attempts) : nlohmann::json(nullptr)},
+          {"next_attempt_at", next_attempt_at},
+          {"queue_job_id", unfinished && job ? nlohmann::json(job->id) : nlohmann::json(nullptr)},
           {"filename", rec.filename},
           {"bytes", rec.total_bytes},
           {"mode", rec.options.value("mode", "create_only")},
@@ -123,7 +141,10 @@ nlohmann::json ImportService::status(std::int64_t id) {
   auto conn = db_.acquire();
   auto rec = store_.get(*conn, id);
   if (!rec || rec->status == "uploading") throw NotFound("no import with job id " + std::to_string(id));
-  return to_json(*rec, store_.errors_after(*conn, id, 0, kErrorsInStatus));
+  auto errors = store_.errors_after(*conn, id, 0, kErrorsInStatus);
+  std::optional<jobs::Job> job;
+  if (rec->status == "queued" || rec->status == "running") job = runner_.job(id);
+  return to_json(*rec, errors, job);
 }
 
 std::vector<ImportErrorRow> ImportService::errors(std::int64_t id, std::int64_t limit) {

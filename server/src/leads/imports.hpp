@@ -58,8 +58,13 @@ void append_error_report_header(std::string& out);
 void append_error_report_row(std::string& out, const ImportErrorRow& e);
 
 // The import job's public JSON: {job_id, status, rows, created, updated,
-// skipped, failed, percent, errors[{line, reason, kind}], …}.
-nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow>& first_errors);
+// skipped, failed, percent, errors[{line, reason, kind}], error, …}.
+// While the import is unfinished its queue job (if given) completes the
+// picture, so the report and the queue admin API agree: a failed attempt
+// waiting for the next makes it `retrying` with the last error and
+// `next_attempt_at`; a job that gave up makes it `failed` with the reason.
+nlohmann::json to_json(const ImportRecord& rec, const std::vector<ImportErrorRow>& first_errors,
+                       const std::optional<jobs::Job>& job = std::nullopt);
 
 class ImportService {
  public:

@@ -1,13 +1,23 @@
 #include "leads/module.hpp"
 
 namespace herald::leads {
+namespace {
+
+// An import's heartbeat is its committed batches: stale after two visibility timeouts.
+ImporterSettings importer_settings(const Deps& d) {
+  ImporterSettings s = d.importer;
+  if (s.stale_after.count() <= 0) s.stale_after = 2 * d.config.job_visibility_timeout;
+  return s;
+}
+
+}  // namespace
 
 Module::Module(Deps d)
     : leads_(d.db, d.clock, d.users, static_cast<std::size_t>(d.config.page_cache)),
       segments_(d.db, d.clock, leads_),
       suppressions_(d.db, d.clock),
       privacy_(d.db, leads_, suppressions_, d.audit),
-      importer_(d.db, segments_, d.users, d.clock, d.importer),
+      importer_(d.db, segments_, d.users, d.clock, importer_settings(d)),
       runner_(d.queue),
       imports_(d.db, runner_, d.clock, d.import_chunk_size),
       directory_(d.db, d.clock, leads_, suppressions_, d.audit),
@@ -16,6 +26,7 @@ Module::Module(Deps d)
 void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);
   register_import_job(c.jobs(), importer_);
+  register_import_reconciler(c.reconcilers(), importer_);
 }
 
 }  // namespace herald::leads

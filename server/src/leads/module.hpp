@@ -1,6 +1,7 @@
 // The leads module: leads, tags, segments, the suppression list, CSV imports
 // and exports, GDPR requests. Offers leads::Leads (leads/interface.hpp) to
-// later modules; contributes its endpoints and the `leads.import` job.
+// later modules; contributes its endpoints, the `leads.import` job and the
+// imports' reconciler.
 #pragma once
 
 #include "audit/interface.hpp"
@@ -36,7 +37,7 @@ struct Deps {
 class Module final : public herald::Module {
  public:
   explicit Module(Deps deps);
-  // The endpoints and the `leads.import` job.
+  // The endpoints, the `leads.import` job and the imports' reconciler.
   void contribute(Contributions& contributions) override;
 
   Leads& leads() noexcept { return directory_; }

@@ -1,6 +1,9 @@
 #include "leads/routes.hpp"
 
+#include <algorithm>
+
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 #include "http/params.hpp"
 #include "leads/export.hpp"
@@ -101,6 +104,7 @@ Response Routes::gdpr_export(Request& req) {
 
 Response Routes::gdpr_erase(Request& req) {
   auto id = http::id_param(req);
+  if (!trim(req.body).empty()) require_fields(req.json(), {});  // nothing to send but an empty object
   req.audit.resource = resource(id);
   auto hash = privacy_.erase(id, actor(req));
   req.audit.details = nlohmann::json({{"suppressed", true}}).dump();
@@ -153,6 +157,9 @@ Response Routes::list_suppressions(Request& req) {
   q.kind = req.query_param("kind");
   if (q.kind && *q.kind != "email" && *q.kind != "domain") throw ValidationError("kind", "must be email or domain");
   q.reason = req.query_param("reason");
+  if (q.reason &&
+      std::find(kSuppressionReasons.begin(), kSuppressionReasons.end(), *q.reason) == kSuppressionReasons.end())
+    throw ValidationError("reason", "must be manual, unsubscribe, bounce, complaint or gdpr");
   if (auto text = req.query_param("q"); text && !text->empty()) {
     if (auto problem = text_problem(*text, 200)) throw ValidationError("q", *problem);
     q.like = contains_pattern(to_lower_ascii(*text));

@@ -1,18 +1,16 @@
 #include "leads/segments.hpp"
 
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
 
 namespace herald::leads {
 
 SegmentInput parse_segment_input(const nlohmann::json& body, bool creating) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
   ValidationError errors;
   SegmentInput in;
-  for (auto& [key, _] : body.items()) {
-    if (key != "name" && key != "description" && key != "filter") errors.with_field(key, "is not a segment field");
-  }
+  check_fields(body, {"name", "description", "filter"}, errors, "is not a segment field");
   if (body.contains("name")) {
     if (!body["name"].is_string()) {
       errors.with_field("name", "must be a string");

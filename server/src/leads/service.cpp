@@ -1,6 +1,7 @@
 #include "leads/service.hpp"
 
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/time.hpp"
 
 namespace herald::leads {
@@ -39,7 +40,29 @@ BulkRequest parse_bulk_request(const nlohmann::json& body) {
   if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
   ValidationError errors;
   BulkRequest r;
-  std::string action = body.contains("action") && body["action"].is_string() ? body["action"].get<std::string>() : "";
+  const std::string action =
+      body.contains("action") && body["action"].is_string() ? body["action"].get<std::string>() : "";
+  // Each action takes its own field; any other one (a typo, or a status sent
+  // with a tag action) is named rather than ignored.
+  std::vector<std::string_view> allowed = {"action", "ids", "filter"};
+  std::string unknown = "does not apply to the " + action + " action";
+  if (action == "tag" || action == "untag") {
+    allowed.emplace_back("tag");
+  } else if (action == "set_status") {
+    allowed.emplace_back("status");
+  } else if (action == "set_owner") {
+    allowed.emplace_back("owner_id");
+  } else if (action != "delete") {
+    // No usable action to judge by: any action's field may be meant, and one
+    // of the wrong type is still named.
+    allowed.insert(allowed.end(), {"tag", "status", "owner_id"});
+    unknown = kUnknownField;
+    if (body.contains("tag") && !body["tag"].is_string()) errors.with_field("tag", "must be a string");
+    if (body.contains("status") && !body["status"].is_string()) errors.with_field("status", "must be a string");
+    if (body.contains("owner_id") && !body["owner_id"].is_null() && !body["owner_id"].is_number_integer())
+      errors.with_field("owner_id", "must be a user id or null");
+  }
+  check_fields(body, allowed, errors, unknown);
   if (action == "tag" || action == "untag") {
     r.action = action == "tag" ? BulkAction::Tag : BulkAction::Untag;
     if (!body.contains("tag") || !body["tag"].is_string()) {

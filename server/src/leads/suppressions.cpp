@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "core/crypto.hpp"
+#include "core/email.hpp"
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
 #include "leads/types.hpp"
@@ -11,13 +13,18 @@
 namespace herald::leads {
 namespace {
 
-// A domain as people write it: lower-case labels, no '@'.
-std::optional<std::string> normalise_domain(std::string_view d) {
-  auto domain = to_lower_ascii(trim(d));
-  if (domain.starts_with("@")) domain.erase(0, 1);
-  auto as_address = normalise_email("x@" + domain);
-  if (!as_address) return std::nullopt;
-  return domain;
+// A domain as people write it ("Bücher.de", "@example.com"), in the form
+// addresses are stored with: lower case, IDNA 2008 ASCII.
+EmailCheck check_domain(std::string_view d) {
+  auto domain = trim(d);
+  if (domain.starts_with("@")) domain.remove_prefix(1);
+  auto as_address = check_email("x@" + std::string(domain));
+  if (as_address.ok()) {
+    as_address.address.erase(0, 2);
+  } else if (as_address.problem == kNotAnAddress) {
+    as_address.problem = "is not a valid domain name";
+  }
+  return as_address;
 }
 
 std::optional<std::string> reason_field(const nlohmann::json& body, ValidationError& errors) {
@@ -49,30 +56,28 @@ std::optional<std::string> note_field(const nlohmann::json& body, ValidationErro
 std::string suppression_hash(std::string_view value) { return crypto::sha256_hex(value); }
 
 SuppressionInput parse_suppression_input(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
   ValidationError errors;
   SuppressionInput in;
-  for (auto& [key, _] : body.items()) {
-    if (key != "email" && key != "domain" && key != "reason" && key != "note")
-      errors.with_field(key, "is not a suppression field");
-  }
+  check_fields(body, {"email", "domain", "reason", "note"}, errors, "is not a suppression field");
   bool email = body.contains("email"), domain = body.contains("domain");
   if (email == domain) {
     errors.with_field("email", "send either email or domain");
   } else if (email) {
     in.kind = "email";
-    auto e = body["email"].is_string() ? normalise_email(body["email"].get<std::string>()) : std::nullopt;
-    if (!e)
-      errors.with_field("email", "is not a valid email address");
+    auto e = body["email"].is_string() ? check_email(body["email"].get<std::string>())
+                                       : EmailCheck{{}, std::string(kNotAnAddress)};
+    if (!e.ok())
+      errors.with_field("email", e.problem);
     else
-      in.value = *e;
+      in.value = std::move(e.address);
   } else {
     in.kind = "domain";
-    auto d = body["domain"].is_string() ? normalise_domain(body["domain"].get<std::string>()) : std::nullopt;
-    if (!d)
-      errors.with_field("domain", "is not a valid domain name");
+    auto d = body["domain"].is_string() ? check_domain(body["domain"].get<std::string>())
+                                        : EmailCheck{{}, "is not a valid domain name"};
+    if (!d.ok())
+      errors.with_field("domain", d.problem);
     else
-      in.value = *d;
+      in.value = std::move(d.address);
   }
   if (auto r = reason_field(body, errors)) in.reason = *r;
   if (auto n = note_field(body, errors)) in.note = *n;
@@ -81,11 +86,8 @@ SuppressionInput parse_suppression_input(const nlohmann::json& body) {
 }
 
 SuppressionPatch parse_suppression_patch(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
   ValidationError errors;
-  for (auto& [key, _] : body.items()) {
-    if (key != "reason" && key != "note") errors.with_field(key, "cannot be changed; delete and add the entry instead");
-  }
+  check_fields(body, {"reason", "note"}, errors, "cannot be changed; delete and add the entry instead");
   SuppressionPatch p{reason_field(body, errors), note_field(body, errors)};
   if (!errors.empty()) throw errors;
   return p;

@@ -2,20 +2,18 @@
 
 #include <algorithm>
 
+#include "core/email.hpp"
 #include "core/errors.hpp"
+#include "core/json_fields.hpp"
 #include "core/strings.hpp"
 #include "leads/json_writer.hpp"
 
 namespace herald::leads {
 namespace {
 
-void require_object(const nlohmann::json& body) {
-  if (!body.is_object()) throw ValidationError("body", "must be a JSON object");
-}
-
-constexpr std::array<const char*, 15> kFields = {"email", "first_name", "last_name", "company",       "title",
-                                                 "phone", "website",    "country",   "timezone",      "status",
-                                                 "score", "owner_id",   "tags",      "custom_fields", "source"};
+constexpr std::array<std::string_view, 15> kFields = {"email", "first_name", "last_name", "company",       "title",
+                                                      "phone", "website",    "country",   "timezone",      "status",
+                                                      "score", "owner_id",   "tags",      "custom_fields", "source"};
 
 bool known_field(std::string_view key) { return std::find(kFields.begin(), kFields.end(), key) != kFields.end(); }
 
@@ -55,9 +53,12 @@ std::optional<std::string> email_field(const nlohmann::json& body, ValidationErr
     errors.with_field("email", "must be a string");
     return std::nullopt;
   }
-  auto n = normalise_email(body["email"].get_ref<const std::string&>());
-  if (!n) errors.with_field("email", "is not a valid email address");
-  return n;
+  auto checked = check_email(body["email"].get_ref<const std::string&>());
+  if (!checked.ok()) {
+    errors.with_field("email", checked.problem);
+    return std::nullopt;
+  }
+  return std::move(checked.address);
 }
 
 std::optional<std::string> status_field(const nlohmann::json& body, ValidationError& errors) {
@@ -203,11 +204,8 @@ nlohmann::json to_json(const Lead& lead) {
 }
 
 LeadInput parse_lead_create(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
-  for (auto& [key, _] : body.items()) {
-    if (!known_field(key)) errors.with_field(key, "is not a lead field");
-  }
+  check_fields(body, kFields, errors, "is not a lead field");
   LeadInput in;
   if (auto e = email_field(body, errors, true)) in.email = *e;
   static const std::array<std::pair<const char*, std::string LeadInput::*>, 8> texts = {{
@@ -243,15 +241,11 @@ LeadInput parse_lead_create(const nlohmann::json& body) {
 }
 
 LeadPatch parse_lead_patch(const nlohmann::json& body) {
-  require_object(body);
   ValidationError errors;
   LeadPatch p;
+  check_fields(body, kFields, errors, "is not a lead field that can be changed");
   for (auto& [key, _] : body.items()) {
-    if (!known_field(key)) {
-      errors.with_field(key, "is not a lead field that can be changed");
-    } else {
-      p.changed.push_back(key);
-    }
+    if (known_field(key)) p.changed.push_back(key);
   }
   if (body.contains("email")) {
     if (body["email"].is_null()) {
@@ -325,30 +319,7 @@ void apply_patch(Lead& l, const LeadPatch& p) {
 
 // ---- validators -----------------------------------------------------------
 
-std::optional<std::string> normalise_email(std::string_view email) {
-  auto e = to_lower_ascii(trim(email));
-  auto at = e.find('@');
-  if (e.size() > kMaxEmail || at == std::string::npos || at == 0 || at != e.rfind('@') || at + 1 >= e.size() || at > 64)
-    return std::nullopt;
-  std::string_view local = std::string_view(e).substr(0, at);
-  std::string_view domain = std::string_view(e).substr(at + 1);
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return std::nullopt;
-  for (unsigned char c : local) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              std::string_view("!#$%&'*+-/=?^_`{|}~.").find(static_cast<char>(c)) != std::string_view::npos;
-    if (!ok && c < 0x80) return std::nullopt;
-  }
-  // Domain: dot-separated labels of letters, digits and hyphens (or UTF-8).
-  if (domain.find('.') == std::string_view::npos || domain.size() > 253) return std::nullopt;
-  for (auto label : split(domain, '.')) {
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return std::nullopt;
-    for (unsigned char c : label) {
-      if (c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return std::nullopt;
-    }
-  }
-  if (!valid_utf8(e)) return std::nullopt;
-  return e;
-}
+std::optional<std::string> normalise_email(std::string_view email) { return canonical_email(email); }
 
 std::string_view email_domain(std::string_view email) {
   auto at = email.rfind('@');

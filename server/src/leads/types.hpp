@@ -110,7 +110,8 @@ void apply_patch(Lead& lead, const LeadPatch& patch);
 
 // ---- validators, each returning the problem or nothing --------------------
 
-// Trims, lower-cases and checks an address; nullopt when it is not one.
+// The canonical form of an address (core/email.hpp: trimmed, lower-cased,
+// IDNA 2008 domain); nullopt when it is not one.
 std::optional<std::string> normalise_email(std::string_view email);
 // The part after '@' of a normalised address.
 std::string_view email_domain(std::string_view email);

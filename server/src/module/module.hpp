@@ -2,8 +2,8 @@
 // `Deps` struct naming what it needs (the database, the clock, the config,
 // other domains' interfaces) and a `Module` built from it, which
 //   - contributes its HTTP handlers (named for the route table), job
-//     handlers, health checks, background tasks, request hooks and job
-//     attempt observers, and
+//     handlers and reconcilers, health checks, background tasks, request
+//     hooks and job attempt observers, and
 //   - offers later modules its interface (`<domain>/interface.hpp`).
 // app/modules.cpp builds the modules in order and hands each one its Deps:
 // `herald serve`, `herald worker` and the CLI commands all compose the same
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "http/endpoints.hpp"
+#include "jobs/reconciler.hpp"
 #include "jobs/worker.hpp"
 
 namespace herald::health {
@@ -47,6 +48,9 @@ class Contributions {
   http::Endpoints& endpoints() noexcept { return endpoints_; }
   // Job handlers by job name (for every worker of this process).
   jobs::HandlerRegistry& jobs() noexcept { return jobs_; }
+  // The work a domain's tables say must run, put back on the queue when the
+  // queue lost it (jobs/reconciler.hpp); run by every worker process.
+  jobs::ReconcilerRegistry& reconcilers() noexcept { return reconcilers_; }
   // A dependency GET /api/health/detailed checks.
   void add_health_check(std::shared_ptr<health::HealthCheck> check) { checks_.push_back(std::move(check)); }
   void add_task(BackgroundTask& task) { tasks_.push_back(&task); }
@@ -69,6 +73,7 @@ class Contributions {
  private:
   http::Endpoints endpoints_;
   jobs::HandlerRegistry jobs_;
+  jobs::ReconcilerRegistry reconcilers_;
   std::vector<std::shared_ptr<health::HealthCheck>> checks_;
   std::vector<BackgroundTask*> tasks_;
   http::Authorizer* authorizer_ = nullptr;

@@ -11,15 +11,19 @@ bool is_api(std::string_view path) { return path == "/api" || path.starts_with("
 // answer, not an error of Herald's, so it is no error report.
 bool is_health_report(std::string_view path) { return path.starts_with("/api/health"); }
 
-// "503 Service Unavailable: the database is unavailable; try again shortly"
-// from a problem document; the status alone otherwise.
-std::string describe_answer(const http::Response& resp) {
-  std::string out = std::to_string(resp.status);
+// A 5xx answer as an error report sees it.
+struct Answer {
+  std::string text;   // "503 Service Unavailable: the database is unavailable; try again shortly"
+  bool shed = false;  // the server was busy (load shedding): counted, not reported
+};
+Answer describe_answer(const http::Response& resp) {
+  Answer out{std::to_string(resp.status)};
   if (resp.stream || resp.body.empty()) return out;
   const auto doc = nlohmann::json::parse(resp.body, nullptr, false);
   if (!doc.is_object()) return out;
-  if (auto t = doc.find("title"); t != doc.end() && t->is_string()) out += " " + t->get<std::string>();
-  if (auto d = doc.find("detail"); d != doc.end() && d->is_string()) out += ": " + d->get<std::string>();
+  if (auto t = doc.find("title"); t != doc.end() && t->is_string()) out.text += " " + t->get<std::string>();
+  if (auto d = doc.find("detail"); d != doc.end() && d->is_string()) out.text += ": " + d->get<std::string>();
+  out.shed = doc.value("type", "") == "urn:herald:problem:busy";
   return out;
 }
 
@@ -105,8 +109,10 @@ void HttpMonitor::finished(http::Request& req, const http::Response& resp, std::
   if (resp.status < 500 || !req.error_event_id.empty() || !reporter_.enabled()) return;
   if (req.matched != nullptr && req.matched->index < reports_5xx_.size() && !reports_5xx_[req.matched->index]) return;
   try {
+    const Answer answer = describe_answer(resp);
+    if (answer.shed) return;
     const std::string message = req.method_text + " " + (req.matched ? req.matched->path : std::string("unmatched")) +
-                                " answered " + describe_answer(resp);
+                                " answered " + answer.text;
     req.error_event_id =
         reporter_.capture_message(message, EventLevel::Error, context_of(req, resp.status)).value_or("");
   } catch (...) {

@@ -40,6 +40,21 @@ Result Connection::query(std::string_view sql, std::span<const Param> params) {
   return result;
 }
 
+void WriteTrouble::record(std::string reason) noexcept {
+  try {
+    std::lock_guard lock(mutex_);
+    last_ = Event{std::move(reason), std::chrono::system_clock::now()};
+  } catch (...) {
+    // Out of memory while noting that the database is out of space: nothing to add.
+  }
+}
+
+std::optional<WriteTrouble::Event> WriteTrouble::since(std::chrono::system_clock::time_point since) const {
+  std::lock_guard lock(mutex_);
+  if (last_ && last_->at >= since) return last_;
+  return std::nullopt;
+}
+
 // ---- pool -------------------------------------------------------------------
 
 namespace detail {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -87,6 +88,41 @@ class ConstraintViolation : public DbError {
 class Unavailable : public DbError {
  public:
   using DbError::DbError;
+};
+// The database cannot write: its disk is full (SQLite SQLITE_FULL or ENOSPC,
+// PostgreSQL 53100 disk_full) or it ran out of memory (SQLITE_NOMEM,
+// PostgreSQL 53200). Reads still work. `cause()` says which, e.g. "the disk is full".
+class StorageFull : public DbError {
+ public:
+  StorageFull(std::string cause, const std::string& message)
+      : DbError("the database cannot write: " + cause + " (" + message + ")"), cause_(std::move(cause)) {}
+  const std::string& cause() const noexcept { return cause_; }
+
+ private:
+  std::string cause_;
+};
+// The database accepts no writes: a read-only file or mount (SQLITE_READONLY)
+// or a read-only PostgreSQL server (25006, a standby).
+class ReadOnly : public DbError {
+ public:
+  using DbError::DbError;
+};
+
+// The last write a database refused for lack of space or memory, or because
+// it is read-only. Its connections record here; the health check reads it.
+class WriteTrouble {
+ public:
+  struct Event {
+    std::string reason;  // "the database cannot write: the disk is full"
+    std::chrono::system_clock::time_point at;
+  };
+  void record(std::string reason) noexcept;
+  // The last event at or after `since`, if any.
+  std::optional<Event> since(std::chrono::system_clock::time_point since) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<Event> last_;
 };
 
 enum class TxMode { Read, Write };
@@ -190,15 +226,21 @@ class Database {
   Lease acquire();
   PoolStats pool_stats() const;
 
+  // Writes this database refused lately (disk full, read-only), for the health report.
+  const WriteTrouble& write_trouble() const noexcept { return *trouble_; }
+
  protected:
   explicit Database(DatabaseOptions opts);
   virtual std::unique_ptr<Connection> connect() = 0;
   const DatabaseOptions& options() const noexcept { return opts_; }
+  // Handed to each connection, which records the writes it could not make.
+  const std::shared_ptr<WriteTrouble>& trouble() const noexcept { return trouble_; }
 
  private:
   friend class Lease;
   DatabaseOptions opts_;
   std::shared_ptr<detail::ConnectionPool> pool_;
+  std::shared_ptr<WriteTrouble> trouble_ = std::make_shared<WriteTrouble>();
 };
 
 // Opens "sqlite:///abs/path.db", "sqlite://relative.db" or "postgresql://user:pass@host:port/db".

@@ -157,7 +157,8 @@ class TextParams {
 
 class PgConnection final : public Connection {
  public:
-  PgConnection(const std::string& url, const std::string& described) {
+  PgConnection(const std::string& url, const std::string& described, std::shared_ptr<WriteTrouble> trouble)
+      : trouble_(std::move(trouble)) {
     // Defaults first: settings in the URL (expanded at "dbname") override them.
     const char* const keys[] = {"application_name", "connect_timeout", "client_encoding", "dbname", nullptr};
     const char* const values[] = {"herald", "5", "UTF8", url.c_str(), nullptr};
@@ -338,9 +339,20 @@ class PgConnection final : public Connection {
     }
     if (code == "23505") throw UniqueViolation(message);
     if (code.starts_with("23")) throw ConstraintViolation(message);
+    // Class 53 is insufficient resources: 53100 disk_full, 53200 out_of_memory.
+    if (code == "53100" || code == "53200") {
+      StorageFull error(code == "53100" ? "the disk is full" : "out of memory", message);
+      trouble_->record("the database cannot write: " + error.cause());
+      throw error;
+    }
+    if (code == "25006") {  // read_only_sql_transaction: a standby, or default_transaction_read_only
+      trouble_->record("the database is read-only");
+      throw ReadOnly(message);
+    }
     throw DbError(message);
   }
 
+  std::shared_ptr<WriteTrouble> trouble_;
   std::unique_ptr<PGconn, FinishConnection> conn_;
   StatementCache<std::string> cache_;  // SQL text -> server-side statement name
   std::uint64_t statements_prepared_ = 0;
@@ -358,7 +370,7 @@ class PgDatabase final : public Database {
   std::string describe() const override { return described_; }
 
  protected:
-  std::unique_ptr<Connection> connect() override { return std::make_unique<PgConnection>(url_, described_); }
+  std::unique_ptr<Connection> connect() override { return std::make_unique<PgConnection>(url_, described_, trouble()); }
 
  private:
   std::string url_;

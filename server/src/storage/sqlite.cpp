@@ -3,6 +3,7 @@
 // persistent prepared statements.
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -86,8 +87,9 @@ class SqliteRow final : public Row {
 
 class SqliteConnection final : public Connection {
  public:
-  SqliteConnection(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout)
-      : busy_timeout_(busy_timeout) {
+  SqliteConnection(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout,
+                   std::shared_ptr<WriteTrouble> trouble)
+      : busy_timeout_(busy_timeout), trouble_(std::move(trouble)) {
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -265,13 +267,34 @@ class SqliteConnection final : public Connection {
       case SQLITE_LOCKED:
         throw DbError(
             fmt::format("sqlite: database is locked (gave up after the {} ms busy timeout)", busy_timeout_.count()));
+      case SQLITE_FULL:
+        cannot_write("the disk is full", message);
+      case SQLITE_NOMEM:
+        cannot_write("out of memory", message);
+      case SQLITE_READONLY:
+        trouble_->record("the database is read-only");
+        throw ReadOnly(message);
+      case SQLITE_IOERR: {
+        // Some paths report a full disk as an I/O error; the system error says so.
+        const int os_error = sqlite3_system_errno(db());
+        if (os_error == ENOSPC || os_error == EDQUOT) cannot_write("the disk is full", message);
+        if (rc == SQLITE_IOERR_NOMEM) cannot_write("out of memory", message);
+        throw DbError(message);
+      }
       default:
         throw DbError(message);
     }
   }
 
+  [[noreturn]] void cannot_write(std::string cause, const std::string& message) const {
+    StorageFull error(std::move(cause), message);
+    trouble_->record("the database cannot write: " + error.cause());
+    throw error;
+  }
+
   std::unique_ptr<sqlite3, CloseDatabase> db_;
   std::chrono::milliseconds busy_timeout_;
+  std::shared_ptr<WriteTrouble> trouble_;
   StatementCache<StatementPtr> cache_;
 };
 
@@ -284,7 +307,7 @@ class SqliteDatabase final : public Database {
 
  protected:
   std::unique_ptr<Connection> connect() override {
-    return std::make_unique<SqliteConnection>(path_, options().busy_timeout);
+    return std::make_unique<SqliteConnection>(path_, options().busy_timeout, trouble());
   }
 
  private:

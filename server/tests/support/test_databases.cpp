@@ -11,12 +11,13 @@ void PrintTo(Backend backend, std::ostream* os) { *os << backend_name(backend); 
 }  // namespace herald::storage
 
 namespace herald::test {
-namespace {
 
-constexpr std::string_view kNoPostgres =
+const std::string_view kNoPostgres =
     "HERALD_TEST_POSTGRES_URL is not set, so the PostgreSQL tests cannot run. Run the tests through "
     "`make test`, or start a throwaway server with `eval \"$(scripts/test-services start DIR)\"` "
     "(stop it with `scripts/test-services stop DIR`). Set HERALD_TEST_SKIP_POSTGRES=1 to skip them.";
+
+namespace {
 
 std::string env(const char* name) {
   const char* value = std::getenv(name);
@@ -44,6 +45,8 @@ void admin_execute(const std::string& sql) {
 }  // namespace
 
 std::string postgres_server_url() { return env("HERALD_TEST_POSTGRES_URL"); }
+
+bool skip_postgres_tests() { return env("HERALD_TEST_SKIP_POSTGRES") == "1"; }
 
 std::string sql_for(storage::Backend backend, std::string_view sql) {
   std::string out(sql);
@@ -87,10 +90,7 @@ std::unique_ptr<storage::Database> ScratchDatabase::open(const storage::Database
 }
 
 void BackendTest::SetUp() {
-  if (backend() == storage::Backend::Postgres && postgres_server_url().empty()) {
-    if (env("HERALD_TEST_SKIP_POSTGRES") == "1") GTEST_SKIP() << "HERALD_TEST_SKIP_POSTGRES=1";
-    FAIL() << kNoPostgres;
-  }
+  if (backend() == storage::Backend::Postgres) HERALD_REQUIRE_POSTGRES();
   scratch_ = std::make_unique<ScratchDatabase>(backend());
 }
 

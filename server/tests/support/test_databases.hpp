@@ -49,9 +49,22 @@ std::string sql_for(storage::Backend backend, std::string_view sql);
 // `url` with its database name replaced by `name`.
 std::string with_database_name(const std::string& url, const std::string& name);
 
-// A test run once per backend. PostgreSQL runs fail when no server is
-// configured, so a forgotten server never looks like a pass; set
-// HERALD_TEST_SKIP_POSTGRES=1 to skip them instead.
+// The one rule for PostgreSQL tests when HERALD_TEST_POSTGRES_URL is unset:
+// they fail with a message saying how to start a server, so a forgotten
+// server never looks like a pass — unless HERALD_TEST_SKIP_POSTGRES=1 (that
+// exact value) asks to skip them. Every fixture applies it through this macro
+// at the start of its SetUp.
+bool skip_postgres_tests();
+extern const std::string_view kNoPostgres;
+#define HERALD_REQUIRE_POSTGRES()                                                               \
+  do {                                                                                          \
+    if (::herald::test::postgres_server_url().empty()) {                                        \
+      if (::herald::test::skip_postgres_tests()) GTEST_SKIP() << "HERALD_TEST_SKIP_POSTGRES=1"; \
+      FAIL() << ::herald::test::kNoPostgres;                                                    \
+    }                                                                                           \
+  } while (false)
+
+// A test run once per backend (PostgreSQL under the rule above).
 class BackendTest : public ::testing::TestWithParam<storage::Backend> {
  protected:
   void SetUp() override;
@@ -68,6 +81,9 @@ class BackendTest : public ::testing::TestWithParam<storage::Backend> {
 };
 
 inline auto all_backends() { return ::testing::Values(storage::Backend::Sqlite, storage::Backend::Postgres); }
+// For a case that only means something on PostgreSQL: instantiated for it
+// alone, so SQLite reports no skipped case.
+inline auto postgres_only() { return ::testing::Values(storage::Backend::Postgres); }
 
 // Names instances ".../sqlite" and ".../postgres", e.g.
 //   INSTANTIATE_TEST_SUITE_P(Backends, MyTest, test::all_backends(), test::backend_test_name);

@@ -5,22 +5,37 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <random>
+#include <stdexcept>
 
 #include "core/log.hpp"
 
 namespace herald::test {
 
+// Ports come from below the kernel's ephemeral range (32768-60999 here), so a
+// server a test starts later cannot find its port taken by some process's
+// outgoing connection, nor by a client that, retrying a connect to a port with
+// no listener yet, was given that very port as its source and connected to
+// itself. Each process starts at a random point and walks on, so parallel test
+// processes rarely try the same port; a port that cannot be bound is skipped.
 std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  constexpr int first = 20000;
+  constexpr int count = 12000;
+  static std::atomic<int> next{static_cast<int>(std::random_device{}() % count)};
+  for (int attempt = 0; attempt < count; ++attempt) {
+    const auto port = static_cast<std::uint16_t>(first + (next.fetch_add(1) % count));
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) continue;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (bound) return port;
+  }
+  throw std::runtime_error("no free port between 20000 and 32000");
 }
 
 TempDir::TempDir() {

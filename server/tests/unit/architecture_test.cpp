@@ -27,9 +27,11 @@ std::set<std::string> domains() {
 }
 
 // What a domain offers the others: its interface and types, and for the job
-// system the queue and the handler registry every module adds jobs to.
+// system the queue and the registries every module adds its job handlers
+// and reconcilers to.
 bool offered(const std::string& header) {
-  static const std::set<std::string> job_system = {"jobs/queue.hpp", "jobs/worker.hpp", "jobs/types.hpp"};
+  static const std::set<std::string> job_system = {"jobs/queue.hpp", "jobs/worker.hpp", "jobs/reconciler.hpp",
+                                                   "jobs/types.hpp"};
   return header.ends_with("/interface.hpp") || header.ends_with("/types.hpp") || job_system.contains(header);
 }
 

@@ -3,14 +3,18 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <exception>
+#include <functional>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
+#include "http/framing.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/pipeline.hpp"
 #include "http/transport/pch.hpp"
@@ -40,11 +44,26 @@ struct Connection {
 
 struct Server::Impl {
   Impl(ServerOptions o, Pipeline& p)
-      : options(std::move(o)), pipeline(p), ioc(options.threads), acceptor(ioc), signals(ioc), grace(ioc) {}
+      : options(std::move(o)),
+        pipeline(p),
+        ioc(options.threads),
+        handler_pool(options.handler_threads),
+        handler_limit(options.handler_threads + options.handler_queue),
+        accept_strand(asio::make_strand(ioc)),
+        acceptor(accept_strand),
+        signals(ioc),
+        grace(ioc) {}
 
   ServerOptions options;
   Pipeline& pipeline;
   asio::io_context ioc;
+  // Threads for Runs::Pool routes. After the io_context, so destroyed
+  // (joined) before it: by then the I/O threads have resumed every request
+  // that waited on it, since a pending one holds the io_context's work.
+  asio::thread_pool handler_pool;
+  const std::size_t handler_limit;                              // threads + queue: admitted at once
+  std::atomic<std::size_t> handler_load{0};                     // admitted and not yet finished
+  asio::strand<asio::io_context::executor_type> accept_strand;  // the acceptor is used only here
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer grace;
@@ -56,7 +75,12 @@ struct Server::Impl {
   std::atomic<std::size_t> open{0};
 
   awaitable<void> accept_loop();
+  void accept_backlog();
+  void spawn_session(tcp::socket socket);
   awaitable<void> session(tcp::socket socket);
+  template <typename T>
+  awaitable<std::optional<T>> on_pool(bool admit, std::function<T()> fn);
+  awaitable<Response> dispatch(Request& req);
   struct Streamed;
   awaitable<Streamed> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                      bhttp::request_parser<bhttp::string_body>& head, Request& req);
@@ -72,6 +96,7 @@ Request make_request(const bhttp::request_parser<bhttp::string_body>& parser, co
   Request req;
   req.method_text = std::string(msg.method_string());
   req.method = parse_method(req.method_text);
+  req.version = static_cast<int>(msg.version());
   req.target = std::string(msg.target());
   std::string_view target = req.target;
   auto q = target.find('?');
@@ -87,14 +112,28 @@ Request make_request(const bhttp::request_parser<bhttp::string_body>& parser, co
 
 bool has_unread_body(const bhttp::request_parser<bhttp::string_body>& parser) { return !parser.is_done(); }
 
+// The parser refused what the client sent (rather than the client going away).
+bool malformed(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+// The answer to a body the parser refused: a bad chunk size (negative, or too
+// large for 64 bits), a bad chunk extension, …. What follows cannot be
+// framed, so the connection closes after the answer.
+Error malformed_body(const beast::error_code& ec) { return BadRequest("malformed HTTP request body: " + ec.message()); }
+
+bool runs_on_pool(const Request& req) { return req.route && req.route->runs == Runs::Pool; }
+
 // A refused request may still be sending its body. Closing with unread data
 // resets the connection, and a reset can reach the client before it has read
 // the answer; so, as nginx's lingering close does, read and drop what still
 // comes for a short while after the answer went out.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
-awaitable<void> discard_until_closed(beast::tcp_stream& stream) {
-  stream.expires_after(kLingerTime);
+awaitable<void> discard_until_closed(beast::tcp_stream& stream,
+                                     std::chrono::steady_clock::duration linger = kLingerTime) {
+  stream.expires_after(linger);
   std::array<char, 16 * 1024> scratch;
   for (;;) {
     auto [ec, _] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
@@ -110,6 +149,20 @@ awaitable<void> send_continue_if_expected(beast::tcp_stream& stream, const Reque
   }
 }
 
+// Stopping. A connection accepted from the backlog after the stop, or one
+// whose next request had begun to arrive, gets this long for its request
+// head; an idle keep-alive connection is closed, and what its client sends
+// in the moment of closing is read and dropped for kIdleLinger, so the
+// client sees the connection close, not a reset.
+constexpr auto kDrainRead = std::chrono::seconds(2);
+constexpr auto kIdleLinger = std::chrono::milliseconds(500);
+
+// Bytes of a next request have arrived (buffered, or waiting in the socket).
+bool request_waiting(beast::tcp_stream& stream, const beast::flat_buffer& buffer) {
+  beast::error_code ec;
+  return buffer.size() > 0 || stream.socket().available(ec) > 0;
+}
+
 constexpr std::size_t kUploadPiece = 64 * 1024;
 constexpr std::size_t kGatherWriteAbove = 8 * 1024;
 constexpr auto kBodyIdleTimeout = std::chrono::seconds(60);
@@ -123,15 +176,59 @@ struct Server::Impl::Streamed {
   bool keep_alive = false;
 };
 
+// Runs `fn` on the handler threads; the coroutine resumes on its
+// connection's strand with the result (or the exception `fn` threw). `admit`:
+// a new request, refused with nullopt when the threads are busy and the queue
+// is full; otherwise the next step of an admitted request, which always runs.
+template <typename T>
+awaitable<std::optional<T>> Server::Impl::on_pool(bool admit, std::function<T()> fn) {
+  if (handler_load.fetch_add(1) >= handler_limit && admit) {
+    handler_load.fetch_sub(1);
+    co_return std::nullopt;
+  }
+  struct Done {
+    std::atomic<std::size_t>& load;
+    ~Done() { load.fetch_sub(1); }
+  } done{handler_load};
+  // A coroutine on the pool's executor: it runs `fn` there, and this one is
+  // resumed through its own executor (the strand) when it is done.
+  T result = co_await asio::co_spawn(
+      handler_pool, [&fn]() -> awaitable<T> { co_return fn(); }, use_awaitable);
+  co_return std::optional<T>(std::in_place, std::move(result));
+}
+
+// The handler, on the I/O thread or (Runs::Pool) on a handler thread.
+awaitable<Response> Server::Impl::dispatch(Request& req) {
+  auto run = [this, &req] {
+    log::RequestScope scope(req.request_id);
+    return pipeline.dispatch(req);
+  };
+  if (!runs_on_pool(req)) co_return run();
+  auto done = co_await on_pool<Response>(true, run);
+  if (!done) co_return pipeline.busy();
+  co_return std::move(*done);
+}
+
 awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                                bhttp::request_parser<bhttp::string_body>& head,
                                                                Request& req) {
   Streamed out;
   out.keep_alive = head.get().keep_alive();
+  const bool pooled = runs_on_pool(req);
   std::unique_ptr<BodySink> sink;
   {
-    log::RequestScope scope(req.request_id);
-    if (auto refused = pipeline.open_sink(req, sink)) {
+    std::function<std::optional<Response>()> open = [&] {
+      log::RequestScope scope(req.request_id);
+      return pipeline.open_sink(req, sink);
+    };
+    std::optional<Response> refused;
+    if (pooled) {
+      auto opened = co_await on_pool(true, open);
+      refused = opened ? std::move(*opened) : std::optional<Response>(pipeline.busy());
+    } else {
+      refused = open();
+    }
+    if (refused) {
       out.response = std::move(*refused);
       if (has_unread_body(head)) out.response->close = true;
       co_return out;
@@ -155,11 +252,26 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
         out.response->close = true;  // the rest of the body is never read
         co_return out;               // the sink is dropped unfinished
       }
+      if (malformed(ec)) {
+        out.response = pipeline.refuse(malformed_body(ec));
+        co_return out;
+      }
       if (ec) co_return out;  // the client went away mid-body: nothing to answer
       std::size_t got = piece.size() - parser.get().body().size;
       if (got == 0) continue;
-      log::RequestScope scope(req.request_id);
-      if (auto failed = pipeline.feed(req, *sink, std::string_view(piece.data(), got))) {
+      std::function<std::optional<Response>()> feed = [&] {
+        log::RequestScope scope(req.request_id);
+        return pipeline.feed(req, *sink, std::string_view(piece.data(), got));
+      };
+      // (GCC 12 miscompiles co_await inside a conditional expression: if/else.)
+      std::optional<Response> failed;
+      if (pooled) {
+        auto fed = co_await on_pool(false, feed);
+        failed = std::move(*fed);
+      } else {
+        failed = feed();
+      }
+      if (failed) {
         out.response = std::move(*failed);
         if (!parser.is_done()) out.response->close = true;
         co_return out;
@@ -167,8 +279,16 @@ awaitable<Server::Impl::Streamed> Server::Impl::read_into_sink(beast::tcp_stream
     }
     out.keep_alive = parser.get().keep_alive();
   }
-  log::RequestScope scope(req.request_id);
-  out.response = pipeline.finish_sink(req, *sink);
+  std::function<Response()> finish = [&] {
+    log::RequestScope scope(req.request_id);
+    return pipeline.finish_sink(req, *sink);
+  };
+  if (pooled) {
+    auto finished = co_await on_pool(false, finish);
+    out.response = std::move(*finished);
+  } else {
+    out.response = finish();
+  }
   co_return out;
 }
 
@@ -181,8 +301,17 @@ awaitable<bool> Server::Impl::write_streamed_body(beast::tcp_stream& stream, Res
     piece.clear();
     bool more = false;
     try {
-      log::RequestScope scope(req.request_id);
-      more = resp.stream(piece);
+      std::function<bool()> produce = [&] {
+        log::RequestScope scope(req.request_id);
+        return resp.stream(piece);
+      };
+      // A producer that reads the database runs where its route's handler did.
+      if (runs_on_pool(req)) {
+        auto produced = co_await on_pool(false, produce);
+        more = *produced;
+      } else {
+        more = produce();
+      }
     } catch (const std::exception& e) {
       // The head is out: all that is left is to cut the body short, which the
       // client sees as an incomplete response.
@@ -216,19 +345,37 @@ awaitable<bool> Server::Impl::write_streamed_body(beast::tcp_stream& stream, Res
 awaitable<void> Server::Impl::accept_loop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+    // Also while stopping: a client that connected before the stop may have
+    // sent its whole request already, and gets its answer.
+    if (!ec) spawn_session(std::move(socket));
+    if (draining) {
+      accept_backlog();
+      co_return;
+    }
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       log::warn("accept failed", {{"error", ec.message()}});
-      continue;
     }
-    if (draining) {
-      beast::error_code ignored;
-      socket.close(ignored);
-      continue;
-    }
-    auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
   }
+}
+
+// Closing a listener resets every connection still waiting in its backlog,
+// though their clients connected (and may have sent a request) before the
+// stop. So the stop takes them all first, and serves them like any other.
+void Server::Impl::accept_backlog() {
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket(asio::make_strand(ioc));
+    acceptor.accept(socket, ec);  // would_block once the backlog is empty
+    if (!ec) spawn_session(std::move(socket));
+  }
+  acceptor.close(ec);
+}
+
+void Server::Impl::spawn_session(tcp::socket socket) {
+  auto executor = socket.get_executor();
+  asio::co_spawn(executor, session(std::move(socket)), asio::detached);
 }
 
 awaitable<void> Server::Impl::session(tcp::socket socket) {
@@ -246,34 +393,58 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     entry = connections.insert(connections.end(), self);
   }
 
-  beast::flat_buffer buffer(8192);
+  // Room for a whole head at its limit, so an oversized one is answered 414/431.
+  beast::flat_buffer buffer(2 * kMaxHeaderBytes);
   bool linger = false;
-  for (;;) {
+  std::chrono::steady_clock::duration linger_time = kLingerTime;
+  for (bool first = true;; first = false) {
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(16 * 1024);
+    parser.header_limit(kMaxHeaderBytes);
     // The pipeline checks Content-Length against the route's own limit once
     // the route is known; the parser enforces that limit on the body itself.
     parser.body_limit(boost::none);
     self->idle = true;
-    if (draining) break;
-    stream.expires_after(options.idle_timeout);
+    // Stopping: a keep-alive connection with no next request closes; one
+    // whose client is sending gets its answer (with Connection: close).
+    if (draining && !first && !request_waiting(stream, buffer)) {
+      linger = true;
+      linger_time = kIdleLinger;
+      break;
+    }
+    stream.expires_after(draining ? kDrainRead : options.idle_timeout);
     auto [read_ec, _] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    if (read_ec == asio::error::operation_aborted && draining) {
+      // The stop cancelled this idle read. A request that has begun to
+      // arrive (or the first of a connection just accepted) is still read.
+      if (!first && !parser.got_some() && !request_waiting(stream, buffer)) {
+        linger = true;
+        linger_time = kIdleLinger;
+        break;
+      }
+      stream.expires_after(kDrainRead);
+      auto [again_ec, again_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      read_ec = again_ec;
+    }
     self->idle = false;
     auto started = std::chrono::steady_clock::now();
     if (read_ec) {
-      bool malformed = read_ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-                       read_ec != bhttp::error::end_of_stream && read_ec != bhttp::error::partial_message;
-      if (!malformed) break;
+      if (!malformed(read_ec)) break;
       Request bad;
       bad.remote_ip = peer;
       bad.client_ip = peer;
       bad.method_text = "-";
       bad.request_id = generate_request_id();
-      Response resp = pipeline.refuse(BadRequest("malformed HTTP request: " + read_ec.message()));
+      const bool oversized = read_ec == bhttp::error::header_limit || read_ec == bhttp::error::buffer_overflow;
+      std::optional<std::size_t> request_line;  // known once the parser got past it
+      if (!parser.get().target().empty())
+        request_line = request_line_length(parser.get().method_string(), parser.get().target());
+      Response resp = pipeline.refuse(oversized ? oversized_head(request_line)
+                                                : BadRequest("malformed HTTP request: " + read_ec.message()));
       pipeline.finish(bad, resp, started);
       std::string wire = serialize_response(resp, false, false);
       stream.expires_after(std::chrono::seconds(5));
       co_await asio::async_write(stream, asio::buffer(wire), kTuple);
+      linger = true;  // the client may still be sending its head
       break;
     }
 
@@ -302,14 +473,16 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
               PayloadTooLarge("request body exceeds the " + std::to_string(pipeline.body_limit(req)) + " byte limit"));
           resp.close = true;  // the rest of the body is never read
           body_ok = false;
+        } else if (malformed(body_ec)) {
+          resp = pipeline.refuse(malformed_body(body_ec));
+          body_ok = false;
         } else if (body_ec) {
-          break;  // the client went away or sent garbage mid-body: nothing to answer
+          break;  // the client went away mid-body: nothing to answer
         }
       }
       if (body_ok) {
         req.body = std::move(parser.get().body());
-        log::RequestScope scope(req.request_id);
-        resp = pipeline.dispatch(req);
+        resp = co_await dispatch(req);
       }
       client_keep_alive = parser.get().keep_alive();
     }
@@ -338,7 +511,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
   }
 
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (linger) co_await discard_until_closed(stream);
+  if (linger) co_await discard_until_closed(stream, linger_time);
   self->closed = true;
   {
     std::lock_guard lock(connections_mutex);
@@ -357,7 +530,11 @@ void Server::Impl::begin_stop() {
   if (draining.exchange(true)) return;
   log::info("shutting down: finishing in-flight requests");
   beast::error_code ec;
-  acceptor.close(ec);
+  // The accept loop takes what waits in the backlog, then closes the listener.
+  asio::post(accept_strand, [this] {
+    beast::error_code ignored;
+    acceptor.cancel(ignored);
+  });
   signals.cancel(ec);
   std::lock_guard lock(connections_mutex);
   for (auto& c : connections) {
@@ -403,7 +580,7 @@ std::uint16_t Server::start() {
                              std::to_string(i.options.port) + ": " + ec.message());
   i.acceptor.listen(asio::socket_base::max_listen_connections);
   std::uint16_t port = i.acceptor.local_endpoint().port();
-  asio::co_spawn(i.ioc, i.accept_loop(), asio::detached);
+  asio::co_spawn(i.accept_strand, i.accept_loop(), asio::detached);
   for (int t = 0; t < i.options.threads; ++t) {
     i.threads.emplace_back([&i] {
       for (;;) {

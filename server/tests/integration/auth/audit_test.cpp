@@ -1,3 +1,4 @@
+#include <functional>
 #include <thread>
 
 #include "audit/log.hpp"
@@ -77,6 +78,72 @@ TEST_P(Audit, StateChangesLoginsAndDenialsAreRecorded) {
   EXPECT_EQ(verify["valid"], true);
   EXPECT_GE(verify["checked"].get<int>(), 6);
   EXPECT_TRUE(verify["first_broken_id"].is_null());
+}
+
+// user_id and from/to select exactly the entries they name, judged against
+// the whole log.
+TEST_P(Audit, UserIdFilterAndTimeRangeReturnExactlyTheirEntries) {
+  auto& s = server();
+  auto& admin = s.admin();
+  const auto alice = s.create_user("alice@example.com", "member");
+  const auto bob = s.create_user("bob@example.com", "member");
+  ApiClient as_alice(s.port(), login(s.port(), "alice@example.com", "password-123")["token"]);
+  ApiClient as_bob(s.port(), login(s.port(), "bob@example.com", "password-123")["token"]);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(as_alice.post("/api/leads", {{"email", "a" + std::to_string(i) + "@example.com"}}).status, 201);
+    // Entries a few milliseconds apart, so a range can fall between them.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(as_bob.post("/api/leads", {{"email", "b" + std::to_string(i) + "@example.com"}}).status, 201);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto all = entries(admin, "?limit=200");
+  ASSERT_GE(all.size(), 8u);
+  auto ids_where = [&](const std::function<bool(const nlohmann::json&)>& keep) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : all)
+      if (keep(e)) out.push_back(e["id"].get<std::int64_t>());
+    return out;
+  };
+  auto ids_of = [&](const std::string& query) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : entries(admin, query)) out.push_back(e["id"].get<std::int64_t>());
+    return out;
+  };
+
+  for (const auto& user : {alice, bob}) {
+    const auto id = user["id"].get<std::int64_t>();
+    const auto expected = ids_where([&](const nlohmann::json& e) { return e["user_id"] == id; });
+    // Their sign-in and their three leads.
+    EXPECT_EQ(expected.size(), 4u) << user["email"];
+    EXPECT_EQ(ids_of("?limit=200&user_id=" + std::to_string(id)), expected) << user["email"];
+    const auto created = ids_of("?limit=200&action=LEAD_CREATED&user_id=" + std::to_string(id));
+    EXPECT_EQ(created.size(), 3u) << user["email"];
+  }
+  EXPECT_TRUE(ids_of("?user_id=999999").empty());
+
+  // A range from the second of alice's leads (inclusive) to the third (exclusive).
+  std::vector<std::string> alice_leads;
+  for (auto it = all.rbegin(); it != all.rend(); ++it)
+    if ((*it)["user_id"] == alice["id"] && (*it)["action"] == "LEAD_CREATED")
+      alice_leads.push_back((*it)["created_at"]);
+  ASSERT_EQ(alice_leads.size(), 3u);
+  const std::string from = alice_leads[1], to = alice_leads[2];
+  ASSERT_LT(from, to);
+  const auto in_range = ids_where([&](const nlohmann::json& e) {
+    const std::string at = e["created_at"];
+    return at >= from && at < to;
+  });
+  ASSERT_FALSE(in_range.empty());
+  EXPECT_EQ(ids_of("?limit=200&from=" + from + "&to=" + to), in_range);
+  EXPECT_EQ(ids_of("?limit=200&from=" + to),
+            ids_where([&](const nlohmann::json& e) { return e["created_at"].get<std::string>() >= to; }));
+  EXPECT_EQ(ids_of("?limit=200&to=" + from),
+            ids_where([&](const nlohmann::json& e) { return e["created_at"].get<std::string>() < from; }));
+  // Both filters at once: alice's entries in the range — her second lead.
+  const auto alice_in_range =
+      ids_of("?limit=200&from=" + from + "&to=" + to + "&user_id=" + std::to_string(alice["id"].get<std::int64_t>()));
+  ASSERT_EQ(alice_in_range.size(), 1u);
+  EXPECT_EQ(entries(admin, "?limit=1&cursor=" + std::to_string(alice_in_range[0] + 1))[0]["action"], "LEAD_CREATED");
 }
 
 TEST_P(Audit, ForwardedForIsBelievedOnlyFromTrustedProxies) {

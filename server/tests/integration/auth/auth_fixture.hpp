@@ -12,10 +12,7 @@ namespace herald::test {
 class AuthTest : public ::testing::TestWithParam<storage::Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == storage::Backend::Postgres && postgres_server_url().empty()) {
-      if (std::getenv("HERALD_TEST_SKIP_POSTGRES")) GTEST_SKIP() << "PostgreSQL tests skipped";
-      FAIL() << "HERALD_TEST_POSTGRES_URL is unset: run through `make test` or scripts/test-services";
-    }
+    if (GetParam() == storage::Backend::Postgres) HERALD_REQUIRE_POSTGRES();
     scratch_ = std::make_unique<ScratchDatabase>(GetParam());
   }
   void TearDown() override {

@@ -201,6 +201,66 @@ TEST_P(Rbac, ApiKeysCarryASubsetOfTheirOwnersPermissions) {
   EXPECT_EQ(ApiClient(s.port(), "hk_made_up").get("/api/auth/me").status, 401);
 }
 
+// A key acts for its owner: once the owner is deactivated, the key is
+// refused like the owner's tokens.
+TEST_P(Rbac, ADeactivatedOwnersApiKeyIsRefused) {
+  auto& s = server();
+  auto owner = s.create_user("key-owner@example.com", "manager");
+  const std::string owner_id = std::to_string(owner["id"].get<std::int64_t>());
+  ApiClient as_owner(s.port(), login(s.port(), "key-owner@example.com", "password-123")["token"]);
+  auto created = as_owner.post("/api/auth/api-keys", {{"name", "sync"}, {"permissions", {"lead:read"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  ApiClient key(s.port(), created.json()["key"]);
+  ASSERT_EQ(key.get("/api/leads").status, 200);
+
+  ASSERT_EQ(s.admin().patch("/api/admin/users/" + owner_id, {{"active", false}}).status, 200);
+  expect_problem(key.get("/api/leads"), 401);
+  expect_problem(key.get("/api/auth/me"), 401);
+  // Not even what every signed-in caller may do.
+  expect_problem(key.post("/api/auth/api-keys", {{"name", "another"}}), 401);
+}
+
+// A key's effective permissions are its own set intersected with its
+// owner's current role: they shrink (and grow back, up to the key's set)
+// with the role, on the next request.
+TEST_P(Rbac, AKeysPermissionsFollowItsOwnersRole) {
+  auto& s = server();
+  auto& admin = s.admin();
+  auto role = admin.post("/api/admin/roles", {{"name", "crm"}, {"permissions", {"lead:read", "lead:write"}}});
+  ASSERT_EQ(role.status, 201) << role.body;
+  const std::string role_id = std::to_string(role.json()["id"].get<std::int64_t>());
+  auto owner = s.create_user("crm-owner@example.com", "crm");
+  const std::string owner_id = std::to_string(owner["id"].get<std::int64_t>());
+  ApiClient as_owner(s.port(), login(s.port(), "crm-owner@example.com", "password-123")["token"]);
+  auto created = as_owner.post("/api/auth/api-keys", {{"name", "crm"}, {"permissions", {"lead:read", "lead:write"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  ApiClient key(s.port(), created.json()["key"]);
+  int n = 0;
+  auto create_lead = [&] {
+    return key.post("/api/leads", {{"email", "k" + std::to_string(++n) + "@example.com"}}).status;
+  };
+  EXPECT_EQ(create_lead(), 201);
+
+  // The owner's custom role loses lead:write: so does the key.
+  ASSERT_EQ(admin.patch("/api/admin/roles/" + role_id, {{"permissions", {"lead:read"}}}).status, 200);
+  EXPECT_EQ(create_lead(), 403);
+  EXPECT_EQ(key.get("/api/leads").status, 200);
+  ASSERT_EQ(admin.patch("/api/admin/roles/" + role_id, {{"permissions", {"lead:read", "lead:write"}}}).status, 200);
+  EXPECT_EQ(create_lead(), 201);
+
+  // The owner moves to viewer (lead:read only): the key reads, and no more.
+  ASSERT_EQ(admin.patch("/api/admin/users/" + owner_id, {{"role", "viewer"}}).status, 200);
+  EXPECT_EQ(create_lead(), 403);
+  EXPECT_EQ(key.get("/api/leads").status, 200);
+  ASSERT_EQ(admin.patch("/api/admin/users/" + owner_id, {{"role", "admin"}}).status, 200);
+  // An admin owner gives the key no more than the key's own set.
+  EXPECT_EQ(create_lead(), 201);
+  EXPECT_EQ(key.get("/api/admin/users").status, 403);
+  auto me = key.get("/api/auth/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json()["permissions"], nlohmann::json({"lead:read", "lead:write"}));
+}
+
 TEST_P(Rbac, HealthDetailedReportsRealNumbers) {
   auto& s = server();
   auto r = s.admin().get("/api/health/detailed");

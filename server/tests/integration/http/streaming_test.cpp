@@ -231,7 +231,7 @@ TEST_F(StreamingTest, AnAbandonedUploadDropsTheSink) {
     c->send_raw("POST /api/test/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n" +
                 payload(300000));
   }  // the client goes away mid-body
-  for (int i = 0; i < 100 && stats.abandoned == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 500 && stats.abandoned == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(stats.opened, 1);
   EXPECT_EQ(stats.abandoned, 1);
   EXPECT_EQ(stats.finished, 0);

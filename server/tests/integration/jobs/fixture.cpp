@@ -16,6 +16,7 @@
 #include "jobs/db_queue.hpp"
 #include "jobs/redis_queue.hpp"
 #include "storage/migrations.hpp"
+#include "support/test_databases.hpp"
 
 namespace herald::test {
 namespace {
@@ -52,6 +53,8 @@ std::string queue_kind_name(const ::testing::TestParamInfo<QueueKind>& info) {
   return "unknown";
 }
 
+void PrintTo(QueueKind kind, std::ostream* os) { *os << queue_kind_name(::testing::TestParamInfo<QueueKind>(kind, 0)); }
+
 std::string required_env(const char* variable) {
   const char* v = std::getenv(variable);
   if (v == nullptr || *v == '\0') {
@@ -85,6 +88,7 @@ ScratchDb::~ScratchDb() {
 }
 
 void QueueTest::SetUp() {
+  if (kind() == QueueKind::Postgres) HERALD_REQUIRE_POSTGRES();
   try {
     scratch_ = std::make_unique<ScratchDb>(kind() == QueueKind::Postgres);
     if (kind() == QueueKind::Redis) required_env("HERALD_TEST_REDIS_URL");
@@ -144,7 +148,11 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
   return done();
 }
 
-RedisProcess::RedisProcess(std::filesystem::path dir) : dir_(std::move(dir)), port_(free_port()) {
+RedisProcess::RedisProcess(std::filesystem::path dir, std::vector<std::string> extra_args, std::string credentials)
+    : dir_(std::move(dir)),
+      extra_args_(std::move(extra_args)),
+      credentials_(std::move(credentials)),
+      port_(free_port()) {
   std::filesystem::create_directories(dir_);
 }
 
@@ -152,15 +160,19 @@ RedisProcess::~RedisProcess() { stop(); }
 
 void RedisProcess::start() {
   if (pid_ > 0) return;
-  const std::string port = std::to_string(port_);
-  const std::string dir = dir_.string();
+  std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                   "--save",       "",       "--appendonly",        "yes",    "--appendfsync",
+                                   "always",       "--dir",  dir_.string()};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     const int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, 1);
     ::dup2(devnull, 2);
-    ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.c_str(), static_cast<char*>(nullptr));
+    ::execvp("redis-server", argv.data());
     ::_exit(127);
   }
   redis::RedisClient probe(redis::parse_redis_url(url()));

@@ -6,7 +6,8 @@
 //             its own (the job handlers' effects go to a SQLite file)
 //
 // A backend whose server is not configured fails the test with a message
-// saying how to start one (scripts/test-services), never skips it.
+// saying how to start one (scripts/test-services); PostgreSQL follows the
+// one rule of support/test_databases.hpp (HERALD_TEST_SKIP_POSTGRES=1 skips).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "jobs/queue.hpp"
@@ -25,6 +27,8 @@
 namespace herald::test {
 
 enum class QueueKind { Sqlite, Postgres, Redis };
+// Failure messages show "sqlite" / "postgres" / "redis".
+void PrintTo(QueueKind kind, std::ostream* os);
 std::string queue_kind_name(const ::testing::TestParamInfo<QueueKind>& info);
 inline auto all_queue_kinds() { return ::testing::Values(QueueKind::Sqlite, QueueKind::Postgres, QueueKind::Redis); }
 
@@ -67,18 +71,26 @@ class QueueTest : public ::testing::TestWithParam<QueueKind> {
 };
 
 // A redis-server child process on a free port, with an append-only file so
-// it keeps its data across a restart.
+// it keeps its data across a restart. `extra_args` go to redis-server (e.g.
+// --requirepass); `credentials` ("user:password" or ":password") go into
+// url(), which the start-up probe uses too.
 class RedisProcess {
  public:
-  explicit RedisProcess(std::filesystem::path dir);
+  explicit RedisProcess(std::filesystem::path dir, std::vector<std::string> extra_args = {},
+                        std::string credentials = {});
   ~RedisProcess();
   void start();
   void stop();  // SIGTERM: Redis writes its AOF and exits
   std::uint16_t port() const noexcept { return port_; }
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+  std::string url(int db = 0) const {
+    return "redis://" + (credentials_.empty() ? "" : credentials_ + "@") + "127.0.0.1:" + std::to_string(port_) + "/" +
+           std::to_string(db);
+  }
 
  private:
   std::filesystem::path dir_;
+  std::vector<std::string> extra_args_;
+  std::string credentials_;
   std::uint16_t port_;
   int pid_ = -1;
 };

@@ -105,15 +105,29 @@ TEST_P(JobQueueTest, BatchEnqueueAndUniqueKeys) {
   EXPECT_EQ(queue().stats("emails").pending, 2500 - 2);  // nothing of a refused batch is stored
 }
 
+// Polls `claim` until it hands out something (at most `bound`).
+std::vector<Job> claim_within(const std::function<std::vector<Job>()>& claim, milliseconds bound) {
+  std::vector<Job> got;
+  eventually(
+      [&] {
+        got = claim();
+        return !got.empty();
+      },
+      bound);
+  return got;
+}
+
 TEST_P(JobQueueTest, AnExpiredClaimIsDeliveredAgainAndTheStaleAckIsIgnored) {
-  auto id = queue().enqueue(spec()).id;
-  auto first = queue().claim(kEmails, "worker-a", 1, milliseconds(300));
-  ASSERT_EQ(first.size(), 1u);
-  std::this_thread::sleep_for(milliseconds(1200));  // past the visibility timeout and the take-over interval
-  auto other = another_queue();
   // Workers share one visibility timeout (HERALD_JOB_VISIBILITY_TIMEOUT).
-  auto second = other->claim(kEmails, "worker-b", 1, milliseconds(300));
-  ASSERT_EQ(second.size(), 1u);
+  constexpr milliseconds kVisibility(1000);
+  auto id = queue().enqueue(spec()).id;
+  const auto claimed_at = std::chrono::steady_clock::now();
+  auto first = queue().claim(kEmails, "worker-a", 1, kVisibility);
+  ASSERT_EQ(first.size(), 1u);
+  auto other = another_queue();
+  auto second = claim_within([&] { return other->claim(kEmails, "worker-b", 1, kVisibility); }, milliseconds(20000));
+  ASSERT_EQ(second.size(), 1u) << "the expired claim was never delivered again";
+  EXPECT_GE(std::chrono::steady_clock::now() - claimed_at, kVisibility) << "delivered again before it expired";
   EXPECT_EQ(second[0].id, id);
   EXPECT_EQ(second[0].attempts, 2);
 
@@ -126,18 +140,29 @@ TEST_P(JobQueueTest, AnExpiredClaimIsDeliveredAgainAndTheStaleAckIsIgnored) {
 }
 
 TEST_P(JobQueueTest, HeartbeatsKeepAClaim) {
+  // Heartbeats every 100 ms against a 1.5 s visibility timeout, for more than
+  // twice that long: only a stall of the test itself over 1.4 s could let
+  // the claim lapse.
+  constexpr milliseconds kVisibility(1500);
   auto id = queue().enqueue(spec()).id;
-  auto claimed = queue().claim(kEmails, "worker-a", 1, milliseconds(400));
+  auto claimed = queue().claim(kEmails, "worker-a", 1, kVisibility);
   ASSERT_EQ(claimed.size(), 1u);
   jobs::WorkerInfo me{.id = "worker-a", .queues = kEmails, .concurrency = 1, .host = "test", .pid = 1};
   auto other = another_queue();
-  for (int i = 0; i < 8; ++i) {
-    std::this_thread::sleep_for(milliseconds(150));
-    queue().heartbeat(me, claimed, milliseconds(400));
-    EXPECT_TRUE(other->claim(kEmails, "worker-b", 1, milliseconds(400)).empty());
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < 2 * kVisibility + milliseconds(300)) {
+    std::this_thread::sleep_for(milliseconds(100));
+    queue().heartbeat(me, claimed, kVisibility);
+    ASSERT_TRUE(other->claim(kEmails, "worker-b", 1, kVisibility).empty()) << "a claim with heartbeats was taken";
   }
   EXPECT_EQ(queue().live_workers(milliseconds(5000)).size(), 1u);
-  queue().complete(claimed[0], nullptr);
+  EXPECT_EQ(queue().get(id)->status, JobStatus::Running);
+  // Without them it lapses: what the loop above checked could have failed.
+  const auto last_beat = std::chrono::steady_clock::now();
+  auto taken = claim_within([&] { return other->claim(kEmails, "worker-b", 1, kVisibility); }, milliseconds(20000));
+  ASSERT_EQ(taken.size(), 1u) << "a claim without heartbeats never lapsed";
+  EXPECT_GE(std::chrono::steady_clock::now() - last_beat, kVisibility - milliseconds(100));
+  other->complete(taken[0], nullptr);
   EXPECT_EQ(queue().get(id)->status, JobStatus::Completed);
   queue().unregister_worker("worker-a");
   EXPECT_TRUE(queue().live_workers(milliseconds(5000)).empty());
@@ -148,18 +173,23 @@ TEST_P(JobQueueTest, FailuresRetryLaterThenBecomeDeadLettersAnAdminCanRetry) {
   s.max_attempts = 2;
   auto id = queue().enqueue(s).id;
 
+  constexpr milliseconds kBackoff(1000);
   auto first = queue().claim(kEmails, "w", 1, milliseconds(30000));
   ASSERT_EQ(first.size(), 1u);
-  queue().fail(first[0], {.error = "smtp 451", .retry_in = milliseconds(300)});
+  const auto failed_at = std::chrono::steady_clock::now();
+  queue().fail(first[0], {.error = "smtp 451", .retry_in = kBackoff});
   auto waiting = queue().get(id);
-  EXPECT_EQ(waiting->status, JobStatus::Scheduled);
+  EXPECT_EQ(waiting->status, JobStatus::Retrying);
   EXPECT_EQ(waiting->error, "smtp 451");
+  EXPECT_EQ(jobs::job_status_json(*waiting)["next_attempt_at"], jobs::to_rfc3339(waiting->run_at));
+  EXPECT_GT(waiting->run_at, std::chrono::system_clock::now());
   EXPECT_EQ(queue().stats("emails").scheduled, 1);
   EXPECT_TRUE(queue().claim(kEmails, "w", 1, milliseconds(30000)).empty());  // not before the back-off
 
-  std::this_thread::sleep_for(milliseconds(400));
-  auto second = queue().claim(kEmails, "w", 1, milliseconds(30000));
-  ASSERT_EQ(second.size(), 1u);
+  auto second = claim_within([&] { return queue().claim(kEmails, "w", 1, milliseconds(30000)); }, milliseconds(20000));
+  ASSERT_EQ(second.size(), 1u) << "the job never came back after its back-off";
+  // The back-off is measured from before fail(): the job cannot be due earlier.
+  EXPECT_GE(std::chrono::steady_clock::now() - failed_at, kBackoff - milliseconds(50));
   EXPECT_EQ(second[0].attempts, 2);
   queue().fail(second[0], {.error = "smtp 451 again", .retry_in = std::nullopt});
   auto dead = queue().get(id);

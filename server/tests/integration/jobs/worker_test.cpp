@@ -119,7 +119,7 @@ TEST_P(WorkerPoolTest, DelayedJobsFireOnTime) {
   EXPECT_EQ(queue().stats("emails").scheduled, 3);
   jobs::WorkerPool pool(queue(), handlers, fast_options());
   pool.start();
-  ASSERT_TRUE(eventually([&] { return pool.finished() == 3; }, milliseconds(8000)));
+  ASSERT_TRUE(eventually([&] { return pool.finished() == 3; }, milliseconds(20000)));
   pool.stop();
   for (const auto& [id, when] : due) {
     const auto late = ran.at(id) - when;
@@ -133,7 +133,10 @@ TEST_P(WorkerPoolTest, CancellationReachesARunningHandler) {
   jobs::HandlerRegistry handlers;
   handlers.add("test.long", [&](JobContext& ctx) {
     started = true;
-    for (int i = 0; i < 500; ++i) {
+    // Runs until cancelled; should the cancellation never arrive, it ends
+    // after 30 s and the job completes, which the test reports.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < until) {
       ctx.throw_if_cancelled();
       std::this_thread::sleep_for(milliseconds(10));
     }
@@ -143,18 +146,21 @@ TEST_P(WorkerPoolTest, CancellationReachesARunningHandler) {
   auto id = queue().enqueue(spec("test.long")).id;
   jobs::WorkerPool pool(queue(), handlers, options);
   pool.start();
-  ASSERT_TRUE(eventually([&] { return started.load(); }, milliseconds(5000)));
+  ASSERT_TRUE(eventually([&] { return started.load(); }, milliseconds(10000)));
   EXPECT_TRUE(queue().cancel(id));
-  EXPECT_TRUE(finished(id, JobStatus::Cancelled, milliseconds(3000)));
+  EXPECT_TRUE(finished(id, JobStatus::Cancelled, milliseconds(20000)));
   pool.stop();
 }
 
 TEST_P(WorkerPoolTest, GracefulStopFinishesRunningJobsAndReleasesTheRest) {
   std::atomic<int> started{0};
   jobs::HandlerRegistry handlers;
-  handlers.add("test.slow", [&](JobContext&) {
+  // Runs until the pool stops (bounded): the stop is certain to find it running.
+  handlers.add("test.slow", [&](JobContext& ctx) {
     ++started;
-    std::this_thread::sleep_for(milliseconds(300));
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!ctx.stopping() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(milliseconds(5));
+    EXPECT_TRUE(ctx.stopping()) << "the handler never saw the stop";
   });
   auto options = fast_options(1);
   options.prefetch = 4;
@@ -162,7 +168,10 @@ TEST_P(WorkerPoolTest, GracefulStopFinishesRunningJobsAndReleasesTheRest) {
   auto ids = queue().enqueue_batch(batch);
   jobs::WorkerPool pool(queue(), handlers, options);
   pool.start();
-  ASSERT_TRUE(eventually([&] { return started.load() == 1; }, milliseconds(5000)));
+  ASSERT_TRUE(eventually([&] { return started.load() == 1; }, milliseconds(10000)));
+  // The other four are claimed (prefetched) too: the stop has them to give back.
+  ASSERT_TRUE(eventually([&] { return queue().stats("emails").active == 5; }, milliseconds(10000)))
+      << "the pool never prefetched the other jobs";
   pool.stop();
   EXPECT_EQ(started.load(), 1);
   int completed = 0, queued = 0;

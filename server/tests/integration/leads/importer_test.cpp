@@ -1,8 +1,17 @@
-// The importer against a real database on both backends: an import stopped
-// after any batch (a crash) and resumed by another worker applies every row
-// exactly once, with the same counts as an uninterrupted run.
+// The importer against a real database on both backends: an import
+// interrupted after any batch — by an exception in-process, or by SIGKILL of
+// the `herald import-leads` process applying it — and resumed by another
+// worker applies every row exactly once, with the same counts as an
+// uninterrupted run.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include "auth/users.hpp"
@@ -14,31 +23,35 @@
 #include "leads/runner.hpp"
 #include "storage/migrations.hpp"
 #include "support/test_databases.hpp"
+#include "support/test_server.hpp"
 
 namespace herald::test {
 namespace {
 
 using namespace herald::leads;
 
-struct Crash : std::runtime_error {
-  Crash() : std::runtime_error("worker killed") {}
+// Thrown by a hook to stop an import half-way inside this process (not a
+// kill: the importer's own stack unwinds; see KilledBySigkill… for a kill).
+struct Interruption : std::runtime_error {
+  Interruption() : std::runtime_error("interrupted on purpose") {}
 };
 
-// 1,000 rows, every 37th invalid, every 50th a duplicate of an earlier row
-// (some far back, across batches), tags on some: known counts.
+// `rows` rows, every 37th invalid, every 50th a duplicate of an earlier valid
+// row (some far back, across batches), tags on some: known counts.
 struct Sample {
   std::string csv = "email;name;plan;tags\r\n";
   int rows = 0, valid = 0, invalid = 0, duplicates = 0;
 };
-Sample sample() {
+Sample sample(int rows = 1000) {
   Sample s;
-  for (int i = 0; i < 1000; ++i) {
+  for (int i = 0; i < rows; ++i) {
     ++s.rows;
     if (i % 37 == 36) {
       s.csv += "broken-" + std::to_string(i) + ";X;;\r\n";
       ++s.invalid;
     } else if (i % 50 == 49) {
-      s.csv += "lead" + std::to_string(i - 40) + "@example.com;\"Again, " + std::to_string(i) + "\";;\r\n";
+      const int earlier = (i - 40) % 37 == 36 ? i - 41 : i - 40;  // a valid row
+      s.csv += "lead" + std::to_string(earlier) + "@example.com;\"Again, " + std::to_string(i) + "\";;\r\n";
       ++s.duplicates;
     } else {
       s.csv += "lead" + std::to_string(i) + "@example.com;\"Name " + std::to_string(i) + "\";plan" +
@@ -91,6 +104,17 @@ class ImporterTest : public BackendTest {
 
   nlohmann::json status(std::int64_t id) { return imports_->status(id); }
 
+  // Polls `done` every `every` until it holds or 60 s pass.
+  static bool wait_for(const std::function<bool()>& done,
+                       std::chrono::milliseconds every = std::chrono::milliseconds(20)) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < until) {
+      if (done()) return true;
+      std::this_thread::sleep_for(every);
+    }
+    return done();
+  }
+
   ManualClock clock_;
   DeferredImportRunner deferred_;
   std::unique_ptr<auth::UserDirectory> users_;
@@ -122,17 +146,17 @@ TEST_P(ImporterTest, AnUninterruptedRun) {
   EXPECT_EQ(importer().run(id, "w2"), Importer::Outcome::NotClaimed);  // finished
 }
 
-TEST_P(ImporterTest, KilledAfterAnyBatchAndResumedElsewhereAppliesEveryRowOnce) {
+TEST_P(ImporterTest, InterruptedByAnExceptionAfterAnyBatchAndResumedElsewhereAppliesEveryRowOnce) {
   auto s = sample();
-  for (std::int64_t crash_after : {1, 3, 7, 20}) {
-    SCOPED_TRACE("crash after batch " + std::to_string(crash_after));
+  for (std::int64_t stop_after : {1, 3, 7, 20}) {
+    SCOPED_TRACE("interrupted after batch " + std::to_string(stop_after));
     db().acquire()->execute("DELETE FROM leads");
     auto id = upload(s.csv);
-    ImporterHooks kill;
-    kill.after_batch = [&](std::int64_t batches) {
-      if (batches == crash_after) throw Crash();
+    ImporterHooks interrupt;
+    interrupt.after_batch = [&](std::int64_t batches) {
+      if (batches == stop_after) throw Interruption();
     };
-    EXPECT_THROW(importer().run(id, "dying-worker", kill), Crash);
+    EXPECT_THROW(importer().run(id, "interrupted-worker", interrupt), Interruption);
     auto halfway = status(id);
     EXPECT_EQ(halfway["status"], "running");
     EXPECT_GT(halfway["rows"].get<int>(), 0);
@@ -151,18 +175,18 @@ TEST_P(ImporterTest, KilledAfterAnyBatchAndResumedElsewhereAppliesEveryRowOnce) 
   }
 }
 
-TEST_P(ImporterTest, UpsertResumedRecognisesDuplicatesAcrossTheCrash) {
+TEST_P(ImporterTest, UpsertResumedRecognisesDuplicatesAcrossAnInterruption) {
   auto s = sample();
   auto first = upload(s.csv);
   ASSERT_EQ(importer().run(first, "w"), Importer::Outcome::Completed);
   // Every valid row now exists: an upsert updates each exactly once, even
-  // when the crash falls between a row and its later duplicate.
+  // when the interruption falls between a row and its later duplicate.
   auto id = upload(s.csv, ImportMode::Upsert);
-  ImporterHooks kill;
-  kill.after_batch = [](std::int64_t batches) {
-    if (batches == 5) throw Crash();
+  ImporterHooks interrupt;
+  interrupt.after_batch = [](std::int64_t batches) {
+    if (batches == 5) throw Interruption();
   };
-  EXPECT_THROW(importer().run(id, "dying-worker", kill), Crash);
+  EXPECT_THROW(importer().run(id, "interrupted-worker", interrupt), Interruption);
   clock_.advance(std::chrono::minutes(2));
   ASSERT_EQ(importer().run(id, "replacement"), Importer::Outcome::Completed);
   auto j = status(id);
@@ -215,18 +239,17 @@ class QueueWorker {
 TEST_P(ImporterTest, AQueueWorkerTakesOverAnImportLeftRunning) {
   auto s = sample();
   auto id = upload(s.csv);
-  ImporterHooks kill;
-  kill.after_batch = [](std::int64_t batches) {
-    if (batches == 4) throw Crash();
+  ImporterHooks interrupt;
+  interrupt.after_batch = [](std::int64_t batches) {
+    if (batches == 4) throw Interruption();
   };
-  EXPECT_THROW(importer().run(id, "a-process-that-died", kill), Crash);
-  clock_.advance(std::chrono::minutes(2));  // the dead worker's heartbeat goes stale
+  EXPECT_THROW(importer().run(id, "a-worker-that-stopped", interrupt), Interruption);
+  clock_.advance(std::chrono::minutes(2));  // its heartbeat goes stale
   auto worker = importer(200);
   QueueWorker queue(db(), worker);
   queue.submit(id);
   queue.submit(id);  // a second submit of the same import is a no-op
-  for (int i = 0; i < 500 && status(id)["status"] != "completed"; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(wait_for([&] { return status(id)["status"] == "completed"; }));
   queue.stop();
   expect_counts(status(id), s);
   EXPECT_EQ(scalar("SELECT count(*) FROM leads"), s.valid);
@@ -236,20 +259,132 @@ TEST_P(ImporterTest, AQueueWorkerTakesOverAnImportLeftRunning) {
 TEST_P(ImporterTest, AStoppingWorkerHandsTheImportBack) {
   auto s = sample();
   auto id = upload(s.csv);
-  auto worker = importer(10);
+  // One row a batch: a thousand commits, so the stop below reaches the
+  // worker long before the last one. Should it ever come too late, the test
+  // fails rather than passing without a hand-back.
+  auto worker = importer(1);
   {
     QueueWorker queue(db(), worker);
     queue.submit(id);
-    for (int i = 0; i < 500 && status(id)["rows"].get<int>() == 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_TRUE(wait_for([&] { return status(id)["rows"].get<int>() > 0; }, std::chrono::milliseconds(1)));
     queue.stop();
   }
   auto j = status(id);
-  if (j["status"] != "completed") {
-    EXPECT_EQ(j["status"], "queued");  // released, not left claimed
-    EXPECT_EQ(importer().run(id, "next"), Importer::Outcome::Completed);
-  }
+  ASSERT_NE(j["status"], "completed") << "the import ran to its end through the stop: nothing was handed back";
+  EXPECT_EQ(j["status"], "queued");  // released, not left claimed
+  EXPECT_GT(j["rows"].get<int>(), 0);
+  EXPECT_LT(j["rows"].get<int>(), s.rows);
+  EXPECT_EQ(scalar("SELECT count(*) FROM leads"), j["created"].get<int>());
+  EXPECT_EQ(importer().run(id, "next"), Importer::Outcome::Completed);  // no stale claim to wait out
   expect_counts(status(id), s);
+  EXPECT_EQ(scalar("SELECT count(*) FROM leads"), s.valid);
+}
+
+// A real kill: `herald import-leads` applies a file in batches of 50,000
+// rows; after its first checkpoint it is killed with SIGKILL in the middle of
+// a batch. That batch rolls back; the dead process's claim is respected until
+// it goes stale; another worker then resumes from the checkpoint and every
+// row is applied exactly once.
+TEST_P(ImporterTest, KilledBySigkillMidImportAndResumedElsewhereAppliesEveryRowOnce) {
+  const auto s = sample(110000);
+  TempDir dir;
+  const auto file = dir.path() / "big.csv";
+  std::ofstream(file, std::ios::binary) << s.csv;
+  const std::string env_data = "HERALD_DATA_DIR=" + dir.path().string();
+  const std::string env_db = "HERALD_DATABASE_URL=" + scratch().url();
+  const std::string env_secret = "HERALD_JWT_SECRET=" + std::string(kTestJwtSecret);
+  const std::string log = (dir.path() / "import.log").string();
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    std::array<char*, 4> env = {const_cast<char*>(env_data.c_str()), const_cast<char*>(env_db.c_str()),
+                                const_cast<char*>(env_secret.c_str()), nullptr};
+    ::execle(HERALD_BINARY, HERALD_BINARY, "import-leads", file.c_str(), static_cast<char*>(nullptr), env.data());
+    ::_exit(127);
+  }
+  auto reap = [&](int sig) {
+    ::kill(pid, sig);
+    int wstatus = 0;
+    ::waitpid(pid, &wstatus, 0);
+    return wstatus;
+  };
+  // The first checkpoint: a batch applied and committed.
+  bool exited = false;
+  const bool checkpointed = wait_for(
+      [&] {
+        int wstatus = 0;
+        exited = ::waitpid(pid, &wstatus, WNOHANG) == pid;
+        return exited || scalar("SELECT COALESCE(MAX(rows_read), 0) FROM lead_imports") > 0;
+      },
+      std::chrono::milliseconds(5));
+  if (!exited && !checkpointed) reap(SIGKILL);
+  ASSERT_FALSE(exited) << "the import process ended before the kill; it said: "
+                       << std::string(std::istreambuf_iterator<char>(std::ifstream(log).rdbuf()), {});
+  ASSERT_TRUE(checkpointed) << "the import process made no checkpoint; it said: "
+                            << std::string(std::istreambuf_iterator<char>(std::ifstream(log).rdbuf()), {});
+  const auto id = scalar("SELECT MAX(id) FROM lead_imports");
+
+  // Kill it in the middle of a batch's transaction, when the batch is
+  // written and not committed. PostgreSQL: the test locks the import's row, so
+  // the process applies its next batch and then waits to write its
+  // checkpoint. SQLite (one writer): when the process holds the write lock.
+  {
+    int wstatus = 0;
+    if (backend() == storage::Backend::Postgres) {
+      auto locker = scratch().open({.pool_size = 1});
+      auto conn = locker->acquire();
+      storage::Transaction lock(*conn, storage::TxMode::Write);
+      // FOR SHARE blocks the checkpoint's UPDATE of this row, not the
+      // foreign-key checks of the batch's inserts.
+      conn->execute("SELECT id FROM lead_imports WHERE id = $1 FOR SHARE", {id});
+      const bool waiting = wait_for(
+          [&] {
+            return scalar(
+                       "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                       "wait_event_type = 'Lock'") > 0;
+          },
+          std::chrono::milliseconds(5));
+      wstatus = reap(SIGKILL);
+      ASSERT_TRUE(waiting) << "the import process never waited for its checkpoint";
+    } else {
+      auto prober = scratch().open({.pool_size = 1, .busy_timeout = std::chrono::milliseconds(0)});
+      const bool writing = wait_for(
+          [&] {
+            try {
+              auto conn = prober->acquire();
+              storage::Transaction probe(*conn, storage::TxMode::Write);
+              return false;  // nobody holds the write lock; let go of it at once
+            } catch (const storage::DbError&) {
+              return true;  // the process is inside a batch
+            }
+          },
+          std::chrono::milliseconds(1));
+      wstatus = reap(SIGKILL);
+      ASSERT_TRUE(writing) << "the import process was never seen writing";
+    }
+    EXPECT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL) << "the process ended on its own: " << wstatus;
+  }
+  const auto at_kill = status(id);
+  ASSERT_EQ(at_kill["status"], "running") << "the kill did not come mid-import: " << at_kill.dump();
+  EXPECT_GT(at_kill["rows"].get<int>(), 0);
+  EXPECT_LT(at_kill["rows"].get<int>(), s.rows);
+  // Only committed batches are there: the one the kill interrupted rolled back.
+  EXPECT_EQ(scalar("SELECT count(*) FROM leads"), at_kill["created"].get<int>());
+
+  // The dead process's claim is fresh: respected. Once stale: taken over.
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  clock_.advance(std::chrono::duration_cast<std::chrono::nanoseconds>(now - clock_.wall().time_since_epoch()));
+  EXPECT_EQ(importer(50000).run(id, "replacement"), Importer::Outcome::NotClaimed);
+  clock_.advance(std::chrono::minutes(2));
+  EXPECT_EQ(importer(50000).run(id, "replacement"), Importer::Outcome::Completed);
+  expect_counts(status(id), s);
+  EXPECT_EQ(scalar("SELECT count(*) FROM leads"), s.valid);
+  EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT email FROM leads GROUP BY email HAVING count(*) > 1) d"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM lead_import_errors WHERE import_id = " + std::to_string(id)),
+            s.invalid + s.duplicates);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImporterTest, all_backends(), backend_test_name);

@@ -22,9 +22,10 @@ class LeadsTest : public AuthTest {
   }
   static std::string id_of(const nlohmann::json& j) { return std::to_string(j["id"].get<std::int64_t>()); }
 
-  // Polls an import until it is completed or failed.
+  // Polls an import until it is completed or failed (at most a minute).
   nlohmann::json wait_import(ApiClient& c, const std::string& job_id) {
-    for (int i = 0; i < 500; ++i) {
+    for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+         std::chrono::steady_clock::now() < until;) {
       auto r = c.get("/api/leads/import/" + job_id);
       EXPECT_EQ(r.status, 200) << r.body;
       if (r.status != 200) return nlohmann::json::object();

@@ -115,8 +115,12 @@ TEST_P(DescribeTest, NeverShowsThePassword) {
   EXPECT_EQ(db->acquire()->execute("SELECT 1"), 1);
 }
 
-TEST_P(DescribeTest, PostgresDefaultsYieldToTheUrl) {
-  if (backend() != Backend::Postgres) GTEST_SKIP() << "PostgreSQL connection settings";
+INSTANTIATE_TEST_SUITE_P(Backends, DescribeTest, test::all_backends(), test::backend_test_name);
+
+// PostgreSQL connection settings.
+using PostgresSettingsTest = test::BackendTest;
+
+TEST_P(PostgresSettingsTest, DefaultsYieldToTheUrl) {
   const auto application_name = [](Database& db) {
     std::string name;
     db.acquire()->execute("SELECT current_setting('application_name')", {}, [&](const Row& row) { name = row.str(0); });
@@ -127,7 +131,7 @@ TEST_P(DescribeTest, PostgresDefaultsYieldToTheUrl) {
   EXPECT_EQ(application_name(*open_database(scratch().url() + sep + "application_name=worker")), "worker");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DescribeTest, test::all_backends(), test::backend_test_name);
+INSTANTIATE_TEST_SUITE_P(Backends, PostgresSettingsTest, test::postgres_only(), test::backend_test_name);
 
 }  // namespace
 }  // namespace herald::storage

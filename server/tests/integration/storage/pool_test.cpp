@@ -127,8 +127,12 @@ TEST_P(PoolTest, EightThreadsLeaseWriteAndRead) {
   EXPECT_EQ(pool->acquire()->execute("SELECT thread FROM hits"), kThreads * kPerThread);
 }
 
-TEST_P(PoolTest, AKilledConnectionIsUnavailableAndDropped) {
-  if (backend() != Backend::Postgres) GTEST_SKIP() << "SQLite connections have no server to lose";
+INSTANTIATE_TEST_SUITE_P(Backends, PoolTest, test::all_backends(), test::backend_test_name);
+
+// SQLite connections have no server to lose.
+using PostgresPoolTest = PoolTest;
+
+TEST_P(PostgresPoolTest, AKilledConnectionIsUnavailableAndDropped) {
   const auto pool = scratch().open({.pool_size = 1});
   std::int64_t pid = 0;
   {
@@ -143,7 +147,7 @@ TEST_P(PoolTest, AKilledConnectionIsUnavailableAndDropped) {
   EXPECT_NE(new_pid, pid);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PoolTest, test::all_backends(), test::backend_test_name);
+INSTANTIATE_TEST_SUITE_P(Backends, PostgresPoolTest, test::postgres_only(), test::backend_test_name);
 
 }  // namespace
 }  // namespace herald::storage

@@ -68,6 +68,13 @@ TEST(Config, PublicLinksHaveTheirOwnRateLimit) {
   EXPECT_EQ(error_variable({{"HERALD_PUBLIC_RATE_LIMIT", "0/min"}}), "HERALD_PUBLIC_RATE_LIMIT");
 }
 
+TEST(Config, HandlerThreadsForRoutesThatWait) {
+  EXPECT_EQ(load_config(std::nullopt, env_of({})).handler_threads, 16);
+  EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_HANDLER_THREADS", "64"}})).handler_threads, 64);
+  EXPECT_EQ(error_variable({{"HERALD_HANDLER_THREADS", "0"}}), "HERALD_HANDLER_THREADS");
+  EXPECT_EQ(error_variable({{"HERALD_HANDLER_THREADS", "lots"}}), "HERALD_HANDLER_THREADS");
+}
+
 TEST(Config, PageCacheSizeOrOff) {
   EXPECT_EQ(load_config(std::nullopt, env_of({})).page_cache, 64u << 20);
   EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_PAGE_CACHE", "16MiB"}})).page_cache, 16u << 20);

@@ -59,6 +59,15 @@ TEST(AdminParams, RetryBodyIsEmptyOrAJobId) {
   }
   const nlohmann::json array = nlohmann::json::array();
   EXPECT_THROW(parse_retry_body("[]", &array), ValidationError);
+  // Any other key is named, never read as "retry them all".
+  const nlohmann::json garbage = {{"email", 5}};
+  try {
+    parse_retry_body("{...}", &garbage);
+    FAIL() << "a body without job_id but with another key was accepted";
+  } catch (const ValidationError& e) {
+    ASSERT_EQ(e.errors().size(), 1u);
+    EXPECT_EQ(e.errors()[0].field, "email");
+  }
 }
 
 TEST(RedisJobHash, BecomesAJob) {

@@ -66,8 +66,8 @@ TEST(JobValidation, JobNames) {
 }
 
 TEST(JobValidation, Statuses) {
-  for (auto s : {JobStatus::Queued, JobStatus::Scheduled, JobStatus::Running, JobStatus::Completed, JobStatus::Failed,
-                 JobStatus::Cancelled, JobStatus::Dead}) {
+  for (auto s : {JobStatus::Queued, JobStatus::Scheduled, JobStatus::Retrying, JobStatus::Running, JobStatus::Completed,
+                 JobStatus::Failed, JobStatus::Cancelled, JobStatus::Dead}) {
     EXPECT_EQ(parse_status(to_string(s)), s);
   }
   EXPECT_FALSE(parse_status("finished").has_value());

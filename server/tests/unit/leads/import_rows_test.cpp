@@ -87,6 +87,45 @@ TEST(ImportRows, RowProblemsNameTheField) {
   EXPECT_EQ(reason({"a@b.io", "", "", ""}), "");
 }
 
+// The reason map_header gives for a header row ("" when it maps).
+std::string header_refusal(std::vector<std::string_view> header, const MappingOption& option = {}) {
+  try {
+    map_header(header, option);
+  } catch (const ImportFileError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ImportMapping, AHeaderThatCannotNameItsColumnFailsTheFile) {
+  // Not UTF-8: the column used to be dropped.
+  auto not_utf8 = header_refusal({"email", "Stra\337e"});  // "Straße" in Latin-1
+  EXPECT_NE(not_utf8.find("header of column 2 is not valid UTF-8"), std::string::npos) << not_utf8;
+  EXPECT_NE(header_refusal({"email", std::string_view("a\0b", 3)}), "");
+  // The same name twice (ignoring case): the second used to become a custom field "email".
+  auto twice = header_refusal({"email", "name", "Email"});
+  EXPECT_NE(twice.find("names 'email' twice (column 1 and column 3)"), std::string::npos) << twice;
+  EXPECT_NE(header_refusal({"email", "Plan", "plan"}), "");
+  EXPECT_NE(header_refusal({"email", "Plan", " Plan "}), "");
+  // Longer than a custom field name may be: it used to be cut to 64 characters.
+  std::string long_header(kMaxCustomKey + 1, 'a');
+  auto too_long = header_refusal({"email", long_header});
+  EXPECT_NE(too_long.find("longer than 64 characters"), std::string::npos) << too_long;
+  std::string at_limit(kMaxCustomKey, 'a');
+  auto m = map({"email", at_limit});
+  EXPECT_EQ(m.columns[1].custom_key, at_limit);
+  // A long header the mapping names is fine: it does not become a key.
+  EXPECT_EQ(header_refusal({"email", long_header}, {{long_header, "ignore"}}), "");
+  // Nothing usable for a key: the column used to be dropped.
+  auto symbols = header_refusal({"email", "Имя"});
+  EXPECT_NE(symbols.find("gives no custom field name"), std::string::npos) << symbols;
+  EXPECT_EQ(header_refusal({"email", "Имя"}, {{"Имя", "first_name"}}), "");
+  // Unnamed columns hold nothing to keep and are ignored, however many there are.
+  auto unnamed = map({"email", "", " "});
+  EXPECT_EQ(unnamed.columns[1].column, Column::Ignore);
+  EXPECT_EQ(unnamed.columns[2].column, Column::Ignore);
+}
+
 TEST(ImportRows, KeysForCustomColumns) {
   EXPECT_EQ(custom_key_for("Lead Source (2024)"), "lead_source_2024");
   EXPECT_EQ(custom_key_for("  --  "), "");
