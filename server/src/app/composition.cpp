@@ -3,8 +3,11 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/errors.hpp"
 #include "core/log.hpp"
+#include "health/interface.hpp"
 #include "http/middleware/rate_limit.hpp"
+#include "mail/transport.hpp"
 #include "redis/client.hpp"
 #include "redis/health.hpp"
 #include "redis/rate_limiter.hpp"
@@ -37,7 +40,20 @@ void Composition::open_storage() {
   log::info("database ready", {{"database", db_->describe()}, {"schema_version", report.current_version}});
 }
 
+// How long the health report reuses the SMTP check's answer: a dashboard
+// polling the report every second costs the mail server one NOOP per period.
+constexpr auto kSmtpCheckTtl = std::chrono::seconds(5);
+
 void Composition::build_platform() {
+  if (config_.smtp_url) {
+    auto settings = mail::parse_smtp_url(*config_.smtp_url);
+    try {
+      smtp_ = std::make_unique<mail::SmtpTransport>(std::move(settings), static_cast<std::size_t>(config_.smtp_pool));
+    } catch (const mail::SmtpIoError& e) {  // the trust store (ca_file) cannot be read
+      throw ConfigError("HERALD_SMTP_URL", e.what());
+    }
+    contributions_.add_health_check(health::cached(std::make_shared<mail::SmtpCheck>(smtp_->pool()), kSmtpCheckTtl));
+  }
   redis_ = redis::client_from_config(config_);
   if (!redis_) {
     limiter_ = std::make_unique<http::InProcessRateLimiter>(clock_);

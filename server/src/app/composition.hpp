@@ -24,6 +24,9 @@ class RedisClient;
 namespace herald::http {
 class RateLimiter;
 }
+namespace herald::mail {
+class SmtpTransport;
+}
 
 namespace herald::app {
 
@@ -51,6 +54,10 @@ class Composition {
   // Set when HERALD_REDIS_URL is.
   redis::RedisClient* redis() noexcept { return redis_.get(); }
   http::RateLimiter& limiter() noexcept { return *limiter_; }
+  // Set when HERALD_SMTP_URL is: this process's SMTP connections
+  // (HERALD_SMTP_POOL), opened when first used; the "smtp" health check
+  // NOOPs on them.
+  mail::SmtpTransport* smtp() noexcept { return smtp_.get(); }
   Contributions& contributions() noexcept { return contributions_; }
 
   // Builds a module from its Deps and lets it contribute (app/modules.cpp).
@@ -87,6 +94,7 @@ class Composition {
   std::unique_ptr<redis::RedisClient> redis_;
   std::unique_ptr<redis::RedisClient> limiter_redis_;
   std::unique_ptr<http::RateLimiter> limiter_;
+  std::unique_ptr<mail::SmtpTransport> smtp_;
   Contributions contributions_;
   std::vector<std::unique_ptr<Module>> modules_;
   std::vector<BackgroundTask*> started_;

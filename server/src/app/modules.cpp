@@ -9,6 +9,7 @@
 #include "health/module.hpp"
 #include "jobs/module.hpp"
 #include "leads/module.hpp"
+#include "mail/transport.hpp"
 #include "observability/module.hpp"
 
 namespace herald::app {
@@ -22,7 +23,8 @@ void add_modules(Composition& c) {
   auto& auth = c.add<auth::Module>(auth::Deps{db, config, clock, c.limiter(), c.options().first_admin});
   auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
   c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
-  c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports()});
+  c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports(),
+                                                   c.smtp() != nullptr ? &c.smtp()->pool() : nullptr});
 }
 
 }  // namespace herald::app

@@ -46,6 +46,12 @@ Module::Module(Deps deps)
     }
     return out;
   });
+  if (const mail::SmtpPool* pool = deps.smtp) {
+    metrics_.on_scrape([this, pool] {
+      const auto s = pool->stats();
+      metrics_.smtp_pool(static_cast<std::int64_t>(s.busy), static_cast<std::int64_t>(s.open - s.busy));
+    });
+  }
 }
 
 void Module::contribute(Contributions& c) {

@@ -13,6 +13,7 @@
 #include "core/config.hpp"
 #include "health/interface.hpp"
 #include "jobs/queue.hpp"
+#include "mail/smtp_pool.hpp"
 #include "module/module.hpp"
 #include "observability/http_monitor.hpp"
 #include "observability/job_monitor.hpp"
@@ -33,6 +34,7 @@ struct Deps {
   storage::Database& db;
   jobs::JobQueue& queue;
   health::Reports& health;
+  const mail::SmtpPool* smtp = nullptr;  // this process's SMTP connections, when HERALD_SMTP_URL is set
   ReporterOptions reporter_options = {};
   RecorderOptions recorder_options = {};
 };
