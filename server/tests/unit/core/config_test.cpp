@@ -75,6 +75,25 @@ TEST(Config, HandlerThreadsForRoutesThatWait) {
   EXPECT_EQ(error_variable({{"HERALD_HANDLER_THREADS", "lots"}}), "HERALD_HANDLER_THREADS");
 }
 
+TEST(Config, MetricsTokenAndListenAddress) {
+  Config none = load_config(std::nullopt, env_of({}));
+  EXPECT_FALSE(none.metrics_token);
+  EXPECT_FALSE(none.metrics_listen);
+  Config c = load_config(
+      std::nullopt, env_of({{"HERALD_METRICS_TOKEN", "0123456789abcdef"}, {"HERALD_METRICS_LISTEN", "0.0.0.0:9464"}}));
+  EXPECT_EQ(c.metrics_token, "0123456789abcdef");
+  ASSERT_TRUE(c.metrics_listen);
+  EXPECT_EQ(c.metrics_listen->to_string(), "0.0.0.0:9464");
+  for (const char* bad : {"short", "has a space in it!!", "tab\tin\tthe\ttoken!"})
+    EXPECT_EQ(error_variable({{"HERALD_METRICS_TOKEN", bad}}), "HERALD_METRICS_TOKEN") << bad;
+  EXPECT_EQ(error_variable({{"HERALD_METRICS_TOKEN", std::string(257, 'x')}}), "HERALD_METRICS_TOKEN");
+  EXPECT_EQ(error_variable({{"HERALD_METRICS_LISTEN", "nowhere"}}), "HERALD_METRICS_LISTEN");
+  EXPECT_EQ(error_variable({{"HERALD_METRICS_LISTEN", "127.0.0.1:70000"}}), "HERALD_METRICS_LISTEN");
+  // Not the API's own address.
+  EXPECT_EQ(error_variable({{"HERALD_LISTEN", "127.0.0.1:8000"}, {"HERALD_METRICS_LISTEN", "127.0.0.1:8000"}}),
+            "HERALD_METRICS_LISTEN");
+}
+
 TEST(Config, PageCacheSizeOrOff) {
   EXPECT_EQ(load_config(std::nullopt, env_of({})).page_cache, 64u << 20);
   EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_PAGE_CACHE", "16MiB"}})).page_cache, 16u << 20);
