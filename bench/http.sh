@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Throughput of the HTTP core: GET /api/health through the whole middleware
-# chain (request id, host check, CORS, rate limiter, security headers, access
-# log), with wrk on the same machine; then the same with HERALD_REDIS_URL
-# set, where every request also takes its token from a Redis on this machine.
+# chain (request id, host check, CORS, security headers, access log; liveness
+# takes no rate-limit token), and an /api path with no route, which takes its
+# token from the API budget and is answered 404 (every response is non-2xx by
+# design), with wrk on the same machine; then both with HERALD_REDIS_URL set,
+# where that token comes from a Redis on this machine.
 #   bench/http.sh            DURATION=30s CONNS=64 THREADS=2 PORT=18080
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +19,7 @@ echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /
 start_herald "$PORT" "$DATA"
 table_header
 wrk_row "GET /api/health (access log on)" "http://127.0.0.1:$PORT/api/health"
+wrk_row "GET /api/unrouted (404, one token)" "http://127.0.0.1:$PORT/api/unrouted"
 stop_herald
 
 if command -v redis-server >/dev/null; then
@@ -26,6 +29,7 @@ if command -v redis-server >/dev/null; then
   for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
   rm -f "$DATA/herald.db"*
   start_herald "$PORT" "$DATA" HERALD_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
-  wrk_row "GET /api/health (rate limit in Redis)" "http://127.0.0.1:$PORT/api/health"
+  wrk_row "GET /api/health (Redis configured)" "http://127.0.0.1:$PORT/api/health"
+  wrk_row "GET /api/unrouted (404, token from Redis)" "http://127.0.0.1:$PORT/api/unrouted"
   stop_herald
 fi

@@ -32,10 +32,11 @@ Migration parse_file_name(std::string_view path, std::string_view file, std::str
                   file.find('/') == std::string_view::npos;
   if (!ok) throw DbError(fmt::format("migration file '{}' is not named NNNN_name.sql", path));
   const auto name = file.substr(underscore + 1, file.size() - underscore - 1 - 4);
-  return Migration{version, std::string(name), sql};
+  return Migration{version, std::string(name), sql, path};
 }
 
 std::string file_of(Backend backend, const Migration& m) {
+  if (!m.file.empty()) return std::string(m.file);
   return fmt::format("{}/migrations/{:04d}_{}.sql", backend_name(backend), m.version, m.name);
 }
 
@@ -96,16 +97,20 @@ bool apply(Connection& conn, const Migration& m) {
 }  // namespace
 
 std::vector<Migration> parse_migrations(Backend backend, std::span<const embedded::EmbeddedFile> files) {
-  const std::string prefix = fmt::format("{}/migrations/", backend_name(backend));
+  const std::string own = fmt::format("{}/migrations/", backend_name(backend));
+  constexpr std::string_view common = "common/migrations/";
   std::vector<Migration> migrations;
   for (const auto& file : files) {
-    if (!file.path.starts_with(prefix)) continue;
-    migrations.push_back(parse_file_name(file.path, file.path.substr(prefix.size()), file.content));
+    const std::string_view path = file.path;
+    const std::size_t prefix = path.starts_with(own) ? own.size() : path.starts_with(common) ? common.size() : 0;
+    if (prefix == 0) continue;
+    migrations.push_back(parse_file_name(path, path.substr(prefix), file.content));
   }
   std::ranges::sort(migrations, {}, &Migration::version);
   const auto repeated = std::ranges::adjacent_find(migrations, {}, &Migration::version);
   if (repeated != migrations.end()) {
-    throw DbError(fmt::format("two {} migrations have version {}", backend_name(backend), repeated->version));
+    throw DbError(fmt::format("two {} migrations have version {}: {} and {}", backend_name(backend), repeated->version,
+                              repeated->file, std::next(repeated)->file));
   }
   return migrations;
 }

@@ -1,6 +1,7 @@
 // Versioned SQL migrations, one ordered set per backend, embedded in the binary
-// from server/sql/<backend>/migrations/NNNN_name.sql and recorded in the
-// schema_migrations table so each is applied exactly once.
+// from server/sql/<backend>/migrations/NNNN_name.sql — or, for a migration
+// both backends run as written, once in server/sql/common/migrations/ — and
+// recorded in the schema_migrations table so each is applied exactly once.
 #pragma once
 
 #include <span>
@@ -17,13 +18,16 @@ struct Migration {
   int version;
   std::string name;
   std::string_view sql;
+  std::string_view file = {};  // e.g. "common/migrations/0005_job_leases.sql"
 };
 
 // The embedded migrations for a backend, ordered by version.
 std::vector<Migration> migrations_for(Backend backend);
 
-// The migrations among `files` (paths like "sqlite/migrations/0001_init.sql"),
-// ordered by version. Throws DbError for a misnamed file or a repeated version.
+// The migrations among `files` for `backend` (paths like
+// "sqlite/migrations/0001_init.sql" or "common/migrations/0005_job_leases.sql"),
+// ordered by version. Throws DbError for a misnamed file or a repeated version
+// (a version in common/ and in a backend's folder too).
 std::vector<Migration> parse_migrations(Backend backend, std::span<const embedded::EmbeddedFile> files);
 
 struct MigrationReport {

@@ -82,7 +82,9 @@ bool is_backend_file(std::string_view path, Backend backend) {
   return path.starts_with(prefix) && path.ends_with(".sql") && !path.substr(prefix.size()).starts_with("migrations/");
 }
 
-bool is_common_file(std::string_view path) { return path.starts_with("common/") && path.ends_with(".sql"); }
+bool is_common_file(std::string_view path) {
+  return path.starts_with("common/") && path.ends_with(".sql") && !path.starts_with("common/migrations/");
+}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -80,7 +80,7 @@ struct Server::Impl {
   awaitable<void> session(tcp::socket socket);
   template <typename T>
   awaitable<std::optional<T>> on_pool(bool admit, std::function<T()> fn);
-  awaitable<Response> dispatch(Request& req);
+  awaitable<Response> dispatch_on_pool(Request& req);
   struct Streamed;
   awaitable<Streamed> read_into_sink(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                      bhttp::request_parser<bhttp::string_body>& head, Request& req);
@@ -197,13 +197,12 @@ awaitable<std::optional<T>> Server::Impl::on_pool(bool admit, std::function<T()>
   co_return std::optional<T>(std::in_place, std::move(result));
 }
 
-// The handler, on the I/O thread or (Runs::Pool) on a handler thread.
-awaitable<Response> Server::Impl::dispatch(Request& req) {
+// The handler of a Runs::Pool route, on a handler thread; 503 when the pool is full.
+awaitable<Response> Server::Impl::dispatch_on_pool(Request& req) {
   auto run = [this, &req] {
     log::RequestScope scope(req.request_id);
     return pipeline.dispatch(req);
   };
-  if (!runs_on_pool(req)) co_return run();
   auto done = co_await on_pool<Response>(true, run);
   if (!done) co_return pipeline.busy();
   co_return std::move(*done);
@@ -482,7 +481,13 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       }
       if (body_ok) {
         req.body = std::move(parser.get().body());
-        resp = co_await dispatch(req);
+        if (runs_on_pool(req)) {
+          resp = co_await dispatch_on_pool(req);
+        } else {
+          // Inline: on this I/O thread, with no coroutine frame of its own.
+          log::RequestScope scope(req.request_id);
+          resp = pipeline.dispatch(req);
+        }
       }
       client_keep_alive = parser.get().keep_alive();
     }

@@ -70,12 +70,14 @@ TEST(QueryCatalog, LoadsOnlyTheBackendsQueryFiles) {
       EmbeddedFile{"sqlite/health.sql", "-- name: health.ping\nSELECT 1;"},
       EmbeddedFile{"sqlite/leads/import.sql", "-- name: leads.import\nINSERT INTO leads VALUES (?1)"},
       EmbeddedFile{"sqlite/migrations/0001_init.sql", "-- name: not.a.query\nCREATE TABLE t (x)"},
+      EmbeddedFile{"common/migrations/0002_more.sql", "-- name: nor.this\nCREATE TABLE u (x)"},
       EmbeddedFile{"postgres/health.sql", "-- name: pg.only\nSELECT 1"},
   };
   const auto catalog = QueryCatalog::load(Backend::Sqlite, files);
   EXPECT_EQ(catalog.get("health.ping"), "SELECT 1");
   EXPECT_TRUE(catalog.contains("leads.import"));
   EXPECT_FALSE(catalog.contains("not.a.query"));
+  EXPECT_FALSE(catalog.contains("nor.this"));
   EXPECT_FALSE(catalog.contains("pg.only"));
   EXPECT_EQ(catalog.names(), (std::vector<std::string>{"health.ping", "leads.import"}));
 }
