@@ -478,6 +478,41 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByText("Campaigns by status").waitFor();
   });
 
+  test("the admin dashboard's figures count the API traffic, with charts and system bars", async () => {
+    // Five known API calls, and one 404 under /api (a client error, not a server error).
+    const token = (await storedToken()).token;
+    for (let i = 0; i < 5; i++) assert.equal((await api("GET", "/api/leads?page_size=1", token)).status, 200);
+    assert.equal((await api("GET", "/api/no-such-thing", token)).status, 404);
+    const figures = await (await api("GET", "/api/admin/system?minutes=30", token)).json();
+    assert.ok(figures.api_calls_today >= 6, JSON.stringify(figures));
+    assert.equal(figures.errors_24h, 0);
+    assert.equal(figures.traffic.length, 30);
+    assert.ok(figures.active_users_24h >= 1);
+
+    await page.goto(server.url + "/admin");
+    const tiles = page.getByTestId("system-figures");
+    await tiles.getByText("API calls today").waitFor();
+    // The tile's value (the paragraph after its label): at least what the API said a moment ago.
+    const value = await tiles
+      .getByText("API calls today")
+      .locator("xpath=following-sibling::p[1]")
+      .textContent();
+    const shown = Number(value.replaceAll(",", ""));
+    assert.ok(
+      shown >= figures.api_calls_today,
+      `tile says ${value}, the API said ${figures.api_calls_today}`,
+    );
+    for (const label of ["Active users (24 h)", "Error rate (24 h)", "p95 response (24 h)", "Jobs pending"])
+      await tiles.getByText(label).waitFor();
+    const charts = page.getByTestId("traffic-charts");
+    await charts.getByText("Requests per minute").waitFor();
+    await charts.locator(".recharts-bar-rectangle").first().waitFor();
+    await charts.locator(".recharts-line-curve").first().waitFor();
+    for (const bar of ["CPU", "Memory", "Disk"])
+      await page.getByTestId("health").getByRole("progressbar", { name: bar }).waitFor();
+    await checks.capture(page, "admin-system");
+  });
+
   test("an admin creates a viewer", async () => {
     await page.goto(server.url + "/admin/users");
     await page.getByRole("button", { name: "New user" }).click();

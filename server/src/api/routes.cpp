@@ -25,6 +25,8 @@ const std::vector<RouteSpec>& route_table() {
   // method  path                                  handler                  who may call          rate    body     runs    audit action
   // ---- health ------------------------------------------------------------------------------------------------------------------------
     {Get,    "/api/health",                        "health.live",           kAnyone,              None,   Default, Inline, ""},
+    {Get,    "/api/health/live",                   "health.liveness",       kAnyone,              None,   Default, Inline, ""},
+    {Get,    "/api/health/ready",                  "health.ready",          kAnyone,              None,   Default, Pool,   ""},
     {Get,    "/api/health/detailed",               "health.detailed",       "system:read",        Api,    Default, Pool,   ""},
   // ---- auth --------------------------------------------------------------------------------------------------------------------------
     {Post,   "/api/auth/login",                    "auth.login",            kAnyone,              Login,  Default, Pool,   "LOGIN_SUCCEEDED"},
@@ -52,6 +54,7 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/admin/queues/{queue}/failed",   "queues.failed",         "system:read",        Api,    Default, Pool,   ""},
     {Get,    "/api/admin/jobs/{id}",               "jobs.get",              "system:read",        Api,    Default, Inline, ""},
     {Post,   "/api/admin/queues/{queue}/retry",    "queues.retry",          "system:read",        Api,    Default, Pool,   "QUEUE_RETRIED"},
+    {Get,    "/api/admin/system",                  "admin.system",          "system:read",        Api,    Default, Pool,   ""},
   // ---- leads (literal segments before /api/leads/{id}) -------------------------------------------------------------------------------
     {Get,    "/api/leads",                         "leads.list",            "lead:read",          Api,    Default, Either, ""},
     {Post,   "/api/leads",                         "leads.create",          "lead:write",         Api,    Default, Inline, "LEAD_CREATED"},
@@ -111,8 +114,9 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/t/c/{token}",                       "tracking.click",        kAnyone,              Public, Default, Inline, ""},
     {Get,    "/u/{token}",                         "tracking.unsubscribe_page", kAnyone,          Public, Default, Inline, ""},
     {Post,   "/u/{token}",                         "tracking.unsubscribe",  kAnyone,              Public, Default, Pool,   "UNSUBSCRIBE_RECEIVED"},
-  // ---- the API description -----------------------------------------------------------------------------------------------------------
+  // ---- the API description and the metrics -----------------------------------------------------------------------------------------------------------
     {Get,    "/api/openapi.json",                  "api.openapi",           kAnyone,              Api,    Default, Inline, ""},
+    {Get,    "/metrics",                           "metrics.scrape",        kAnyone,              None,   Default, Pool,   ""},
   };
   // clang-format on
   return routes;

@@ -11,6 +11,7 @@
 #include "jobs/module.hpp"
 #include "jobs/runtime.hpp"
 #include "jobs/worker.hpp"
+#include "observability/module.hpp"
 
 namespace herald::app {
 
@@ -25,12 +26,23 @@ struct App::Impl {
   std::unique_ptr<http::StaticFiles> static_files;
   std::unique_ptr<http::Pipeline> pipeline;
   std::unique_ptr<http::Server> server;
+  // HERALD_METRICS_LISTEN: GET /metrics on an address of its own (serve and worker).
+  struct MetricsListener {
+    http::Router router;
+    std::unique_ptr<http::InProcessRateLimiter> limiter;
+    std::unique_ptr<http::StaticFiles> no_files;
+    std::unique_ptr<http::Pipeline> pipeline;
+    std::unique_ptr<http::Server> server;
+    std::uint16_t port = 0;
+  };
+  std::unique_ptr<MetricsListener> metrics;
   bool stop_on_signals = false;
 
   jobs::WorkerOptions worker_options() const;
   std::size_t db_connections() const;
   void build_workers();
   void build_http();
+  void start_metrics_listener();
   void stop_workers();
 };
 
@@ -50,9 +62,9 @@ void App::Impl::build_workers() {
   if (options.extra_jobs) options.extra_jobs(contributions.jobs());
   if (options.extra_reconcilers) options.extra_reconcilers(contributions.reconcilers());
   if (!options.workers) return;
-  workers = std::make_unique<jobs::WorkerRuntime>(composition->database(), composition->module<jobs::Module>().queue(),
-                                                  contributions.jobs(), contributions.reconcilers(),
-                                                  composition->clock(), worker_options());
+  workers = std::make_unique<jobs::WorkerRuntime>(
+      composition->database(), composition->module<jobs::Module>().queue(), contributions.jobs(),
+      contributions.reconcilers(), composition->clock(), worker_options(), contributions.job_observers());
 }
 
 void App::Impl::build_http() {
@@ -66,6 +78,8 @@ void App::Impl::build_http() {
   pipeline = std::make_unique<http::Pipeline>(settings, router, composition->limiter(), *static_files);
   pipeline->set_authorizer(contributions.authorizer());
   for (auto* observer : contributions.observers()) pipeline->add_observer(observer);
+  // After every route (extra ones included) is on the router: handles are per route.
+  pipeline->set_monitor(contributions.request_monitor());
 
   http::ServerOptions server_options;
   server_options.host = config.listen.host;
@@ -74,6 +88,31 @@ void App::Impl::build_http() {
   server_options.handler_threads = static_cast<std::size_t>(config.handler_threads);
   server_options.handler_queue = 4 * server_options.handler_threads;
   server = std::make_unique<http::Server>(server_options, *pipeline);
+}
+
+void App::Impl::start_metrics_listener() {
+  if (!config.metrics_listen) return;
+  auto& observability = composition->module<observability::Module>();
+  metrics = std::make_unique<MetricsListener>();
+  metrics->router
+      .add(
+          http::Method::Get, "/metrics", [&observability](http::Request& req) { return observability.scrape(req); },
+          http::Access::public_route())
+      .rate = http::RateClass::None;
+  metrics->limiter = std::make_unique<http::InProcessRateLimiter>(composition->clock());
+  metrics->no_files = std::make_unique<http::StaticFiles>(std::nullopt);
+  http::PipelineSettings settings;
+  settings.trusted_hosts = {"*"};  // scraped by address; only /metrics is here
+  settings.access_log = false;
+  metrics->pipeline =
+      std::make_unique<http::Pipeline>(settings, metrics->router, *metrics->limiter, *metrics->no_files);
+  http::ServerOptions server_options;
+  server_options.host = config.metrics_listen->host;
+  server_options.port = config.metrics_listen->port;
+  server_options.threads = 1;
+  metrics->server = std::make_unique<http::Server>(server_options, *metrics->pipeline);
+  metrics->port = metrics->server->start();
+  log::info("metrics listening", {{"address", config.metrics_listen->host + ":" + std::to_string(metrics->port)}});
 }
 
 void App::Impl::stop_workers() {
@@ -88,6 +127,10 @@ App::~App() {
     impl_->server->wait();
   }
   impl_->stop_workers();
+  if (impl_->metrics) {
+    impl_->metrics->server->stop();
+    impl_->metrics->server->wait();
+  }
 }
 
 std::uint16_t App::start() {
@@ -104,6 +147,7 @@ std::uint16_t App::start() {
   }
   if (i.workers) i.workers->start();
   i.composition->start_tasks();
+  i.start_metrics_listener();
   if (i.server) {
     log::info("listening", {{"address", i.config.listen.host + ":" + std::to_string(port)},
                             {"threads", i.config.http_threads},
@@ -135,6 +179,7 @@ void App::wait() {
 }
 
 const Config& App::config() const noexcept { return impl_->config; }
+std::uint16_t App::metrics_port() const noexcept { return impl_->metrics ? impl_->metrics->port : 0; }
 Composition& App::composition() { return *impl_->composition; }
 storage::Database& App::database() { return impl_->composition->database(); }
 const http::Router& App::router() const { return impl_->router; }

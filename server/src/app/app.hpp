@@ -66,6 +66,8 @@ class App {
   void wait();
 
   const Config& config() const noexcept;
+  // The bound port of HERALD_METRICS_LISTEN's listener; 0 without one.
+  std::uint16_t metrics_port() const noexcept;
   Composition& composition();
   storage::Database& database();
   const http::Router& router() const;

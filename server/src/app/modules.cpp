@@ -10,6 +10,7 @@
 #include "health/module.hpp"
 #include "jobs/module.hpp"
 #include "leads/module.hpp"
+#include "observability/module.hpp"
 #include "settings/module.hpp"
 #include "templates/module.hpp"
 
@@ -19,7 +20,7 @@ void add_modules(Composition& c) {
   auto& db = c.database();
   auto& clock = c.clock();
   auto& config = c.config();
-  c.add<health::Module>(health::Deps{clock, config, db, c.contributions().health_checks()});
+  auto& health = c.add<health::Module>(health::Deps{clock, config, db, c.contributions().health_checks()});
   auto& audit = c.add<audit::Module>(audit::Deps{db, clock});
   auto& auth = c.add<auth::Module>(auth::Deps{db, config, clock, c.limiter(), c.options().first_admin});
   auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
@@ -28,6 +29,8 @@ void add_modules(Composition& c) {
   auto& templates = c.add<templates::Module>(templates::Deps{db, clock, config, leads.leads(), settings.settings()});
   c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
                                            templates.catalog(), settings.settings(), settings.transport()});
+  c.add<observability::Module>(
+      observability::Deps{config, clock, db, jobs.queue(), health.reports(), settings.smtp_pool()});
 }
 
 }  // namespace herald::app

@@ -29,6 +29,8 @@ constexpr std::string_view kKeys[] = {
     "HERALD_WEB_DIR",          "HERALD_WORKER_CONCURRENCY", "HERALD_JOB_VISIBILITY_TIMEOUT",
     "HERALD_PAGE_CACHE",       "HERALD_PUBLIC_RATE_LIMIT",  "HERALD_HANDLER_THREADS",
     "HERALD_SEND_RETRY_BASE",  "HERALD_SEND_ATTEMPTS",
+    "HERALD_SENTRY_SAMPLE_RATE", "HERALD_SENTRY_ENVIRONMENT", "HERALD_SENTRY_RELEASE",
+    "HERALD_SENTRY_SERVER_NAME", "HERALD_METRICS_TOKEN",     "HERALD_METRICS_LISTEN",
 };
 
 std::string toml_key(std::string_view env_name) {
@@ -105,6 +107,21 @@ void require_scheme(std::string_view variable, const std::string& url,
   throw ConfigError(std::string(variable), "expected " + expected);
 }
 
+// Sentry refuses environment and release names with white space, control
+// characters or slashes, and "." or ".." as a release.
+const std::string& check_sentry_name(std::string_view variable, const std::string& v, std::size_t max,
+                                     std::string_view what) {
+  if (v.empty() || v.size() > max)
+    throw ConfigError(std::string(variable), fmt::format("a {} name must be 1 to {} bytes", what, max));
+  if (v == "." || v == "..") throw ConfigError(std::string(variable), "'" + v + "' is not a usable name");
+  for (unsigned char ch : v) {
+    if (ch <= 0x20 || ch == 0x7f || ch == '/' || ch == '\\')
+      throw ConfigError(std::string(variable), "must not contain white space, control characters or slashes");
+  }
+  if (!valid_utf8(v)) throw ConfigError(std::string(variable), "must be UTF-8 text");
+  return v;
+}
+
 void apply(Config& c, std::string_view name, const std::string& v) {
   if (name == "HERALD_LISTEN") {
     c.listen = parse_listen(name, v);
@@ -173,8 +190,27 @@ void apply(Config& c, std::string_view name, const std::string& v) {
   } else if (name == "HERALD_DKIM_KEY_FILE") {
     c.dkim_key_file = v;
   } else if (name == "HERALD_SENTRY_DSN") {
-    require_scheme(name, v, {"http://", "https://"});
-    c.sentry_dsn = v;
+    c.sentry_dsn = parse_sentry_dsn(name, v);
+  } else if (name == "HERALD_SENTRY_ENVIRONMENT") {
+    c.sentry_environment = check_sentry_name(name, v, 64, "environment");
+  } else if (name == "HERALD_SENTRY_RELEASE") {
+    c.sentry_release = check_sentry_name(name, v, 200, "release");
+  } else if (name == "HERALD_SENTRY_SAMPLE_RATE") {
+    char* end = nullptr;
+    double rate = std::strtod(v.c_str(), &end);
+    if (v.empty() || end != v.c_str() + v.size() || !(rate >= 0 && rate <= 1))
+      throw ConfigError(std::string(name), "must be a number from 0 to 1 (the share of errors reported)");
+    c.sentry_sample_rate = rate;
+  } else if (name == "HERALD_SENTRY_SERVER_NAME") {
+    c.sentry_server_name = check_sentry_name(name, v, 255, "server name");
+  } else if (name == "HERALD_METRICS_TOKEN") {
+    // Sent by Prometheus as "Authorization: Bearer <token>": visible ASCII, long enough to guess at no rate.
+    const bool visible = std::all_of(v.begin(), v.end(), [](unsigned char ch) { return ch > 0x20 && ch < 0x7f; });
+    if (v.size() < 16 || v.size() > 256 || !visible)
+      throw ConfigError(std::string(name), "must be 16 to 256 visible ASCII characters (no spaces)");
+    c.metrics_token = v;
+  } else if (name == "HERALD_METRICS_LISTEN") {
+    c.metrics_listen = parse_listen(name, v);
   } else if (name == "HERALD_AI_BASE_URL") {
     require_scheme(name, v, {"http://", "https://"});
     c.ai_base_url = v;
@@ -207,12 +243,17 @@ void apply(Config& c, std::string_view name, const std::string& v) {
 void finish(Config& c) {
   if (c.database_url.empty()) c.database_url = "sqlite://" + (c.data_dir / "herald.db").string();
   if (c.public_url.empty()) c.public_url = "http://" + c.listen.to_string();
+  if (c.sentry_release.empty()) c.sentry_release = "herald@" HERALD_VERSION;
   if (c.http_threads == 0) c.http_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (c.uses_postgres() && !c.jwt_secret)
     throw ConfigError("HERALD_JWT_SECRET", "is required with PostgreSQL (every API process must share it)");
   int dkim = (c.dkim_domain ? 1 : 0) + (c.dkim_selector ? 1 : 0) + (c.dkim_key_file ? 1 : 0);
   if (dkim != 0 && dkim != 3)
     throw ConfigError("HERALD_DKIM_KEY_FILE", "DKIM needs HERALD_DKIM_DOMAIN, _SELECTOR and _KEY_FILE together");
+  if (c.metrics_listen && c.metrics_listen->host == c.listen.host && c.metrics_listen->port == c.listen.port &&
+      c.listen.port != 0)
+    throw ConfigError("HERALD_METRICS_LISTEN",
+                      "must differ from HERALD_LISTEN (leave it unset to serve /metrics there)");
   if (c.admin_password && !c.admin_email)
     throw ConfigError("HERALD_ADMIN_EMAIL", "is required when HERALD_ADMIN_PASSWORD is set");
 }
@@ -322,6 +363,71 @@ ListenAddress parse_listen(std::string_view variable, std::string_view text) {
 }
 
 std::span<const std::string_view> setting_names() { return kKeys; }
+
+SentryDsn parse_sentry_dsn(std::string_view variable, std::string_view text) {
+  const auto fail = [&](std::string_view why) -> ConfigError {
+    return ConfigError(std::string(variable), std::string(why) + " (expected https://KEY@HOST/PROJECT_ID)");
+  };
+  SentryDsn d;
+  std::string_view rest;
+  if (text.starts_with("https://")) {
+    d.scheme = "https";
+    rest = text.substr(8);
+  } else if (text.starts_with("http://")) {
+    d.scheme = "http";
+    rest = text.substr(7);
+  } else {
+    throw fail("must start with http:// or https://");
+  }
+  if (rest.find_first_of("?#") != std::string_view::npos) throw fail("must not have a query or fragment");
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) throw fail("has no project id");
+  const std::string_view authority = rest.substr(0, slash);
+  std::string_view path = rest.substr(slash);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) throw fail("has no public key");
+  std::string_view key = authority.substr(0, at);
+  key = key.substr(0, key.find(':'));  // a deprecated secret key is dropped
+  if (key.empty() || !std::all_of(key.begin(), key.end(), [](unsigned char ch) { return std::isalnum(ch); }))
+    throw fail("the public key must be letters and digits");
+  d.public_key = std::string(key);
+  std::string_view host = authority.substr(at + 1);
+  std::string_view port;
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) throw fail("has an unbalanced '[' in its host");
+    if (close + 1 < host.size()) {
+      if (host[close + 1] != ':') throw fail("has text after its IPv6 address");
+      port = host.substr(close + 2);
+    }
+    host = host.substr(0, close + 1);
+  } else if (const auto colon = host.find(':'); colon != std::string_view::npos) {
+    port = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  if (host.empty() || host == "[]" ||
+      !std::all_of(host.begin(), host.end(), [](unsigned char ch) { return ch > 0x20 && ch < 0x7f && ch != '@'; }))
+    throw fail("has no usable host");
+  d.host = std::string(host);
+  if (port.data() != nullptr) d.port = static_cast<std::uint16_t>(parse_int(variable, port, 1, 65535));
+  while (path.size() > 1 && path.ends_with('/')) path.remove_suffix(1);
+  const auto last = path.rfind('/');
+  const std::string_view project = path.substr(last + 1);
+  if (project.empty() ||
+      !std::all_of(project.begin(), project.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+    throw fail("must end with a numeric project id");
+  d.project_id = std::string(project);
+  d.path = std::string(path.substr(0, last));
+  return d;
+}
+
+std::string SentryDsn::public_dsn() const {
+  return scheme + "://" + public_key + "@" + host + (port ? ":" + std::to_string(*port) : "") + path + "/" + project_id;
+}
+
+std::string SentryDsn::envelope_url() const {
+  return scheme + "://" + host + (port ? ":" + std::to_string(*port) : "") + path + "/api/" + project_id + "/envelope/";
+}
 
 Config load_config(const std::optional<std::filesystem::path>& file, const EnvLookup& env) {
   Config c;

@@ -28,6 +28,21 @@ struct ListenAddress {
 
 enum class LogFormat { Auto, Text, Json };
 
+// A Sentry DSN, {http|https}://KEY[:SECRET]@HOST[:PORT][/PATH]/PROJECT_ID.
+struct SentryDsn {
+  std::string scheme;      // "http" or "https"
+  std::string public_key;  // sentry_key in the auth header
+  std::string host;        // as written; an IPv6 address keeps its brackets
+  std::optional<std::uint16_t> port;
+  std::string path;        // prefix before the project id: "" or "/sentry"
+  std::string project_id;  // digits
+
+  // The DSN without the deprecated secret key: what an envelope header carries.
+  std::string public_dsn() const;
+  // {scheme}://{host}[:{port}]{path}/api/{project_id}/envelope/
+  std::string envelope_url() const;
+};
+
 struct Config {
   ListenAddress listen;
   std::filesystem::path data_dir = "./herald-data";
@@ -55,7 +70,15 @@ struct Config {
   std::optional<std::string> dkim_domain;
   std::optional<std::string> dkim_selector;
   std::optional<std::filesystem::path> dkim_key_file;
-  std::optional<std::string> sentry_dsn;
+  std::optional<SentryDsn> sentry_dsn;  // unset: errors are not reported
+  std::string sentry_environment = "production";
+  std::string sentry_release;       // herald@<version> unless set
+  double sentry_sample_rate = 1.0;  // share of error events sent, 0..1
+  std::string sentry_server_name;   // the host name unless set
+  // GET /metrics: a bearer token it requires, and/or a listen address of its
+  // own (then it is not served on HERALD_LISTEN). Neither: served openly.
+  std::optional<std::string> metrics_token;
+  std::optional<ListenAddress> metrics_listen;
   std::optional<std::string> ai_base_url;
   std::optional<std::string> ai_api_key;
   std::optional<std::string> ai_model;
@@ -85,6 +108,7 @@ std::span<const std::string_view> setting_names();
 std::uint64_t parse_size(std::string_view variable, std::string_view text);
 RateSpec parse_rate(std::string_view variable, std::string_view text);
 ListenAddress parse_listen(std::string_view variable, std::string_view text);
+SentryDsn parse_sentry_dsn(std::string_view variable, std::string_view text);
 // "30s", "500ms", "2m", "1h" or a bare number of seconds, within [min, max].
 std::chrono::milliseconds parse_duration(std::string_view variable, std::string_view text,
                                          std::chrono::milliseconds min, std::chrono::milliseconds max);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,7 @@ namespace herald::log {
 namespace {
 
 thread_local std::string_view t_request_id;
+thread_local Breadcrumbs* t_breadcrumbs = nullptr;
 
 struct State {
   std::atomic<Format> format{Format::Json};
@@ -72,8 +74,7 @@ void append_value(fmt::memory_buffer& out, const FieldValue& v, Format f) {
       v);
 }
 
-std::string now_rfc3339() {
-  auto now = std::chrono::system_clock::now();
+std::string rfc3339_ms(std::chrono::system_clock::time_point now) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
 }
@@ -161,16 +162,65 @@ void write(Level level, std::string_view message, Fields fields) {
   auto& s = state();
   if (level < s.min_level.load(std::memory_order_relaxed)) return;
   if (!s.logger) init(detect_format());
+  const auto now = std::chrono::system_clock::now();
+  if (t_breadcrumbs != nullptr) t_breadcrumbs->add(now, level, message, fields);
   std::string line =
-      format_line(s.format.load(std::memory_order_relaxed), level, message, fields, t_request_id, now_rfc3339());
+      format_line(s.format.load(std::memory_order_relaxed), level, message, fields, t_request_id, rfc3339_ms(now));
   s.logger->log(level == Level::Error ? spdlog::level::err : spdlog::level::info, spdlog::string_view_t(line));
 }
 
-RequestScope::RequestScope(std::string_view request_id) noexcept : previous_(t_request_id) {
+Breadcrumbs::Breadcrumbs(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
+
+void Breadcrumbs::add(std::chrono::system_clock::time_point time, Level level, std::string_view message,
+                      Fields fields) {
+  fmt::memory_buffer text;
+  text.append(message);
+  for (const auto& f : fields) {
+    if (text.size() >= kMaxBreadcrumbBytes) break;
+    text.push_back(' ');
+    text.append(f.key);
+    text.push_back('=');
+    append_value(text, f.value, Format::Text);
+  }
+  std::size_t size = std::min(text.size(), kMaxBreadcrumbBytes);
+  // Never cut a UTF-8 sequence in two.
+  while (size < text.size() && size > 0 && (static_cast<unsigned char>(text[size]) & 0xC0) == 0x80) --size;
+  Breadcrumb crumb{time, level, std::string(text.data(), size)};
+  std::lock_guard lock(mutex_);
+  ++total_;
+  if (ring_.size() < capacity_) {
+    ring_.push_back(std::move(crumb));
+  } else {
+    ring_[next_] = std::move(crumb);
+    next_ = (next_ + 1) % capacity_;
+  }
+}
+
+std::vector<Breadcrumb> Breadcrumbs::entries() const {
+  std::lock_guard lock(mutex_);
+  std::vector<Breadcrumb> out;
+  out.reserve(ring_.size());
+  for (std::size_t i = 0; i < ring_.size(); ++i) out.push_back(ring_[(next_ + i) % ring_.size()]);
+  return out;
+}
+
+std::size_t Breadcrumbs::dropped() const {
+  std::lock_guard lock(mutex_);
+  return total_ - ring_.size();
+}
+
+RequestScope::RequestScope(std::string_view request_id, Breadcrumbs* breadcrumbs) noexcept
+    : previous_(t_request_id), previous_breadcrumbs_(t_breadcrumbs) {
+  if (breadcrumbs == nullptr && request_id != t_request_id) t_breadcrumbs = nullptr;
+  if (breadcrumbs != nullptr) t_breadcrumbs = breadcrumbs;
   t_request_id = request_id;
 }
-RequestScope::~RequestScope() { t_request_id = previous_; }
+RequestScope::~RequestScope() {
+  t_request_id = previous_;
+  t_breadcrumbs = previous_breadcrumbs_;
+}
 
 std::string_view current_request_id() noexcept { return t_request_id; }
+Breadcrumbs* current_breadcrumbs() noexcept { return t_breadcrumbs; }
 
 }  // namespace herald::log

@@ -6,7 +6,8 @@ Module::Module(Deps deps)
     : db_(deps.db),
       monitor_(deps.config.data_dir),
       service_(deps.clock, monitor_, HERALD_VERSION, deps.checks),
-      routes_(service_) {}
+      readiness_(deps.db, deps.checks),
+      routes_(service_, readiness_) {}
 
 void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);

@@ -1,5 +1,6 @@
-// The health module: GET /api/health (liveness) and /api/health/detailed,
-// which runs every module's health check and samples the system.
+// The health module: GET /api/health and /api/health/live (liveness),
+// /api/health/ready (readiness) and /api/health/detailed, which runs every
+// module's health check and samples the system. Offers health::Reports.
 #pragma once
 
 #include "core/clock.hpp"
@@ -22,13 +23,17 @@ struct Deps {
 class Module final : public herald::Module {
  public:
   explicit Module(Deps deps);
-  // The two endpoints, and the database's check.
+  // The endpoints, and the database's check.
   void contribute(Contributions& contributions) override;
+
+  // The detailed report, for other modules (the admin figures).
+  Reports& reports() noexcept { return service_; }
 
  private:
   storage::Database& db_;
   SystemMonitor monitor_;
   HealthService service_;
+  Readiness readiness_;
   Routes routes_;
 };
 

@@ -1,4 +1,5 @@
-// Handlers for /api/health and /api/health/detailed.
+// Handlers for /api/health, /api/health/live, /api/health/ready and
+// /api/health/detailed.
 #pragma once
 
 #include "health/service.hpp"
@@ -12,12 +13,19 @@ namespace herald::health {
 
 class Routes {
  public:
-  explicit Routes(HealthService& service) : service_(service) {}
+  Routes(HealthService& service, Readiness& readiness) : service_(service), readiness_(readiness) {}
+  // Liveness: the process answers. Never touches a dependency.
   http::Response live(http::Request& req);
+  // The same under the probe's own path (GET /api/health/live).
+  http::Response liveness(http::Request& req) { return live(req); }
+  // Readiness: 200 {status: "ready", checks}, or 503 problem+json with the
+  // checks ({database: "ok" | "unreachable", migrations, redis}).
+  http::Response ready(http::Request& req);
   http::Response detailed(http::Request& req);
 
  private:
   HealthService& service_;
+  Readiness& readiness_;
 };
 
 // Adds these handlers, with their OpenAPI descriptions, under the names the

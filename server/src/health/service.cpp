@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/time.hpp"
+#include "storage/migrations.hpp"
 #include "storage/query.hpp"
 
 namespace herald::health {
@@ -60,6 +61,7 @@ nlohmann::json HealthService::detailed() {
   for (const char* name : kKnownServices) services[name] = {{"status", "not_configured"}};
 
   std::string overall = "healthy";
+  std::string reason;
   for (const auto& c : checks_) {
     const auto start = std::chrono::steady_clock::now();
     CheckResult r = c->check();
@@ -69,14 +71,22 @@ nlohmann::json HealthService::detailed() {
     // Only a critical service that is down makes the whole report unhealthy
     // (503); a degraded one (the database refusing writes but answering
     // reads) or a non-critical one that is down leaves it degraded.
+    const bool failed = r.status == "unhealthy" || r.status == "degraded";
     if (r.status == "unhealthy" && c->critical())
       overall = "unhealthy";
-    else if ((r.status == "unhealthy" || r.status == "degraded") && overall == "healthy")
+    else if (failed && overall == "healthy")
       overall = "degraded";
+    if (failed) {
+      if (!reason.empty()) reason += "; ";
+      reason += c->name() + ": " + r.status;
+      if (auto e = r.details.find("error"); e != r.details.end() && e->is_string())
+        reason += " (" + e->get<std::string>() + ")";
+    }
   }
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - started_).count();
   return {
       {"status", overall},
+      {"reason", reason},
       {"version", version_},
       {"uptime_s", uptime},
       {"system",
@@ -85,6 +95,48 @@ nlohmann::json HealthService::detailed() {
         {"disk_percent", round2(sys.disk_percent)}}},
       {"services", services},
   };
+}
+
+Readiness::Result Readiness::check() {
+  Result out;
+  out.ready = true;
+  auto fail = [&](const std::string& name, std::string why) {
+    out.ready = false;
+    out.checks[name] = std::move(why);
+  };
+  try {
+    auto conn = db_.acquire();
+    std::int64_t one = 0;
+    conn->execute(kPing, {}, [&](const storage::Row& row) { one = row.integer(0); });
+    if (one == 1)
+      out.checks["database"] = "ok";
+    else
+      fail("database", "unexpected answer");
+  } catch (const std::exception&) {
+    fail("database", "unreachable");
+  }
+  if (out.checks["database"] == "ok") {
+    try {
+      const auto pending = storage::pending_migrations(db_);
+      if (pending.empty())
+        out.checks["migrations"] = "ok";
+      else
+        fail("migrations", std::to_string(pending.size()) + " not applied");
+    } catch (const std::exception&) {
+      fail("migrations", "unknown");
+    }
+  } else {
+    fail("migrations", "unknown");
+  }
+  for (const auto& c : checks_) {
+    if (c->name() != "redis") continue;
+    const CheckResult r = c->check();
+    if (r.status == "healthy")
+      out.checks["redis"] = "ok";
+    else
+      fail("redis", "unreachable");
+  }
+  return out;
 }
 
 }  // namespace herald::health

@@ -31,13 +31,35 @@ class DatabaseCheck final : public HealthCheck {
 
 using HealthChecks = std::vector<std::shared_ptr<HealthCheck>>;
 
-class HealthService {
+// Readiness (GET /api/health/ready): may this process take traffic? The
+// database answers, every embedded migration is applied, and Redis answers
+// when it is configured. Touches nothing else (mail, Sentry and the workers
+// do not decide whether the API can serve).
+class Readiness {
+ public:
+  Readiness(storage::Database& db, const HealthChecks& checks) : db_(db), checks_(checks) {}
+
+  struct Result {
+    bool ready = false;
+    nlohmann::json checks = nlohmann::json::object();  // name -> "ok" or why not
+  };
+  Result check();
+
+ private:
+  storage::Database& db_;
+  const HealthChecks& checks_;
+};
+
+class HealthService final : public Reports {
  public:
   // `checks` are what every module contributed; read on each report.
   HealthService(const Clock& clock, SystemMonitor& monitor, std::string version, const HealthChecks& checks);
 
-  // {status, version, uptime_s, system{...}, services{database, redis, queue, smtp, sentry, ...}}
-  nlohmann::json detailed();
+  // {status, reason, version, uptime_s, system{...}, services{database, redis, queue, smtp, sentry, ...}}.
+  // status: "unhealthy" when a critical service is down, "degraded" when a
+  // service is degraded or a non-critical one is down, else "healthy"; reason
+  // names each service that is not healthy ("redis: unhealthy (…)"), or is empty.
+  nlohmann::json detailed() override;
 
  private:
   const Clock& clock_;

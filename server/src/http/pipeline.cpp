@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <nlohmann/json.hpp>
+
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "http/framing.hpp"
@@ -58,6 +60,11 @@ Pipeline::Pipeline(PipelineSettings settings, const Router& router, RateLimiter&
 
 // Api and Login routes share the API budget (the login handler takes its own
 // per address and email on top); Public routes have theirs; None takes nothing.
+void Pipeline::set_monitor(RequestMonitor* m) {
+  monitor_ = m;
+  if (monitor_) monitor_->attach(router_);
+}
+
 std::optional<Response> Pipeline::limit_rate(Request& req, RateClass rate) {
   if (rate == RateClass::None) return std::nullopt;
   const bool is_public = rate == RateClass::Public;
@@ -66,6 +73,7 @@ std::optional<Response> Pipeline::limit_rate(Request& req, RateClass rate) {
   req.response_headers.emplace_back("RateLimit-Policy", is_public ? public_policy_field_ : api_policy_field_);
   req.response_headers.emplace_back("RateLimit", ratelimit_field(policy, d));
   if (d.allowed) return std::nullopt;
+  if (monitor_) monitor_->rate_limited(req, rate);
   TooManyRequests err("rate limit of " + std::to_string(d.limit) + " requests per " +
                       std::to_string(policy.window.count()) + " s exceeded; retry in " +
                       std::to_string(d.retry_after_s) + " s");
@@ -78,6 +86,7 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
   req.client_ip = proxies_.client_ip(req.remote_ip, req.header("X-Forwarded-For"));
   req.https = req.tls || (proxies_.contains(req.remote_ip) &&
                           iequals_ascii(req.header("X-Forwarded-Proto").value_or(""), "https"));
+  if (monitor_) monitor_->started(req);
 
   // Framing first: a request whose body length is in doubt is answered and the
   // connection closed, so no byte of that body is ever read as a request.
@@ -92,6 +101,7 @@ std::optional<Response> Pipeline::on_headers(Request& req) {
   // Path parameters become ids, names and audit resources: they must be text.
   const bool text_path = is_text(req.path);
   Match m = text_path ? router_.match(req.method, req.path) : Match{};
+  req.matched = m.route;
   const bool api = is_api(req.path);
   // A path with no route still pays: under /api from the API budget (so
   // probing paths costs like calling them); the static UI is not limited.
@@ -162,13 +172,20 @@ Response Pipeline::guarded(Request& req, const std::function<Response()>& fn) {
                    "again once it accepts them",
                    "read-only");
   } catch (const std::exception& e) {
-    log::error("unhandled error", {{"error", e.what()}, {"path", req.path}});
-    return problem(500, "Internal Server Error", "an unexpected error occurred; quote request id " + req.request_id,
-                   "internal");
+    // One error report (its id named in the answer and the log line), never
+    // the exception's text or a stack trace in the answer.
+    if (monitor_) req.error_event_id = monitor_->failed(req, e);
+    log::error("unhandled error", {{"error", e.what()}, {"path", req.path}, {"event_id", req.error_event_id}});
+    std::string detail = "an unexpected error occurred; quote request id " + req.request_id;
+    if (req.error_event_id.empty()) return problem(500, "Internal Server Error", detail, "internal");
+    detail += " (error report " + req.error_event_id + ")";
+    return problem(500, "Internal Server Error", detail, "internal", nlohmann::json{{"event_id", req.error_event_id}});
   }
 }
 
+// The log lines of the handler also go to the request's breadcrumb trail, if any.
 Response Pipeline::dispatch(Request& req) {
+  log::RequestScope scope(req.request_id, req.breadcrumbs.get());
   return guarded(req, [&] {
     if (!req.route) return static_files_.serve(req);
     authorize(req);
@@ -183,6 +200,7 @@ Response Pipeline::dispatch(Request& req) {
 }
 
 std::optional<Response> Pipeline::open_sink(Request& req, std::unique_ptr<BodySink>& sink) {
+  log::RequestScope scope(req.request_id, req.breadcrumbs.get());
   Response r = guarded(req, [&] {
     authorize(req);
     sink = req.route->body_sink(req);
@@ -194,6 +212,7 @@ std::optional<Response> Pipeline::open_sink(Request& req, std::unique_ptr<BodySi
 }
 
 std::optional<Response> Pipeline::feed(Request& req, BodySink& sink, std::string_view chunk) {
+  log::RequestScope scope(req.request_id, req.breadcrumbs.get());
   bool ok = false;
   Response r = guarded(req, [&] {
     sink.write(chunk);
@@ -206,6 +225,7 @@ std::optional<Response> Pipeline::feed(Request& req, BodySink& sink, std::string
 }
 
 Response Pipeline::finish_sink(Request& req, BodySink& sink) {
+  log::RequestScope scope(req.request_id, req.breadcrumbs.get());
   return guarded(req, [&] { return sink.finish(); });
 }
 
@@ -216,9 +236,10 @@ Response Pipeline::refuse(const Error& error) {
 }
 
 Response Pipeline::busy() {
-  ServiceUnavailable err("the server is busy with requests that wait; retry shortly");
-  err.with_header("Retry-After", "1");
-  return problem(err);
+  // Its own type: load shedding, counted in the metrics but not an error report.
+  Response r = problem(503, "Service Unavailable", "the server is busy with requests that wait; retry shortly", "busy");
+  r.headers.add("Retry-After", "1");
+  return r;
 }
 
 void Pipeline::finish(Request& req, Response& resp, std::chrono::steady_clock::time_point started) {
@@ -228,15 +249,26 @@ void Pipeline::finish(Request& req, Response& resp, std::chrono::steady_clock::t
   apply_security_headers(resp, SecurityContext{req.https});
   resp.headers.add("X-Request-ID", req.request_id);
 
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  if (monitor_) monitor_->finished(req, resp, elapsed);
   for (auto* o : observers_) o->observe(req, resp);
   if (settings_.access_log) {
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     log::RequestScope scope(req.request_id);
-    log::info("request", {{"method", req.method_text},
-                          {"path", req.path},
-                          {"status", resp.status},
-                          {"duration_ms", static_cast<double>(us) / 1000.0},
-                          {"client", req.client_ip}});
+    if (req.error_event_id.empty()) {
+      log::info("request", {{"method", req.method_text},
+                            {"path", req.path},
+                            {"status", resp.status},
+                            {"duration_ms", static_cast<double>(us) / 1000.0},
+                            {"client", req.client_ip}});
+    } else {
+      log::info("request", {{"method", req.method_text},
+                            {"path", req.path},
+                            {"status", resp.status},
+                            {"duration_ms", static_cast<double>(us) / 1000.0},
+                            {"client", req.client_ip},
+                            {"event_id", req.error_event_id}});
+    }
   }
 }
 

@@ -10,7 +10,8 @@
 //   into the sink] → sink's answer
 //
 // and on every response, errors included: rate-limit fields, CORS headers,
-// security headers, X-Request-ID, one access-log line.
+// security headers, X-Request-ID, the request monitor (metrics, and an error
+// report for a 5xx), one access-log line.
 //
 // Everything that needs only the request head runs before the body is read,
 // so a refused request never costs its body.
@@ -30,6 +31,7 @@
 #include "http/middleware/cors.hpp"
 #include "http/middleware/rate_limit.hpp"
 #include "http/middleware/trusted_host.hpp"
+#include "http/monitor.hpp"
 #include "http/router.hpp"
 #include "http/static_files.hpp"
 #include "http/types.hpp"
@@ -70,6 +72,8 @@ class Pipeline {
 
   void set_authorizer(Authorizer* a) noexcept { authorizer_ = a; }
   void add_observer(ResponseObserver* o) { observers_.push_back(o); }
+  // Request metrics and error reports; attached to the router's routes here.
+  void set_monitor(RequestMonitor* m);
 
   // Phase 1, request head only. A response means: answer now, do not read the body.
   std::optional<Response> on_headers(Request& req);
@@ -112,6 +116,7 @@ class Pipeline {
   std::string public_policy_field_;
   Authorizer* authorizer_ = nullptr;
   std::vector<ResponseObserver*> observers_;
+  RequestMonitor* monitor_ = nullptr;
 };
 
 }  // namespace herald::http

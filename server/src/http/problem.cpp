@@ -30,6 +30,15 @@ Response problem(int status, std::string_view title, std::string_view detail, st
   return finish(status, base(status, title, detail, type_slug, instance));
 }
 
+Response problem(int status, std::string_view title, std::string_view detail, std::string_view type_slug,
+                 const nlohmann::json& extensions) {
+  nlohmann::json doc = base(status, title, detail, type_slug, {});
+  for (const auto& [key, value] : extensions.items()) {
+    if (!doc.contains(key)) doc[key] = value;
+  }
+  return finish(status, doc);
+}
+
 Response problem(const Error& error, std::string_view instance) {
   nlohmann::json doc = base(error.status(), error.title(), error.what(), error.type_slug(), instance);
   if (!error.errors().empty()) {

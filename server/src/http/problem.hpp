@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/errors.hpp"
 #include "http/types.hpp"
 
@@ -17,5 +19,8 @@ Response problem(const Error& error, std::string_view instance = {});
 // A problem response built from parts.
 Response problem(int status, std::string_view title, std::string_view detail, std::string_view type_slug = {},
                  std::string_view instance = {});
+// The same with extension members (RFC 9457 §3.2), e.g. {"event_id": …}.
+Response problem(int status, std::string_view title, std::string_view detail, std::string_view type_slug,
+                 const nlohmann::json& extensions);
 
 }  // namespace herald::http

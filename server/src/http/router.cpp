@@ -78,6 +78,7 @@ Route& Router::add(Method method, std::string path, Handler handler, Access acce
     has_param = has_param || is_param(seg);
     route->segments.emplace_back(seg);
   }
+  route->index = routes_.size();
   const Route* raw = route.get();
   if (has_param) {
     param_routes_.push_back(raw);

@@ -94,6 +94,8 @@ struct Route {
 
   // Split template: literal segments, and "{name}" parameters.
   std::vector<std::string> segments;
+  // Position in Router::routes(): an index for per-route tables (metrics).
+  std::size_t index = 0;
 };
 
 struct Match {

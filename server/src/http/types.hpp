@@ -2,6 +2,7 @@
 // see only these; Boost.Beast stays inside http/transport.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/log.hpp"
 #include "http/principal.hpp"
 
 namespace herald::http {
@@ -40,6 +42,35 @@ class Headers {
   std::vector<Entry> entries_;
 };
 
+// Counts one request in a gauge for as long as the request lives, however it
+// ends (answered, refused, or the client gone mid-body): the in-flight
+// metric. A copy of a request is not counted again.
+class InFlightMark {
+ public:
+  InFlightMark() noexcept = default;
+  explicit InFlightMark(std::atomic<std::int64_t>& gauge) noexcept : gauge_(&gauge) {
+    gauge_->fetch_add(1, std::memory_order_relaxed);
+  }
+  InFlightMark(const InFlightMark&) noexcept {}
+  InFlightMark& operator=(const InFlightMark&) noexcept { return *this; }
+  InFlightMark(InFlightMark&& o) noexcept : gauge_(std::exchange(o.gauge_, nullptr)) {}
+  InFlightMark& operator=(InFlightMark&& o) noexcept {
+    if (this != &o) {
+      release();
+      gauge_ = std::exchange(o.gauge_, nullptr);
+    }
+    return *this;
+  }
+  ~InFlightMark() { release(); }
+
+ private:
+  void release() noexcept {
+    if (gauge_ != nullptr) gauge_->fetch_sub(1, std::memory_order_relaxed);
+    gauge_ = nullptr;
+  }
+  std::atomic<std::int64_t>* gauge_ = nullptr;
+};
+
 struct Request {
   Method method = Method::Get;
   std::string method_text;  // as sent, for logs and 405s of unknown methods
@@ -57,6 +88,9 @@ struct Request {
   std::string client_ip;  // remote_ip, or X-Forwarded-For from a trusted proxy
   std::vector<std::pair<std::string_view, std::string>> path_params;
   const struct Route* route = nullptr;
+  // The route the path matched, set even when the request is refused before
+  // its handler runs (a 429): what the request metrics count it under.
+  const struct Route* matched = nullptr;
   bool https = false;  // TLS, or a trusted proxy said X-Forwarded-Proto: https
   // Headers middleware wants on the eventual response (RateLimit fields, ...).
   std::vector<std::pair<std::string, std::string>> response_headers;
@@ -72,6 +106,13 @@ struct Request {
     std::string actor;
     bool recorded = false;  // the handler wrote its own entry
   } audit;
+
+  // Set by the request monitor (http/monitor.hpp): the in-flight count, the
+  // log lines of this request for an error report (only while error
+  // reporting is on), and the id of the error report sent for it.
+  InFlightMark in_flight;
+  std::shared_ptr<log::Breadcrumbs> breadcrumbs;
+  std::string error_event_id;
 
   std::optional<std::string_view> header(std::string_view name) const noexcept { return headers.get(name); }
   // A path parameter by name; empty when absent.

@@ -20,8 +20,9 @@ WorkerOptions worker_options(const Config& config) {
 }
 
 WorkerRuntime::WorkerRuntime(storage::Database& db, JobQueue& queue, const HandlerRegistry& handlers,
-                             const ReconcilerRegistry& reconcilers, const Clock& clock, const WorkerOptions& options)
-    : pool_(queue, handlers, options),
+                             const ReconcilerRegistry& reconcilers, const Clock& clock, const WorkerOptions& options,
+                             std::vector<AttemptObserver*> observers)
+    : pool_(queue, handlers, options, std::move(observers)),
       reconciler_(db, queue, reconcilers, clock, ReconcilerOptions{options.visibility, pool_.id()}) {}
 
 void WorkerRuntime::start() {

@@ -34,8 +34,10 @@ void register_builtin_jobs(HandlerRegistry& registry, storage::Database& db, con
 // and stopped together.
 class WorkerRuntime {
  public:
+  // `observers` see every attempt the pool runs (job metrics, error reports).
   WorkerRuntime(storage::Database& db, JobQueue& queue, const HandlerRegistry& handlers,
-                const ReconcilerRegistry& reconcilers, const Clock& clock, const WorkerOptions& options);
+                const ReconcilerRegistry& reconcilers, const Clock& clock, const WorkerOptions& options,
+                std::vector<AttemptObserver*> observers = {});
 
   void start();
   // The reconciler first, then the pool: in-flight jobs finish or go back to the queue.

@@ -96,8 +96,10 @@ std::vector<std::string> parse_queue_list(std::string_view variable, std::string
   return out;
 }
 
-WorkerPool::WorkerPool(JobQueue& queue, const HandlerRegistry& handlers, WorkerOptions options)
-    : queue_(queue), handlers_(handlers), options_(std::move(options)) {
+WorkerPool::WorkerPool(JobQueue& queue, const HandlerRegistry& handlers, WorkerOptions options,
+                       std::vector<AttemptObserver*> observers)
+    : queue_(queue), handlers_(handlers), options_(std::move(options)), observers_(std::move(observers)) {
+  for (const auto* o : observers_) keep_breadcrumbs_ = keep_breadcrumbs_ || o->wants_breadcrumbs();
   options_.concurrency = std::max(1, options_.concurrency);
   if (options_.heartbeat_interval.count() <= 0)
     options_.heartbeat_interval = std::max(Millis(50), options_.visibility / 3);
@@ -270,17 +272,28 @@ void WorkerPool::release_quietly(const Job& job) {
 std::optional<nlohmann::json> WorkerPool::run(const Job& job, const std::atomic<bool>& cancel) {
   const JobHandler* handler = handlers_.find(job.name);
   JobContext ctx(queue_, job, cancel, stopping_);
+  // The attempt's log lines carry the job id, and go to its trail when an observer wants one.
+  std::unique_ptr<log::Breadcrumbs> crumbs = keep_breadcrumbs_ ? std::make_unique<log::Breadcrumbs>() : nullptr;
+  log::RequestScope scope(job.id, crumbs.get());
+  const auto started = std::chrono::steady_clock::now();
+  auto attempted = [&](AttemptOutcome outcome, const std::exception* error) {
+    report(job, {outcome, std::chrono::steady_clock::now() - started, error, crumbs.get()});
+  };
   try {
     try {
       if (handler == nullptr) throw std::runtime_error(fmt::format("no handler for job '{}' in this worker", job.name));
       (*handler)(ctx);
+      attempted(AttemptOutcome::Completed, nullptr);
       return ctx.result();
     } catch (const JobCancelled&) {
+      attempted(AttemptOutcome::Cancelled, nullptr);
       queue_.mark_cancelled(job);
     } catch (const ReleaseJob&) {
+      attempted(AttemptOutcome::Released, nullptr);
       queue_.release(job);
     } catch (const PermanentJobError& e) {
       log::warn("job failed permanently", {{"job_id", job.id}, {"job", job.name}, {"error", e.what()}});
+      attempted(AttemptOutcome::Failed, &e);
       queue_.fail(job, decide_failure(job, e.what(), true, options_.backoff, unit_random()));
     } catch (const ServiceUnavailable&) {
       throw;  // the queue itself: nothing to record now
@@ -292,12 +305,17 @@ std::optional<nlohmann::json> WorkerPool::run(const Job& job, const std::atomic<
                  {"attempt", job.attempts},
                  {"max_attempts", job.max_attempts},
                  {"error", e.what()}});
+      attempted(failure.retry_in ? AttemptOutcome::Retrying : AttemptOutcome::Failed, &e);
       queue_.fail(job, failure);
     }
   } catch (const std::exception& e) {
     log::warn("could not record a job's outcome", {{"job_id", job.id}, {"error", e.what()}});
   }
   return std::nullopt;
+}
+
+void WorkerPool::report(const Job& job, AttemptReport report) const noexcept {
+  for (auto* o : observers_) o->attempted(job, report);
 }
 
 std::vector<Job> WorkerPool::in_flight_snapshot() {

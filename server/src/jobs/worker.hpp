@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/log.hpp"
 #include "jobs/backoff.hpp"
 #include "jobs/queue.hpp"
 
@@ -90,6 +91,32 @@ class HandlerRegistry {
   std::unordered_map<std::string, JobHandler> handlers_;
 };
 
+// How one attempt of a job ended.
+enum class AttemptOutcome {
+  Completed,  // the handler returned
+  Retrying,   // it threw; the job runs again after a back-off
+  Failed,     // it threw on its last attempt, or threw PermanentJobError: the job is dead
+  Cancelled,  // someone cancelled it
+  Released,   // the worker is stopping: back to the queue, the attempt does not count
+};
+
+struct AttemptReport {
+  AttemptOutcome outcome = AttemptOutcome::Completed;
+  std::chrono::nanoseconds duration{0};
+  const std::exception* error = nullptr;          // for Retrying and Failed
+  const log::Breadcrumbs* breadcrumbs = nullptr;  // the attempt's log lines, when asked for
+};
+
+// Sees every attempt a worker runs (job metrics and error reports hook in
+// here). Called on the executor's thread right after the handler; must not throw.
+class AttemptObserver {
+ public:
+  virtual ~AttemptObserver() = default;
+  // True: each attempt keeps its log lines (log::Breadcrumbs) for the report.
+  virtual bool wants_breadcrumbs() const noexcept { return false; }
+  virtual void attempted(const Job& job, const AttemptReport& report) noexcept = 0;
+};
+
 struct WorkerOptions {
   std::vector<std::string> queues{kQueues.begin(), kQueues.end()};
   int concurrency = 4;
@@ -109,7 +136,8 @@ std::vector<std::string> parse_queue_list(std::string_view variable, std::string
 
 class WorkerPool {
  public:
-  WorkerPool(JobQueue& queue, const HandlerRegistry& handlers, WorkerOptions options);
+  WorkerPool(JobQueue& queue, const HandlerRegistry& handlers, WorkerOptions options,
+             std::vector<AttemptObserver*> observers = {});
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -135,6 +163,7 @@ class WorkerPool {
   // Runs the handler; the result when it succeeded (to be acknowledged by
   // the caller), nullopt when the outcome was recorded already.
   std::optional<nlohmann::json> run(const Job& job, const std::atomic<bool>& cancel);
+  void report(const Job& job, AttemptReport report) const noexcept;
   void release_quietly(const Job& job);
   std::vector<Job> in_flight_snapshot();
   void forget(const std::string& id);
@@ -142,6 +171,8 @@ class WorkerPool {
   JobQueue& queue_;
   const HandlerRegistry& handlers_;
   WorkerOptions options_;
+  std::vector<AttemptObserver*> observers_;
+  bool keep_breadcrumbs_ = false;
   WorkerInfo info_;
 
   std::mutex mutex_;

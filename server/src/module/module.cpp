@@ -9,4 +9,9 @@ void Contributions::set_authorizer(http::Authorizer& authorizer) {
   authorizer_ = &authorizer;
 }
 
+void Contributions::set_request_monitor(http::RequestMonitor& monitor) {
+  if (monitor_) throw std::logic_error("two modules monitor requests");
+  monitor_ = &monitor;
+}
+
 }  // namespace herald

@@ -2,8 +2,8 @@
 // `Deps` struct naming what it needs (the database, the clock, the config,
 // other domains' interfaces) and a `Module` built from it, which
 //   - contributes its HTTP handlers (named for the route table), job
-//     handlers and reconcilers, health checks, background tasks and request
-//     hooks, and
+//     handlers and reconcilers, health checks, background tasks, request
+//     hooks and job attempt observers, and
 //   - offers later modules its interface (`<domain>/interface.hpp`).
 // app/modules.cpp builds the modules in order and hands each one its Deps:
 // `herald serve`, `herald worker` and the CLI commands all compose the same
@@ -24,6 +24,7 @@ class HealthCheck;
 namespace herald::http {
 class Authorizer;
 class ResponseObserver;
+class RequestMonitor;
 }  // namespace herald::http
 
 namespace herald {
@@ -57,11 +58,17 @@ class Contributions {
   void set_authorizer(http::Authorizer& authorizer);
   // Sees every finished request (the audit log).
   void add_observer(http::ResponseObserver& observer) { observers_.push_back(&observer); }
+  // Watches every request for metrics and error reports (exactly one module: observability).
+  void set_request_monitor(http::RequestMonitor& monitor);
+  // Sees every job attempt of this process's workers (job metrics, error reports).
+  void add_job_observer(jobs::AttemptObserver& observer) { job_observers_.push_back(&observer); }
 
   const std::vector<std::shared_ptr<health::HealthCheck>>& health_checks() const noexcept { return checks_; }
   const std::vector<BackgroundTask*>& tasks() const noexcept { return tasks_; }
   http::Authorizer* authorizer() const noexcept { return authorizer_; }
   const std::vector<http::ResponseObserver*>& observers() const noexcept { return observers_; }
+  http::RequestMonitor* request_monitor() const noexcept { return monitor_; }
+  const std::vector<jobs::AttemptObserver*>& job_observers() const noexcept { return job_observers_; }
 
  private:
   http::Endpoints endpoints_;
@@ -71,6 +78,8 @@ class Contributions {
   std::vector<BackgroundTask*> tasks_;
   http::Authorizer* authorizer_ = nullptr;
   std::vector<http::ResponseObserver*> observers_;
+  http::RequestMonitor* monitor_ = nullptr;
+  std::vector<jobs::AttemptObserver*> job_observers_;
 };
 
 class Module {

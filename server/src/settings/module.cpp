@@ -1,7 +1,15 @@
 #include "settings/module.hpp"
 
+#include <chrono>
+
+#include "health/interface.hpp"
+
 namespace herald::settings {
 namespace {
+
+// How long the health report reuses the SMTP check's answer: a dashboard
+// polling the report every second costs the mail server one NOOP per period.
+constexpr auto kSmtpCheckTtl = std::chrono::seconds(5);
 
 KeyBox key_box(const Config& config) {
   if (config.jwt_secret) return KeyBox(*config.jwt_secret);
@@ -18,9 +26,14 @@ Module::Module(Deps d)
 
 void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);
-  if (auto* smtp = dynamic_cast<mail::SmtpTransport*>(transport_.get())) {
-    c.add_health_check(std::make_shared<mail::SmtpCheck>(smtp->pool()));
+  if (mail::SmtpPool* pool = smtp_pool()) {
+    c.add_health_check(health::cached(std::make_shared<mail::SmtpCheck>(*pool), kSmtpCheckTtl));
   }
+}
+
+mail::SmtpPool* Module::smtp_pool() noexcept {
+  auto* smtp = dynamic_cast<mail::SmtpTransport*>(transport_.get());
+  return smtp != nullptr ? &smtp->pool() : nullptr;
 }
 
 }  // namespace herald::settings

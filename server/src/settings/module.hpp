@@ -37,6 +37,8 @@ class Module final : public herald::Module {
   Settings& settings() noexcept { return service_; }
   mail::Transport& transport() noexcept { return *transport_; }
   std::shared_ptr<mail::OutboxSink> outbox_sink() const noexcept { return outbox_; }
+  // This process's SMTP connections, when HERALD_SMTP_URL is set.
+  mail::SmtpPool* smtp_pool() noexcept;
 
  private:
   std::shared_ptr<DbOutboxSink> outbox_;

@@ -68,6 +68,10 @@ struct ConnectionPool {
   std::size_t open = 0;                           // idle + leased + being opened
   std::size_t capacity = 1;
   bool closed = false;
+  std::uint64_t acquired = 0;
+  std::uint64_t waited = 0;
+  std::chrono::nanoseconds wait_time{0};
+  std::uint64_t timeouts = 0;
 
   void give_back(std::unique_ptr<Connection> conn, bool broken) noexcept {
     std::unique_ptr<Connection> to_close;
@@ -122,13 +126,22 @@ Database::~Database() {
 
 Lease Database::acquire() {
   auto& pool = *pool_;
+  const auto available = [&pool] { return !pool.idle.empty() || pool.open < pool.capacity; };
   std::unique_lock lock(pool.mutex);
-  const bool ready = pool.freed.wait_for(lock, opts_.acquire_timeout,
-                                         [&pool] { return !pool.idle.empty() || pool.open < pool.capacity; });
+  bool ready = available();
   if (!ready) {
+    // Timed only when it has to wait, so the common case reads no clock.
+    const auto started = std::chrono::steady_clock::now();
+    ready = pool.freed.wait_for(lock, opts_.acquire_timeout, available);
+    ++pool.waited;
+    pool.wait_time += std::chrono::steady_clock::now() - started;
+  }
+  if (!ready) {
+    ++pool.timeouts;
     throw Unavailable(fmt::format("no {} connection became free within {} ms (pool size {})", backend_name(backend()),
                                   opts_.acquire_timeout.count(), pool.capacity));
   }
+  ++pool.acquired;
   if (!pool.idle.empty()) {
     auto conn = std::move(pool.idle.back());
     pool.idle.pop_back();
@@ -144,6 +157,19 @@ Lease Database::acquire() {
     pool.forget_slot();
     throw;
   }
+}
+
+PoolStats Database::pool_stats() const {
+  std::lock_guard lock(pool_->mutex);
+  PoolStats s;
+  s.capacity = pool_->capacity;
+  s.open = pool_->open;
+  s.idle = pool_->idle.size();
+  s.acquired = pool_->acquired;
+  s.waited = pool_->waited;
+  s.wait_time = pool_->wait_time;
+  s.timeouts = pool_->timeouts;
+  return s;
 }
 
 // ---- open_database ----------------------------------------------------------

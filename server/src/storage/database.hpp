@@ -195,6 +195,18 @@ class Lease {
   bool broken_ = false;
 };
 
+// The pool's state and what waiting for it has cost, for /metrics.
+struct PoolStats {
+  std::size_t capacity = 0;
+  std::size_t open = 0;  // idle + leased + being opened
+  std::size_t idle = 0;
+  std::uint64_t acquired = 0;             // leases handed out since start
+  std::uint64_t waited = 0;               // of those, how many had to wait for a free connection
+  std::chrono::nanoseconds wait_time{0};  // total time those waited
+  std::uint64_t timeouts = 0;             // acquire() calls that gave up (Unavailable)
+  std::size_t in_use() const noexcept { return open - idle; }
+};
+
 struct DatabaseOptions {
   std::size_t pool_size = 8;
   std::chrono::milliseconds acquire_timeout{5000};
@@ -212,6 +224,7 @@ class Database {
 
   // Blocks up to acquire_timeout for a free connection; throws Unavailable.
   Lease acquire();
+  PoolStats pool_stats() const;
 
   // Writes this database refused lately (disk full, read-only), for the health report.
   const WriteTrouble& write_trouble() const noexcept { return *trouble_; }

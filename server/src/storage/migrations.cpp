@@ -137,4 +137,14 @@ MigrationReport migrate(Database& db, std::span<const Migration> migrations) {
   return report;
 }
 
+std::vector<Migration> pending_migrations(Database& db) {
+  auto conn = db.acquire();
+  const std::set<int> applied = applied_versions(*conn);
+  std::vector<Migration> out;
+  for (auto& m : migrations_for(db.backend())) {
+    if (!applied.contains(m.version)) out.push_back(std::move(m));
+  }
+  return out;
+}
+
 }  // namespace herald::storage

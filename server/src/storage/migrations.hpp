@@ -41,4 +41,8 @@ MigrationReport migrate(Database& db);
 // The same with an explicit set of migrations, ordered by version.
 MigrationReport migrate(Database& db, std::span<const Migration> migrations);
 
+// The embedded migrations not recorded in the database yet (readiness: a
+// process must not serve a schema older than its code). Applies nothing.
+std::vector<Migration> pending_migrations(Database& db);
+
 }  // namespace herald::storage

@@ -27,6 +27,7 @@ import type {
   QueueStats,
   RetryResult,
   Role,
+  SystemFigures,
   Segment,
   Suppression,
   User,
@@ -121,6 +122,8 @@ export const adminApi = {
     api.download("/api/admin/audit-logs", "audit-log.csv", { query: { ...query, format: "csv" } }),
   verifyAudit: () => as<AuditVerify>(api.get("/api/admin/audit-logs/verify")),
   queues: () => as<{ queues: QueueStats[] }>(api.get("/api/admin/queues")),
+  /** Figures summed over every API process, with a per-minute series of `minutes` minutes. */
+  system: (minutes = 60) => as<SystemFigures>(api.get("/api/admin/system", { query: { minutes } })),
   failedJobs: (queue: string, page = 1, page_size = 50) =>
     as<FailedJobPage>(
       api.get("/api/admin/queues/{queue}/failed", { params: { queue }, query: { page, page_size } }),

@@ -261,3 +261,22 @@ export interface OutboxEntry {
   created_at: string;
 }
 export type OutboxMessage = OutboxEntry & { raw: string };
+/** One minute of API traffic, summed over every API process. */
+export interface TrafficMinute {
+  t: string;
+  calls: number;
+  errors: number;
+  avg_response_ms: number;
+}
+/** GET /api/admin/system: the admin dashboard's figures for the whole installation. */
+export type SystemFigures = ApiModel<
+  ResponseOf<"/api/admin/system", "get">,
+  {
+    status: ServiceStatus;
+    active_campaigns: number | null;
+    system: { cpu_percent: number; memory_percent: number; disk_percent: number };
+    services: Record<string, ServiceHealth>;
+    queues: QueueStats[];
+    traffic: TrafficMinute[];
+  }
+>;

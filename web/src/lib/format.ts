@@ -32,6 +32,20 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${(seconds / 86400).toFixed(1)} d`;
 }
 
+/** A fraction 0..1 as a percentage: "0%", "<0.1%", "2.5%", "17%". */
+export function formatPercent(fraction: number): string {
+  const p = fraction * 100;
+  if (p === 0) return "0%";
+  if (p < 0.1) return "<0.1%";
+  return `${p.toFixed(p < 10 ? 1 : 0)}%`;
+}
+
+/** Milliseconds: "0.8 ms", "42 ms", "1.25 s". */
+export function formatMs(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;

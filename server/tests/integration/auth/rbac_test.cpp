@@ -51,7 +51,8 @@ TEST_P(Rbac, EveryRouteForEveryBuiltinRole) {
 
 TEST_P(Rbac, RouteTableDeclaresAccessAndAuditForEveryRoute) {
   auto& s = server();
-  const std::set<std::string> public_ok = {"/api/auth/login", "/api/auth/refresh", "/api/health", "/api/openapi.json"};
+  const std::set<std::string> public_ok = {"/api/auth/login",  "/api/auth/refresh", "/api/health",
+                                           "/api/health/live", "/api/health/ready", "/api/openapi.json"};
   for (const auto& route : s.server().app().router().routes()) {
     if (route->path.starts_with("/api/") && route->access.kind == http::Access::Kind::Public) {
       EXPECT_TRUE(public_ok.count(route->path)) << "unprotected API route " << route->path;

@@ -105,7 +105,8 @@ TEST(Health, DatabaseDownIsUnhealthyWith503AndHealthyAgainWhenItReturns) {
     health::SystemMonitor monitor(dir.path());
     health::HealthChecks checks = {std::make_shared<health::DatabaseCheck>(s.server().app().database())};
     health::HealthService service(clock, monitor, "test", checks);
-    health::Routes routes(service);
+    health::Readiness readiness(s.server().app().database(), checks);
+    health::Routes routes(service, readiness);
     http::Request req;
     const auto report = routes.detailed(req);
     EXPECT_EQ(report.status, 503);
@@ -113,6 +114,7 @@ TEST(Health, DatabaseDownIsUnhealthyWith503AndHealthyAgainWhenItReturns) {
     EXPECT_EQ(doc["status"], "unhealthy") << report.body;
     EXPECT_EQ(doc["services"]["database"]["status"], "unhealthy") << report.body;
     EXPECT_TRUE(doc["services"]["database"].contains("error")) << report.body;
+    EXPECT_EQ(routes.ready(req).status, 503);
   }
 
   admin_sql(fmt::format("ALTER DATABASE {} ALLOW_CONNECTIONS true", name));

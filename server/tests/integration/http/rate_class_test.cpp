@@ -56,12 +56,14 @@ TEST(RateClass, LivenessIsNeverLimited) {
 TEST(RateClass, EveryRouteOfTheTableNamesItsClass) {
   TestServer server;
   for (const auto& route : server.app().router().routes()) {
-    if (route->path == "/api/health") {
-      EXPECT_EQ(route->rate, http::RateClass::None);
+    if (route->path == "/api/health" || route->path == "/api/health/live" || route->path == "/api/health/ready") {
+      EXPECT_EQ(route->rate, http::RateClass::None) << route->path << ": probes are never limited";
     } else if (route->path == "/api/auth/login") {
       EXPECT_EQ(route->rate, http::RateClass::Login);
     } else if (route->path.starts_with("/api/")) {
       EXPECT_EQ(route->rate, http::RateClass::Api) << route->path;
+    } else if (route->path == "/metrics") {
+      EXPECT_EQ(route->rate, http::RateClass::None);
     } else {
       EXPECT_NE(route->rate, http::RateClass::Api) << route->path << " is outside /api: Public or None";
     }

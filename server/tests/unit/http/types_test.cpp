@@ -55,6 +55,18 @@ TEST(Problem, CarriesFieldErrorsAndHeaders) {
   EXPECT_EQ(u.headers.get("WWW-Authenticate"), "Bearer");
 }
 
+TEST(Problem, ExtensionMembersNeverReplaceTheStandardOnes) {
+  auto r = problem(500, "Internal Server Error", "quote request id r1", "internal",
+                   nlohmann::json{{"event_id", "abc"}, {"status", "fine"}, {"title", "x"}});
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.content_type, "application/problem+json");
+  auto doc = nlohmann::json::parse(r.body);
+  EXPECT_EQ(doc["event_id"], "abc");
+  EXPECT_EQ(doc["status"], 500);
+  EXPECT_EQ(doc["title"], "Internal Server Error");
+  EXPECT_EQ(doc["type"], "urn:herald:problem:internal");
+}
+
 TEST(StaticFiles, MimeTypes) {
   EXPECT_EQ(mime_type(".js"), "text/javascript; charset=utf-8");
   EXPECT_EQ(mime_type(".CSS"), "text/css; charset=utf-8");
