@@ -26,6 +26,7 @@
 
 #include "campaigns/limits.hpp"
 #include "campaigns/options.hpp"
+#include "campaigns/outcome_writer.hpp"
 #include "campaigns/recipient_store.hpp"
 #include "campaigns/store.hpp"
 #include "core/clock.hpp"
@@ -114,6 +115,7 @@ class Sender {
   SenderDeps deps_;
   CampaignStore campaigns_;
   RecipientStore recipients_;
+  OutcomeWriter outcomes_;  // every sending thread's outcomes, group-committed
 };
 
 }  // namespace herald::campaigns
