@@ -8,7 +8,7 @@
 # PostgreSQL + Redis; beside openssl's RSA-2048 sign rate (the ceiling).
 # Then the open pixel and the click redirect with wrk.
 #
-#   bench/campaign.sh        LEADS=100000 POSTGRES=1 CONCURRENCY=4 POOL=4 DURATION=10s
+#   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=4 POOL=4 DURATION=10s
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -19,6 +19,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup" >&2; exi
 LEADS="${LEADS:-100000}"
 PORT="${PORT:-18190}"
 POSTGRES="${POSTGRES:-1}"
+SQLITE="${SQLITE:-1}"
 CONCURRENCY="${CONCURRENCY:-4}"
 POOL="${POOL:-4}"
 WORK="$(mktemp -d /tmp/herald-campaign-bench.XXXXXX)"
@@ -190,7 +191,7 @@ printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s |\n' "backend" "leads" 
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------:" "--------" "---------:" "-------:" \
   "--------:" "--------:" "------:" "------:" "------:" "------:" "------:" "---"
 
-campaign_row sqlite HERALD_DATABASE_URL="sqlite://$WORK/data-sqlite/herald.db"
+[[ "$SQLITE" == 1 ]] && campaign_row sqlite HERALD_DATABASE_URL="sqlite://$WORK/data-sqlite/herald.db"
 
 if [[ "$POSTGRES" == 1 ]]; then
   PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
