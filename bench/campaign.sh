@@ -6,9 +6,12 @@
 # Reported: messages/s from send to completed, what the sink received, the
 # server's peak RSS, the load average; on SQLite (embedded queue) and on
 # PostgreSQL + Redis; beside openssl's RSA-2048 sign rate (the ceiling).
+# Also the CPU each message cost Herald, the database servers and the sink
+# (from /proc), and what two cores doing only this would deliver — the
+# figure that says something on a machine other work keeps busy.
 # Then the open pixel and the click redirect with wrk.
 #
-#   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=4 POOL=4 DURATION=10s
+#   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=16 POOL=16 DURATION=10s
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -20,8 +23,8 @@ LEADS="${LEADS:-100000}"
 PORT="${PORT:-18190}"
 POSTGRES="${POSTGRES:-1}"
 SQLITE="${SQLITE:-1}"
-CONCURRENCY="${CONCURRENCY:-4}"
-POOL="${POOL:-4}"
+CONCURRENCY="${CONCURRENCY:-16}"
+POOL="${POOL:-16}"
 WORK="$(mktemp -d /tmp/herald-campaign-bench.XXXXXX)"
 chmod 755 "$WORK"
 PG_DIR=""
