@@ -312,7 +312,17 @@ describe("Herald web UI", { concurrency: false }, () => {
       .waitFor();
     await checks.capture(page, "template-preview");
 
-    await form.getByLabel("Subject").fill("Hello again {{first_name|there}}");
+    // Merge-tag autocomplete: typing {{ offers the variables, the keyboard picks one.
+    const subject = form.getByLabel("Subject");
+    await subject.fill("Hello again {{first_name|there}} from ");
+    await subject.press("End");
+    await subject.pressSequentially("{{comp");
+    const tags = page.getByRole("listbox", { name: "Variables for Subject" });
+    await tags.getByRole("option", { name: /^company/ }).waitFor();
+    assert.equal(await tags.getByRole("option", { selected: true }).count(), 1);
+    await checks.captureAsIs(page, "template-autocomplete");
+    await page.keyboard.press("Enter");
+    assert.equal(await subject.inputValue(), "Hello again {{first_name|there}} from {{company}}");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Version 2", { exact: true }).waitFor();
     await page.goto(server.url + "/templates");
@@ -511,6 +521,21 @@ describe("Herald web UI", { concurrency: false }, () => {
     for (const bar of ["CPU", "Memory", "Disk"])
       await page.getByTestId("health").getByRole("progressbar", { name: bar }).waitFor();
     await checks.capture(page, "admin-system");
+
+    // The campaign sent by the test before left its audit entry, found by the dashboard's filter.
+    const sent = (await (await api("GET", "/api/campaigns?page_size=1", token)).json()).items[0];
+    assert.equal(sent.name, "Fair follow-up");
+    const audit = page.getByTestId("audit-table");
+    await page.getByLabel("Action").fill("campaign_sent");
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
+    const row = audit.getByRole("row").filter({ hasText: "CAMPAIGN_SENT" }).first();
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`campaigns?/${sent.id}\\b`));
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await page
+      .getByTestId("audit-verify")
+      .getByText(/intact/)
+      .waitFor();
   });
 
   test("an admin creates a viewer", async () => {
