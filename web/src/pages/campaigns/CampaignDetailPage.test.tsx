@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../../api/client";
@@ -95,7 +95,7 @@ describe("the campaign detail page", () => {
     const user = userEvent.setup();
     await screen.findByText("No recipients here", {}, { timeout: 5000 });
     await user.click(screen.getByRole("button", { name: "Send…" }));
-    await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Send", exact: true }));
+    await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Send" }));
     const region = await screen.findByRole("region", { name: "Recipients (scrollable)" });
     expect(within(region).getByText("ann@example.com")).toBeInTheDocument();
     expect(within(region).getByText("bo@example.com")).toBeInTheDocument();
