@@ -450,7 +450,7 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByLabel("From address", { exact: true }).fill("news@herald.example");
     await page.getByLabel("Leads with any of these tags").check();
     await page.getByLabel("Tags", { exact: true }).fill("hot");
-    await page.getByText(/\d+ matching leads/).waitFor();
+    await page.getByText(/\d+ matching leads?\b/).waitFor();
     await checks.capture(page, "campaign-new");
     await page.getByRole("button", { name: "Save as draft" }).click();
     await page.getByRole("button", { name: "Send…" }).waitFor();
@@ -512,6 +512,14 @@ describe("Herald web UI", { concurrency: false }, () => {
       shown >= figures.api_calls_today,
       `tile says ${value}, the API said ${figures.api_calls_today}`,
     );
+    // Active campaigns: what the campaigns summary counts (the sent campaign has completed: 0).
+    const { by_status } = await (await api("GET", "/api/campaigns/summary", token)).json();
+    const active = (by_status.scheduled ?? 0) + (by_status.sending ?? 0) + (by_status.paused ?? 0);
+    const activeTile = tiles.getByText("Active campaigns").locator("xpath=following-sibling::p[1]");
+    await page.waitForFunction((el) => el.textContent !== "—", await activeTile.elementHandle(), {
+      timeout: 10_000,
+    });
+    assert.equal(await activeTile.textContent(), String(active));
     for (const label of ["Active users (24 h)", "Error rate (24 h)", "p95 response (24 h)", "Jobs pending"])
       await tiles.getByText(label).waitFor();
     const charts = page.getByTestId("traffic-charts");
