@@ -67,7 +67,7 @@ function Detail({ c, reload, live }: { c: Campaign; reload: () => void; live: bo
       if (action === "send") {
         const a = await campaignsApi.send(c.id);
         toast(
-          `${a.status === "scheduled" ? "Scheduled" : "Sending"}: ${formatNumber(a.emails_queued)} emails`,
+          `${a.status === "scheduled" ? "Scheduled" : "Sending"}: ${formatNumber(a.emails_queued)} email${a.emails_queued === 1 ? "" : "s"}`,
         );
       } else if (action === "delete") {
         await campaignsApi.remove(c.id);
