@@ -109,6 +109,34 @@ describe("SystemPanel", () => {
     expect(server.calls[0].auth).toBe("Bearer t");
   });
 
+  it("counts active campaigns from the campaigns summary while the system figures leave them out", async () => {
+    const server = fakeFetch({
+      "GET /api/admin/system": () => json(200, figures),
+      "GET /api/campaigns/summary": () =>
+        json(200, { by_status: { draft: 4, scheduled: 1, sending: 2, paused: 1, completed: 9 } }),
+    });
+    vi.stubGlobal("fetch", server.fetch);
+    api.adopt({ token: "t", refresh_token: "r", expires_in: 900 });
+    render(<SystemPanel countCampaigns />);
+    const tiles = await screen.findByTestId("system-figures");
+    const tile = within(tiles).getByText("Active campaigns").parentElement!;
+    expect(await within(tile).findByText("4", { exact: true })).toBeInTheDocument();
+    expect(tile).toHaveTextContent("2 sending · 1 scheduled · 1 paused");
+  });
+
+  it("shows the system's own active-campaign count when it gives one", async () => {
+    const server = fakeFetch({
+      "GET /api/admin/system": () => json(200, { ...figures, active_campaigns: 6 }),
+    });
+    vi.stubGlobal("fetch", server.fetch);
+    api.adopt({ token: "t", refresh_token: "r", expires_in: 900 });
+    render(<SystemPanel countCampaigns />);
+    const tiles = await screen.findByTestId("system-figures");
+    const tile = within(tiles).getByText("Active campaigns").parentElement!;
+    expect(within(tile).getByText("6", { exact: true })).toBeInTheDocument();
+    expect(server.calls.some((c) => c.path.startsWith("/api/campaigns"))).toBe(false);
+  });
+
   it("offers a retry when the figures cannot be read", async () => {
     renderWith(() =>
       json(503, {
