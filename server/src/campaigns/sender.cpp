@@ -62,6 +62,11 @@ std::int64_t Sender::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.wall().time_since_epoch()).count();
 }
 
+void Sender::report(mail::SendOutcome outcome) const noexcept {
+  if (deps_.observers)
+    for (auto* o : *deps_.observers) o->message_sent(outcome);
+}
+
 std::chrono::milliseconds Sender::backoff(std::int64_t attempt) const {
   const auto& o = deps_.options;
   double ms = static_cast<double>(o.backoff_base.count());
@@ -227,6 +232,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
           recipients_.mark_failed(*conn, r.id, owner, now_ms(),
                                   {std::nullopt, std::string("the message cannot be written: ") + e.what(), ""}, false);
           ++rep.failed;
+          report(mail::SendOutcome::Invalid);
           continue;
         }
         if (!composed.links.empty() && composed.links != known_links) {
@@ -243,6 +249,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
         const auto result = deps_.transport.send(composed.message);
         const auto o = outcome_of(result, composed.message.message_id);
         const bool bounce = result.status == mail::DeliveryStatus::Rejected && is_bounce(result);
+        mail::SendOutcome outcome = mail::SendOutcome::Sent;
         {
           auto conn = deps_.db.acquire();
           const auto now = now_ms();
@@ -252,12 +259,14 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
                 log::warn("a recipient's lease ran out while its message was sent",
                           {{"campaign_id", range.campaign_id}, {"recipient_id", r.id}});
               ++rep.sent;
+              outcome = mail::SendOutcome::Sent;
               break;
             case mail::DeliveryStatus::Rejected:
               recipients_.mark_failed(*conn, r.id, owner, now, o, bounce);
               if (bounce)
                 recipients_.insert_event(*conn, {range.campaign_id, r.lead_id, "bounce", now, "", "", std::nullopt});
               ++rep.failed;
+              outcome = bounce ? mail::SendOutcome::Bounced : mail::SendOutcome::Rejected;
               break;
             case mail::DeliveryStatus::Deferred:
             case mail::DeliveryStatus::Dropped:
@@ -266,17 +275,21 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
                 gave_up.reply = "gave up after " + std::to_string(r.attempts) + " attempts: " + o.reply;
                 recipients_.mark_failed(*conn, r.id, owner, now, gave_up, false);
                 ++rep.failed;
+                outcome = mail::SendOutcome::GaveUp;
               } else {
                 auto wait = backoff(r.attempts);
                 if (result.status == mail::DeliveryStatus::Dropped)
                   wait = std::min(wait, std::chrono::milliseconds(std::chrono::seconds(10)));
                 recipients_.mark_deferred(*conn, r.id, owner, now, now + wait.count(), o);
                 ++rep.deferred;
+                outcome = result.status == mail::DeliveryStatus::Dropped ? mail::SendOutcome::DeferredConnection
+                                                                         : mail::SendOutcome::DeferredTemporary;
               }
               break;
           }
         }
         unrecorded = false;
+        report(outcome);
         if (bounce) {
           // The mailbox refused for good: the lead is bounced and suppressed.
           leads::StatusChange change;

@@ -25,7 +25,7 @@ function Tiles({ s }: { s: SystemFigures }) {
       <Stat
         label="Active campaigns"
         value={s.active_campaigns === null ? "—" : formatNumber(s.active_campaigns)}
-        hint={s.active_campaigns === null ? "counted once campaigns are available" : undefined}
+        hint={s.active_campaigns === null ? "could not be counted" : "being sent"}
       />
       <Stat
         label="API calls today"
