@@ -91,7 +91,7 @@ struct SenderDeps {
 
 class Sender {
  public:
-  explicit Sender(SenderDeps deps);
+  explicit Sender(const SenderDeps& deps);
 
   // Builds what composing needs with template version `version`; throws
   // std::runtime_error saying why the campaign cannot be sent (the template
