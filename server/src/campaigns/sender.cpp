@@ -56,10 +56,15 @@ std::shared_ptr<const mail::CompiledTemplate> TemplateCache::get(std::int64_t te
   return compiled;
 }
 
-Sender::Sender(SenderDeps deps) : deps_(std::move(deps)), recipients_(deps_.db.backend()), outcomes_(deps_.db) {}
+Sender::Sender(const SenderDeps& deps) : deps_(deps), recipients_(deps_.db.backend()), outcomes_(deps_.db) {}
 
 std::int64_t Sender::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.wall().time_since_epoch()).count();
+}
+
+void Sender::report(mail::SendOutcome outcome) const noexcept {
+  if (deps_.observers)
+    for (auto* o : *deps_.observers) o->message_sent(outcome);
 }
 
 std::chrono::milliseconds Sender::backoff(std::int64_t attempt) const {
@@ -227,6 +232,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
           recipients_.mark_failed(*conn, r.id, owner, now_ms(),
                                   {std::nullopt, std::string("the message cannot be written: ") + e.what(), ""}, false);
           ++rep.failed;
+          report(mail::SendOutcome::Invalid);
           continue;
         }
         if (!composed.links.empty() && composed.links != known_links) {
@@ -244,6 +250,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
         // message before this one is recorded.
         unrecorded = true;
         bool bounce = false;
+        mail::SendOutcome outcome = mail::SendOutcome::Sent;
         auto settle = [&](const mail::DeliveryResult& result) {
           const auto o = outcome_of(result, composed.message.message_id);
           bounce = result.status == mail::DeliveryStatus::Rejected && is_bounce(result);
@@ -263,6 +270,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
                 if (bounce)
                   recipients_.insert_event(conn, {range.campaign_id, r.lead_id, "bounce", now, "", "", std::nullopt});
               };
+              outcome = bounce ? mail::SendOutcome::Bounced : mail::SendOutcome::Rejected;
               break;
             case mail::DeliveryStatus::Deferred:
             case mail::DeliveryStatus::Dropped:
@@ -273,6 +281,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
                 write = [&, gave_up](storage::Connection& conn) {
                   recipients_.mark_failed(conn, r.id, owner, now, gave_up, false);
                 };
+                outcome = mail::SendOutcome::GaveUp;
               } else {
                 counter = &rep.deferred;
                 auto wait = backoff(r.attempts);
@@ -282,12 +291,15 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
                 write = [&, due](storage::Connection& conn) {
                   recipients_.mark_deferred(conn, r.id, owner, now, due, o);
                 };
+                outcome = result.status == mail::DeliveryStatus::Dropped ? mail::SendOutcome::DeferredConnection
+                                                                         : mail::SendOutcome::DeferredTemporary;
               }
               break;
           }
           outcomes_.write(write);
           unrecorded = false;
           ++*counter;
+          report(outcome);
           if (!recorded)
             log::warn("a recipient's lease ran out while its message was sent",
                       {{"campaign_id", range.campaign_id}, {"recipient_id", r.id}});

@@ -32,6 +32,7 @@
 #include "core/clock.hpp"
 #include "leads/interface.hpp"
 #include "mail/composer.hpp"
+#include "mail/send_observer.hpp"
 #include "mail/template.hpp"
 #include "mail/tracking.hpp"
 #include "mail/transport.hpp"
@@ -85,11 +86,13 @@ struct SenderDeps {
   TemplateCache& templates;
   double global_rate = 0;  // HERALD_SEND_RATE, per second
   PipelineOptions options;
+  // Told each message's outcome once it is recorded (may be null).
+  const std::vector<mail::SendObserver*>* observers = nullptr;
 };
 
 class Sender {
  public:
-  explicit Sender(SenderDeps deps);
+  explicit Sender(const SenderDeps& deps);
 
   // Builds what composing needs with template version `version`; throws
   // std::runtime_error saying why the campaign cannot be sent (the template
@@ -111,6 +114,7 @@ class Sender {
 
  private:
   std::int64_t now_ms() const;
+  void report(mail::SendOutcome outcome) const noexcept;
 
   SenderDeps deps_;
   CampaignStore campaigns_;
