@@ -3,6 +3,7 @@
 // limiter, Redis) and the interfaces of the modules before it — never their
 // stores or services. Adding a domain adds one line here (see
 // docs/architecture.md, "Adding a domain").
+#include "analytics/module.hpp"
 #include "app/composition.hpp"
 #include "audit/module.hpp"
 #include "auth/module.hpp"
@@ -27,8 +28,10 @@ void add_modules(Composition& c) {
   auto& leads = c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
   auto& settings = c.add<settings::Module>(settings::Deps{db, clock, config});
   auto& templates = c.add<templates::Module>(templates::Deps{db, clock, config, leads.leads(), settings.settings()});
-  c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
-                                           templates.catalog(), settings.settings(), settings.transport()});
+  auto& campaigns =
+      c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
+                                               templates.catalog(), settings.settings(), settings.transport()});
+  c.add<analytics::Module>(analytics::Deps{db, clock, config, jobs.queue(), leads.leads(), campaigns.activity()});
   c.add<observability::Module>(
       observability::Deps{config, clock, db, jobs.queue(), health.reports(), settings.smtp_pool()});
 }

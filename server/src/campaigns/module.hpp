@@ -3,11 +3,13 @@
 // and a reconciler), the shared send limits, and the tracking and
 // unsubscribe links. Uses leads' interface (audiences, suppressions, status
 // changes), the templates catalog (pinned versions) and settings (sender,
-// DKIM, per-domain limits, tracking defaults, the mail transport).
+// DKIM, per-domain limits, tracking defaults, the mail transport). Offers
+// campaigns::Activity (interface.hpp): the event log, for analytics.
 #pragma once
 
 #include <memory>
 
+#include "campaigns/activity.hpp"
 #include "campaigns/limits.hpp"
 #include "campaigns/options.hpp"
 #include "campaigns/pipeline.hpp"
@@ -52,6 +54,8 @@ class Module final : public herald::Module {
   CampaignService& service() noexcept { return service_; }
   Pipeline& pipeline() noexcept { return pipeline_; }
   EventWriter& events() noexcept { return events_; }
+  // The event log and campaign facts, for analytics.
+  Activity& activity() noexcept { return activity_; }
 
  private:
   static PipelineOptions resolve(PipelineOptions o, const Config& config);
@@ -69,6 +73,7 @@ class Module final : public herald::Module {
   EventWriter events_;
   Tracking tracking_;
   Routes routes_;
+  ActivityFeed activity_;
 };
 
 }  // namespace herald::campaigns

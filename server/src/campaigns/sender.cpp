@@ -247,18 +247,27 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
           auto conn = deps_.db.acquire();
           const auto now = now_ms();
           switch (result.status) {
-            case mail::DeliveryStatus::Accepted:
-              if (!recipients_.mark_sent(*conn, r.id, owner, now, o))
+            case mail::DeliveryStatus::Accepted: {
+              // The state change and its event (analytics counts it) together.
+              storage::Transaction tx(*conn, storage::TxMode::Write);
+              if (recipients_.mark_sent(*conn, r.id, owner, now, o))
+                recipients_.insert_event(*conn, {range.campaign_id, r.lead_id, "delivered", now, "", "", std::nullopt});
+              else
                 log::warn("a recipient's lease ran out while its message was sent",
                           {{"campaign_id", range.campaign_id}, {"recipient_id", r.id}});
+              tx.commit();
               ++rep.sent;
               break;
-            case mail::DeliveryStatus::Rejected:
-              recipients_.mark_failed(*conn, r.id, owner, now, o, bounce);
-              if (bounce)
-                recipients_.insert_event(*conn, {range.campaign_id, r.lead_id, "bounce", now, "", "", std::nullopt});
+            }
+            case mail::DeliveryStatus::Rejected: {
+              storage::Transaction tx(*conn, storage::TxMode::Write);
+              if (recipients_.mark_failed(*conn, r.id, owner, now, o, bounce))
+                recipients_.insert_event(
+                    *conn, {range.campaign_id, r.lead_id, bounce ? "bounce" : "rejected", now, "", "", std::nullopt});
+              tx.commit();
               ++rep.failed;
               break;
+            }
             case mail::DeliveryStatus::Deferred:
             case mail::DeliveryStatus::Dropped:
               if (r.attempts >= opt.max_attempts) {
