@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "jobs/queue.hpp"
 #include "support/api_client.hpp"
 #include "support/test_databases.hpp"
 
