@@ -173,6 +173,23 @@ export interface paths {
         patch: operations["patchApiAdminRolesById"];
         trace?: never;
     };
+    "/api/admin/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The admin dashboard's figures, summed over every API process */
+        get: operations["getApiAdminSystem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -239,6 +256,57 @@ export interface paths {
         post?: never;
         /** Revoke one of a user's API keys (signed-in sessions only) */
         delete: operations["deleteApiAdminUsersByIdApiKeysByKeyId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's funnel, rates, most clicked links and time series */
+        get: operations["getApiAnalyticsCampaignsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads, active campaigns, sends and rates (fractions of sent) of a period and of the one before */
+        get: operations["getApiAnalyticsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One metric per hour or per local day in a time zone, for every campaign or one */
+        get: operations["getApiAnalyticsTimeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -347,6 +415,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List campaigns with their counts, newest first */
+        get: operations["getApiCampaigns"];
+        put?: never;
+        /** Create a campaign (a draft); with send_now: true (campaign:send) also send it: 202 {id, status, emails_queued} */
+        post: operations["postApiCampaigns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many campaigns are in each status */
+        get: operations["getApiCampaignsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign with its counts and live rate */
+        get: operations["getApiCampaignsById"];
+        put?: never;
+        post?: never;
+        /** Delete a campaign that is not scheduled, sending or paused */
+        delete: operations["deleteApiCampaignsById"];
+        options?: never;
+        head?: never;
+        /** Change a draft or scheduled campaign (a paused one: name and throttle only) */
+        patch: operations["patchApiCampaignsById"];
+        trace?: never;
+    };
+    "/api/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a scheduled, sending or paused campaign: what waits is never sent */
+        post: operations["postApiCampaignsByIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a sending campaign (takes effect between two messages) */
+        post: operations["postApiCampaignsByIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's recipients with their state, attempts and the last SMTP reply */
+        get: operations["getApiCampaignsByIdRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused campaign */
+        post: operations["postApiCampaignsByIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft now or at its scheduled time; the template version is pinned when sending starts */
+        post: operations["postApiCampaignsByIdSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the campaign's message to up to 10 given addresses (never to leads), without tracking */
+        post: operations["postApiCampaignsByIdTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages sent per minute */
+        get: operations["getApiCampaignsByIdTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -373,6 +614,40 @@ export interface paths {
         };
         /** Health of every dependency with system usage */
         get: operations["getApiHealthDetailed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness probe: the process answers; touches no dependency */
+        get: operations["getApiHealthLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness probe: database reachable, migrations applied, Redis when configured (503 when not) */
+        get: operations["getApiHealthReady"];
         put?: never;
         post?: never;
         delete?: never;
@@ -763,6 +1038,75 @@ export interface paths {
         put?: never;
         /** Render the template for a lead (a sample lead without lead_id) */
         post: operations["postApiTemplatesByIdPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format); a bearer token when HERALD_METRICS_TOKEN is set */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/t/c/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Click: records it and redirects (302) to the link of the message the token names */
+        get: operations["getTCByToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/t/o/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open pixel: a 1x1 GIF; records an open */
+        get: operations["getTOByToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/u/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unsubscribe confirmation page (changes nothing) */
+        get: operations["getUByToken"];
+        put?: never;
+        /** Unsubscribe (RFC 8058 one-click, and the confirmation form): 200, never a redirect */
+        post: operations["postUByToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1661,6 +2005,100 @@ export interface operations {
             };
         };
     };
+    getApiAdminSystem: {
+        parameters: {
+            query?: {
+                /** @description Length of the per-minute traffic series, 1 to 1440 (default 60) */
+                minutes?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        active_campaigns?: number | null;
+                        active_users_24h?: number;
+                        api_calls_24h?: number;
+                        api_calls_today?: number;
+                        avg_response_ms_24h?: number;
+                        error_rate_24h?: number;
+                        errors_24h?: number;
+                        generated_at?: string;
+                        p95_response_ms_24h?: number;
+                        queues?: {
+                            active?: number;
+                            failed?: number;
+                            name?: string;
+                            oldest_pending_age_s?: number;
+                            pending?: number;
+                            processed_per_minute?: number;
+                            scheduled?: number;
+                        }[];
+                        reason?: string;
+                        services?: Record<string, unknown>;
+                        status?: string;
+                        system?: {
+                            cpu_percent?: number;
+                            disk_percent?: number;
+                            memory_percent?: number;
+                        };
+                        traffic?: {
+                            avg_response_ms?: number;
+                            calls?: number;
+                            errors?: number;
+                            t?: string;
+                        }[];
+                        uptime_s?: number;
+                        version?: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission system:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiAdminUsers: {
         parameters: {
             query?: {
@@ -2150,6 +2588,318 @@ export interface operations {
             };
         };
     };
+    getApiAnalyticsCampaignsById: {
+        parameters: {
+            query?: {
+                /** @description hour or day (default) */
+                interval?: string;
+                /** @description IANA time zone (default UTC) */
+                tz?: string;
+                /** @description json (default) or csv (a download) */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        campaign_id: number;
+                        funnel: {
+                            bounced: number;
+                            clicked: number;
+                            clicks?: number;
+                            delivered: number;
+                            human_opened?: number;
+                            human_opens?: number;
+                            opened: number;
+                            opens?: number;
+                            rejected?: number;
+                            replied: number;
+                            sent: number;
+                            unsubscribed: number;
+                        };
+                        name: string;
+                        rates: {
+                            bounce: number;
+                            click: number;
+                            delivery: number;
+                            open: number;
+                            reply: number;
+                            unsubscribe: number;
+                        };
+                        timeseries: {
+                            interval: string;
+                            points: {
+                                clicked: number;
+                                opened: number;
+                                sent: number;
+                                t: string;
+                            }[];
+                            tz: string;
+                        };
+                        top_links: {
+                            clicks: number;
+                            unique_clicks: number;
+                            url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission analytics:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAnalyticsOverview: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339 UTC time or YYYY-MM-DD (default: to minus 30 days) */
+                from?: string;
+                /** @description RFC 3339 UTC time or YYYY-MM-DD, exclusive (default: now) */
+                to?: string;
+                /** @description json (default) or csv (a download) */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bounced: number;
+                        campaigns_active: number;
+                        clicked: number;
+                        clicks?: number;
+                        delivered: number;
+                        from: string;
+                        human_opened?: number;
+                        human_opens?: number;
+                        leads: {
+                            new: number;
+                            total: number;
+                        };
+                        opened: number;
+                        opens?: number;
+                        previous: {
+                            bounced: number;
+                            clicked: number;
+                            clicks?: number;
+                            delivered: number;
+                            from: string;
+                            human_opened?: number;
+                            human_opens?: number;
+                            leads: {
+                                new: number;
+                            };
+                            opened: number;
+                            opens?: number;
+                            rates: {
+                                bounce: number;
+                                click: number;
+                                delivery: number;
+                                open: number;
+                                reply: number;
+                                unsubscribe: number;
+                            };
+                            rejected?: number;
+                            replied: number;
+                            sent: number;
+                            to: string;
+                            unsubscribed: number;
+                        };
+                        rates: {
+                            bounce: number;
+                            click: number;
+                            delivery: number;
+                            open: number;
+                            reply: number;
+                            unsubscribe: number;
+                        };
+                        rejected?: number;
+                        replied: number;
+                        sent: number;
+                        to: string;
+                        unsubscribed: number;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission analytics:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAnalyticsTimeseries: {
+        parameters: {
+            query?: {
+                /** @description sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed or replied */
+                metric?: string;
+                /** @description hour or day (default) */
+                interval?: string;
+                /** @description RFC 3339 UTC time or YYYY-MM-DD (default: to minus 30 days) */
+                from?: string;
+                /** @description RFC 3339 UTC time or YYYY-MM-DD, exclusive (default: now) */
+                to?: string;
+                /** @description one campaign (default: all) */
+                campaign_id?: string;
+                /** @description IANA time zone (default UTC) */
+                tz?: string;
+                /** @description json (default) or csv (a download) */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        interval: "hour" | "day";
+                        metric: string;
+                        points: {
+                            t: string;
+                            value: number;
+                        }[];
+                        tz: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission analytics:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiAuthApiKeys: {
         parameters: {
             query?: never;
@@ -2542,6 +3292,1372 @@ export interface operations {
             };
         };
     };
+    getApiCampaigns: {
+        parameters: {
+            query?: {
+                /** @description draft, scheduled, sending, paused, completed, cancelled or failed */
+                status?: string;
+                /** @description from 1 */
+                page?: string;
+                /** @description 1-200 */
+                page_size?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            audience: {
+                                all?: boolean;
+                                lead_ids?: number[];
+                                segment_id?: number;
+                                tags?: string[];
+                            };
+                            completed_at: string | null;
+                            created_at: string;
+                            created_by: number | null;
+                            error: string | null;
+                            from_email: string;
+                            from_name: string;
+                            id: number;
+                            local_time: string | null;
+                            name: string;
+                            rate_per_minute: number;
+                            reply_to: string;
+                            /** @enum {string} */
+                            schedule_mode: "now" | "at" | "local_time";
+                            scheduled_at: string | null;
+                            send_now: boolean;
+                            started_at: string | null;
+                            stats: {
+                                bounced: number;
+                                cancelled?: number;
+                                clicked: number;
+                                deferred?: number;
+                                failed: number;
+                                opened: number;
+                                queued: number;
+                                recipients: number;
+                                replied: number;
+                                sending?: number;
+                                sent: number;
+                                skipped?: number;
+                                unsubscribed: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled" | "failed";
+                            template_id: number;
+                            template_version: number | null;
+                            throttle_per_minute: number;
+                            timezone: string;
+                            track_clicks: boolean;
+                            track_opens: boolean;
+                            updated_at: string;
+                        }[];
+                        page: number;
+                        page_size: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCampaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    audience: {
+                        all?: boolean;
+                        lead_ids?: number[];
+                        segment_id?: number;
+                        tags?: string[];
+                    };
+                    from_email?: string;
+                    from_name?: string;
+                    /** @description HH:MM; null clears it */
+                    local_time?: string;
+                    name: string;
+                    reply_to?: string;
+                    /** @enum {string} */
+                    schedule_mode?: "now" | "at" | "local_time";
+                    /** @description RFC 3339; null clears it */
+                    scheduled_at?: string;
+                    send_now?: boolean;
+                    template_id: number;
+                    throttle_per_minute?: number;
+                    timezone?: string;
+                    track_clicks?: boolean;
+                    track_opens?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            all?: boolean;
+                            lead_ids?: number[];
+                            segment_id?: number;
+                            tags?: string[];
+                        };
+                        completed_at: string | null;
+                        created_at: string;
+                        created_by: number | null;
+                        error: string | null;
+                        from_email: string;
+                        from_name: string;
+                        id: number;
+                        local_time: string | null;
+                        name: string;
+                        rate_per_minute: number;
+                        reply_to: string;
+                        /** @enum {string} */
+                        schedule_mode: "now" | "at" | "local_time";
+                        scheduled_at: string | null;
+                        send_now: boolean;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            cancelled?: number;
+                            clicked: number;
+                            deferred?: number;
+                            failed: number;
+                            opened: number;
+                            queued: number;
+                            recipients: number;
+                            replied: number;
+                            sending?: number;
+                            sent: number;
+                            skipped?: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled" | "failed";
+                        template_id: number;
+                        template_version: number | null;
+                        throttle_per_minute: number;
+                        timezone: string;
+                        track_clicks: boolean;
+                        track_opens: boolean;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:create */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCampaignsSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        by_status: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            all?: boolean;
+                            lead_ids?: number[];
+                            segment_id?: number;
+                            tags?: string[];
+                        };
+                        completed_at: string | null;
+                        created_at: string;
+                        created_by: number | null;
+                        error: string | null;
+                        from_email: string;
+                        from_name: string;
+                        id: number;
+                        local_time: string | null;
+                        name: string;
+                        rate_per_minute: number;
+                        reply_to: string;
+                        /** @enum {string} */
+                        schedule_mode: "now" | "at" | "local_time";
+                        scheduled_at: string | null;
+                        send_now: boolean;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            cancelled?: number;
+                            clicked: number;
+                            deferred?: number;
+                            failed: number;
+                            opened: number;
+                            queued: number;
+                            recipients: number;
+                            replied: number;
+                            sending?: number;
+                            sent: number;
+                            skipped?: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled" | "failed";
+                        template_id: number;
+                        template_version: number | null;
+                        throttle_per_minute: number;
+                        timezone: string;
+                        track_clicks: boolean;
+                        track_opens: boolean;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:delete */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchApiCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    audience?: {
+                        all?: boolean;
+                        lead_ids?: number[];
+                        segment_id?: number;
+                        tags?: string[];
+                    };
+                    from_email?: string;
+                    from_name?: string;
+                    /** @description HH:MM; null clears it */
+                    local_time?: string;
+                    name?: string;
+                    reply_to?: string;
+                    /** @enum {string} */
+                    schedule_mode?: "now" | "at" | "local_time";
+                    /** @description RFC 3339; null clears it */
+                    scheduled_at?: string;
+                    template_id?: number;
+                    throttle_per_minute?: number;
+                    timezone?: string;
+                    track_clicks?: boolean;
+                    track_opens?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            all?: boolean;
+                            lead_ids?: number[];
+                            segment_id?: number;
+                            tags?: string[];
+                        };
+                        completed_at: string | null;
+                        created_at: string;
+                        created_by: number | null;
+                        error: string | null;
+                        from_email: string;
+                        from_name: string;
+                        id: number;
+                        local_time: string | null;
+                        name: string;
+                        rate_per_minute: number;
+                        reply_to: string;
+                        /** @enum {string} */
+                        schedule_mode: "now" | "at" | "local_time";
+                        scheduled_at: string | null;
+                        send_now: boolean;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            cancelled?: number;
+                            clicked: number;
+                            deferred?: number;
+                            failed: number;
+                            opened: number;
+                            queued: number;
+                            recipients: number;
+                            replied: number;
+                            sending?: number;
+                            sent: number;
+                            skipped?: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled" | "failed";
+                        template_id: number;
+                        template_version: number | null;
+                        throttle_per_minute: number;
+                        timezone: string;
+                        track_clicks: boolean;
+                        track_opens: boolean;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:create */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCampaignsByIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            all?: boolean;
+                            lead_ids?: number[];
+                            segment_id?: number;
+                            tags?: string[];
+                        };
+                        completed_at: string | null;
+                        created_at: string;
+                        created_by: number | null;
+                        error: string | null;
+                        from_email: string;
+                        from_name: string;
+                        id: number;
+                        local_time: string | null;
+                        name: string;
+                        rate_per_minute: number;
+                        reply_to: string;
+                        /** @enum {string} */
+                        schedule_mode: "now" | "at" | "local_time";
+                        scheduled_at: string | null;
+                        send_now: boolean;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            cancelled?: number;
+                            clicked: number;
+                            deferred?: number;
+                            failed: number;
+                            opened: number;
+                            queued: number;
+                            recipients: number;
+                            replied: number;
+                            sending?: number;
+                            sent: number;
+                            skipped?: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled" | "failed";
+                        template_id: number;
+                        template_version: number | null;
+                        throttle_per_minute: number;
+                        timezone: string;
+                        track_clicks: boolean;
+                        track_opens: boolean;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:send */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCampaignsByIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            all?: boolean;
+                            lead_ids?: number[];
+                            segment_id?: number;
+                            tags?: string[];
+                        };
+                        completed_at: string | null;
+                        created_at: string;
+                        created_by: number | null;
+                        error: string | null;
+                        from_email: string;
+                        from_name: string;
+                        id: number;
+                        local_time: string | null;
+                        name: string;
+                        rate_per_minute: number;
+                        reply_to: string;
+                        /** @enum {string} */
+                        schedule_mode: "now" | "at" | "local_time";
+                        scheduled_at: string | null;
+                        send_now: boolean;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            cancelled?: number;
+                            clicked: number;
+                            deferred?: number;
+                            failed: number;
+                            opened: number;
+                            queued: number;
+                            recipients: number;
+                            replied: number;
+                            sending?: number;
+                            sent: number;
+                            skipped?: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled" | "failed";
+                        template_id: number;
+                        template_version: number | null;
+                        throttle_per_minute: number;
+                        timezone: string;
+                        track_clicks: boolean;
+                        track_opens: boolean;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:send */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCampaignsByIdRecipients: {
+        parameters: {
+            query?: {
+                /** @description queued, sending, sent, deferred, failed, skipped or cancelled */
+                state?: string;
+                /** @description from 1 */
+                page?: string;
+                /** @description 1-200 */
+                page_size?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            attempts: number;
+                            clicked_at: string | null;
+                            due_at: string;
+                            email: string;
+                            id: number;
+                            last_reply: string | null;
+                            lead_id: number;
+                            message_id: string | null;
+                            opened_at: string | null;
+                            reply_code: number | null;
+                            sent_at: string | null;
+                            /** @enum {string} */
+                            state: "queued" | "sending" | "sent" | "deferred" | "failed" | "skipped" | "cancelled";
+                            unsubscribed_at: string | null;
+                            updated_at: string;
+                        }[];
+                        page: number;
+                        page_size: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCampaignsByIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            all?: boolean;
+                            lead_ids?: number[];
+                            segment_id?: number;
+                            tags?: string[];
+                        };
+                        completed_at: string | null;
+                        created_at: string;
+                        created_by: number | null;
+                        error: string | null;
+                        from_email: string;
+                        from_name: string;
+                        id: number;
+                        local_time: string | null;
+                        name: string;
+                        rate_per_minute: number;
+                        reply_to: string;
+                        /** @enum {string} */
+                        schedule_mode: "now" | "at" | "local_time";
+                        scheduled_at: string | null;
+                        send_now: boolean;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            cancelled?: number;
+                            clicked: number;
+                            deferred?: number;
+                            failed: number;
+                            opened: number;
+                            queued: number;
+                            recipients: number;
+                            replied: number;
+                            sending?: number;
+                            sent: number;
+                            skipped?: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "scheduled" | "sending" | "paused" | "completed" | "cancelled" | "failed";
+                        template_id: number;
+                        template_version: number | null;
+                        throttle_per_minute: number;
+                        timezone: string;
+                        track_clicks: boolean;
+                        track_opens: boolean;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:send */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCampaignsByIdSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        emails_queued: number;
+                        id: number;
+                        status: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:send */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiCampaignsByIdTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    emails: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            delivered: boolean;
+                            detail: string;
+                            email: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:send */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiCampaignsByIdTimeline: {
+        parameters: {
+            query?: {
+                /** @description how far back, 1-10080 (default 60) */
+                minutes?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        interval: string;
+                        points: {
+                            sent: number;
+                            t: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission campaign:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiHealth: {
         parameters: {
             query?: never;
@@ -2598,6 +4714,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        reason?: string;
                         services?: Record<string, unknown>;
                         status?: string;
                         system?: Record<string, unknown>;
@@ -2626,6 +4743,87 @@ export interface operations {
             };
             /** @description Missing permission system:read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiHealthLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status?: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiHealthReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks?: Record<string, unknown>;
+                        status?: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5369,6 +7567,251 @@ export interface operations {
             };
             /** @description Missing permission template:read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTCByToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTOByToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/gif": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUByToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postUByToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, unknown>;
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Malformed request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -218,7 +218,8 @@ function Recipients({ id, live }: { id: number; live: boolean }) {
   const [page, setPage] = useState(1);
   const list = useAsync(
     (signal) => campaignsApi.recipients(id, { state: state || undefined, page, page_size: 50 }, signal),
-    [id, state, page],
+    // Once more when sending ends: the last poll may have come before the final states.
+    [id, state, page, live],
   );
   useInterval(list.reload, 3000, live);
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / 50)) : 1;
