@@ -38,7 +38,7 @@ stop_herald
 t0=$(date +%s.%N)
 # 2026-01-01 + a year; types by share: 40% delivered, 1% bounce, 1% rejected,
 # 33% open (1 in 4 through Apple's proxy), 20% click, 2% unsubscribe, 3% reply.
-sqlite3 "$data/herald.db" <<SQL
+sqlite3 "$data/herald.db" >/dev/null <<SQL
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=OFF;
 BEGIN;
