@@ -312,7 +312,17 @@ describe("Herald web UI", { concurrency: false }, () => {
       .waitFor();
     await checks.capture(page, "template-preview");
 
-    await form.getByLabel("Subject").fill("Hello again {{first_name|there}}");
+    // Merge-tag autocomplete: typing {{ offers the variables, the keyboard picks one.
+    const subject = form.getByLabel("Subject");
+    await subject.fill("Hello again {{first_name|there}} from ");
+    await subject.press("End");
+    await subject.pressSequentially("{{comp");
+    const tags = page.getByRole("listbox", { name: "Variables for Subject" });
+    await tags.getByRole("option", { name: /^company/ }).waitFor();
+    assert.equal(await tags.getByRole("option", { selected: true }).count(), 1);
+    await checks.captureAsIs(page, "template-autocomplete");
+    await page.keyboard.press("Enter");
+    assert.equal(await subject.inputValue(), "Hello again {{first_name|there}} from {{company}}");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Version 2", { exact: true }).waitFor();
     await page.goto(server.url + "/templates");
@@ -440,7 +450,7 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByLabel("From address", { exact: true }).fill("news@herald.example");
     await page.getByLabel("Leads with any of these tags").check();
     await page.getByLabel("Tags", { exact: true }).fill("hot");
-    await page.getByText(/\d+ matching leads/).waitFor();
+    await page.getByText(/\d+ matching leads?\b/).waitFor();
     await checks.capture(page, "campaign-new");
     await page.getByRole("button", { name: "Save as draft" }).click();
     await page.getByRole("button", { name: "Send…" }).waitFor();
@@ -524,6 +534,14 @@ describe("Herald web UI", { concurrency: false }, () => {
       shown >= figures.api_calls_today,
       `tile says ${value}, the API said ${figures.api_calls_today}`,
     );
+    // Active campaigns: what the campaigns summary counts (the sent campaign has completed: 0).
+    const { by_status } = await (await api("GET", "/api/campaigns/summary", token)).json();
+    const active = (by_status.scheduled ?? 0) + (by_status.sending ?? 0) + (by_status.paused ?? 0);
+    const activeTile = tiles.getByText("Active campaigns").locator("xpath=following-sibling::p[1]");
+    await page.waitForFunction((el) => el.textContent !== "—", await activeTile.elementHandle(), {
+      timeout: 10_000,
+    });
+    assert.equal(await activeTile.textContent(), String(active));
     for (const label of ["Active users (24 h)", "Error rate (24 h)", "p95 response (24 h)", "Jobs pending"])
       await tiles.getByText(label).waitFor();
     const charts = page.getByTestId("traffic-charts");
@@ -533,6 +551,21 @@ describe("Herald web UI", { concurrency: false }, () => {
     for (const bar of ["CPU", "Memory", "Disk"])
       await page.getByTestId("health").getByRole("progressbar", { name: bar }).waitFor();
     await checks.capture(page, "admin-system");
+
+    // The campaign sent by the test before left its audit entry, found by the dashboard's filter.
+    const sent = (await (await api("GET", "/api/campaigns?page_size=1", token)).json()).items[0];
+    assert.equal(sent.name, "Fair follow-up");
+    const audit = page.getByTestId("audit-table");
+    await page.getByLabel("Action").fill("campaign_sent");
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
+    const row = audit.getByRole("row").filter({ hasText: "CAMPAIGN_SENT" }).first();
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`campaigns?/${sent.id}\\b`));
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await page
+      .getByTestId("audit-verify")
+      .getByText(/intact/)
+      .waitFor();
   });
 
   test("an admin creates a viewer", async () => {

@@ -86,6 +86,16 @@ export class PageChecks {
     }, theme);
   }
 
+  /** A transient state (an open suggestion list) as it is: one screenshot and an axe run, without
+   * changing the theme or the width, which would move the focus and close it. */
+  async captureAsIs(page, name) {
+    const file = path.join(this.outDir, `${name}.png`);
+    await page.screenshot({ path: file });
+    this.shots.push(file);
+    const width = page.viewportSize()?.width;
+    for (const v of await axeCheck(page)) this.violations.push({ page: name, theme: "light", width, ...v });
+  }
+
   /** Screenshots at both widths (and dark at 1440), and an axe run on each variant. */
   async capture(page, name) {
     await page.waitForLoadState("networkidle").catch(() => {});

@@ -237,7 +237,8 @@ WHERE id > $1 ORDER BY id LIMIT $2;
 -- name: events.last_id
 SELECT coalesce(max(id), 0) FROM campaign_events;
 
--- name: campaigns.active_count
+-- name: campaigns.started_not_finished_count
+-- Campaigns scheduled, sending or paused (analytics overview's campaigns_active).
 SELECT count(*) FROM campaigns WHERE status IN ('scheduled', 'sending', 'paused');
 
 -- name: campaigns.name

@@ -28,12 +28,12 @@ void add_modules(Composition& c) {
   auto& leads = c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
   auto& settings = c.add<settings::Module>(settings::Deps{db, clock, config});
   auto& templates = c.add<templates::Module>(templates::Deps{db, clock, config, leads.leads(), settings.settings()});
-  auto& campaigns =
-      c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
-                                               templates.catalog(), settings.settings(), settings.transport()});
+  auto& campaigns = c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
+                                                             templates.catalog(), settings.settings(),
+                                                             settings.transport(), c.contributions().send_observers()});
   c.add<analytics::Module>(analytics::Deps{db, clock, config, jobs.queue(), leads.leads(), campaigns.activity()});
-  c.add<observability::Module>(
-      observability::Deps{config, clock, db, jobs.queue(), health.reports(), settings.smtp_pool()});
+  c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports(),
+                                                   settings.smtp_pool(), &campaigns.campaigns()});
 }
 
 }  // namespace herald::app

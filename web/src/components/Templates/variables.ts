@@ -74,3 +74,26 @@ export function offsetOf(text: string, line: number, column: number): number {
   const chars = Array.from(text.slice(offset).split("\n")[0]);
   return offset + chars.slice(0, Math.max(0, column - 1)).join("").length;
 }
+
+/** The tag being typed at the caret: `{{` then a partial name with nothing closing it yet. */
+export function tagAtCaret(text: string, caret: number): { start: number; query: string } | null {
+  const before = text.slice(0, Math.max(0, Math.min(caret, text.length)));
+  const m = /\{\{\s*([#^/]?)([A-Za-z0-9_.]*)$/.exec(before);
+  if (!m || m[1]) return null; // sections and closers are not completed
+  return { start: m.index, query: m[2] };
+}
+
+/** Variables whose name starts with the query first, then those containing it (case-insensitive). */
+export function matchVariables(vars: TemplateVariable[], query: string, limit = 8): TemplateVariable[] {
+  const q = query.toLowerCase();
+  const starts = vars.filter((v) => v.name.toLowerCase().startsWith(q));
+  const contains = q ? vars.filter((v) => !starts.includes(v) && v.name.toLowerCase().includes(q)) : [];
+  return [...starts, ...contains].slice(0, limit);
+}
+
+/** `text` with the tag typed from `start` to `caret` replaced by the variable's snippet (and a
+ * closing `}}` already after the caret taken in), and where the caret goes. */
+export function completeTag(text: string, start: number, caret: number, v: TemplateVariable) {
+  const end = text.startsWith("}}", caret) ? caret + 2 : caret;
+  return insertAt(text, start, end, v.snippet);
+}

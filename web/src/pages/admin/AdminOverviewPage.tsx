@@ -12,7 +12,7 @@ export function AdminOverviewPage() {
         Traffic and health of the whole installation, background work and the audit trail.
       </PageHeader>
       <div className="flex flex-col gap-4">
-        {can("system:read") && <SystemPanel />}
+        {can("system:read") && <SystemPanel countCampaigns={can("campaign:read")} />}
         {can("system:read") && <QueuesPanel />}
         {can("audit:read") && <AuditPanel limit={10} title="Recent audit entries" />}
       </div>

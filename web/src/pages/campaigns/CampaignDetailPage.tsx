@@ -67,7 +67,7 @@ function Detail({ c, reload, live }: { c: Campaign; reload: () => void; live: bo
       if (action === "send") {
         const a = await campaignsApi.send(c.id);
         toast(
-          `${a.status === "scheduled" ? "Scheduled" : "Sending"}: ${formatNumber(a.emails_queued)} emails`,
+          `${a.status === "scheduled" ? "Scheduled" : "Sending"}: ${formatNumber(a.emails_queued)} email${a.emails_queued === 1 ? "" : "s"}`,
         );
       } else if (action === "delete") {
         await campaignsApi.remove(c.id);
@@ -164,8 +164,11 @@ function Detail({ c, reload, live }: { c: Campaign; reload: () => void; live: bo
         <Stat label="Unsubscribed" value={formatNumber(s.unsubscribed)} />
         <Stat label="Replied" value={formatNumber(s.replied)} />
       </div>
-      {c.status !== "draft" && <Timeline id={c.id} live={live} />}
-      <Recipients id={c.id} live={live} />
+      {c.status !== "draft" && <Timeline id={c.id} live={live} status={c.status} />}
+      <Recipients
+        id={c.id}
+        stamp={`${c.status}/${s.sent}/${s.failed}/${s.skipped ?? 0}/${s.cancelled ?? 0}`}
+      />
       {confirm && (
         <Dialog
           open
@@ -195,8 +198,9 @@ function Detail({ c, reload, live }: { c: Campaign; reload: () => void; live: bo
   );
 }
 
-function Timeline({ id, live }: { id: number; live: boolean }) {
-  const t = useAsync((signal) => campaignsApi.timeline(id, 60, signal), [id]);
+function Timeline({ id, live, status }: { id: number; live: boolean; status: string }) {
+  // Loaded again when the status changes too, so the last minute of a finished send shows.
+  const t = useAsync((signal) => campaignsApi.timeline(id, 60, signal), [id, status]);
   useInterval(t.reload, 5000, live);
   return (
     <Card title="Sent per minute (last hour)" className="mb-4">
@@ -213,15 +217,15 @@ function Timeline({ id, live }: { id: number; live: boolean }) {
   );
 }
 
-function Recipients({ id, live }: { id: number; live: boolean }) {
+/** The recipients with their states; `stamp` (the campaign's status and counts, polled while it
+ * sends) changing loads them again, so a send that ends between two polls still shows them. */
+function Recipients({ id, stamp }: { id: number; stamp: string }) {
   const [state, setState] = useState("");
   const [page, setPage] = useState(1);
   const list = useAsync(
     (signal) => campaignsApi.recipients(id, { state: state || undefined, page, page_size: 50 }, signal),
-    // Once more when sending ends: the last poll may have come before the final states.
-    [id, state, page, live],
+    [id, state, page, stamp],
   );
-  useInterval(list.reload, 3000, live);
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / 50)) : 1;
   return (
     <Card

@@ -265,7 +265,7 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
             <p className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               {count.data === null || count.data === undefined
                 ? "—"
-                : `${formatNumber(count.data)} matching leads (unsubscribed, bounced and suppressed ones are left out when sending)`}
+                : `${formatNumber(count.data)} matching lead${count.data === 1 ? "" : "s"} (unsubscribed, bounced and suppressed ones are left out when sending)`}
             </p>
           </fieldset>
         </Card>

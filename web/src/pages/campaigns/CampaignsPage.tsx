@@ -106,7 +106,7 @@ export function CampaignsPage() {
                   <td className="min-w-40 px-3 py-2">
                     {c.stats.recipients > 0 ? (
                       <ProgressBar
-                        label={`${formatNumber(c.stats.recipients)} recipients`}
+                        label={`${formatNumber(c.stats.recipients)} recipient${c.stats.recipients === 1 ? "" : "s"}`}
                         value={progressOf(c.stats)}
                         tone={c.status === "failed" ? "red" : c.status === "completed" ? "green" : "indigo"}
                       />

@@ -6,7 +6,7 @@ import { NewLeadsChart, type DayCount } from "../../components/Dashboard/NewLead
 import { ButtonLink } from "../../components/ui/Button";
 import { Card, PageHeader, Stat } from "../../components/ui/Card";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
-import { daysAgoIso, formatNumber } from "../../lib/format";
+import { daysAgoIso, formatNumber, formatTotal } from "../../lib/format";
 import { useAsync } from "../../lib/hooks";
 
 const CHART_DAYS = 14;
@@ -16,13 +16,14 @@ export function DashboardPage() {
   const canLeads = can("lead:read");
   const canSystem = can("system:read");
 
+  // Counts over a date range are capped at 10,000 unless asked for exactly: the dashboard asks.
   const leads = useAsync(
     async (signal) => {
       const [all, week] = await Promise.all([
         leadsApi.list({ page_size: 1 }, signal),
-        leadsApi.list({ page_size: 1, created_from: daysAgoIso(7) }, signal),
+        leadsApi.list({ page_size: 1, created_from: daysAgoIso(7), count: "exact" }, signal),
       ]);
-      return { total: all.total, week: week.total };
+      return { total: all.total, week: week.total, weekAtLeast: week.total_is_lower_bound };
     },
     [],
     { enabled: canLeads },
@@ -37,7 +38,7 @@ export function DashboardPage() {
         const to = daysAgoIso(i - 1);
         requests.push(
           leadsApi
-            .list({ page_size: 1, created_from: from, created_to: to }, signal)
+            .list({ page_size: 1, created_from: from, created_to: to, count: "exact" }, signal)
             .then((r) => ({ day: from.slice(0, 10), count: r.total })),
         );
       }
@@ -75,7 +76,13 @@ export function DashboardPage() {
             />
             <Stat
               label="New in the last 7 days"
-              value={leads.loading && !leads.data ? "…" : leads.error ? "—" : formatNumber(leads.data?.week)}
+              value={
+                leads.loading && !leads.data
+                  ? "…"
+                  : leads.error
+                    ? "—"
+                    : formatTotal(leads.data?.week, leads.data?.weekAtLeast)
+              }
               hint="Created since midnight UTC seven days ago"
             />
           </>

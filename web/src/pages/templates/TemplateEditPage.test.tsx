@@ -100,6 +100,44 @@ describe("the template editor", () => {
     expect((html as HTMLTextAreaElement).value).toContain("{{custom.plan}}");
   });
 
+  it("offers merge tags while one is typed: arrows choose, Enter inserts, Escape closes", async () => {
+    renderAppAt("/templates/new", WRITE, {
+      "GET /api/leads": () => json(200, leads),
+      "POST /api/templates/preview": () => json(200, { subject: "", html: "", text: "" }),
+    });
+    const user = userEvent.setup();
+    const html = await screen.findByLabelText("HTML");
+    expect(html).toHaveAttribute("aria-autocomplete", "list");
+    await user.click(html);
+    await user.type(html, "<p>Hi {{{{na");
+    const list = await screen.findByRole("listbox", { name: "Variables for HTML" });
+    const options = within(list).getAllByRole("option");
+    expect(options.map((o) => o.textContent)).toEqual([
+      "first_nameFirst name",
+      "last_nameLast name",
+      "campaign_nameCampaign name",
+      "from_nameSender name",
+    ]);
+    expect(options[0]).toHaveAttribute("aria-selected", "true");
+    expect(html).toHaveAttribute("aria-activedescendant", options[0].id);
+    await user.keyboard("{ArrowDown}");
+    expect(within(list).getAllByRole("option")[1]).toHaveAttribute("aria-selected", "true");
+    await user.keyboard("{Enter}");
+    expect(html).toHaveValue("<p>Hi {{last_name}}");
+    expect(screen.queryByRole("listbox")).toBeNull();
+
+    // Custom fields from the leads are offered too; Escape closes without inserting.
+    await user.type(html, " {{{{custom.");
+    const custom = await screen.findByRole("listbox");
+    expect(within(custom).getByRole("option", { name: /custom\.plan/ })).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("listbox")).toBeNull();
+    expect(html).toHaveValue("<p>Hi {{last_name}} {{custom.");
+    // Typing on in the dismissed tag does not reopen it.
+    await user.type(html, "p");
+    expect(screen.queryByRole("listbox")).toBeNull();
+  });
+
   it("shows the version of a saved template, and a viewer can read but not save or delete", async () => {
     renderAppAt("/templates/5", ["template:read", "lead:read"], {
       "GET /api/leads": () => json(200, leads),
@@ -111,6 +149,7 @@ describe("the template editor", () => {
     expect(screen.getByLabelText("HTML")).toHaveAttribute("readonly");
     expect(screen.queryByRole("button", { name: "Save" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    expect(screen.getByLabelText("HTML")).not.toHaveAttribute("aria-autocomplete");
     expect(await screen.findByTestId("preview-subject")).toHaveTextContent("Hi Ada");
   });
 });

@@ -71,6 +71,7 @@ function Editor({ initial }: { initial: Template | null }) {
   const fe = { ...live, ...saveErrors };
   const setters: Record<Part, (v: string) => void> = { subject: setSubject, html: setHtml, text: setText };
   const values: Record<Part, string> = { subject, html, text };
+  const allVariables = [...STANDARD_VARIABLES, ...custom];
 
   const pick = (v: TemplateVariable) => {
     const part = lastPart.current;
@@ -175,6 +176,8 @@ function Editor({ initial }: { initial: Template | null }) {
               error={fe.subject}
               readOnly={!writable}
               onGoTo={goTo("subject")}
+              variables={allVariables}
+              onComplete={setSubject}
               onFocus={() => (lastPart.current = "subject")}
               onChange={(e) => setSubject(e.target.value.replace(/\r?\n/g, " "))}
             />
@@ -186,6 +189,8 @@ function Editor({ initial }: { initial: Template | null }) {
               error={fe.html}
               readOnly={!writable}
               onGoTo={goTo("html")}
+              variables={allVariables}
+              onComplete={setHtml}
               onFocus={() => (lastPart.current = "html")}
               onChange={(e) => setHtml(e.target.value)}
             />
@@ -198,6 +203,8 @@ function Editor({ initial }: { initial: Template | null }) {
               hint="Leave empty to write it from the HTML."
               readOnly={!writable}
               onGoTo={goTo("text")}
+              variables={allVariables}
+              onComplete={setText}
               onFocus={() => (lastPart.current = "text")}
               onChange={(e) => setText(e.target.value)}
             />
