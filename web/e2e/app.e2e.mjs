@@ -488,6 +488,28 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByText("Campaigns by status").waitFor();
   });
 
+  test("the analytics page shows the campaign's sends and its click", async () => {
+    const token = (await storedToken()).token;
+    const list = await (await api("GET", "/api/campaigns?page_size=100", token)).json();
+    const c = list.items.find((x) => x.name === "Fair follow-up");
+    assert.ok(c, "the campaign of the previous test");
+    // The roll-up job takes the events in within a few seconds.
+    for (let i = 0; ; i++) {
+      const a = await (await api("GET", `/api/analytics/campaigns/${c.id}`, token)).json();
+      if (a.funnel.sent === c.stats.sent && a.funnel.clicked >= 1) break;
+      assert.ok(i < 300, `roll-up did not catch up: ${JSON.stringify(a.funnel)}`);
+      await page.waitForTimeout(200);
+    }
+    await page.goto(server.url + "/analytics");
+    await page.getByRole("heading", { name: "Analytics" }).waitFor();
+    const sent = page.locator('[data-kpi="Sent"]');
+    await sent.filter({ hasText: String(c.stats.sent) }).waitFor();
+    await page.getByLabel("Campaign", { exact: true }).selectOption({ label: "Fair follow-up" });
+    await page.locator('[data-stage="Clicked"]').filter({ hasText: /^1 · / }).waitFor();
+    await page.getByRole("cell", { name: "https://example.org/fair" }).waitFor();
+    await checks.capture(page, "analytics");
+  });
+
   test("the admin dashboard's figures count the API traffic, with charts and system bars", async () => {
     // Five known API calls, and one 404 under /api (a client error, not a server error).
     const token = (await storedToken()).token;

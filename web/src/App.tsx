@@ -22,6 +22,7 @@ const OutboxPage = named(() => import("./pages/admin/OutboxPage"), "OutboxPage")
 const CampaignsPage = named(() => import("./pages/campaigns/CampaignsPage"), "CampaignsPage");
 const CampaignEditorPage = named(() => import("./pages/campaigns/CampaignEditorPage"), "CampaignEditorPage");
 const CampaignDetailPage = named(() => import("./pages/campaigns/CampaignDetailPage"), "CampaignDetailPage");
+const AnalyticsPage = named(() => import("./pages/analytics/AnalyticsPage"), "AnalyticsPage");
 const SettingsPage = named(() => import("./pages/settings/SettingsPage"), "SettingsPage");
 const AdminLayout = named(() => import("./pages/admin/AdminLayout"), "AdminLayout");
 const AdminOverviewPage = named(() => import("./pages/admin/AdminOverviewPage"), "AdminOverviewPage");
@@ -166,6 +167,14 @@ export function AppRoutes() {
           element={
             <Gate allOf={["campaign:read"]}>
               <CampaignDetailPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/analytics"
+          element={
+            <Gate allOf={["analytics:read"]}>
+              <AnalyticsPage />
             </Gate>
           }
         />

@@ -228,3 +228,18 @@ VALUES ($1, $2, $3, $4, $5, $6, $7);
 -- name: events.count
 -- $1 campaign, $2 type.
 SELECT count(*) FROM campaign_events WHERE campaign_id = $1 AND type = $2;
+
+-- name: events.after
+-- The event log in id order from a high-water mark (analytics roll-ups).
+SELECT id, campaign_id, lead_id, type, occurred_at, user_agent, ip, url FROM campaign_events
+WHERE id > $1 ORDER BY id LIMIT $2;
+
+-- name: events.last_id
+SELECT coalesce(max(id), 0) FROM campaign_events;
+
+-- name: campaigns.started_not_finished_count
+-- Campaigns scheduled, sending or paused (analytics overview's campaigns_active).
+SELECT count(*) FROM campaigns WHERE status IN ('scheduled', 'sending', 'paused');
+
+-- name: campaigns.name
+SELECT name FROM campaigns WHERE id = $1;

@@ -63,3 +63,7 @@ UPDATE leads SET status = CAST($1 AS TEXT), updated_at = CAST($2 AS TEXT) WHERE 
 -- $1 owner id or NULL, $2 now.
 UPDATE leads SET owner_id = CAST($1 AS BIGINT), updated_at = CAST($2 AS TEXT)
 WHERE owner_id IS DISTINCT FROM CAST($1 AS BIGINT)
+
+-- name: leads.created_between
+-- Leads created in [$1, $2) (RFC 3339 text: lexicographic = chronological).
+SELECT count(*) FROM leads WHERE created_at >= $1 AND created_at < $2;

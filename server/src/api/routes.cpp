@@ -109,6 +109,10 @@ const std::vector<RouteSpec>& route_table() {
     {Post,   "/api/campaigns/{id}/test",           "campaigns.test",        "campaign:send",      Api,    Default, Pool,   "CAMPAIGN_TESTED"},
     {Get,    "/api/campaigns/{id}/recipients",     "campaigns.recipients",  "campaign:read",      Api,    Default, Pool,   ""},
     {Get,    "/api/campaigns/{id}/timeline",       "campaigns.timeline",    "campaign:read",      Api,    Default, Pool,   ""},
+  // ---- analytics (reports from the roll-ups) ------------------------------------------------------------------------------------------
+    {Get,    "/api/analytics/overview",            "analytics.overview",    "analytics:read",     Api,    Default, Pool,   ""},
+    {Get,    "/api/analytics/campaigns/{id}",      "analytics.campaign",    "analytics:read",     Api,    Default, Pool,   ""},
+    {Get,    "/api/analytics/timeseries",          "analytics.timeseries",  "analytics:read",     Api,    Default, Pool,   ""},
   // ---- links in mail (outside /api; HMAC-signed tokens, no login) --------------------------------------------------------------------
     {Get,    "/t/o/{token}",                       "tracking.open",         kAnyone,              Public, Default, Inline, ""},
     {Get,    "/t/c/{token}",                       "tracking.click",        kAnyone,              Public, Default, Inline, ""},

@@ -1,10 +1,16 @@
-// What the campaigns domain offers later modules (observability): how many
-// campaigns are being sent. Other domains hold a reference to
-// campaigns::Campaigns, handed over by the composition root
-// (campaigns::Module::campaigns()); they never see the campaigns store or its SQL.
+// What the campaigns domain offers later modules: how many campaigns are
+// being sent (campaigns::Campaigns, for observability) and its append-only
+// event log — what happened to each message, in id order — with a few facts
+// about campaigns (campaigns::Activity, for analytics). Other domains hold
+// references handed over by the composition root (campaigns::Module::campaigns(),
+// ::activity()); they never see the campaigns store, its tables or its SQL.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace herald::campaigns {
 
@@ -14,6 +20,32 @@ class Campaigns {  // offered by the campaigns module to later modules
   // Campaigns in status `sending` across the installation (scheduled, paused
   // and finished ones are not active). Throws when the database is unreachable.
   virtual std::int64_t active_count() = 0;
+};
+
+// One row of the event log. Types: delivered (the recipient's server
+// accepted the message), rejected (refused for good, not at RCPT), bounce
+// (the mailbox refused at RCPT), open, click (url set), unsubscribe, reply.
+// occurred_at is epoch milliseconds.
+struct ActivityEvent {
+  std::int64_t id = 0, campaign_id = 0, lead_id = 0;
+  std::string type;
+  std::int64_t occurred_at = 0;
+  std::string user_agent, ip;
+  std::optional<std::string> url;
+};
+
+class Activity {  // offered by the campaigns module to analytics
+ public:
+  virtual ~Activity() = default;
+  // Up to `limit` events with ids above `after_id`, in id order.
+  virtual std::vector<ActivityEvent> events_after(std::int64_t after_id, std::size_t limit) = 0;
+  // The highest event id (0 when there is none).
+  virtual std::int64_t last_event_id() = 0;
+  // Campaigns started and not finished: scheduled, sending or paused (wider
+  // than Campaigns::active_count(), which counts `sending` only).
+  virtual std::int64_t started_not_finished_count() = 0;
+  // A campaign's name; nullopt when there is no such campaign.
+  virtual std::optional<std::string> name(std::int64_t campaign_id) = 0;
 };
 
 }  // namespace herald::campaigns

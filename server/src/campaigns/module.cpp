@@ -42,7 +42,8 @@ Module::Module(Deps d)
       service_(d.db, d.clock, d.leads, d.catalog, d.settings, pipeline_, sender_, zones_),
       events_(d.db),
       tracking_(d.db, d.clock, signer_, d.leads, events_),
-      routes_(service_, tracking_) {}
+      routes_(service_, tracking_),
+      activity_(d.db) {}
 
 void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);

@@ -4,12 +4,14 @@
 // unsubscribe links. Uses leads' interface (audiences, suppressions, status
 // changes), the templates catalog (pinned versions) and settings (sender,
 // DKIM, per-domain limits, tracking defaults, the mail transport). Offers
-// campaigns::Campaigns (interface.hpp); reports each message's outcome to the
-// contributed send observers.
+// campaigns::Campaigns and campaigns::Activity (interface.hpp: the event log,
+// for analytics); reports each message's outcome to the contributed send
+// observers.
 #pragma once
 
 #include <memory>
 
+#include "campaigns/activity.hpp"
 #include "campaigns/interface.hpp"
 #include "campaigns/limits.hpp"
 #include "campaigns/options.hpp"
@@ -62,6 +64,8 @@ class Module final : public herald::Module {
   CampaignService& service() noexcept { return service_; }
   Pipeline& pipeline() noexcept { return pipeline_; }
   EventWriter& events() noexcept { return events_; }
+  // The event log and campaign facts, for analytics.
+  Activity& activity() noexcept { return activity_; }
 
  private:
   static PipelineOptions resolve(PipelineOptions o, const Config& config);
@@ -79,6 +83,7 @@ class Module final : public herald::Module {
   EventWriter events_;
   Tracking tracking_;
   Routes routes_;
+  ActivityFeed activity_;
 };
 
 }  // namespace herald::campaigns

@@ -261,14 +261,21 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
           switch (result.status) {
             case mail::DeliveryStatus::Accepted:
               counter = &rep.sent;
-              write = [&](storage::Connection& conn) { recorded = recipients_.mark_sent(conn, r.id, owner, now, o); };
+              // The state change and its event (analytics counts it) in one
+              // transaction.
+              write = [&](storage::Connection& conn) {
+                recorded = recipients_.mark_sent(conn, r.id, owner, now, o);
+                if (recorded)
+                  recipients_.insert_event(conn,
+                                           {range.campaign_id, r.lead_id, "delivered", now, "", "", std::nullopt});
+              };
               break;
             case mail::DeliveryStatus::Rejected:
               counter = &rep.failed;
               write = [&](storage::Connection& conn) {
-                recipients_.mark_failed(conn, r.id, owner, now, o, bounce);
-                if (bounce)
-                  recipients_.insert_event(conn, {range.campaign_id, r.lead_id, "bounce", now, "", "", std::nullopt});
+                if (recipients_.mark_failed(conn, r.id, owner, now, o, bounce))
+                  recipients_.insert_event(
+                      conn, {range.campaign_id, r.lead_id, bounce ? "bounce" : "rejected", now, "", "", std::nullopt});
               };
               outcome = bounce ? mail::SendOutcome::Bounced : mail::SendOutcome::Rejected;
               break;

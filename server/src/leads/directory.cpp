@@ -155,6 +155,14 @@ RecipientBatch Directory::recipients(const Audience& audience, std::int64_t afte
   return batch;
 }
 
+LeadTotals Directory::totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) {
+  auto conn = db_.acquire();
+  LeadTotals t;
+  t.total = store_.counted(*conn, {"all"});
+  t.created = store_.created_between(*conn, rfc3339(from), rfc3339(to));
+  return t;
+}
+
 bool Directory::is_suppressed(std::string_view email) { return suppressions_.suppressed(email); }
 
 bool Directory::change_status(const StatusChange& change) {

@@ -22,6 +22,7 @@ class Directory final : public Leads {
   RecipientBatch recipients(const Audience& audience, std::int64_t after_id, std::size_t limit) override;
   bool is_suppressed(std::string_view email) override;
   bool change_status(const StatusChange& change) override;
+  LeadTotals totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) override;
 
  private:
   Filter filter_of(const Audience& audience);

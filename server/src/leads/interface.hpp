@@ -6,6 +6,7 @@
 // leads store, its SQL or its database handle.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,11 @@ struct StatusChange {
   std::string ip, request_id;           // of the request that brought it, if any
 };
 
+// How many leads there are, and how many were created in a period.
+struct LeadTotals {
+  std::int64_t total = 0, created = 0;
+};
+
 class Leads {
  public:
   virtual ~Leads() = default;
@@ -72,6 +78,9 @@ class Leads {
   // (LEAD_UNSUBSCRIBED, LEAD_BOUNCED, LEAD_REPLIED) when something changed;
   // returns whether it did. NotFound when the lead does not exist.
   virtual bool change_status(const StatusChange& change) = 0;
+
+  // Every lead (the kept total), and those created in [from, to) (analytics).
+  virtual LeadTotals totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) = 0;
 };
 
 }  // namespace herald::leads

@@ -13,6 +13,7 @@ namespace {
 
 const storage::Query kVersions{"leads.versions"};
 const storage::Query kCounted{"leads.counted"};
+const storage::Query kCreatedBetween{"leads.created_between"};
 const storage::Query kAdded{"leads.added"};
 const storage::Query kChangesSince{"leads.changes_since"};
 const storage::Query kPagePrefix{"leads.page_prefix"};
@@ -176,6 +177,12 @@ std::vector<Change> LeadStore::changes_since(Connection& c, std::int64_t after, 
     out.push_back(Change{r.integer(0), r.opt_integer(1), static_cast<unsigned>(r.integer(2))});
   });
   return out;
+}
+
+std::int64_t LeadStore::created_between(Connection& c, std::string_view from, std::string_view to) const {
+  std::int64_t n = 0;
+  c.execute(kCreatedBetween, {from, to}, [&](const storage::Row& r) { n = r.integer(0); });
+  return n;
 }
 
 std::int64_t LeadStore::counted(Connection& c, const std::vector<std::string>& keys) const {

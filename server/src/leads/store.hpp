@@ -35,6 +35,8 @@ class LeadStore {
   std::vector<Change> changes_since(Connection& c, std::int64_t after, std::int64_t limit) const;
   // The sum of the exact totals under these lead_counts keys (leads/counts.hpp).
   std::int64_t counted(Connection& c, const std::vector<std::string>& keys) const;
+  // Leads created in [from, to) (RFC 3339 bounds).
+  std::int64_t created_between(Connection& c, std::string_view from, std::string_view to) const;
   // The leads matching a filter, stopping at `limit` when given, with the
   // versions of the same snapshot.
   std::pair<Versions, std::int64_t> count(Connection& c, const Filter& f, std::optional<std::int64_t> limit) const;

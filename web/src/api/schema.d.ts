@@ -261,6 +261,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's funnel, rates, most clicked links and time series */
+        get: operations["getApiAnalyticsCampaignsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads, active campaigns, sends and rates (fractions of sent) of a period and of the one before */
+        get: operations["getApiAnalyticsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One metric per hour or per local day in a time zone, for every campaign or one */
+        get: operations["getApiAnalyticsTimeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/api-keys": {
         parameters: {
             query?: never;
@@ -2519,6 +2570,318 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAnalyticsCampaignsById: {
+        parameters: {
+            query?: {
+                /** @description hour or day (default) */
+                interval?: string;
+                /** @description IANA time zone (default UTC) */
+                tz?: string;
+                /** @description json (default) or csv (a download) */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        campaign_id: number;
+                        funnel: {
+                            bounced: number;
+                            clicked: number;
+                            clicks?: number;
+                            delivered: number;
+                            human_opened?: number;
+                            human_opens?: number;
+                            opened: number;
+                            opens?: number;
+                            rejected?: number;
+                            replied: number;
+                            sent: number;
+                            unsubscribed: number;
+                        };
+                        name: string;
+                        rates: {
+                            bounce: number;
+                            click: number;
+                            delivery: number;
+                            open: number;
+                            reply: number;
+                            unsubscribe: number;
+                        };
+                        timeseries: {
+                            interval: string;
+                            points: {
+                                clicked: number;
+                                opened: number;
+                                sent: number;
+                                t: string;
+                            }[];
+                            tz: string;
+                        };
+                        top_links: {
+                            clicks: number;
+                            unique_clicks: number;
+                            url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission analytics:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAnalyticsOverview: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339 UTC time or YYYY-MM-DD (default: to minus 30 days) */
+                from?: string;
+                /** @description RFC 3339 UTC time or YYYY-MM-DD, exclusive (default: now) */
+                to?: string;
+                /** @description json (default) or csv (a download) */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bounced: number;
+                        campaigns_active: number;
+                        clicked: number;
+                        clicks?: number;
+                        delivered: number;
+                        from: string;
+                        human_opened?: number;
+                        human_opens?: number;
+                        leads: {
+                            new: number;
+                            total: number;
+                        };
+                        opened: number;
+                        opens?: number;
+                        previous: {
+                            bounced: number;
+                            clicked: number;
+                            clicks?: number;
+                            delivered: number;
+                            from: string;
+                            human_opened?: number;
+                            human_opens?: number;
+                            leads: {
+                                new: number;
+                            };
+                            opened: number;
+                            opens?: number;
+                            rates: {
+                                bounce: number;
+                                click: number;
+                                delivery: number;
+                                open: number;
+                                reply: number;
+                                unsubscribe: number;
+                            };
+                            rejected?: number;
+                            replied: number;
+                            sent: number;
+                            to: string;
+                            unsubscribed: number;
+                        };
+                        rates: {
+                            bounce: number;
+                            click: number;
+                            delivery: number;
+                            open: number;
+                            reply: number;
+                            unsubscribe: number;
+                        };
+                        rejected?: number;
+                        replied: number;
+                        sent: number;
+                        to: string;
+                        unsubscribed: number;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission analytics:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiAnalyticsTimeseries: {
+        parameters: {
+            query?: {
+                /** @description sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed or replied */
+                metric?: string;
+                /** @description hour or day (default) */
+                interval?: string;
+                /** @description RFC 3339 UTC time or YYYY-MM-DD (default: to minus 30 days) */
+                from?: string;
+                /** @description RFC 3339 UTC time or YYYY-MM-DD, exclusive (default: now) */
+                to?: string;
+                /** @description one campaign (default: all) */
+                campaign_id?: string;
+                /** @description IANA time zone (default UTC) */
+                tz?: string;
+                /** @description json (default) or csv (a download) */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        interval: "hour" | "day";
+                        metric: string;
+                        points: {
+                            t: string;
+                            value: number;
+                        }[];
+                        tz: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission analytics:read */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ describe("navigation", () => {
       "Leads",
       "Templates",
       "Campaigns",
+      "Analytics",
       "Settings",
     ]);
   });
@@ -22,7 +23,16 @@ describe("navigation", () => {
 
   it("hides pages whose API has not landed, whatever the permissions", () => {
     const all = NAV.flatMap((e) => e.anyOf);
-    expect(labels(all)).toEqual(["Dashboard", "Leads", "Templates", "Campaigns", "Settings", "Admin"]);
+    expect(labels(all)).toEqual([
+      "Dashboard",
+      "Leads",
+      "Templates",
+      "Campaigns",
+      "Analytics",
+      "Settings",
+      "Admin",
+    ]);
+    expect(labels(["lead:read"])).not.toContain("Analytics");
     expect(labels(["lead:read"])).not.toContain("Campaigns");
     expect(labels(["lead:read"])).not.toContain("Templates");
     const withAnalytics = NAV.map((e) => (e.to === "/analytics" ? { ...e, available: true } : e));

@@ -21,7 +21,7 @@ export const NAV: NavEntry[] = [
   { to: "/leads", label: "Leads", icon: "users", anyOf: ["lead:read"], available: true },
   { to: "/templates", label: "Templates", icon: "template", anyOf: ["template:read"], available: true },
   { to: "/campaigns", label: "Campaigns", icon: "send", anyOf: ["campaign:read"], available: true },
-  { to: "/analytics", label: "Analytics", icon: "chart", anyOf: ["analytics:read"], available: false },
+  { to: "/analytics", label: "Analytics", icon: "chart", anyOf: ["analytics:read"], available: true },
   { to: "/assistant", label: "AI Assistant", icon: "sparkles", anyOf: ["ai:use"], available: false },
   { to: "/settings", label: "Settings", icon: "settings", anyOf: [], available: true },
   {

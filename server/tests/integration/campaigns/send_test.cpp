@@ -114,6 +114,21 @@ TEST_P(CampaignSendTest, TemporaryPermanentAndDroppedFailuresBehaveAsSpecified) 
   EXPECT_EQ(done["stats"]["sent"], 3);
   EXPECT_EQ(done["stats"]["failed"], 3);
   EXPECT_EQ(done["stats"]["bounced"], 1);
+  // The event log analytics reads: one `delivered` per accepted message (with
+  // its `sent` state), `bounce` for the 5xx to RCPT, `rejected` for the 5xx
+  // after the message; nothing for a deferral or for attempts that ran out.
+  const auto events = [&](const std::string& type, const json& r) {
+    return scalar("SELECT count(*) FROM campaign_events WHERE campaign_id = " + std::to_string(id) +
+                  " AND lead_id = " + std::to_string(r["lead_id"].get<std::int64_t>()) + " AND type = '" + type + "'");
+  };
+  for (const auto& r : {ok, temponce, droponce}) EXPECT_EQ(events("delivered", r), 1) << r.dump();
+  EXPECT_EQ(events("bounce", perm), 1);
+  EXPECT_EQ(events("rejected", permdata), 1);
+  for (const char* type : {"delivered", "bounce", "rejected"})
+    EXPECT_EQ(scalar("SELECT count(*) FROM campaign_events WHERE campaign_id = " + std::to_string(id) +
+                     " AND type = '" + std::string(type) + "'"),
+              std::string(type) == "delivered" ? 3 : 1)
+        << type;
   const auto counts = message_ids(smtp().messages());
   for (const auto& [mid, n] : counts) EXPECT_EQ(n, 1) << mid;
   EXPECT_EQ(counts.size(), 3u);

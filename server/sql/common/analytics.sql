@@ -1,0 +1,60 @@
+-- Analytics roll-ups and reports (analytics/store.cpp). Hours are epoch
+-- hours (epoch ms / 3,600,000, UTC); campaign 0 is every campaign.
+
+-- name: analytics.watermark
+SELECT last_event_id FROM analytics_watermarks WHERE name = 'events';
+
+-- name: analytics.advance
+-- Only from the value the roller read ($1): a second roller's batch fails here.
+UPDATE analytics_watermarks SET last_event_id = $2, updated_at = $3 WHERE name = 'events' AND last_event_id = $1;
+
+-- name: analytics.first
+-- One row affected: this (campaign, lead, kind) is counted now, for the first time.
+INSERT INTO analytics_firsts (campaign_id, lead_id, kind) VALUES ($1, $2, $3)
+ON CONFLICT (campaign_id, lead_id, kind) DO NOTHING;
+
+-- name: analytics.add_hour
+INSERT INTO analytics_hourly (campaign_id, hour, sent, delivered, bounced, rejected, opens, human_opens, opened,
+                              human_opened, clicks, clicked, unsubscribed, replied)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+ON CONFLICT (campaign_id, hour) DO UPDATE SET
+  sent = analytics_hourly.sent + excluded.sent,
+  delivered = analytics_hourly.delivered + excluded.delivered,
+  bounced = analytics_hourly.bounced + excluded.bounced,
+  rejected = analytics_hourly.rejected + excluded.rejected,
+  opens = analytics_hourly.opens + excluded.opens,
+  human_opens = analytics_hourly.human_opens + excluded.human_opens,
+  opened = analytics_hourly.opened + excluded.opened,
+  human_opened = analytics_hourly.human_opened + excluded.human_opened,
+  clicks = analytics_hourly.clicks + excluded.clicks,
+  clicked = analytics_hourly.clicked + excluded.clicked,
+  unsubscribed = analytics_hourly.unsubscribed + excluded.unsubscribed,
+  replied = analytics_hourly.replied + excluded.replied;
+
+-- name: analytics.add_link
+INSERT INTO analytics_links (campaign_id, url, clicks, unique_clicks) VALUES ($1, $2, $3, $4)
+ON CONFLICT (campaign_id, url) DO UPDATE SET
+  clicks = analytics_links.clicks + excluded.clicks,
+  unique_clicks = analytics_links.unique_clicks + excluded.unique_clicks;
+
+-- name: analytics.totals
+-- $1 campaign (0: all), hours in [$2, $3).
+SELECT coalesce(sum(sent), 0), coalesce(sum(delivered), 0), coalesce(sum(bounced), 0), coalesce(sum(rejected), 0),
+       coalesce(sum(opens), 0), coalesce(sum(human_opens), 0), coalesce(sum(opened), 0),
+       coalesce(sum(human_opened), 0), coalesce(sum(clicks), 0), coalesce(sum(clicked), 0),
+       coalesce(sum(unsubscribed), 0), coalesce(sum(replied), 0)
+FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3;
+
+-- name: analytics.hours
+-- $1 campaign (0: all), hours in [$2, $3), in order.
+SELECT hour, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked,
+       unsubscribed, replied
+FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 ORDER BY hour;
+
+-- name: analytics.span
+-- A campaign's first and last hour with anything in it.
+SELECT min(hour), max(hour) FROM analytics_hourly WHERE campaign_id = $1;
+
+-- name: analytics.top_links
+SELECT url, clicks, unique_clicks FROM analytics_links WHERE campaign_id = $1
+ORDER BY clicks DESC, url LIMIT $2;

@@ -1,0 +1,81 @@
+#include "analytics/module.hpp"
+
+#include "core/log.hpp"
+
+namespace herald::analytics {
+namespace {
+
+// How often the waker looks at the event log: the reports lag the events by about this.
+constexpr std::chrono::milliseconds kWakeInterval{2000};
+// PostgreSQL: how long an event's transaction may take to commit (see rollup.hpp).
+constexpr std::chrono::milliseconds kPostgresSettle{5000};
+
+RollupOptions options_for(const storage::Database& db) {
+  RollupOptions o;
+  if (db.backend() == storage::Backend::Postgres) o.settle = kPostgresSettle;
+  return o;
+}
+
+}  // namespace
+
+RollupWaker::RollupWaker(jobs::JobQueue& queue, Rollup& rollup, campaigns::Activity& campaigns, const Clock& clock,
+                         std::chrono::milliseconds interval)
+    : queue_(queue), rollup_(rollup), campaigns_(campaigns), clock_(clock), interval_(interval) {}
+
+RollupWaker::~RollupWaker() { stop(); }
+
+bool RollupWaker::poke() {
+  if (campaigns_.last_event_id() <= rollup_.watermark()) return false;
+  jobs::JobSpec spec;
+  spec.name = "analytics.rollup";
+  spec.queue = "analytics";
+  spec.max_attempts = 3;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch()).count();
+  spec.unique_key = "analytics.rollup:" + std::to_string(ms / interval_.count());
+  return queue_.enqueue(spec).created;
+}
+
+void RollupWaker::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      try {
+        poke();
+      } catch (const std::exception& e) {
+        log::warn("analytics roll-up not woken", {{"error", e.what()}});
+      }
+      lock.lock();
+      wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    }
+  });
+}
+
+void RollupWaker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Module::Module(Deps d)
+    : rollup_(d.db, d.campaigns, d.clock, options_for(d.db)),
+      service_(d.db, d.clock, d.leads, d.campaigns, zones_),
+      routes_(service_),
+      waker_(d.queue, rollup_, d.campaigns, d.clock, kWakeInterval) {}
+
+void Module::contribute(Contributions& c) {
+  add_endpoints(c.endpoints(), routes_);
+  c.jobs().add("analytics.rollup", [this](jobs::JobContext& ctx) {
+    const auto n = rollup_.run([&ctx] { return ctx.stopping() || ctx.cancelled(); });
+    ctx.progress(100, std::to_string(n) + " events rolled up");
+  });
+  c.add_task(waker_);
+}
+
+}  // namespace herald::analytics

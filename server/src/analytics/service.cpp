@@ -1,0 +1,84 @@
+#include "analytics/service.hpp"
+
+#include "analytics/series.hpp"
+#include "core/errors.hpp"
+
+namespace herald::analytics {
+namespace {
+
+constexpr std::int64_t kTopLinks = 10;
+// A campaign's own series: at most this many points (the latest).
+constexpr std::size_t kMaxCampaignPoints = 2000;
+
+}  // namespace
+
+AnalyticsService::AnalyticsService(storage::Database& db, const Clock& clock, leads::Leads& leads,
+                                   campaigns::Activity& campaigns, ZoneDirectory& zones)
+    : db_(db), clock_(clock), leads_(leads), campaigns_(campaigns), zones_(zones) {}
+
+std::shared_ptr<const Zone> AnalyticsService::zone(const std::string& name) {
+  auto z = zones_.find(name);
+  if (!z) throw ValidationError("tz", "must be an IANA time zone name such as UTC or America/New_York");
+  return z;
+}
+
+Overview AnalyticsService::overview(const Period& p) {
+  Overview o;
+  o.period = p;
+  o.previous = previous_of(p);
+  {
+    auto conn = db_.acquire();
+    o.current = store_.totals(*conn, 0, hours_of(o.period));
+    o.before = store_.totals(*conn, 0, hours_of(o.previous));
+  }
+  const auto now_leads = leads_.totals(o.period.from, o.period.to);
+  o.leads_total = now_leads.total;
+  o.leads_new = now_leads.created;
+  o.previous_leads_new = leads_.totals(o.previous.from, o.previous.to).created;
+  o.campaigns_active = campaigns_.started_not_finished_count();
+  return o;
+}
+
+CampaignReport AnalyticsService::campaign(std::int64_t id, Interval interval, const std::string& tz) {
+  auto name = campaigns_.name(id);
+  if (!name) throw NotFound("campaign " + std::to_string(id) + " does not exist");
+  auto z = zone(tz);
+  CampaignReport r;
+  r.campaign_id = id;
+  r.name = *name;
+  auto conn = db_.acquire();
+  r.top_links = store_.top_links(*conn, id, kTopLinks);
+  r.sent = r.opened = r.clicked = Series{"", interval, tz, {}};
+  r.sent.metric = "sent";
+  r.opened.metric = "opened";
+  r.clicked.metric = "clicked";
+  auto span = store_.span(*conn, id);
+  if (!span) return r;
+  r.funnel = store_.totals(*conn, id, *span);
+  const Period p{TimePoint(std::chrono::milliseconds(span->first * kHourMs)),
+                 TimePoint(std::chrono::milliseconds(span->last * kHourMs))};
+  auto b = buckets(interval, *z, p);
+  if (b.size() > kMaxCampaignPoints) b.erase(b.begin(), b.end() - static_cast<std::ptrdiff_t>(kMaxCampaignPoints));
+  const auto rows = store_.hours(*conn, id, hours_of(b));
+  r.sent.points = points(b, rows, "sent");
+  r.opened.points = points(b, rows, "opened");
+  r.clicked.points = points(b, rows, "clicked");
+  return r;
+}
+
+Series AnalyticsService::timeseries(const SeriesQuery& q) {
+  auto z = zone(q.tz);
+  if (q.campaign_id && !campaigns_.name(*q.campaign_id))
+    throw NotFound("campaign " + std::to_string(*q.campaign_id) + " does not exist");
+  Series s{q.metric, q.interval, q.tz, {}};
+  const auto b = buckets(q.interval, *z, q.period);
+  std::vector<std::pair<std::int64_t, Counts>> rows;
+  {
+    auto conn = db_.acquire();
+    rows = store_.hours(*conn, q.campaign_id.value_or(0), hours_of(b));
+  }
+  s.points = points(b, rows, q.metric);
+  return s;
+}
+
+}  // namespace herald::analytics

@@ -1,0 +1,79 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+const COLORS: Record<string, string> = { sent: "#6366f1", opened: "#0891b2", clicked: "#d97706" };
+
+/** Sent, opened and clicked per bucket, with the same numbers as a table for screen readers. */
+export function SeriesChart({
+  rows,
+  metrics,
+  caption,
+}: {
+  rows: Record<string, string | number>[];
+  metrics: string[];
+  caption: string;
+}) {
+  return (
+    <figure>
+      <div className="h-64 w-full text-slate-700 dark:text-slate-300">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid
+              strokeDasharray="3 3"
+              stroke="currentColor"
+              strokeOpacity={0.15}
+              vertical={false}
+            />
+            <XAxis dataKey="label" tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" />
+            <YAxis
+              allowDecimals={false}
+              tick={{ fill: "currentColor", fontSize: 12 }}
+              stroke="currentColor"
+              width={56}
+            />
+            <Tooltip
+              contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}
+              formatter={(v, name) => [Number(v).toLocaleString("en"), String(name)]}
+            />
+            <Legend />
+            {metrics.map((m) => (
+              <Line
+                key={m}
+                type="monotone"
+                dataKey={m}
+                stroke={COLORS[m] ?? "#64748b"}
+                strokeWidth={2}
+                dot={false}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="sr-only">
+        <table>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              {metrics.map((m) => (
+                <th key={m} scope="col">
+                  {m}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={String(r.t)}>
+                <th scope="row">{String(r.t)}</th>
+                {metrics.map((m) => (
+                  <td key={m}>{r[m] ?? 0}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </figcaption>
+    </figure>
+  );
+}
