@@ -11,6 +11,7 @@
 # machine shares its cores with the server, wrk and the writer.
 #
 #   bench/live.sh        ROWS=1000000 DURATION=8s WARMUP=3s RATE=25 CONNS=64 THREADS=2 POSTGRES=1
+#                        COLD_DETAIL=1 prints each cold search's time
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -105,6 +106,7 @@ cold_row() {
     q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$term")
     times+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
       "http://127.0.0.1:$PORT/api/leads?q=$q")")
+    [[ -z "${COLD_DETAIL:-}" ]] || echo "  cold q=$term: ${times[-1]} s" >&2
   done < <(cold_terms)
   printf '%s\n' "${times[@]}" | sort -n | awk -v name="$name" -v at="$at" '
     {t[NR] = $1 * 1000}
