@@ -33,6 +33,7 @@ const std::vector<RouteSpec>& route_table() {
     {Post,   "/api/auth/refresh",                  "auth.refresh",          kAnyone,              Api,    Default, Inline, "TOKEN_REFRESHED"},
     {Post,   "/api/auth/logout",                   "auth.logout",           kSignedIn,            Api,    Default, Inline, "LOGOUT"},
     {Get,    "/api/auth/me",                       "auth.me",               kSignedIn,            Api,    Default, Inline, ""},
+    {Post,   "/api/auth/password",                 "auth.password",         kSignedIn,            Login,  Default, Pool,   "PASSWORD_CHANGED"},
     {Get,    "/api/auth/api-keys",                 "api_keys.list",         kSignedIn,            Api,    Default, Inline, ""},
     {Post,   "/api/auth/api-keys",                 "api_keys.create",       kSignedIn,            Api,    Default, Inline, "API_KEY_CREATED"},
     {Delete, "/api/auth/api-keys/{id}",            "api_keys.revoke",       kSignedIn,            Api,    Default, Inline, "API_KEY_REVOKED"},
