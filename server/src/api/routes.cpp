@@ -87,6 +87,7 @@ const std::vector<RouteSpec>& route_table() {
     {Patch,  "/api/templates/{id}",                "templates.update",      "template:write",     Api,    Default, Inline, "TEMPLATE_UPDATED"},
     {Delete, "/api/templates/{id}",                "templates.delete",      "template:write",     Api,    Default, Inline, "TEMPLATE_DELETED"},
     {Post,   "/api/templates/{id}/preview",        "templates.preview",     "template:read",      Api,    Default, Inline, kChangesNothing},
+    {Post,   "/api/templates/{id}/test",           "templates.test",        "template:write",     Api,    Default, Pool,   "TEMPLATE_TESTED"},
   // ---- settings, DKIM keys, SMTP test, the outbox ------------------------------------------------------------------------------------
     {Get,    "/api/settings",                      "settings.get",          "settings:manage",    Api,    Default, Inline, ""},
     {Patch,  "/api/settings",                      "settings.update",       "settings:manage",    Api,    Default, Inline, "SETTINGS_UPDATED"},
