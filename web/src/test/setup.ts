@@ -1,6 +1,9 @@
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
+
+// findBy*/waitFor wait on conditions; on a loaded machine the default 1 s is too tight.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
