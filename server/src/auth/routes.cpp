@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/password.hpp"
 #include "core/errors.hpp"
 #include "core/json_fields.hpp"
-#include "auth/password.hpp"
 #include "http/params.hpp"
 
 namespace herald::auth {

@@ -204,8 +204,7 @@ void Store::revoke_user_sessions(Connection& c, std::int64_t user_id, const std:
   c.execute(kSessionsRevokeUser, {user_id, sv(now), why});
 }
 
-void Store::revoke_other_sessions(Connection& c, std::int64_t user_id, sv keep, const std::string& now,
-                                  sv why) const {
+void Store::revoke_other_sessions(Connection& c, std::int64_t user_id, sv keep, const std::string& now, sv why) const {
   c.execute(kSessionsRevokeOthers, {user_id, sv(now), why, keep});
 }
 

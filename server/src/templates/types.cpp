@@ -113,8 +113,7 @@ TestRequest parse_test_request(const nlohmann::json& body) {
   out.lead_id = read_lead_id(body, errors);
   if (!body.contains("emails")) {
     errors.with_field("emails", "is required: a list of 1 to 10 addresses");
-  } else if (const auto& list = body["emails"];
-             !list.is_array() || list.empty() || list.size() > kMaxTestAddresses) {
+  } else if (const auto& list = body["emails"]; !list.is_array() || list.empty() || list.size() > kMaxTestAddresses) {
     errors.with_field("emails", "must be a list of 1 to 10 addresses");
   } else {
     for (std::size_t i = 0; i < list.size(); ++i) {

@@ -75,8 +75,8 @@ TEST_P(Password, BadNewPasswordsAndBodiesNameTheField) {
   auto weak = admin.post("/api/auth/password", {{"current_password", kAdminPassword}, {"password", "short"}});
   expect_problem(weak, 422);
   EXPECT_EQ(field_of(weak), "password");
-  auto huge = admin.post("/api/auth/password",
-                         {{"current_password", kAdminPassword}, {"password", std::string(1025, 'x')}});
+  auto huge =
+      admin.post("/api/auth/password", {{"current_password", kAdminPassword}, {"password", std::string(1025, 'x')}});
   expect_problem(huge, 422);
   EXPECT_EQ(field_of(huge), "password");
   auto same = admin.post("/api/auth/password", {{"current_password", kAdminPassword}, {"password", kAdminPassword}});
@@ -93,9 +93,9 @@ TEST_P(Password, BadNewPasswordsAndBodiesNameTheField) {
                  {{"current_password", kAdminPassword}, {"password", "new-password-2"}, {"email", "x@example.com"}});
   expect_problem(extra, 422);
   EXPECT_EQ(field_of(extra), "email");
-  expect_problem(HttpClient(s.port()).request("POST", "/api/auth/password", "{nope",
-                                              {{"Content-Type", "application/json"},
-                                               {"Authorization", "Bearer " + admin.token()}}),
+  expect_problem(HttpClient(s.port()).request(
+                     "POST", "/api/auth/password", "{nope",
+                     {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + admin.token()}}),
                  400);
   // None of these changed anything.
   EXPECT_EQ(HttpClient(s.port())
@@ -116,9 +116,9 @@ TEST_P(Password, AnonymousIs401AndApiKeysAreRefused) {
   auto r = by_key.post("/api/auth/password", {{"current_password", kAdminPassword}, {"password", "new-password-2"}});
   expect_problem(r, 403);
   EXPECT_NE(r.json()["detail"].get<std::string>().find("API key"), std::string::npos);
-  EXPECT_EQ(anon.post_json("/api/auth/login", {{"email", std::string(kAdminEmail)}, {"password", kAdminPassword}})
-                .status,
-            200);
+  EXPECT_EQ(
+      anon.post_json("/api/auth/login", {{"email", std::string(kAdminEmail)}, {"password", kAdminPassword}}).status,
+      200);
 }
 
 TEST_P(Password, WrongGuessesShareTheLoginLimit) {
@@ -127,8 +127,8 @@ TEST_P(Password, WrongGuessesShareTheLoginLimit) {
   auto session = login(s.port(), "guessed@example.com", "old-password-1");  // one of the three
   ApiClient c(s.port(), session["token"]);
   for (int i = 0; i < 2; ++i)
-    expect_problem(c.post("/api/auth/password", {{"current_password", "guess-" + std::to_string(i)},
-                                                 {"password", "new-password-2"}}),
+    expect_problem(c.post("/api/auth/password",
+                          {{"current_password", "guess-" + std::to_string(i)}, {"password", "new-password-2"}}),
                    422);
   auto locked = c.post("/api/auth/password", {{"current_password", "old-password-1"}, {"password", "new-password-2"}});
   expect_problem(locked, 429);

@@ -17,8 +17,9 @@ class TemplateTestSend : public CampaignTest {
   std::int64_t welcome() {
     auto r = server().admin().post("/api/templates", {{"name", "Welcome"},
                                                       {"subject", "Hi {{first_name|there}}"},
-                                                      {"html", "<p>Hello {{first_name|there}} from {{company}}</p>"
-                                                               "<p><a href=\"{{unsubscribe_url}}\">Leave</a></p>"}});
+                                                      {"html",
+                                                       "<p>Hello {{first_name|there}} from {{company}}</p>"
+                                                       "<p><a href=\"{{unsubscribe_url}}\">Leave</a></p>"}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json().value("id", std::int64_t{0});
   }

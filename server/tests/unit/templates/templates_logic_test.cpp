@@ -79,7 +79,8 @@ TEST(TemplateTest, RequestsNormaliseAddressesAndNameEachBadOne) {
   nlohmann::json eleven = nlohmann::json::array();
   for (int i = 0; i < 11; ++i) eleven.push_back("a" + std::to_string(i) + "@example.net");
   EXPECT_EQ(test_fields({{"emails", eleven}}), std::vector<std::string>{"emails"});
-  EXPECT_EQ(test_fields({{"emails", {"a@example.net", "nope", 7}}}), (std::vector<std::string>{"emails[1]", "emails[2]"}));
+  EXPECT_EQ(test_fields({{"emails", {"a@example.net", "nope", 7}}}),
+            (std::vector<std::string>{"emails[1]", "emails[2]"}));
   EXPECT_EQ(test_fields({{"emails", {"a@example.net"}}, {"lead_id", -2}}), std::vector<std::string>{"lead_id"});
   EXPECT_EQ(test_fields({{"emails", {"a@example.net"}}, {"cc", "x"}}), std::vector<std::string>{"cc"});
 }
@@ -99,8 +100,8 @@ TEST(TemplateTest, MessageIsMarkedSignedAndGoesOnlyToTheGivenAddress) {
   EXPECT_NE(m.data.find("List-Unsubscribe: <https://h.example/u/preview>"), std::string::npos) << m.data;
   EXPECT_NE(m.data.find("Reply-To: <replies@acme.example>"), std::string::npos) << m.data;
   EXPECT_NE(m.data.find("Message-ID: " + m.message_id), std::string::npos);
-  auto unsigned_message = compose_test_mail(42, content, sender, "qa@example.net", "https://h.example/u/preview",
-                                            nullptr, now);
+  auto unsigned_message =
+      compose_test_mail(42, content, sender, "qa@example.net", "https://h.example/u/preview", nullptr, now);
   EXPECT_EQ(unsigned_message.data.find("DKIM-Signature:"), std::string::npos);
 }
 
