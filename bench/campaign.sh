@@ -6,9 +6,12 @@
 # Reported: messages/s from send to completed, what the sink received, the
 # server's peak RSS, the load average; on SQLite (embedded queue) and on
 # PostgreSQL + Redis; beside openssl's RSA-2048 sign rate (the ceiling).
+# Also the CPU each message cost Herald, the database servers and the sink
+# (from /proc), and what two cores doing only this would deliver — the
+# figure that says something on a machine other work keeps busy.
 # Then the open pixel and the click redirect with wrk.
 #
-#   bench/campaign.sh        LEADS=100000 POSTGRES=1 CONCURRENCY=4 POOL=4 DURATION=10s
+#   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=16 POOL=16 DURATION=10s
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -19,8 +22,9 @@ command -v wrk >/dev/null || { echo "wrk is missing: run scripts/setup" >&2; exi
 LEADS="${LEADS:-100000}"
 PORT="${PORT:-18190}"
 POSTGRES="${POSTGRES:-1}"
-CONCURRENCY="${CONCURRENCY:-4}"
-POOL="${POOL:-4}"
+SQLITE="${SQLITE:-1}"
+CONCURRENCY="${CONCURRENCY:-16}"
+POOL="${POOL:-16}"
 WORK="$(mktemp -d /tmp/herald-campaign-bench.XXXXXX)"
 chmod 755 "$WORK"
 PG_DIR=""
@@ -73,6 +77,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# cpu_ticks PID — user + system CPU time of a process so far, in clock ticks.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
+# db_ticks — CPU of the database servers so far (PostgreSQL's processes,
+# exited backends included, and Redis); 0 on SQLite, which runs inside Herald.
+db_ticks() {
+  local total=0 pm
+  if [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]]; then
+    pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+    for p in "$pm" $(pgrep -P "$pm"); do
+      total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+  fi
+  [[ -n "$REDIS_PID" ]] && total=$((total + $(cpu_ticks "$REDIS_PID")))
+  echo "$total"
+}
+
 kb_to_mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 peak_rss_mb() { kb_to_mb "$(awk '/VmHWM/ {print $2}' "/proc/$1/status")"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
@@ -124,6 +145,10 @@ campaign_row() {
   local load_before
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   local t0 t1 id
+  local cpu0 sink0 db0
+  cpu0=$(cpu_ticks "$HERALD_PID")
+  sink0=$(cpu_ticks "$SINK_PID")
+  db0=$(db_ticks)
   t0=$(date +%s.%N)
   id=$(call POST /api/campaigns "{\"name\":\"Bench\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"from_name\":\"Bench\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
   local status="sending"
@@ -132,6 +157,10 @@ campaign_row() {
     status=$(call GET "/api/campaigns/$id" | json 'd["status"]')
   done
   t1=$(date +%s.%N)
+  local cpu1 sink1 db1
+  cpu1=$(cpu_ticks "$HERALD_PID")
+  sink1=$(cpu_ticks "$SINK_PID")
+  db1=$(db_ticks)
   sleep 1
   local c sent received rss load_after
   c=$(call GET "/api/campaigns/$id")
@@ -141,11 +170,18 @@ campaign_row() {
   load_after=$(cut -d' ' -f1 /proc/loadavg)
   stop_herald
   stop_sink
-  local secs rate
+  local secs rate us sink_us db_us free
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')
   rate=$(awk -v n="$sent" -v s="$secs" 'BEGIN {printf "%.0f", n / s}')
-  printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s | %s → %s |\n' "$name" "$LEADS" "$status" "$sent" "$received" \
-    "$secs" "$rate" "$rss" "$load_before" "$load_after"
+  # CPU each message cost Herald (everything: API, queue, database client,
+  # compose, DKIM, SMTP) and the sink; "2 free cores" = what two cores doing
+  # only this would deliver — the figure a loaded machine cannot show directly.
+  us=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$sent" -v t="$TICK" 'BEGIN {printf "%.0f", (b - a) / t * 1e6 / n}')
+  sink_us=$(awk -v a="$sink0" -v b="$sink1" -v n="$sent" -v t="$TICK" 'BEGIN {printf "%.0f", (b - a) / t * 1e6 / n}')
+  db_us=$(awk -v a="$db0" -v b="$db1" -v n="$sent" -v t="$TICK" 'BEGIN {printf "%.0f", (b - a) / t * 1e6 / n}')
+  free=$(awk -v h="$us" -v s="$sink_us" -v d="$db_us" 'BEGIN {printf "%.0f", 2e6 / (h + s + d)}')
+  printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s | %s | %s | %s | %s | %s → %s |\n' "$name" "$LEADS" "$status" \
+    "$sent" "$received" "$secs" "$rate" "$rss" "$us" "$db_us" "$sink_us" "$free" "$load_before" "$load_after"
 }
 
 # ---- the ceiling ----------------------------------------------------------------
@@ -153,10 +189,12 @@ speed=$(openssl speed -seconds 5 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { p
 speed2=$(openssl speed -multi 2 -seconds 5 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { print $6 }')
 echo "openssl speed rsa2048: ${speed} signs/s on one core, ${speed2} signs/s with -multi 2; uptime:$(uptime | sed 's/.*load/ load/')"
 echo
-printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s |\n' "backend" "leads" "status" "sent" "sink" "seconds" "msg/s" "peak RSS MiB | load avg before → after"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------:" "--------" "---------:" "-------:" "--------:" "--------:" "------:" "---"
+printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s |\n' "backend" "leads" "status" "sent" "sink" "seconds" "msg/s" \
+  "peak RSS MiB | Herald CPU µs/msg | PostgreSQL + Redis CPU µs/msg | sink CPU µs/msg | 2 free cores msg/s | load avg before → after"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------:" "--------" "---------:" "-------:" \
+  "--------:" "--------:" "------:" "------:" "------:" "------:" "------:" "---"
 
-campaign_row sqlite HERALD_DATABASE_URL="sqlite://$WORK/data-sqlite/herald.db"
+[[ "$SQLITE" == 1 ]] && campaign_row sqlite HERALD_DATABASE_URL="sqlite://$WORK/data-sqlite/herald.db"
 
 if [[ "$POSTGRES" == 1 ]]; then
   PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)

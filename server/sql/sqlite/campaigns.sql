@@ -12,9 +12,12 @@ ON CONFLICT (campaign_id, lead_id) DO NOTHING;
 -- name: recipients.claim
 -- ?1 campaign, ?2..?3 the id range, ?4 now, ?5 lease until, ?6 lease owner, ?7 how many.
 -- Due queued or deferred recipients, and claims whose lease ran out.
+-- NOT INDEXED: the id range (at most one job's recipients) is read through
+-- the primary key; through (campaign_id, lead_id) SQLite would step over
+-- every recipient of the campaign for each claim.
 UPDATE campaign_recipients
 SET state = 'sending', lease_owner = ?6, lease_until = ?5, attempts = attempts + 1, updated_at = ?4
-WHERE id IN (SELECT id FROM campaign_recipients
+WHERE id IN (SELECT id FROM campaign_recipients NOT INDEXED
              WHERE campaign_id = ?1 AND id BETWEEN ?2 AND ?3
                AND ((state IN ('queued', 'deferred') AND due_at <= ?4) OR (state = 'sending' AND lease_until < ?4))
              ORDER BY id LIMIT ?7)

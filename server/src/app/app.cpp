@@ -79,7 +79,7 @@ void App::Impl::build_http() {
   pipeline->set_authorizer(contributions.authorizer());
   for (auto* observer : contributions.observers()) pipeline->add_observer(observer);
   // After every route (extra ones included) is on the router: handles are per route.
-  pipeline->set_monitor(contributions.request_monitor());
+  if (options.request_monitor) pipeline->set_monitor(contributions.request_monitor());
 
   http::ServerOptions server_options;
   server_options.host = config.listen.host;

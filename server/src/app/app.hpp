@@ -41,6 +41,9 @@ struct AppOptions {
   std::function<void(jobs::HandlerRegistry&)> extra_jobs;
   // Registers further domains with the job reconciler (embedding and tests).
   std::function<void(jobs::ReconcilerRegistry&)> extra_reconcilers;
+  // false: the pipeline gets no request monitor (no request metrics, no error
+  // reports from requests) — only for bench/metrics.sh, which measures what it costs.
+  bool request_monitor = true;
 };
 
 class Composition;

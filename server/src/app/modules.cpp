@@ -28,10 +28,11 @@ void add_modules(Composition& c) {
   auto& settings = c.add<settings::Module>(settings::Deps{db, clock, config});
   auto& templates = c.add<templates::Module>(
       templates::Deps{db, clock, config, leads.leads(), settings.settings(), settings.transport()});
-  c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
-                                           templates.catalog(), settings.settings(), settings.transport()});
-  c.add<observability::Module>(
-      observability::Deps{config, clock, db, jobs.queue(), health.reports(), settings.smtp_pool()});
+  auto& campaigns = c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
+                                                             templates.catalog(), settings.settings(),
+                                                             settings.transport(), c.contributions().send_observers()});
+  c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports(),
+                                                   settings.smtp_pool(), &campaigns.campaigns()});
 }
 
 }  // namespace herald::app

@@ -36,7 +36,7 @@ Module::Module(Deps d)
       limiter_(make_limiter(d)),
       templates_(d.catalog),
       sender_({d.db, d.clock, d.leads, d.settings, d.transport, *limiter_, tracker_, templates_, d.config.send_rate,
-               options_}),
+               options_, &d.send_observers}),
       pipeline_({d.db, d.clock, d.queue, d.leads, d.catalog, sender_, zones_, options_,
                  2 * d.config.job_visibility_timeout + options_.lease}),
       service_(d.db, d.clock, d.leads, d.catalog, d.settings, pipeline_, sender_, zones_),

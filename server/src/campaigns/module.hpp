@@ -3,11 +3,14 @@
 // and a reconciler), the shared send limits, and the tracking and
 // unsubscribe links. Uses leads' interface (audiences, suppressions, status
 // changes), the templates catalog (pinned versions) and settings (sender,
-// DKIM, per-domain limits, tracking defaults, the mail transport).
+// DKIM, per-domain limits, tracking defaults, the mail transport). Offers
+// campaigns::Campaigns (interface.hpp); reports each message's outcome to the
+// contributed send observers.
 #pragma once
 
 #include <memory>
 
+#include "campaigns/interface.hpp"
 #include "campaigns/limits.hpp"
 #include "campaigns/options.hpp"
 #include "campaigns/pipeline.hpp"
@@ -20,6 +23,7 @@
 #include "core/config.hpp"
 #include "jobs/queue.hpp"
 #include "leads/interface.hpp"
+#include "mail/send_observer.hpp"
 #include "mail/tracking.hpp"
 #include "mail/transport.hpp"
 #include "module/module.hpp"
@@ -40,6 +44,9 @@ struct Deps {
   templates::Catalog& catalog;
   settings::Settings& settings;
   mail::Transport& transport;
+  // Told how each message ended (Contributions::send_observers(): filled once
+  // every module is built, read only by the workers).
+  const std::vector<mail::SendObserver*>& send_observers;
   PipelineOptions options = {};
 };
 
@@ -48,6 +55,9 @@ class Module final : public herald::Module {
   explicit Module(Deps deps);
   // The endpoints, the three jobs and the reconciler.
   void contribute(Contributions& contributions) override;
+
+  // What later modules may ask (the admin figures).
+  Campaigns& campaigns() noexcept { return service_; }
 
   CampaignService& service() noexcept { return service_; }
   Pipeline& pipeline() noexcept { return pipeline_; }

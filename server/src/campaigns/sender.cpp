@@ -56,10 +56,15 @@ std::shared_ptr<const mail::CompiledTemplate> TemplateCache::get(std::int64_t te
   return compiled;
 }
 
-Sender::Sender(SenderDeps deps) : deps_(std::move(deps)), recipients_(deps_.db.backend()) {}
+Sender::Sender(const SenderDeps& deps) : deps_(deps), recipients_(deps_.db.backend()), outcomes_(deps_.db) {}
 
 std::int64_t Sender::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.wall().time_since_epoch()).count();
+}
+
+void Sender::report(mail::SendOutcome outcome) const noexcept {
+  if (deps_.observers)
+    for (auto* o : *deps_.observers) o->message_sent(outcome);
 }
 
 std::chrono::milliseconds Sender::backoff(std::int64_t attempt) const {
@@ -227,6 +232,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
           recipients_.mark_failed(*conn, r.id, owner, now_ms(),
                                   {std::nullopt, std::string("the message cannot be written: ") + e.what(), ""}, false);
           ++rep.failed;
+          report(mail::SendOutcome::Invalid);
           continue;
         }
         if (!composed.links.empty() && composed.links != known_links) {
@@ -239,44 +245,66 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
             recipients_.insert_recipient_links(*conn, range.campaign_id, r.lead_id, composed.links);
         }
 
+        // The outcome is written (group commit with the other sending
+        // threads) while the connection is still held: it carries no other
+        // message before this one is recorded.
         unrecorded = true;
-        const auto result = deps_.transport.send(composed.message);
-        const auto o = outcome_of(result, composed.message.message_id);
-        const bool bounce = result.status == mail::DeliveryStatus::Rejected && is_bounce(result);
-        {
-          auto conn = deps_.db.acquire();
+        bool bounce = false;
+        mail::SendOutcome outcome = mail::SendOutcome::Sent;
+        auto settle = [&](const mail::DeliveryResult& result) {
+          const auto o = outcome_of(result, composed.message.message_id);
+          bounce = result.status == mail::DeliveryStatus::Rejected && is_bounce(result);
           const auto now = now_ms();
+          bool recorded = true;
+          std::int64_t* counter = nullptr;
+          OutcomeWriter::Write write;
           switch (result.status) {
             case mail::DeliveryStatus::Accepted:
-              if (!recipients_.mark_sent(*conn, r.id, owner, now, o))
-                log::warn("a recipient's lease ran out while its message was sent",
-                          {{"campaign_id", range.campaign_id}, {"recipient_id", r.id}});
-              ++rep.sent;
+              counter = &rep.sent;
+              write = [&](storage::Connection& conn) { recorded = recipients_.mark_sent(conn, r.id, owner, now, o); };
               break;
             case mail::DeliveryStatus::Rejected:
-              recipients_.mark_failed(*conn, r.id, owner, now, o, bounce);
-              if (bounce)
-                recipients_.insert_event(*conn, {range.campaign_id, r.lead_id, "bounce", now, "", "", std::nullopt});
-              ++rep.failed;
+              counter = &rep.failed;
+              write = [&](storage::Connection& conn) {
+                recipients_.mark_failed(conn, r.id, owner, now, o, bounce);
+                if (bounce)
+                  recipients_.insert_event(conn, {range.campaign_id, r.lead_id, "bounce", now, "", "", std::nullopt});
+              };
+              outcome = bounce ? mail::SendOutcome::Bounced : mail::SendOutcome::Rejected;
               break;
             case mail::DeliveryStatus::Deferred:
             case mail::DeliveryStatus::Dropped:
               if (r.attempts >= opt.max_attempts) {
+                counter = &rep.failed;
                 auto gave_up = o;
                 gave_up.reply = "gave up after " + std::to_string(r.attempts) + " attempts: " + o.reply;
-                recipients_.mark_failed(*conn, r.id, owner, now, gave_up, false);
-                ++rep.failed;
+                write = [&, gave_up](storage::Connection& conn) {
+                  recipients_.mark_failed(conn, r.id, owner, now, gave_up, false);
+                };
+                outcome = mail::SendOutcome::GaveUp;
               } else {
+                counter = &rep.deferred;
                 auto wait = backoff(r.attempts);
                 if (result.status == mail::DeliveryStatus::Dropped)
                   wait = std::min(wait, std::chrono::milliseconds(std::chrono::seconds(10)));
-                recipients_.mark_deferred(*conn, r.id, owner, now, now + wait.count(), o);
-                ++rep.deferred;
+                const auto due = now + wait.count();
+                write = [&, due](storage::Connection& conn) {
+                  recipients_.mark_deferred(conn, r.id, owner, now, due, o);
+                };
+                outcome = result.status == mail::DeliveryStatus::Dropped ? mail::SendOutcome::DeferredConnection
+                                                                         : mail::SendOutcome::DeferredTemporary;
               }
               break;
           }
-        }
-        unrecorded = false;
+          outcomes_.write(write);
+          unrecorded = false;
+          ++*counter;
+          report(outcome);
+          if (!recorded)
+            log::warn("a recipient's lease ran out while its message was sent",
+                      {{"campaign_id", range.campaign_id}, {"recipient_id", r.id}});
+        };
+        deps_.transport.send(composed.message, settle);
         if (bounce) {
           // The mailbox refused for good: the lead is bounced and suppressed.
           leads::StatusChange change;

@@ -26,11 +26,13 @@
 
 #include "campaigns/limits.hpp"
 #include "campaigns/options.hpp"
+#include "campaigns/outcome_writer.hpp"
 #include "campaigns/recipient_store.hpp"
 #include "campaigns/store.hpp"
 #include "core/clock.hpp"
 #include "leads/interface.hpp"
 #include "mail/composer.hpp"
+#include "mail/send_observer.hpp"
 #include "mail/template.hpp"
 #include "mail/tracking.hpp"
 #include "mail/transport.hpp"
@@ -84,11 +86,13 @@ struct SenderDeps {
   TemplateCache& templates;
   double global_rate = 0;  // HERALD_SEND_RATE, per second
   PipelineOptions options;
+  // Told each message's outcome once it is recorded (may be null).
+  const std::vector<mail::SendObserver*>* observers = nullptr;
 };
 
 class Sender {
  public:
-  explicit Sender(SenderDeps deps);
+  explicit Sender(const SenderDeps& deps);
 
   // Builds what composing needs with template version `version`; throws
   // std::runtime_error saying why the campaign cannot be sent (the template
@@ -110,10 +114,12 @@ class Sender {
 
  private:
   std::int64_t now_ms() const;
+  void report(mail::SendOutcome outcome) const noexcept;
 
   SenderDeps deps_;
   CampaignStore campaigns_;
   RecipientStore recipients_;
+  OutcomeWriter outcomes_;  // every sending thread's outcomes, group-committed
 };
 
 }  // namespace herald::campaigns

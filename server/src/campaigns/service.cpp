@@ -294,4 +294,9 @@ std::vector<std::pair<std::string, std::int64_t>> CampaignService::summary() {
   return campaigns_.count_by_status(*conn);
 }
 
+std::int64_t CampaignService::active_count() {
+  auto conn = db_.acquire();
+  return campaigns_.count(*conn, to_string(Status::Sending));
+}
+
 }  // namespace herald::campaigns

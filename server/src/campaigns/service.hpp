@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "campaigns/interface.hpp"
 #include "campaigns/pipeline.hpp"
 #include "campaigns/recipient_store.hpp"
 #include "campaigns/sender.hpp"
@@ -46,7 +47,7 @@ struct Timeline {
   std::vector<std::pair<std::string, std::int64_t>> per_minute;  // RFC 3339 minute → messages sent
 };
 
-class CampaignService {
+class CampaignService final : public Campaigns {
  public:
   CampaignService(storage::Database& db, const Clock& clock, leads::Leads& leads, templates::Catalog& catalog,
                   settings::Settings& settings, Pipeline& pipeline, Sender& sender, ZoneDirectory& zones);
@@ -69,6 +70,7 @@ class CampaignService {
   Timeline timeline(std::int64_t id, std::int64_t minutes);
   // Campaigns per status, for the dashboard.
   std::vector<std::pair<std::string, std::int64_t>> summary();
+  std::int64_t active_count() override;
 
  private:
   Campaign load(std::int64_t id);

@@ -93,13 +93,17 @@ std::optional<DeliveryResult> SmtpPool::open(Slot& slot) {
   }
 }
 
-DeliveryResult SmtpPool::send(std::string_view mail_from, std::string_view rcpt_to, std::string_view message) {
+DeliveryResult SmtpPool::send(std::string_view mail_from, std::string_view rcpt_to, std::string_view message,
+                              const Settle& settle) {
   std::size_t index = acquire();
   SlotGuard guard(mutex_, free_, available_, index);
   Slot& slot = slots_[index];
-  auto count = [this](DeliveryResult r) {
-    std::lock_guard lock(mutex_);
-    ++messages_;
+  auto count = [this, &settle](DeliveryResult r) {
+    {
+      std::lock_guard lock(mutex_);
+      ++messages_;
+    }
+    if (settle) settle(r);  // the slot is still this thread's
     return r;
   };
 

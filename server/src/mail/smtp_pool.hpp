@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -31,7 +32,14 @@ class SmtpPool {
   SmtpPool& operator=(const SmtpPool&) = delete;
 
   // Thread-safe. Never throws for what the server or the network does.
-  DeliveryResult send(std::string_view mail_from, std::string_view rcpt_to, std::string_view message);
+  // `settle` (when given) runs with the result while the connection is
+  // still held, before another message can use it: the caller records the
+  // outcome there, so a connection never carries a second message while the
+  // first one's outcome is unrecorded. What `settle` throws propagates (the
+  // connection goes back to the pool).
+  using Settle = std::function<void(const DeliveryResult&)>;
+  DeliveryResult send(std::string_view mail_from, std::string_view rcpt_to, std::string_view message,
+                      const Settle& settle = {});
 
   // For the health report: NOOP on an idle open connection, or a new
   // connection when none is open. Accepted when the server answers; when

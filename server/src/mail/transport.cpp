@@ -13,6 +13,10 @@ DeliveryResult SmtpTransport::send(const OutgoingMessage& message) {
   return pool_.send(message.mail_from, message.rcpt_to, message.data);
 }
 
+DeliveryResult SmtpTransport::send(const OutgoingMessage& message, const Settle& settle) {
+  return pool_.send(message.mail_from, message.rcpt_to, message.data, settle);
+}
+
 OutboxTransport::OutboxTransport(std::shared_ptr<OutboxSink> sink) : sink_(std::move(sink)) {}
 
 DeliveryResult OutboxTransport::send(const OutgoingMessage& message) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,15 @@ class Transport {
   virtual std::string name() const = 0;  // "smtp" or "outbox"
   // Thread-safe; never throws for a delivery problem (the result says).
   virtual DeliveryResult send(const OutgoingMessage& message) = 0;
+  // The same, and `settle` runs with the result before the connection that
+  // carried the message carries another one (SmtpPool::send): the place to
+  // record the outcome. What `settle` throws propagates.
+  using Settle = std::function<void(const DeliveryResult&)>;
+  virtual DeliveryResult send(const OutgoingMessage& message, const Settle& settle) {
+    auto r = send(message);
+    if (settle) settle(r);
+    return r;
+  }
 };
 
 class SmtpTransport final : public Transport {
@@ -36,6 +46,7 @@ class SmtpTransport final : public Transport {
   SmtpTransport(SmtpSettings settings, std::size_t pool_size);
   std::string name() const override { return "smtp"; }
   DeliveryResult send(const OutgoingMessage& message) override;
+  DeliveryResult send(const OutgoingMessage& message, const Settle& settle) override;
   SmtpPool& pool() noexcept { return pool_; }
 
  private:
@@ -54,6 +65,7 @@ class OutboxTransport final : public Transport {
  public:
   explicit OutboxTransport(std::shared_ptr<OutboxSink> sink);
   std::string name() const override { return "outbox"; }
+  using Transport::send;
   DeliveryResult send(const OutgoingMessage& message) override;
 
  private:

@@ -3,7 +3,7 @@
 // other domains' interfaces) and a `Module` built from it, which
 //   - contributes its HTTP handlers (named for the route table), job
 //     handlers and reconcilers, health checks, background tasks, request
-//     hooks and job attempt observers, and
+//     hooks, job attempt observers and campaign send observers, and
 //   - offers later modules its interface (`<domain>/interface.hpp`).
 // app/modules.cpp builds the modules in order and hands each one its Deps:
 // `herald serve`, `herald worker` and the CLI commands all compose the same
@@ -26,6 +26,9 @@ class Authorizer;
 class ResponseObserver;
 class RequestMonitor;
 }  // namespace herald::http
+namespace herald::mail {
+class SendObserver;
+}
 
 namespace herald {
 
@@ -62,6 +65,10 @@ class Contributions {
   void set_request_monitor(http::RequestMonitor& monitor);
   // Sees every job attempt of this process's workers (job metrics, error reports).
   void add_job_observer(jobs::AttemptObserver& observer) { job_observers_.push_back(&observer); }
+  // Told how every campaign message of this process ended (mail metrics).
+  // A module built earlier may hold send_observers() and read it once the
+  // composition is complete (the workers start after every module is built).
+  void add_send_observer(mail::SendObserver& observer) { send_observers_.push_back(&observer); }
 
   const std::vector<std::shared_ptr<health::HealthCheck>>& health_checks() const noexcept { return checks_; }
   const std::vector<BackgroundTask*>& tasks() const noexcept { return tasks_; }
@@ -69,6 +76,7 @@ class Contributions {
   const std::vector<http::ResponseObserver*>& observers() const noexcept { return observers_; }
   http::RequestMonitor* request_monitor() const noexcept { return monitor_; }
   const std::vector<jobs::AttemptObserver*>& job_observers() const noexcept { return job_observers_; }
+  const std::vector<mail::SendObserver*>& send_observers() const noexcept { return send_observers_; }
 
  private:
   http::Endpoints endpoints_;
@@ -80,6 +88,7 @@ class Contributions {
   std::vector<http::ResponseObserver*> observers_;
   http::RequestMonitor* monitor_ = nullptr;
   std::vector<jobs::AttemptObserver*> job_observers_;
+  std::vector<mail::SendObserver*> send_observers_;
 };
 
 class Module {

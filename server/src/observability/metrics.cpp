@@ -74,14 +74,14 @@ Metrics::Metrics()
                        .Add({})),
       emails_failed_(prometheus::BuildCounter()
                          .Name("herald_emails_failed_total")
-                         .Help("Messages refused for good (5xx, or attempts used up)")
-                         .Register(*registry_)
-                         .Add({})),
+                         .Help("Messages that failed for good, by reason (bounced, rejected, attempts_exhausted, "
+                               "invalid_message)")
+                         .Register(*registry_)),
       emails_deferred_(prometheus::BuildCounter()
                            .Name("herald_emails_deferred_total")
-                           .Help("Sends that failed temporarily (4xx, connection) and will be retried")
-                           .Register(*registry_)
-                           .Add({})),
+                           .Help("Sends that failed temporarily and will be retried, by reason (temporary: a 4xx; "
+                                 "connection: no connection or a dropped one)")
+                           .Register(*registry_)),
       smtp_connections_(prometheus::BuildGauge()
                             .Name("herald_smtp_connections")
                             .Help("Pooled SMTP connections, by state (in_use, idle)")
@@ -110,6 +110,15 @@ QueueMetrics& Metrics::queue(std::string_view name) {
       std::string(name), QueueMetrics(jobs_processed_.Add(labels), jobs_retried_.Add(labels), jobs_failed_.Add(labels),
                                       job_duration_.Add(labels, kJobBuckets)));
   return entry.second;
+}
+
+// prometheus-cpp's Family::Add is synchronised itself.
+prometheus::Counter& Metrics::emails_failed(std::string_view reason) {
+  return emails_failed_.Add({{"reason", std::string(reason)}});
+}
+
+prometheus::Counter& Metrics::emails_deferred(std::string_view reason) {
+  return emails_deferred_.Add({{"reason", std::string(reason)}});
 }
 
 void Metrics::smtp_pool(std::int64_t in_use, std::int64_t idle) {

@@ -79,10 +79,12 @@ class Metrics {
   // Per-queue job counters; resolve once per queue and keep the reference.
   QueueMetrics& queue(std::string_view name);
 
-  // Mail, fed by the mail engine.
-  void email_sent() { emails_sent_.Increment(); }
-  void email_failed() { emails_failed_.Increment(); }
-  void email_deferred() { emails_deferred_.Increment(); }
+  // Mail counters, fed by the campaigns sender through MailMonitor; resolve
+  // once per reason and keep the reference. `reason` is one of a fixed few
+  // (mail::reason_of), never an address or a campaign.
+  prometheus::Counter& emails_sent() noexcept { return emails_sent_; }
+  prometheus::Counter& emails_failed(std::string_view reason);
+  prometheus::Counter& emails_deferred(std::string_view reason);
   void smtp_pool(std::int64_t in_use, std::int64_t idle);
 
   // Scrape-time sources. Each must outlive this object (or be unset by the
@@ -111,8 +113,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& jobs_failed_;
   prometheus::Family<prometheus::Histogram>& job_duration_;
   prometheus::Counter& emails_sent_;
-  prometheus::Counter& emails_failed_;
-  prometheus::Counter& emails_deferred_;
+  prometheus::Family<prometheus::Counter>& emails_failed_;
+  prometheus::Family<prometheus::Counter>& emails_deferred_;
   prometheus::Family<prometheus::Gauge>& smtp_connections_;
 
   std::mutex mutex_;  // queues_, collectors_, refreshers_ and one render at a time

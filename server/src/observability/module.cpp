@@ -32,9 +32,13 @@ Module::Module(Deps deps)
     : reporter_(SentrySettings::from(deps.config), deps.reporter_options),
       store_(deps.db),
       recorder_(metrics_.http(), users_, store_, deps.clock, deps.recorder_options),
-      report_(store_, deps.health, deps.queue, deps.clock, [this] { recorder_.flush(); }),
+      report_(
+          store_, deps.health, deps.queue, deps.clock, [this] { recorder_.flush(); },
+          deps.campaigns ? std::function<std::int64_t()>([c = deps.campaigns] { return c->active_count(); })
+                         : std::function<std::int64_t()>()),
       http_monitor_(metrics_, reporter_, users_),
       job_monitor_(metrics_, reporter_),
+      mail_monitor_(metrics_),
       routes_(metrics_, report_, deps.config) {
   metrics_.watch_database(deps.db);
   metrics_.watch_sentry(reporter_);
@@ -58,6 +62,7 @@ void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);
   c.set_request_monitor(http_monitor_);
   c.add_job_observer(job_monitor_);
+  c.add_send_observer(mail_monitor_);
   c.add_health_check(std::make_shared<SentryCheck>(reporter_));
   c.add_task(recorder_);
 }

@@ -2,13 +2,15 @@
 // admin dashboard's figures. It contributes GET /metrics and
 // GET /api/admin/system, the request monitor (request metrics, rate-limit
 // refusals, an error report for every 5xx), the job attempt observer (job
-// metrics, an error report for every failed attempt), the "sentry" health
+// metrics, an error report for every failed attempt), the campaign send
+// observer (the mail counters), the "sentry" health
 // check, and the background task that writes this process's traffic figures.
 #pragma once
 
 #include <memory>
 #include <mutex>
 
+#include "campaigns/interface.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "health/interface.hpp"
@@ -17,6 +19,7 @@
 #include "module/module.hpp"
 #include "observability/http_monitor.hpp"
 #include "observability/job_monitor.hpp"
+#include "observability/mail_monitor.hpp"
 #include "observability/metrics.hpp"
 #include "observability/routes.hpp"
 #include "observability/sentry.hpp"
@@ -34,7 +37,8 @@ struct Deps {
   storage::Database& db;
   jobs::JobQueue& queue;
   health::Reports& health;
-  const mail::SmtpPool* smtp = nullptr;  // this process's SMTP connections, when HERALD_SMTP_URL is set
+  const mail::SmtpPool* smtp = nullptr;       // this process's SMTP connections, when HERALD_SMTP_URL is set
+  campaigns::Campaigns* campaigns = nullptr;  // the campaigns being sent (GET /api/admin/system)
   ReporterOptions reporter_options = {};
   RecorderOptions recorder_options = {};
 };
@@ -79,6 +83,7 @@ class Module final : public herald::Module {
   SystemReport report_;
   HttpMonitor http_monitor_;
   JobMonitor job_monitor_;
+  MailMonitor mail_monitor_;
   Routes routes_;
 };
 

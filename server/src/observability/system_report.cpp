@@ -33,8 +33,14 @@ nlohmann::json minute_series(const std::vector<MinuteRow>& rows, std::int64_t fi
 }
 
 SystemReport::SystemReport(SystemFiguresStore& store, health::Reports& health, jobs::JobQueue& queue,
-                           const Clock& clock, std::function<void()> flush)
-    : store_(store), health_(health), queue_(queue), clock_(clock), flush_(std::move(flush)) {}
+                           const Clock& clock, std::function<void()> flush,
+                           std::function<std::int64_t()> active_campaigns)
+    : store_(store),
+      health_(health),
+      queue_(queue),
+      clock_(clock),
+      flush_(std::move(flush)),
+      active_campaigns_(std::move(active_campaigns)) {}
 
 nlohmann::json SystemReport::queues() {
   auto out = nlohmann::json::array();
@@ -57,8 +63,15 @@ nlohmann::json SystemReport::build(int minutes) {
   nlohmann::json doc = to_json(read_figures(store_, now));
   const std::int64_t first = minute_of(now) - minutes + 1;
   doc["traffic"] = minute_series(store_.series(first, minute_of(now) + 1), first, minutes);
-  // Campaigns are not counted yet: the figure is null rather than a made-up zero.
+  // Unknown (no campaigns module, or the database is down): null rather than a made-up zero.
   doc["active_campaigns"] = nullptr;
+  if (active_campaigns_) {
+    try {
+      doc["active_campaigns"] = active_campaigns_();
+    } catch (const std::exception& e) {
+      log::warn("admin system: active campaigns unavailable", {{"error", e.what()}});
+    }
+  }
 
   const nlohmann::json health = health_.detailed();
   for (const char* key : {"status", "reason", "version", "uptime_s", "system", "services"}) {

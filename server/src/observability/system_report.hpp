@@ -2,7 +2,8 @@
 // installation — the traffic figures summed over every API process (active
 // users, API calls today, error rate, average and p95 response time, and a
 // per-minute series for the charts), the health report (status and reason,
-// uptime, CPU/MEM/DISK, each service) and the job queues with their counts.
+// uptime, CPU/MEM/DISK, each service), the campaigns being sent and the job
+// queues with their counts.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +29,10 @@ class SystemReport {
   static constexpr int kMaxMinutes = 1440;
 
   // `flush` writes this process's last seconds first (may be empty).
+  // `active_campaigns` counts the campaigns being sent (the campaigns
+  // module's interface); empty, or throwing, gives null rather than a guess.
   SystemReport(SystemFiguresStore& store, health::Reports& health, jobs::JobQueue& queue, const Clock& clock,
-               std::function<void()> flush);
+               std::function<void()> flush, std::function<std::int64_t()> active_campaigns = {});
 
   nlohmann::json build(int minutes);
 
@@ -41,6 +44,7 @@ class SystemReport {
   jobs::JobQueue& queue_;
   const Clock& clock_;
   std::function<void()> flush_;
+  std::function<std::int64_t()> active_campaigns_;
 };
 
 }  // namespace herald::observability

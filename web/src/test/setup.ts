@@ -2,8 +2,9 @@ import "@testing-library/jest-dom/vitest";
 import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
 
-// findBy*/waitFor wait on conditions; on a loaded machine the default 1 s is too tight.
-configure({ asyncUtilTimeout: 5000 });
+// findBy*/waitFor wait for what a page shows after its lazy chunk and its
+// requests: on a busy machine that takes longer than the library's 1 s.
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(() => {
   cleanup();

@@ -14,10 +14,10 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "jobs/queue.hpp"
+#include "jobs/worker.hpp"
 #include "support/api_client.hpp"
 #include "support/metrics_text.hpp"
 #include "support/sentry_sink.hpp"
-#include "jobs/worker.hpp"
 #include "support/test_server.hpp"
 
 namespace herald::test {

@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "jobs/worker.hpp"
 #include "support/api_client.hpp"
 #include "support/metrics_text.hpp"
-#include "jobs/worker.hpp"
 #include "support/test_server.hpp"
 
 namespace herald::test {

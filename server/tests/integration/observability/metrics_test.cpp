@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "observability/mail_monitor.hpp"
 #include "observability/sentry.hpp"
 #include "storage/database.hpp"
 #include "support/metrics_text.hpp"
@@ -43,7 +44,9 @@ TEST(MetricsExposition, PromtoolAcceptsEveryFamily) {
   m.http().rate_class("login");
   m.queue("emails").finished(JobOutcome::Completed, 12ms);
   m.queue("campaigns").finished(JobOutcome::Failed, 3s);
-  m.email_sent();
+  MailMonitor mail(m);
+  mail.message_sent(mail::SendOutcome::Sent);
+  mail.message_sent(mail::SendOutcome::Rejected);
   m.smtp_pool(1, 3);
   reporter.capture_exception(std::runtime_error("x"), {});
   ASSERT_TRUE(reporter.flush(20s));

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "observability/mail_monitor.hpp"
 #include "observability/process_metrics.hpp"
 
 namespace herald::observability {
@@ -139,8 +140,14 @@ TEST(Metrics, JobAndMailCountersMove) {
   emails.finished(JobOutcome::Completed, 20ms);
   emails.finished(JobOutcome::Retrying, 1s);
   emails.finished(JobOutcome::Failed, 1s);
-  m.email_sent();
-  m.email_deferred();
+  MailMonitor mail(m);
+  mail.message_sent(mail::SendOutcome::Sent);
+  mail.message_sent(mail::SendOutcome::Sent);
+  mail.message_sent(mail::SendOutcome::DeferredTemporary);
+  mail.message_sent(mail::SendOutcome::DeferredConnection);
+  mail.message_sent(mail::SendOutcome::DeferredConnection);
+  mail.message_sent(mail::SendOutcome::Bounced);
+  mail.message_sent(mail::SendOutcome::GaveUp);
   m.smtp_pool(3, 1);
   m.watch_queues([] { return std::vector<QueueDepth>{{"emails", 12, 3, 2, 1, 42.5}}; });
   const std::string text = m.render();
@@ -148,9 +155,14 @@ TEST(Metrics, JobAndMailCountersMove) {
   EXPECT_EQ(sample_value(text, R"(herald_jobs_retried_total{queue="emails"})"), 1);
   EXPECT_EQ(sample_value(text, R"(herald_jobs_failed_total{queue="emails"})"), 1);
   EXPECT_EQ(sample_value(text, R"(herald_job_duration_seconds_count{queue="emails"})"), 4);
-  EXPECT_EQ(sample_value(text, "herald_emails_sent_total"), 1);
-  EXPECT_EQ(sample_value(text, "herald_emails_failed_total"), 0);
-  EXPECT_EQ(sample_value(text, "herald_emails_deferred_total"), 1);
+  EXPECT_EQ(sample_value(text, "herald_emails_sent_total"), 2);
+  EXPECT_EQ(sample_value(text, R"(herald_emails_deferred_total{reason="temporary"})"), 1);
+  EXPECT_EQ(sample_value(text, R"(herald_emails_deferred_total{reason="connection"})"), 2);
+  EXPECT_EQ(sample_value(text, R"(herald_emails_failed_total{reason="bounced"})"), 1);
+  EXPECT_EQ(sample_value(text, R"(herald_emails_failed_total{reason="attempts_exhausted"})"), 1);
+  // Every reason is exported from the start, at 0, so rate() sees its first increase.
+  EXPECT_EQ(sample_value(text, R"(herald_emails_failed_total{reason="rejected"})"), 0);
+  EXPECT_EQ(sample_value(text, R"(herald_emails_failed_total{reason="invalid_message"})"), 0);
   EXPECT_EQ(sample_value(text, R"(herald_smtp_connections{state="in_use"})"), 3);
   EXPECT_EQ(sample_value(text, R"(herald_queue_jobs{queue="emails",state="pending"})"), 12);
   EXPECT_EQ(sample_value(text, R"(herald_queue_jobs{queue="emails",state="active"})"), 2);
@@ -167,6 +179,7 @@ TEST(Metrics, AFailingSourceSkipsOnlyItself) {
 
 TEST(Metrics, NamesFollowPrometheusConventions) {
   Metrics m;
+  MailMonitor mail(m);  // as the module builds it: every mail series exists from the start
   m.http().route("/api/x", "GET").record(200, 1ms);
   m.http().rate_class("api");
   m.queue("emails").finished(JobOutcome::Completed, 1ms);

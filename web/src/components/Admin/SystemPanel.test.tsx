@@ -19,7 +19,7 @@ const figures = {
   uptime_s: 7200,
   generated_at: "2026-11-30T12:05:00Z",
   active_users_24h: 12,
-  active_campaigns: null,
+  active_campaigns: 2,
   api_calls_today: 12345,
   api_calls_24h: 23456,
   errors_24h: 47,
@@ -77,12 +77,21 @@ afterEach(() => {
 });
 
 describe("SystemPanel", () => {
+  it("shows a dash when the active campaigns could not be counted", async () => {
+    renderWith(() => json(200, { ...figures, active_campaigns: null }));
+    const tiles = await screen.findByTestId("system-figures");
+    const tile = within(tiles).getByText("Active campaigns").parentElement!;
+    expect(tile).toHaveTextContent("—");
+    expect(tile).toHaveTextContent("could not be counted");
+  });
+
   it("shows the figures as tiles, the bars, the services and the reason", async () => {
     const server = renderWith(() => json(200, figures));
     const tiles = await screen.findByTestId("system-figures");
     const tile = (label: string) => within(tiles).getByText(label).parentElement!;
     expect(tile("Active users (24 h)")).toHaveTextContent("12");
-    expect(tile("Active campaigns")).toHaveTextContent("—");
+    expect(tile("Active campaigns")).toHaveTextContent("2");
+    expect(tile("Active campaigns")).toHaveTextContent("being sent");
     expect(tile("API calls today")).toHaveTextContent("12,345");
     expect(tile("API calls today")).toHaveTextContent("23,456 in 24 h");
     expect(tile("Error rate (24 h)")).toHaveTextContent("0.2%");
@@ -111,7 +120,7 @@ describe("SystemPanel", () => {
 
   it("counts active campaigns from the campaigns summary while the system figures leave them out", async () => {
     const server = fakeFetch({
-      "GET /api/admin/system": () => json(200, figures),
+      "GET /api/admin/system": () => json(200, { ...figures, active_campaigns: null }),
       "GET /api/campaigns/summary": () =>
         json(200, { by_status: { draft: 4, scheduled: 1, sending: 2, paused: 1, completed: 9 } }),
     });

@@ -36,10 +36,10 @@ function Tiles({ s, countCampaigns }: { s: SystemFigures; countCampaigns: boolea
   const counted = summary.data ? activeCampaigns(summary.data.by_status) : null;
   const active =
     s.active_campaigns !== null
-      ? { value: formatNumber(s.active_campaigns), hint: undefined }
+      ? { value: formatNumber(s.active_campaigns), hint: "being sent" }
       : counted
         ? { value: formatNumber(counted.total), hint: counted.hint }
-        : { value: "—", hint: summary.error ? "Could not load" : undefined };
+        : { value: "—", hint: summary.error || !countCampaigns ? "could not be counted" : undefined };
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="system-figures">
       <Stat label="Active users (24 h)" value={formatNumber(s.active_users_24h)} />
