@@ -388,6 +388,53 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.keyboard.press("Escape");
   });
 
+  test("a template's test send, rendered for a lead, lands in the outbox marked as a test", async () => {
+    const token = (await storedToken()).token;
+    const lead = (await (await api("GET", "/api/leads?page_size=1", token)).json()).items[0];
+    await page.goto(server.url + "/templates");
+    await page.getByRole("link", { name: "Welcome" }).click();
+    await page.getByText("Version 2", { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Send test" }).click();
+    const dialog = page.getByRole("dialog", { name: "Send a test" });
+    const to = dialog.getByLabel("To (up to 10 addresses, comma-separated)");
+    await to.fill("qa@example.com, not-an-address");
+    await dialog.getByRole("button", { name: "Send test" }).click();
+    await dialog.getByText(/not-an-address: /).waitFor();
+    assert.equal(await to.getAttribute("aria-invalid"), "true");
+    await to.fill("qa@example.com");
+    const as = dialog.getByLabel("Render as");
+    await as.locator(`option[value="${lead.id}"]`).waitFor({ state: "attached" });
+    await as.selectOption(String(lead.id));
+    await dialog.getByRole("button", { name: "Send test" }).click();
+    await dialog
+      .getByRole("list", { name: "Test results" })
+      .getByText(/delivered/)
+      .waitFor();
+    await page.mouse.move(0, 0); // no hover state in the screenshots
+    await checks.capture(page, "template-test-send");
+    await page.keyboard.press("Escape");
+
+    await page.goto(server.url + "/admin/outbox");
+    const row = page.getByRole("row", { name: /qa@example\.com/ });
+    await row.waitFor();
+    await row.getByRole("button", { name: /View the message/ }).click();
+    const raw = page.getByTestId("outbox-raw");
+    await raw.waitFor();
+    const text = await raw.innerText();
+    assert.match(text, /X-Herald-Test: template\/\d+/);
+    assert.match(text, /DKIM-Signature:[\s\S]*d=acme\.example/, "signed with the sender domain's key");
+    assert.ok(!text.includes(`To: ${lead.email}`), "never sent to the lead");
+    await page.keyboard.press("Escape");
+    // The subject as the outbox decodes it: marked, and rendered for the lead.
+    const outbox = await (await api("GET", "/api/admin/outbox", token)).json();
+    const sent = outbox.items.filter((m) => m.to === "qa@example.com");
+    assert.equal(sent.length, 1);
+    assert.ok(
+      sent[0].subject.startsWith(`[Test] Hello again ${lead.first_name || "there"} from`),
+      sent[0].subject,
+    );
+  });
+
   test("the admin dashboard shows health, queues and audit entries", async () => {
     await page.goto(server.url + "/admin");
     const health = page.getByTestId("health");
@@ -642,6 +689,30 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.goto(server.url + "/no/such/page");
     await page.getByText("There is no page here").waitFor();
     await checks.capture(page, "not-found");
+  });
+
+  test("the viewer changes their own password: a wrong current one is named, the new one signs in", async () => {
+    await page.goto(server.url + "/settings");
+    const form = page.getByRole("form", { name: "Change password" });
+    await form.getByLabel("Current password").fill("not-my-password");
+    await form.getByLabel("New password", { exact: true }).fill("Viewer-pass-2027!");
+    await form.getByLabel("Repeat the new password").fill("Viewer-pass-2027!");
+    await form.getByRole("button", { name: "Change password" }).click();
+    await form.getByText("is not your current password").waitFor();
+    assert.equal(await form.getByLabel("Current password").getAttribute("aria-invalid"), "true");
+    await checks.capture(page, "settings-password-error");
+    await form.getByLabel("Current password").fill(VIEWER.password);
+    await form.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Password changed; your other sessions were signed out").first().waitFor();
+    const old = await fetch(server.url + "/api/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(VIEWER),
+    });
+    assert.equal(old.status, 401, "the old password no longer works");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+    await signIn({ email: VIEWER.email, password: "Viewer-pass-2027!" });
   });
 
   test("no CSP violation, no page error, no serious accessibility violation", () => {

@@ -83,6 +83,9 @@ UPDATE sessions SET revoked_at = $2, revoked_why = $3 WHERE id = $1 AND revoked_
 -- name: auth.sessions_revoke_user
 UPDATE sessions SET revoked_at = $2, revoked_why = $3 WHERE user_id = $1 AND revoked_at IS NULL;
 
+-- name: auth.sessions_revoke_user_except
+UPDATE sessions SET revoked_at = $2, revoked_why = $3 WHERE user_id = $1 AND id <> $4 AND revoked_at IS NULL;
+
 -- name: auth.refresh_insert
 INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES ($1, $2, $3);
 

@@ -33,6 +33,7 @@ const std::vector<RouteSpec>& route_table() {
     {Post,   "/api/auth/refresh",                  "auth.refresh",          kAnyone,              Api,    Default, Inline, "TOKEN_REFRESHED"},
     {Post,   "/api/auth/logout",                   "auth.logout",           kSignedIn,            Api,    Default, Inline, "LOGOUT"},
     {Get,    "/api/auth/me",                       "auth.me",               kSignedIn,            Api,    Default, Inline, ""},
+    {Post,   "/api/auth/password",                 "auth.password",         kSignedIn,            Login,  Default, Pool,   "PASSWORD_CHANGED"},
     {Get,    "/api/auth/api-keys",                 "api_keys.list",         kSignedIn,            Api,    Default, Inline, ""},
     {Post,   "/api/auth/api-keys",                 "api_keys.create",       kSignedIn,            Api,    Default, Inline, "API_KEY_CREATED"},
     {Delete, "/api/auth/api-keys/{id}",            "api_keys.revoke",       kSignedIn,            Api,    Default, Inline, "API_KEY_REVOKED"},
@@ -86,6 +87,7 @@ const std::vector<RouteSpec>& route_table() {
     {Patch,  "/api/templates/{id}",                "templates.update",      "template:write",     Api,    Default, Inline, "TEMPLATE_UPDATED"},
     {Delete, "/api/templates/{id}",                "templates.delete",      "template:write",     Api,    Default, Inline, "TEMPLATE_DELETED"},
     {Post,   "/api/templates/{id}/preview",        "templates.preview",     "template:read",      Api,    Default, Inline, kChangesNothing},
+    {Post,   "/api/templates/{id}/test",           "templates.test",        "template:write",     Api,    Default, Pool,   "TEMPLATE_TESTED"},
   // ---- settings, DKIM keys, SMTP test, the outbox ------------------------------------------------------------------------------------
     {Get,    "/api/settings",                      "settings.get",          "settings:manage",    Api,    Default, Inline, ""},
     {Patch,  "/api/settings",                      "settings.update",       "settings:manage",    Api,    Default, Inline, "SETTINGS_UPDATED"},

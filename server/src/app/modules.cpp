@@ -27,7 +27,8 @@ void add_modules(Composition& c) {
   auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
   auto& leads = c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
   auto& settings = c.add<settings::Module>(settings::Deps{db, clock, config});
-  auto& templates = c.add<templates::Module>(templates::Deps{db, clock, config, leads.leads(), settings.settings()});
+  auto& templates = c.add<templates::Module>(
+      templates::Deps{db, clock, config, leads.leads(), settings.settings(), settings.transport()});
   auto& campaigns = c.add<campaigns::Module>(campaigns::Deps{db, clock, config, jobs.queue(), c.redis(), leads.leads(),
                                                              templates.catalog(), settings.settings(),
                                                              settings.transport(), c.contributions().send_observers()});

@@ -29,6 +29,11 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
          .success_status = 204});
   e.add("auth.me", bind(r, &Routes::me),
         {.summary = "The signed-in user and permissions", .tag = "auth", .response = object});
+  e.add("auth.password", bind(r, &Routes::change_password),
+        {.summary = "Change your own password (signed-in sessions only; other sessions are signed out)",
+         .tag = "auth",
+         .request_body = object_schema({{"current_password", "string"}, {"password", "string"}}),
+         .success_status = 204});
 
   e.add("api_keys.list", bind(r, &Routes::list_api_keys),
         {.summary = "Your API keys (signed-in sessions only)", .tag = "auth", .response = object});

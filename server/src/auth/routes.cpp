@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/password.hpp"
 #include "core/errors.hpp"
 #include "core/json_fields.hpp"
 #include "http/params.hpp"
@@ -103,6 +104,23 @@ Response Routes::me(Request& req) {
   auto body = to_json(auth_.me(*req.principal));
   body["permissions"] = req.principal->permissions;
   return Response::json(200, body);
+}
+
+Response Routes::change_password(Request& req) {
+  req.audit.resource = "user/" + std::to_string(req.principal->user_id);
+  if (req.principal->api_key_id)
+    throw Forbidden("an API key cannot change a password; sign in with the password to change it");
+  auto body = req.json();
+  ValidationError errors;
+  check_fields(body, {"current_password", "password"}, errors);
+  std::string current = required_string(body, "current_password", errors);
+  std::string password = required_string(body, "password", errors, std::size_t{1} << 20);
+  if (!password.empty()) {
+    if (auto p = password_problem(password); !p.empty()) errors.with_field("password", p);
+  }
+  if (!errors.empty()) throw errors;
+  auth_.change_password(*req.principal, current, password, req.client_ip);
+  return Response::no_content();
 }
 
 Response Routes::list_api_keys(Request& req) {

@@ -19,6 +19,7 @@ class Routes {
   http::Response refresh(http::Request& req);
   http::Response logout(http::Request& req);
   http::Response me(http::Request& req);
+  http::Response change_password(http::Request& req);
 
   http::Response list_api_keys(http::Request& req);
   http::Response create_api_key(http::Request& req);

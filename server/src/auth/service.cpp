@@ -149,6 +149,33 @@ LoginResult AuthService::refresh(std::string_view token) {
   return r;
 }
 
+void AuthService::change_password(const http::Principal& who, std::string_view current, std::string_view password,
+                                  std::string_view ip) {
+  if (who.api_key_id || who.session_id.empty())
+    throw Forbidden("an API key cannot change a password; sign in with the password to change it");
+  auto decision = limiter_.take("login:" + std::string(ip) + ":" + who.email, login_policy_);
+  if (!decision.allowed) {
+    TooManyRequests err("too many password attempts; retry in " + std::to_string(decision.retry_after_s) + " s");
+    err.with_header("Retry-After", std::to_string(decision.retry_after_s));
+    throw err;
+  }
+  std::optional<UserRow> user;
+  {
+    auto conn = db_.acquire();
+    user = store_.user_by_id(*conn, who.user_id);
+  }
+  if (!user || !user->user.active) throw Unauthorized("the account is disabled");
+  if (!verify_password(user->password_hash, current))
+    throw ValidationError("current_password", "is not your current password");
+  if (password == current) throw ValidationError("password", "must differ from the current password");
+  auto hash = hash_password(password);  // outside the transaction: it takes a while
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  store_.set_password(*conn, who.user_id, hash, now());
+  store_.revoke_other_sessions(*conn, who.user_id, who.session_id, now(), "password changed");
+  tx.commit();
+}
+
 void AuthService::logout(const http::Principal& who, std::optional<std::string_view> refresh_token) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);

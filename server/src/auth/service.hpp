@@ -54,6 +54,15 @@ class AuthService {
   // is still verified (signature, expiry).
   std::shared_ptr<const http::Principal> remembered(std::string_view authorization_header);
 
+  // The signed-in user's own password change (sessions only: an API key gets
+  // Forbidden). Takes a token from the login limit of (ip, email) like a
+  // login (TooManyRequests); a wrong current password is a ValidationError
+  // naming current_password, a weak new one names password. Success revokes
+  // every other session of the user (their refresh tokens die with them);
+  // this session stays signed in.
+  void change_password(const http::Principal& who, std::string_view current, std::string_view password,
+                       std::string_view ip);
+
   std::vector<std::string> permissions_of_role(storage::Connection& c, const std::string& role, std::int64_t version);
   User me(const http::Principal& who);
 

@@ -34,6 +34,7 @@ const storage::Query kPrincipal{"auth.principal"};
 const storage::Query kSessionInsert{"auth.session_insert"};
 const storage::Query kSessionRevoke{"auth.session_revoke"};
 const storage::Query kSessionsRevokeUser{"auth.sessions_revoke_user"};
+const storage::Query kSessionsRevokeOthers{"auth.sessions_revoke_user_except"};
 const storage::Query kRefreshInsert{"auth.refresh_insert"};
 const storage::Query kRefreshGet{"auth.refresh_get"};
 const storage::Query kRefreshMarkUsed{"auth.refresh_mark_used"};
@@ -201,6 +202,10 @@ void Store::revoke_session(Connection& c, sv id, const std::string& now, sv why)
 
 void Store::revoke_user_sessions(Connection& c, std::int64_t user_id, const std::string& now, sv why) const {
   c.execute(kSessionsRevokeUser, {user_id, sv(now), why});
+}
+
+void Store::revoke_other_sessions(Connection& c, std::int64_t user_id, sv keep, const std::string& now, sv why) const {
+  c.execute(kSessionsRevokeOthers, {user_id, sv(now), why, keep});
 }
 
 void Store::insert_refresh(Connection& c, sv hash, sv session_id, const std::string& now) const {

@@ -81,6 +81,9 @@ class Store {
                       const std::string& expires_at) const;
   void revoke_session(Connection& c, std::string_view id, const std::string& now, std::string_view why) const;
   void revoke_user_sessions(Connection& c, std::int64_t user_id, const std::string& now, std::string_view why) const;
+  // Every session of the user but `keep` (the one changing the password).
+  void revoke_other_sessions(Connection& c, std::int64_t user_id, std::string_view keep, const std::string& now,
+                             std::string_view why) const;
   void insert_refresh(Connection& c, std::string_view hash, std::string_view session_id, const std::string& now) const;
   std::optional<RefreshRow> refresh(Connection& c, std::string_view hash) const;
   bool mark_refresh_used(Connection& c, std::string_view hash, const std::string& now) const;

@@ -51,6 +51,28 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
          .request_body =
              object_schema({{"subject", "string"}, {"html", "string"}, {"text", "string"}, {"lead_id", "integer"}}),
          .response = rendered});
+  e.add("templates.test", bind(r, &Routes::test),
+        {.summary = "Send the template, rendered for a lead (the sample lead without lead_id), as a '[Test]' message "
+                    "to up to 10 given addresses (never to the lead) through the mail transport",
+         .tag = "templates",
+         .request_body = {{"type", "object"},
+                          {"additionalProperties", false},
+                          {"required", {"emails"}},
+                          {"properties",
+                           {{"emails", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                            {"lead_id", {{"type", "integer"}}}}}},
+         .response = {{"type", "object"},
+                      {"properties",
+                       {{"results",
+                         {{"type", "array"},
+                          {"items",
+                           {{"type", "object"},
+                            {"properties",
+                             {{"email", {{"type", "string"}}},
+                              {"delivered", {{"type", "boolean"}}},
+                              {"detail", {{"type", "string"}}}}},
+                            {"required", {"email", "delivered", "detail"}}}}}}}},
+                      {"required", {"results"}}}});
 }
 
 }  // namespace herald::templates

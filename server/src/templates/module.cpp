@@ -3,7 +3,7 @@
 namespace herald::templates {
 
 Module::Module(Deps d)
-    : service_(d.db, d.clock, d.leads, d.settings, PreviewContext{d.config.public_url}),
+    : service_(d.db, d.clock, d.leads, d.settings, d.transport, PreviewContext{d.config.public_url}),
       catalog_(service_),
       routes_(service_) {}
 

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "leads/interface.hpp"
+#include "mail/transport.hpp"
 #include "module/module.hpp"
 #include "settings/interface.hpp"
 #include "storage/database.hpp"
@@ -20,6 +21,7 @@ struct Deps {
   const Config& config;
   leads::Leads& leads;                 // the lead a preview renders for
   const settings::Settings& settings;  // the sender a preview shows
+  mail::Transport& transport;          // where a test message goes (SMTP or the outbox)
 };
 
 class Module final : public herald::Module {

@@ -69,4 +69,21 @@ Response Routes::preview_draft(Request& req) {
   return Response::json(200, rendered_json(service_.preview_draft(parse_draft_preview_request(req.json()))));
 }
 
+Response Routes::test(Request& req) {
+  auto id = http::id_param(req);
+  req.audit.resource = resource(id);
+  auto request = parse_test_request(req.json());
+  auto results = service_.send_test(id, request);
+  nlohmann::json items = nlohmann::json::array();
+  std::int64_t delivered = 0;
+  for (const auto& r : results) {
+    items.push_back({{"email", r.email}, {"delivered", r.delivered}, {"detail", r.detail}});
+    delivered += r.delivered ? 1 : 0;
+  }
+  nlohmann::json details = {{"addresses", results.size()}, {"delivered", delivered}};
+  if (request.lead_id) details["lead_id"] = *request.lead_id;
+  req.audit.details = details.dump();
+  return Response::json(200, {{"results", items}});
+}
+
 }  // namespace herald::templates

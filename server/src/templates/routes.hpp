@@ -23,6 +23,7 @@ class Routes {
   http::Response remove(http::Request& req);
   http::Response preview(http::Request& req);
   http::Response preview_draft(http::Request& req);
+  http::Response test(http::Request& req);
 
  private:
   TemplateService& service_;

@@ -4,6 +4,8 @@
 
 #include "core/errors.hpp"
 #include "core/time.hpp"
+#include "mail/mime.hpp"
+#include "templates/test_mail.hpp"
 
 namespace herald::templates {
 namespace {
@@ -146,6 +148,30 @@ Rendered TemplateService::preview(std::int64_t id, std::optional<std::int64_t> l
 
 Rendered TemplateService::preview_draft(const DraftPreviewRequest& draft) {
   return render({draft.subject, draft.html, draft.text}, draft.lead_id);
+}
+
+std::vector<TestResult> TemplateService::send_test(std::int64_t id, const TestRequest& request) {
+  const auto t = get(id);
+  const auto sender = settings_.default_sender();
+  if (sender.from_email.empty())
+    throw Conflict("no sender address: set the default sender (from_email) in the settings first");
+  const auto content = render({t.subject, t.html, t.text}, request.lead_id);
+  const auto signer = settings_.signer_for(mail::domain_of(sender.from_email));
+  const auto unsubscribe = context_.public_url + "/u/preview";
+  std::vector<TestResult> out;
+  for (const auto& email : request.emails) {
+    TestResult r{email, false, ""};
+    try {
+      auto message = compose_test_mail(id, content, sender, email, unsubscribe, signer.get(), clock_.wall());
+      auto result = transport_.send(message);
+      r.delivered = result.accepted();
+      r.detail = result.reply.empty() ? result.to_string() : result.reply;
+    } catch (const mail::MimeError& e) {
+      r.detail = e.what();
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::optional<TemplateVersion> TemplateService::current(std::int64_t id) const {

@@ -15,6 +15,7 @@
 #include "core/errors.hpp"
 #include "leads/interface.hpp"
 #include "mail/template.hpp"
+#include "mail/transport.hpp"
 #include "settings/interface.hpp"
 #include "storage/database.hpp"
 #include "templates/interface.hpp"
@@ -37,6 +38,13 @@ struct Rendered {
   std::string subject, html, text;
 };
 
+// One address's outcome of a test send.
+struct TestResult {
+  std::string email;
+  bool delivered = false;
+  std::string detail;  // the server's reply, or what went wrong
+};
+
 struct PreviewContext {
   std::string public_url;  // the base of the preview's unsubscribe link
 };
@@ -44,8 +52,13 @@ struct PreviewContext {
 class TemplateService {
  public:
   TemplateService(storage::Database& db, const Clock& clock, leads::Leads& leads, const settings::Settings& settings,
-                  PreviewContext context)
-      : db_(db), clock_(clock), leads_(leads), settings_(settings), context_(std::move(context)) {}
+                  mail::Transport& transport, PreviewContext context)
+      : db_(db),
+        clock_(clock),
+        leads_(leads),
+        settings_(settings),
+        transport_(transport),
+        context_(std::move(context)) {}
 
   std::pair<std::vector<Template>, std::int64_t> list(std::int64_t page, std::int64_t page_size, const std::string& q);
   Template get(std::int64_t id);
@@ -57,6 +70,11 @@ class TemplateService {
   // The current version rendered for a lead (a sample lead when none).
   Rendered preview(std::int64_t id, std::optional<std::int64_t> lead_id);
   Rendered preview_draft(const DraftPreviewRequest& draft);
+  // The current version rendered as preview() does, sent as a test (see
+  // templates/test_mail.hpp) to each address through the mail transport
+  // (SMTP or the outbox); waits on the network. Throws NotFound, a
+  // ValidationError for lead_id, Conflict when no sender address is set.
+  std::vector<TestResult> send_test(std::int64_t id, const TestRequest& request);
 
   std::optional<TemplateVersion> current(std::int64_t id) const;
   std::optional<TemplateVersion> version(std::int64_t id, std::int64_t version) const;
@@ -70,6 +88,7 @@ class TemplateService {
   const Clock& clock_;
   leads::Leads& leads_;
   const settings::Settings& settings_;
+  mail::Transport& transport_;
   PreviewContext context_;
   Store store_;
 };

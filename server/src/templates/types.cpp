@@ -1,5 +1,8 @@
 #include "templates/types.hpp"
 
+#include <algorithm>
+
+#include "core/email.hpp"
 #include "core/errors.hpp"
 #include "core/json_fields.hpp"
 #include "core/strings.hpp"
@@ -101,6 +104,35 @@ DraftPreviewRequest parse_draft_preview_request(const nlohmann::json& body) {
   if (!body.contains("html")) errors.with_field("html", "is required");
   if (!errors.empty()) throw errors;
   return {*subject, *html, text.value_or(""), lead_id};
+}
+
+TestRequest parse_test_request(const nlohmann::json& body) {
+  ValidationError errors;
+  check_fields(body, {"emails", "lead_id"}, errors);
+  TestRequest out;
+  out.lead_id = read_lead_id(body, errors);
+  if (!body.contains("emails")) {
+    errors.with_field("emails", "is required: a list of 1 to 10 addresses");
+  } else if (const auto& list = body["emails"]; !list.is_array() || list.empty() || list.size() > kMaxTestAddresses) {
+    errors.with_field("emails", "must be a list of 1 to 10 addresses");
+  } else {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string field = "emails[" + std::to_string(i) + "]";
+      if (!list[i].is_string()) {
+        errors.with_field(field, "must be a string");
+        continue;
+      }
+      auto check = check_email(list[i].get<std::string>());
+      if (!check.ok()) {
+        errors.with_field(field, check.problem);
+        continue;
+      }
+      if (std::find(out.emails.begin(), out.emails.end(), check.address) == out.emails.end())
+        out.emails.push_back(check.address);
+    }
+  }
+  if (!errors.empty()) throw errors;
+  return out;
 }
 
 }  // namespace herald::templates

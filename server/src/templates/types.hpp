@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,5 +45,15 @@ struct DraftPreviewRequest {
   std::optional<std::int64_t> lead_id;
 };
 DraftPreviewRequest parse_draft_preview_request(const nlohmann::json& body);
+
+// POST /api/templates/{id}/test {emails[1..10], lead_id?}: addresses checked
+// and normalised like leads' (duplicates dropped), each bad one named
+// "emails[i]".
+struct TestRequest {
+  std::vector<std::string> emails;
+  std::optional<std::int64_t> lead_id;  // none: the preview's sample lead
+};
+inline constexpr std::size_t kMaxTestAddresses = 10;
+TestRequest parse_test_request(const nlohmann::json& body);
 
 }  // namespace herald::templates

@@ -10,6 +10,7 @@ import type {
   RenderedTemplate,
   SmtpTestResult,
   Template,
+  TemplateTestAnswer,
   AuditPage,
   AuditVerify,
   BulkResult,
@@ -46,6 +47,9 @@ export const authApi = {
   logout: (refresh_token?: string) =>
     api.post("/api/auth/logout", { body: refresh_token ? { refresh_token } : undefined }),
   me: (signal?: AbortSignal) => as<Me>(api.get("/api/auth/me", { signal })),
+  /** The signed-in user's own password; other sessions end, this one stays. */
+  changePassword: (current_password: string, password: string) =>
+    api.post("/api/auth/password", { body: { current_password, password } }),
   apiKeys: () => as<{ items: ApiKey[] }>(api.get("/api/auth/api-keys")),
   createApiKey: (name: string, permissions: string[]) =>
     as<CreatedApiKey>(api.post("/api/auth/api-keys", { body: { name, permissions } })),
@@ -160,6 +164,13 @@ export const templatesApi = {
     ),
   previewDraft: (body: { subject: string; html: string; text?: string; lead_id?: number }) =>
     as<RenderedTemplate>(api.post("/api/templates/preview", { body })),
+  test: (id: number, emails: string[], lead_id?: number) =>
+    as<TemplateTestAnswer>(
+      api.post("/api/templates/{id}/test", {
+        params: { id: String(id) },
+        body: lead_id ? { emails, lead_id } : { emails },
+      }),
+    ),
 };
 
 export const settingsApi = {

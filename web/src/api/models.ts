@@ -212,6 +212,15 @@ export type RenderedTemplate = ApiModel<
   ResponseOf<"/api/templates/{id}/preview", "post">,
   { subject: string; html: string; text: string }
 >;
+export interface TemplateTestResult {
+  email: string;
+  delivered: boolean;
+  detail: string;
+}
+export type TemplateTestAnswer = ApiModel<
+  ResponseOf<"/api/templates/{id}/test", "post">,
+  { results: TemplateTestResult[] }
+>;
 
 export interface DomainLimit {
   domain: string;

@@ -143,7 +143,8 @@ TEST(HandlerPool, TheRoutesThatWaitRunOnThePool) {
   for (const char* expected :
        {"GET /api/leads/export", "POST /api/leads/import", "GET /api/leads/import/{job_id}/errors",
         "POST /api/leads/bulk", "GET /api/segments", "GET /api/segments/{id}", "POST /api/auth/login",
-        "GET /api/health/detailed", "GET /api/admin/audit-logs/verify"}) {
+        "GET /api/health/detailed", "GET /api/admin/audit-logs/verify", "POST /api/auth/password",
+        "POST /api/templates/{id}/test"}) {
     EXPECT_TRUE(pooled.contains(expected)) << expected;
   }
   EXPECT_FALSE(pooled.contains("GET /api/health"));

@@ -58,8 +58,8 @@ TEST(RateClass, EveryRouteOfTheTableNamesItsClass) {
   for (const auto& route : server.app().router().routes()) {
     if (route->path == "/api/health" || route->path == "/api/health/live" || route->path == "/api/health/ready") {
       EXPECT_EQ(route->rate, http::RateClass::None) << route->path << ": probes are never limited";
-    } else if (route->path == "/api/auth/login") {
-      EXPECT_EQ(route->rate, http::RateClass::Login);
+    } else if (route->path == "/api/auth/login" || route->path == "/api/auth/password") {
+      EXPECT_EQ(route->rate, http::RateClass::Login) << route->path << " checks a password";
     } else if (route->path.starts_with("/api/")) {
       EXPECT_EQ(route->rate, http::RateClass::Api) << route->path;
     } else if (route->path == "/metrics") {

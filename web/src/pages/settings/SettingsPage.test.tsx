@@ -112,4 +112,62 @@ describe("settings tabs", () => {
     await user.click(screen.getByRole("button", { name: "Send test" }));
     expect(await screen.findByTestId("smtp-test-result")).toHaveTextContent("Stored in the outbox");
   });
+
+  it("a viewer changes their own password; server field errors show beside their fields", async () => {
+    const user = userEvent.setup();
+    let attempt = 0;
+    const server = renderAppAt("/settings", ["lead:read"], {
+      "GET /api/auth/api-keys": () => json(200, { items: [] }),
+      "POST /api/auth/password": () => {
+        attempt += 1;
+        if (attempt === 1)
+          return json(422, {
+            title: "Validation failed",
+            status: 422,
+            errors: [{ field: "current_password", message: "is not your current password" }],
+          });
+        if (attempt === 2)
+          return json(422, {
+            title: "Validation failed",
+            status: 422,
+            errors: [{ field: "password", message: "must be at least 8 characters" }],
+          });
+        return new Response(null, { status: 204 });
+      },
+    });
+    const form = await screen.findByRole("form", { name: "Change password" });
+    const current = within(form).getByLabelText("Current password");
+    const next = within(form).getByLabelText("New password");
+    const repeat = within(form).getByLabelText("Repeat the new password");
+    const submit = within(form).getByRole("button", { name: "Change password" });
+
+    // Two different new passwords never reach the server.
+    await user.type(current, "old-secret");
+    await user.type(next, "new-secret-1");
+    await user.type(repeat, "new-secret-2");
+    await user.click(submit);
+    expect(await within(form).findByText("The two passwords differ.")).toBeInTheDocument();
+    expect(server.calls.filter((c) => c.path === "/api/auth/password")).toHaveLength(0);
+
+    await user.clear(repeat);
+    await user.type(repeat, "new-secret-1");
+    await user.click(submit);
+    expect(await within(form).findByText("is not your current password")).toBeInTheDocument();
+    expect(current).toHaveAttribute("aria-invalid", "true");
+    expect(next).not.toHaveAttribute("aria-invalid");
+
+    await user.click(submit);
+    expect(await within(form).findByText("must be at least 8 characters")).toBeInTheDocument();
+    expect(next).toHaveAttribute("aria-invalid", "true");
+    expect(current).not.toHaveAttribute("aria-invalid");
+
+    await user.click(submit);
+    expect(
+      await screen.findByText("Password changed; your other sessions were signed out"),
+    ).toBeInTheDocument();
+    expect(current).toHaveValue("");
+    const sent = server.calls.filter((c) => c.path === "/api/auth/password");
+    expect(sent).toHaveLength(3);
+    expect(sent[2].body).toEqual({ current_password: "old-secret", password: "new-secret-1" });
+  });
 });

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { useSearchParams } from "react-router-dom";
-import { api } from "../../api/client";
-import { adminApi, authApi, settingsApi } from "../../api/endpoints";
+import { authApi, settingsApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
 import type { CreatedApiKey, MailSettings } from "../../api/models";
 import { DkimPanel } from "../../components/Settings/DkimPanel";
@@ -93,7 +92,7 @@ function MailTab({ tab }: { tab: Exclude<TabId, "account"> }) {
 }
 
 function AccountTab() {
-  const { user, permissions, can } = useAuth();
+  const { user, permissions } = useAuth();
   return (
     <div>
       <div className="grid gap-4 lg:grid-cols-2">
@@ -122,14 +121,7 @@ function AccountTab() {
           </ul>
         </Card>
         <Card title="Password">
-          {can("user:manage") && user ? (
-            <PasswordForm userId={user.id} />
-          ) : (
-            <p className="text-sm text-slate-700 dark:text-slate-300">
-              Ask an administrator to change your password (Admin › Users). Herald does not offer a
-              self-service password change yet.
-            </p>
-          )}
+          <PasswordForm />
         </Card>
       </div>
       <div className="mt-4">
@@ -139,7 +131,10 @@ function AccountTab() {
   );
 }
 
-function PasswordForm({ userId }: { userId: number }) {
+/** The signed-in user's own password change: other sessions end, this one stays signed in. */
+export function PasswordForm() {
+  const toast = useToast();
+  const [current, setCurrent] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -153,9 +148,11 @@ function PasswordForm({ userId }: { userId: number }) {
     setBusy(true);
     setError(null);
     try {
-      await adminApi.updateUser(userId, { password });
-      // The server ends every session of a user whose password changes, this one included.
-      api.clear("password_changed");
+      await authApi.changePassword(current, password);
+      setCurrent("");
+      setPassword("");
+      setConfirm("");
+      toast("Password changed; your other sessions were signed out");
     } catch (err) {
       setError(err);
     } finally {
@@ -163,17 +160,26 @@ function PasswordForm({ userId }: { userId: number }) {
     }
   };
   return (
-    <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
+    <form onSubmit={submit} className="flex flex-col gap-3" noValidate aria-label="Change password">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Changing it signs you out everywhere, here included.
+        Changing it signs you out everywhere else; you stay signed in here.
       </p>
-      <FormErrors error={error} placed={["password"]} />
+      <FormErrors error={error} placed={["current_password", "password"]} />
+      <TextField
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        value={current}
+        error={fe.current_password}
+        onChange={(e) => setCurrent(e.target.value)}
+      />
       <TextField
         label="New password"
         type="password"
         autoComplete="new-password"
         value={password}
         error={fe.password}
+        hint="At least 8 characters."
         onChange={(e) => setPassword(e.target.value)}
       />
       <TextField
@@ -185,7 +191,7 @@ function PasswordForm({ userId }: { userId: number }) {
         onChange={(e) => setConfirm(e.target.value)}
       />
       <div>
-        <Button type="submit" variant="primary" busy={busy} disabled={!password}>
+        <Button type="submit" variant="primary" busy={busy} disabled={!current || !password}>
           Change password
         </Button>
       </div>

@@ -171,4 +171,59 @@ describe("the templates list", () => {
     await screen.findByText("No template matches");
     expect(server.calls.some((c) => c.path.includes("q=zzz"))).toBe(true);
   });
+
+  it("sends a test of the saved version to typed addresses as a chosen lead, with address errors beside To", async () => {
+    const user = userEvent.setup();
+    const tests: unknown[] = [];
+    const server = renderAppAt("/templates/5", WRITE, {
+      "GET /api/templates/5": () => json(200, saved),
+      "GET /api/leads": () => json(200, leads),
+      "POST /api/templates/preview": () =>
+        json(200, { subject: "Hi Ann", html: "<p>Hi Ann</p>", text: "Hi Ann" }),
+      "POST /api/templates/5/test": ({ body }) => {
+        tests.push(body);
+        const emails = (body as { emails: string[] }).emails;
+        if (emails.includes("nope"))
+          return json(422, {
+            title: "Validation failed",
+            status: 422,
+            errors: [{ field: "emails[1]", message: "is not a valid email address" }],
+          });
+        return json(200, { results: emails.map((e) => ({ email: e, delivered: true, detail: "250 OK" })) });
+      },
+    });
+    await user.click(await screen.findByRole("button", { name: "Send test" }));
+    const dialog = await screen.findByRole("dialog", { name: "Send a test" });
+    expect(within(dialog).getByText(/Sends version 3 as saved/)).toBeInTheDocument();
+    const to = within(dialog).getByLabelText("To (up to 10 addresses, comma-separated)");
+    await user.type(to, "qa@example.net, nope");
+    await user.click(within(dialog).getByRole("button", { name: "Send test" }));
+    expect(await within(dialog).findByText("nope: is not a valid email address")).toBeInTheDocument();
+    expect(to).toHaveAttribute("aria-invalid", "true");
+
+    await user.clear(to);
+    await user.type(to, "qa@example.net boss@example.net");
+    await within(dialog).findByRole("option", { name: "Ann — ann@example.com" });
+    await user.selectOptions(within(dialog).getByLabelText("Render as"), "9");
+    await user.click(within(dialog).getByRole("button", { name: "Send test" }));
+    const results = await within(dialog).findByRole("list", { name: "Test results" });
+    expect(within(results).getByText("qa@example.net")).toBeInTheDocument();
+    expect(within(results).getByText("boss@example.net")).toBeInTheDocument();
+    expect(tests).toEqual([
+      { emails: ["qa@example.net", "nope"] },
+      { emails: ["qa@example.net", "boss@example.net"], lead_id: 9 },
+    ]);
+    expect(server.calls.some((c) => c.path === "/api/templates/5/test")).toBe(true);
+  });
+
+  it("offers no test send to a reader", async () => {
+    renderAppAt("/templates/5", ["template:read", "lead:read"], {
+      "GET /api/templates/5": () => json(200, saved),
+      "GET /api/leads": () => json(200, leads),
+      "POST /api/templates/preview": () =>
+        json(200, { subject: "Hi Ann", html: "<p>Hi Ann</p>", text: "Hi Ann" }),
+    });
+    await screen.findByRole("heading", { name: "Welcome" });
+    expect(screen.queryByRole("button", { name: "Send test" })).toBeNull();
+  });
 });

@@ -6,6 +6,7 @@ import type { Template } from "../../api/models";
 import { useAuth } from "../../auth/AuthContext";
 import { CodeField } from "../../components/Templates/CodeField";
 import { PreviewPane } from "../../components/Templates/PreviewPane";
+import { TestSendDialog } from "../../components/Templates/TestSendDialog";
 import { VariablePicker } from "../../components/Templates/VariablePicker";
 import {
   customVariables,
@@ -49,6 +50,7 @@ function Editor({ initial }: { initial: Template | null }) {
   const [error, setError] = useState<unknown>(null);
   const [live, setLive] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const [testing, setTesting] = useState(false);
   const refs = {
     subject: useRef<HTMLTextAreaElement>(null),
     html: useRef<HTMLTextAreaElement>(null),
@@ -140,6 +142,7 @@ function Editor({ initial }: { initial: Template | null }) {
         actions={
           <>
             <ButtonLink to="/templates">All templates</ButtonLink>
+            {saved && writable && <Button onClick={() => setTesting(true)}>Send test</Button>}
             {saved && writable && (
               <Button variant="danger" onClick={remove}>
                 Delete
@@ -231,6 +234,19 @@ function Editor({ initial }: { initial: Template | null }) {
           </Card>
         </div>
       </div>
+      {saved && writable && (
+        <TestSendDialog
+          open={testing}
+          template={saved}
+          unsaved={
+            name.trim() !== saved.name ||
+            subject !== saved.subject ||
+            html !== saved.html ||
+            text !== (saved.text_generated ? "" : saved.text)
+          }
+          onClose={() => setTesting(false)}
+        />
+      )}
     </div>
   );
 }
