@@ -5,7 +5,18 @@ export interface DayCount {
   count: number;
 }
 
-export function NewLeadsChart({ data }: { data: DayCount[] }) {
+/** Counts per UTC day as bars; `what` names one day's count ("new leads", "messages sent"). */
+export function NewLeadsChart({
+  data,
+  what = "new leads",
+  caption = "New leads per day (UTC)",
+  color = "#6366f1",
+}: {
+  data: DayCount[];
+  what?: string;
+  caption?: string;
+  color?: string;
+}) {
   const rows = data.map((d) => ({ ...d, label: d.day.slice(5) }));
   return (
     <figure>
@@ -29,17 +40,17 @@ export function NewLeadsChart({ data }: { data: DayCount[] }) {
               cursor={{ fillOpacity: 0.1 }}
               contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}
               itemStyle={{ color: "#0f172a" }}
-              formatter={(v) => [Number(v).toLocaleString("en"), "new leads"]}
+              formatter={(v) => [Number(v).toLocaleString("en"), what]}
               labelFormatter={(l) => `Day ${l}`}
             />
-            <Bar dataKey="count" fill="#6366f1" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+            <Bar dataKey="count" fill={color} radius={[3, 3, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
       {/* The same numbers as a table for screen readers. */}
       <figcaption className="sr-only">
         <table>
-          <caption>New leads per day (UTC)</caption>
+          <caption>{caption}</caption>
           <tbody>
             {data.map((d) => (
               <tr key={d.day}>

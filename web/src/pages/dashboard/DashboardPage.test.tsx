@@ -43,4 +43,31 @@ describe("the dashboard", () => {
     // Without a permission, no tile for it.
     expect(screen.queryByText("Failed jobs")).toBeNull();
   });
+
+  it("charts messages sent per day from the analytics time series, only for analytics readers", async () => {
+    const points = Array.from({ length: 14 }, (_, i) => ({
+      t: `2026-03-${String(i + 1).padStart(2, "0")}T00:00:00Z`,
+      value: i === 13 ? 1_234 : i,
+    }));
+    const server = renderAppAt("/dashboard", ["analytics:read"], {
+      "GET /api/analytics/timeseries": () =>
+        json(200, { metric: "sent", interval: "day", tz: "UTC", points }),
+    });
+    const table = await screen.findByRole("table", { name: "Messages sent per day (UTC)" });
+    expect(table).toHaveTextContent("2026-03-14");
+    expect(table).toHaveTextContent("1234");
+    const call = server.calls.find((c) => c.path.startsWith("/api/analytics/timeseries"))!;
+    expect(call.path).toContain("metric=sent");
+    expect(call.path).toContain("interval=day");
+    expect(call.path).toContain("tz=UTC");
+
+    vi.unstubAllGlobals();
+    api.clear();
+    const other = renderAppAt("/dashboard", ["lead:read"], {
+      "GET /api/leads": leads,
+      "GET /api/segments": () => json(200, { items: [], total: 0, page: 1, page_size: 5 }),
+    });
+    await screen.findAllByText("New in the last 7 days");
+    expect(other.calls.some((c) => c.path.startsWith("/api/analytics"))).toBe(false);
+  });
 });

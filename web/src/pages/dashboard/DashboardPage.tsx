@@ -1,4 +1,5 @@
 import { Link } from "react-router-dom";
+import { analyticsApi } from "../../api/analytics";
 import { adminApi, leadsApi, segmentsApi } from "../../api/endpoints";
 import { useAuth } from "../../auth/AuthContext";
 import { CampaignTiles } from "../../components/Campaigns/CampaignTiles";
@@ -50,6 +51,20 @@ export function DashboardPage() {
   );
 
   const segments = useAsync((_signal) => segmentsApi.list(1, 5), [], { enabled: canLeads });
+
+  // Messages sent per UTC day, from the analytics roll-ups (the same API as the Analytics page).
+  const canAnalytics = can("analytics:read");
+  const sentPerDay = useAsync(
+    async (signal): Promise<DayCount[]> => {
+      const series = await analyticsApi.timeseries(
+        { metric: "sent", interval: "day", tz: "UTC", from: daysAgoIso(CHART_DAYS - 1), to: daysAgoIso(-1) },
+        signal,
+      );
+      return series.points.map((p) => ({ day: p.t.slice(0, 10), count: p.value }));
+    },
+    [],
+    { enabled: canAnalytics },
+  );
 
   const queues = useAsync(() => adminApi.queues(), [], { enabled: canSystem });
   const failed = queues.data?.queues.reduce((n, q) => n + q.failed, 0);
@@ -154,6 +169,37 @@ export function DashboardPage() {
                   </li>
                 ))}
               </ul>
+            )}
+          </Card>
+        </div>
+      )}
+
+      {canAnalytics && (
+        <div className="mt-6 grid grid-cols-1 gap-4 lg:grid-cols-3">
+          <Card
+            title={`Messages sent per day (last ${CHART_DAYS} days, UTC)`}
+            className="lg:col-span-2"
+            actions={
+              <ButtonLink size="sm" to="/analytics">
+                Analytics
+              </ButtonLink>
+            }
+          >
+            {sentPerDay.error ? (
+              <ErrorState error={sentPerDay.error} onRetry={sentPerDay.reload} />
+            ) : !sentPerDay.data ? (
+              <LoadingState />
+            ) : sentPerDay.data.every((d) => d.count === 0) ? (
+              <EmptyState title="No messages sent in this period">
+                Send a campaign to see its messages here.
+              </EmptyState>
+            ) : (
+              <NewLeadsChart
+                data={sentPerDay.data}
+                what="messages sent"
+                caption="Messages sent per day (UTC)"
+                color="#0ea5e9"
+              />
             )}
           </Card>
         </div>
