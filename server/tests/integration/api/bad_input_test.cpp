@@ -138,6 +138,7 @@ struct Records {
         {"/api/auth/api-keys/{id}", &Records::api_key},
         {"/api/templates/{id}", &Records::template_id},
         {"/api/templates/{id}/preview", &Records::template_id},
+        {"/api/templates/{id}/test", &Records::template_id},
         {"/api/campaigns/{id}", &Records::campaign},
         {"/api/campaigns/{id}/send", &Records::campaign},
         {"/api/campaigns/{id}/pause", &Records::campaign},
