@@ -239,5 +239,4 @@ std::string unsubscribed_page() {
   return page("Unsubscribed", "<h1>You are unsubscribed</h1><p>You will not receive these emails any more.</p>");
 }
 
-
 }  // namespace herald::campaigns

@@ -153,7 +153,12 @@ namespace {
 
 std::string count_key(const Filter& f, CountMode mode, bool kept) {
   std::string key = f.canonical();
-  key += kept ? "\x1d" "kept" : mode == CountMode::Exact ? "\x1d" "exact" : "\x1d" "capped";
+  key += kept                       ? "\x1d"
+                                      "kept"
+         : mode == CountMode::Exact ? "\x1d"
+                                      "exact"
+                                    : "\x1d"
+                                      "capped";
   return key;
 }
 
@@ -190,8 +195,7 @@ Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode
   // the cap, so that its "at least the cap" outlives that many changes.
   const bool capped = mode == CountMode::Capped;
   const std::int64_t spare = depends.status || depends.owner || depends.tags ? kCountSpare : 0;
-  auto [counted_at, n] =
-      store_.count(c, f, capped ? std::optional<std::int64_t>(kCountCap + spare + 1) : std::nullopt);
+  auto [counted_at, n] = store_.count(c, f, capped ? std::optional<std::int64_t>(kCountCap + spare + 1) : std::nullopt);
   Total t = capped && n > kCountCap ? Total{kCountCap, true} : Total{n, false};
   counts_.put(key, relevant(counted_at, depends), n, t);
   return t;
@@ -265,8 +269,7 @@ std::string LeadService::list_json(ListQuery q) {
     });
     out += "],\"total\":";
     fresh->tail = ",\"page\":" + std::to_string(q.page) + ",\"page_size\":" + std::to_string(q.page_size) +
-                  ",\"next_cursor\":" + (q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null") +
-                  "}";
+                  ",\"next_cursor\":" + (q.sort.by_id && rows == q.page_size ? std::to_string(last_id) : "null") + "}";
     PageScope& scope = fresh->scope;
     std::sort(scope.ids.begin(), scope.ids.end());
     scope.newest_first = q.sort.by_id && q.sort.descending;

@@ -158,9 +158,10 @@ TEST_P(SearchCounts, IndexedSearchFindsExactlyWhatTheScanFinds) {
 
   auto& admin = server().admin();
   std::vector<std::pair<std::int64_t, std::vector<std::string>>> stored;
-  db().acquire()->execute("SELECT id, email, first_name, last_name, company FROM leads", {}, [&](const storage::Row& r) {
-    stored.push_back({r.integer(0), {r.str(1), r.str(2), r.str(3), r.str(4)}});
-  });
+  db().acquire()->execute("SELECT id, email, first_name, last_name, company FROM leads", {},
+                          [&](const storage::Row& r) {
+                            stored.push_back({r.integer(0), {r.str(1), r.str(2), r.str(3), r.str(4)}});
+                          });
   ASSERT_EQ(stored.size(), 1500u);
   for (const auto& q : queries) {
     auto [ids, total] = all_ids(admin, "q=" + url_encode(q));
@@ -395,20 +396,40 @@ TEST_P(SearchCounts, KeptPagesEqualFreshOnesThroughRandomWrites) {
     auto items = admin.get("/api/leads?page_size=200&page=" + std::to_string(1 + rng() % 2)).json()["items"];
     return items.empty() ? std::string("1") : id_of(items[rng() % items.size()]);
   };
-  std::vector<std::string> lists = {"",          "status=new",       "status=contacted", "tag=vip",
-                                    "q=acme",    "q=globex",         "country=DE",       "status=new&page=2",
-                                    "page=3",    "status=replied&tag=vip", "page_size=10&page=7", "sort=email"};
+  std::vector<std::string> lists = {"",
+                                    "status=new",
+                                    "status=contacted",
+                                    "tag=vip",
+                                    "q=acme",
+                                    "q=globex",
+                                    "country=DE",
+                                    "status=new&page=2",
+                                    "page=3",
+                                    "status=replied&tag=vip",
+                                    "page_size=10&page=7",
+                                    "sort=email"};
   int compared = 0;
   for (int step = 0; step < 60; ++step) {
     // A write of some kind...
     switch (rng() % 6) {
-      case 0: admin.patch("/api/leads/" + any_id(), {{"status", statuses[rng() % 3]}}); break;
-      case 1: admin.patch("/api/leads/" + any_id(), {{"company", rng() % 2 ? "Acme Two" : "Initech"}}); break;
-      case 2: admin.patch("/api/leads/" + any_id(), {{"tags", rng() % 2 ? nlohmann::json{"vip"} : nlohmann::json::array()}}); break;
-      case 3: admin.del("/api/leads/" + any_id()); break;
-      case 4: create_lead({{"email", "c" + std::to_string(step) + "@example.com"}, {"status", statuses[rng() % 3]}}); break;
+      case 0:
+        admin.patch("/api/leads/" + any_id(), {{"status", statuses[rng() % 3]}});
+        break;
+      case 1:
+        admin.patch("/api/leads/" + any_id(), {{"company", rng() % 2 ? "Acme Two" : "Initech"}});
+        break;
+      case 2:
+        admin.patch("/api/leads/" + any_id(), {{"tags", rng() % 2 ? nlohmann::json{"vip"} : nlohmann::json::array()}});
+        break;
+      case 3:
+        admin.del("/api/leads/" + any_id());
+        break;
+      case 4:
+        create_lead({{"email", "c" + std::to_string(step) + "@example.com"}, {"status", statuses[rng() % 3]}});
+        break;
       default:
-        admin.post("/api/leads/bulk", {{"action", "set_status"}, {"status", statuses[rng() % 3]}, {"ids", {std::stoll(any_id())}}});
+        admin.post("/api/leads/bulk",
+                   {{"action", "set_status"}, {"status", statuses[rng() % 3]}, {"ids", {std::stoll(any_id())}}});
     }
     // ...then every list, cached where it can be, against a fresh rendering.
     for (const auto& list : lists) {

@@ -41,7 +41,7 @@ struct Feed {
 
 TEST(ChangeFeed, AChangeMattersOnlyIfItCanReachThePage) {
   const PageScope p = newest_first_status();
-  EXPECT_TRUE(leaves_unchanged(p, {2, 50, kChangedStatus}));   // below the page: nothing on it moves
+  EXPECT_TRUE(leaves_unchanged(p, {2, 50, kChangedStatus}));    // below the page: nothing on it moves
   EXPECT_FALSE(leaves_unchanged(p, {2, 120, kChangedStatus}));  // on the page
   EXPECT_FALSE(leaves_unchanged(p, {2, 120, 0}));               // on the page, even a field no filter reads
   EXPECT_FALSE(leaves_unchanged(p, {2, 500, kChangedStatus}));  // above it: may enter or leave, the page shifts
