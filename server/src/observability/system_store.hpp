@@ -1,5 +1,5 @@
 // Per-minute traffic rows of every API process, and when each user was last
-// seen (tables of migration 0006, SQL in server/sql/common/observability.sql).
+// seen (tables of migration 0009, SQL in server/sql/common/observability.sql).
 #pragma once
 
 #include <cstdint>
