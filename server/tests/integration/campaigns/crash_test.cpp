@@ -84,9 +84,20 @@ class CampaignCrashTest : public CampaignTest {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     const auto messages = smtp().messages();
     const auto ids = message_ids(messages);
+    // Every lead got its message: one Message-ID per lead.
     EXPECT_EQ(ids.size(), static_cast<std::size_t>(kLeads));
-    EXPECT_EQ(messages.size(), static_cast<std::size_t>(kLeads));
-    for (const auto& [mid, n] : ids) EXPECT_EQ(n, 1) << mid;
+    // The window of ambiguity (docs/architecture.md): a message the sink took
+    // while the killed worker had not recorded it yet is sent again — at most
+    // one per connection the killed worker had open, with the same
+    // Message-ID, so the copy is recognisable downstream.
+    constexpr std::size_t kKilledWorkersConnections = 4;  // HERALD_SMTP_POOL
+    std::size_t repeated = 0;
+    for (const auto& [mid, n] : ids) {
+      EXPECT_LE(n, 2) << mid;
+      if (n > 1) repeated += static_cast<std::size_t>(n - 1);
+    }
+    EXPECT_LE(repeated, kKilledWorkersConnections);
+    EXPECT_EQ(messages.size(), static_cast<std::size_t>(kLeads) + repeated);
     (void)s;
   }
 
