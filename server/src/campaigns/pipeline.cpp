@@ -32,7 +32,7 @@ std::int64_t ms_of(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-Pipeline::Pipeline(PipelineDeps deps) : deps_(std::move(deps)), recipients_(deps_.db.backend()) {}
+Pipeline::Pipeline(PipelineDeps deps) : deps_(deps) {}
 
 std::int64_t Pipeline::now_ms() const { return ms_of(deps_.clock.wall()); }
 

@@ -42,8 +42,6 @@ struct Event {
 
 class RecipientStore {
  public:
-  explicit RecipientStore(storage::Backend backend) : backend_(backend) {}
-
   void insert_batch(storage::Connection& c, std::int64_t campaign, const std::vector<NewRecipient>& batch,
                     std::int64_t now_ms);
   std::vector<std::int64_t> ids_for_leads(storage::Connection& c, std::int64_t campaign, std::int64_t after_lead,
@@ -95,9 +93,6 @@ class RecipientStore {
 
   void insert_event(storage::Connection& c, const Event& e);
   std::int64_t count_events(storage::Connection& c, std::int64_t campaign, std::string_view type);
-
- private:
-  storage::Backend backend_;
 };
 
 }  // namespace herald::campaigns

@@ -56,7 +56,7 @@ std::shared_ptr<const mail::CompiledTemplate> TemplateCache::get(std::int64_t te
   return compiled;
 }
 
-Sender::Sender(const SenderDeps& deps) : deps_(deps), recipients_(deps_.db.backend()), outcomes_(deps_.db) {}
+Sender::Sender(const SenderDeps& deps) : deps_(deps), outcomes_(deps_.db) {}
 
 std::int64_t Sender::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.wall().time_since_epoch()).count();

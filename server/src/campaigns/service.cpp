@@ -29,8 +29,7 @@ CampaignService::CampaignService(storage::Database& db, const Clock& clock, lead
       settings_(settings),
       pipeline_(pipeline),
       sender_(sender),
-      zones_(zones),
-      recipients_(db.backend()) {}
+      zones_(zones) {}
 
 std::int64_t CampaignService::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch()).count();

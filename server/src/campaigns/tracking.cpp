@@ -42,8 +42,7 @@ std::string page(std::string_view title, std::string_view body) {
 
 // ---- EventWriter ------------------------------------------------------------
 
-EventWriter::EventWriter(storage::Database& db, std::chrono::milliseconds interval)
-    : db_(db), store_(db.backend()), interval_(interval) {
+EventWriter::EventWriter(storage::Database& db, std::chrono::milliseconds interval) : db_(db), interval_(interval) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -133,7 +132,7 @@ void EventWriter::write(std::vector<Event>& batch) {
 
 Tracking::Tracking(storage::Database& db, const Clock& clock, const mail::TokenSigner& signer, leads::Leads& leads,
                    EventWriter& events)
-    : db_(db), clock_(clock), signer_(signer), leads_(leads), events_(events), store_(db.backend()) {}
+    : db_(db), clock_(clock), signer_(signer), leads_(leads), events_(events) {}
 
 std::int64_t Tracking::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch()).count();

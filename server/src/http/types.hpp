@@ -52,7 +52,7 @@ class InFlightMark {
     gauge_->fetch_add(1, std::memory_order_relaxed);
   }
   InFlightMark(const InFlightMark&) noexcept {}
-  InFlightMark& operator=(const InFlightMark&) noexcept { return *this; }
+  InFlightMark& operator=(const InFlightMark&) noexcept { return *this; }  // NOLINT(bugprone-unhandled-self-assignment)
   InFlightMark(InFlightMark&& o) noexcept : gauge_(std::exchange(o.gauge_, nullptr)) {}
   InFlightMark& operator=(InFlightMark&& o) noexcept {
     if (this != &o) {

@@ -39,7 +39,7 @@ void ChangeFeed::catch_up(std::int64_t now, const Fetch& fetch) {
     known_after_ = latest_ = newest;
     return;
   }
-  for (auto& c : fetched) changes_.push_back(std::move(c));
+  for (const auto& c : fetched) changes_.push_back(c);
   latest_ = newest;
   while (changes_.size() > keep_) {
     known_after_ = changes_.front().version;
