@@ -2,6 +2,7 @@ import {
   forwardRef,
   useId,
   useImperativeHandle,
+  useLayoutEffect,
   useRef,
   useState,
   type KeyboardEvent,
@@ -35,6 +36,15 @@ export const CodeField = forwardRef<
   const [open, setOpen] = useState<Open | null>(null);
   const [active, setActive] = useState(0);
   const dismissed = useRef<number | null>(null);
+  // Where the caret goes once a completion's text has rendered; placed before the next keystroke.
+  const caretAfter = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = inner.current;
+    if (caretAfter.current === null || !el) return;
+    el.focus();
+    el.setSelectionRange(caretAfter.current, caretAfter.current);
+    caretAfter.current = null;
+  });
   const at = error ? positionOf(error) : null;
   const completing = !!variables && !!onComplete && !area.readOnly && !area.disabled;
   const matches = open && variables ? matchVariables(variables, open.query) : [];
@@ -57,12 +67,9 @@ export const CodeField = forwardRef<
     const el = inner.current;
     if (!el || !open || !onComplete) return;
     const { text, caret } = completeTag(el.value, open.start, el.selectionStart, v);
+    caretAfter.current = caret;
     onComplete(text);
     setOpen(null);
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(caret, caret);
-    });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {

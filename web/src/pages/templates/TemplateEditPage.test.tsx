@@ -138,6 +138,24 @@ describe("the template editor", () => {
     expect(screen.queryByRole("listbox")).toBeNull();
   });
 
+  it("puts the caret after a tag completed mid-text before the next keystroke", async () => {
+    renderAppAt("/templates/new", WRITE, {
+      "GET /api/leads": () => json(200, leads),
+      "POST /api/templates/preview": () => json(200, { subject: "", html: "", text: "" }),
+    });
+    const user = userEvent.setup();
+    const html = (await screen.findByLabelText("HTML")) as HTMLTextAreaElement;
+    await user.type(html, "<p></p>");
+    await user.type(html, "{{{{fi", { initialSelectionStart: 3, initialSelectionEnd: 3 });
+    await screen.findByRole("listbox");
+    await user.keyboard("{Enter}");
+    expect(html).toHaveValue("<p>{{first_name}}</p>");
+    // No frame has passed: the caret is already after the tag, so typing goes there.
+    expect(html.selectionStart).toBe("<p>{{first_name}}".length);
+    await user.keyboard("!");
+    expect(html).toHaveValue("<p>{{first_name}}!</p>");
+  });
+
   it("shows the version of a saved template, and a viewer can read but not save or delete", async () => {
     renderAppAt("/templates/5", ["template:read", "lead:read"], {
       "GET /api/leads": () => json(200, leads),

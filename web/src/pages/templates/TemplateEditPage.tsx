@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { leadsApi, templatesApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
@@ -75,6 +75,7 @@ function Editor({ initial }: { initial: Template | null }) {
   const values: Record<Part, string> = { subject, html, text };
   const allVariables = [...STANDARD_VARIABLES, ...custom];
 
+  const caretAfter = useRef<{ part: Part; caret: number } | null>(null);
   const pick = (v: TemplateVariable) => {
     const part = lastPart.current;
     const el = refs[part].current;
@@ -84,12 +85,18 @@ function Editor({ initial }: { initial: Template | null }) {
       el?.selectionEnd ?? values[part].length,
       v.snippet,
     );
+    caretAfter.current = { part, caret };
     setters[part](next);
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(caret, caret);
-    });
   };
+  // The caret goes after an inserted variable once its text has rendered, before the next keystroke.
+  useLayoutEffect(() => {
+    const after = caretAfter.current;
+    const el = after && refs[after.part].current;
+    if (!after || !el) return;
+    el.focus();
+    el.setSelectionRange(after.caret, after.caret);
+    caretAfter.current = null;
+  });
 
   const goTo = (part: Part) => (line: number, column: number) => {
     const el = refs[part].current;
