@@ -23,6 +23,7 @@ const CampaignsPage = named(() => import("./pages/campaigns/CampaignsPage"), "Ca
 const CampaignEditorPage = named(() => import("./pages/campaigns/CampaignEditorPage"), "CampaignEditorPage");
 const CampaignDetailPage = named(() => import("./pages/campaigns/CampaignDetailPage"), "CampaignDetailPage");
 const AnalyticsPage = named(() => import("./pages/analytics/AnalyticsPage"), "AnalyticsPage");
+const AssistantPage = named(() => import("./pages/assistant/AssistantPage"), "AssistantPage");
 const SettingsPage = named(() => import("./pages/settings/SettingsPage"), "SettingsPage");
 const AdminLayout = named(() => import("./pages/admin/AdminLayout"), "AdminLayout");
 const AdminOverviewPage = named(() => import("./pages/admin/AdminOverviewPage"), "AdminOverviewPage");
@@ -175,6 +176,14 @@ export function AppRoutes() {
           element={
             <Gate allOf={["analytics:read"]}>
               <AnalyticsPage />
+            </Gate>
+          }
+        />
+        <Route
+          path="/assistant"
+          element={
+            <Gate allOf={["ai:use"]}>
+              <AssistantPage />
             </Gate>
           }
         />
