@@ -187,15 +187,23 @@ OutboxEntry SettingsService::outbox_message(std::int64_t id) {
   return *e;
 }
 
+// Every read asks the database for the document (one primary-key read) and
+// parses it only when it differs from the last one: a PATCH through any
+// process applies to the next read in every process.
 MailSettings SettingsService::cached() const {
+  std::optional<std::string> doc;
+  {
+    auto conn = db_.acquire();
+    doc = store_.mail_settings_document(*conn);
+  }
+  std::string text = doc.value_or("");
   {
     std::lock_guard lock(mutex_);
-    if (settings_cache_ && clock_.now() - settings_cache_->first < kCacheFor) return settings_cache_->second;
+    if (settings_cache_ && settings_cache_->first == text) return settings_cache_->second;
   }
-  auto conn = db_.acquire();
-  auto s = store_.mail_settings(*conn);
+  MailSettings s = doc ? mail_settings_from_json(nlohmann::json::parse(*doc, nullptr, false)) : MailSettings{};
   std::lock_guard lock(mutex_);
-  settings_cache_.emplace(clock_.now(), s);
+  settings_cache_.emplace(std::move(text), s);
   return s;
 }
 
@@ -207,12 +215,9 @@ std::shared_ptr<const mail::DkimSigner> SettingsService::signer_for(std::string_
   const auto domain = to_lower_ascii(from_domain);
   if (operator_key_ && domain == operator_key_->domain) return operator_signer_;
   const auto at = clock_.now();
-  {
-    std::lock_guard lock(mutex_);
-    if (auto it = signers_.find(domain); it != signers_.end() && at - it->second.checked < kCacheFor) {
-      return it->second.signer;
-    }
-  }
+  // The row is read every time (once per batch of a campaign, once per test
+  // send), so a key generated or deleted through any process applies at
+  // once; the key is parsed again only when the row changed.
   auto conn = db_.acquire();
   auto row = store_.dkim_key(*conn, domain);
   std::lock_guard lock(mutex_);

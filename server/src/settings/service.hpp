@@ -58,13 +58,12 @@ class SettingsService final : public Settings {
                                                            std::optional<std::int64_t> campaign_id);
   OutboxEntry outbox_message(std::int64_t id);
 
-  // settings::Settings (read at most once every kCacheFor per process).
+  // settings::Settings: each read checks the database, so a change made through
+  // any process applies at once; what is parsed (the document, DKIM keys) is kept.
   Sender default_sender() const override;
   std::shared_ptr<const mail::DkimSigner> signer_for(std::string_view from_domain) const override;
   std::vector<DomainLimit> domain_limits() const override;
   Tracking tracking_defaults() const override;
-
-  static constexpr std::chrono::seconds kCacheFor{2};
 
  private:
   MailSettings cached() const;
@@ -88,7 +87,7 @@ class SettingsService final : public Settings {
     std::shared_ptr<const mail::DkimSigner> signer;
   };
   mutable std::mutex mutex_;
-  mutable std::optional<std::pair<Clock::time_point, MailSettings>> settings_cache_;
+  mutable std::optional<std::pair<std::string, MailSettings>> settings_cache_;  // document text → parsed
   mutable std::map<std::string, SignerEntry, std::less<>> signers_;
 };
 

@@ -46,6 +46,10 @@ MailSettings Store::mail_settings(Connection& c) const {
   return mail_settings_from_json(nlohmann::json::parse(*doc, nullptr, false));
 }
 
+std::optional<std::string> Store::mail_settings_document(Connection& c) const {
+  return storage::get_setting(c, kMailSettingsKey);
+}
+
 void Store::put_mail_settings(Connection& c, const MailSettings& s, const std::string& now) const {
   storage::put_setting(c, kMailSettingsKey, to_json(s).dump(), now);
 }

@@ -36,6 +36,8 @@ class Store {
   using Connection = storage::Connection;
 
   MailSettings mail_settings(Connection& c) const;
+  // The stored document as written (none before the first PATCH): one primary-key read.
+  std::optional<std::string> mail_settings_document(Connection& c) const;
   void put_mail_settings(Connection& c, const MailSettings& s, const std::string& now) const;
 
   std::vector<StoredDkimKey> dkim_keys(Connection& c) const;
