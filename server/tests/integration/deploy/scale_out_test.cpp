@@ -142,8 +142,8 @@ class ScaleOutTest : public ::testing::Test {
     auto e = env(name);
     e.push_back(fmt::format("HERALD_LISTEN=127.0.0.1:{}", api.port));
     const auto log = dir_.path() / (name + ".log");
-    api.process = std::make_unique<ChildProcess>(std::vector<std::string>{HERALD_BINARY, "serve", "--no-workers"}, e,
-                                                 log);
+    api.process =
+        std::make_unique<ChildProcess>(std::vector<std::string>{HERALD_BINARY, "serve", "--no-workers"}, e, log);
     const bool up = eventually(
         [&] {
           try {
@@ -167,9 +167,8 @@ class ScaleOutTest : public ::testing::Test {
 
   ChildProcess& start_worker() {
     const std::string name = fmt::format("worker{}", ++workers_started_);
-    workers_.push_back(
-        std::make_unique<ChildProcess>(std::vector<std::string>{HERALD_BINARY, "worker"}, env(name),
-                                       dir_.path() / (name + ".log")));
+    workers_.push_back(std::make_unique<ChildProcess>(std::vector<std::string>{HERALD_BINARY, "worker"}, env(name),
+                                                      dir_.path() / (name + ".log")));
     return *workers_.back();
   }
 
@@ -345,19 +344,21 @@ class ScaleOutCampaignTest : public ScaleOutTest {
   std::int64_t create_template() {
     auto r = api(0).post("/api/templates", {{"name", "Scale-out"},
                                             {"subject", "Hello {{first_name|there}}"},
-                                            {"html", "<p>Hi {{first_name|there}},</p>"
-                                                     "<p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p>"}});
+                                            {"html",
+                                             "<p>Hi {{first_name|there}},</p>"
+                                             "<p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p>"}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? r.json()["id"].get<std::int64_t>() : 0;
   }
 
   std::int64_t send_campaign(std::int64_t template_id, const std::string& name) {
-    auto r = api(campaigns_++).post("/api/campaigns", {{"name", name},
-                                                       {"template_id", template_id},
-                                                       {"from_email", "news@herald.test"},
-                                                       {"from_name", "Herald News"},
-                                                       {"audience", {{"all", true}}},
-                                                       {"send_now", true}});
+    auto r = api(campaigns_++)
+                 .post("/api/campaigns", {{"name", name},
+                                          {"template_id", template_id},
+                                          {"from_email", "news@herald.test"},
+                                          {"from_name", "Herald News"},
+                                          {"audience", {{"all", true}}},
+                                          {"send_now", true}});
     EXPECT_TRUE(r.status == 201 || r.status == 202) << r.body;
     return r.json().value("id", std::int64_t{0});
   }
@@ -449,8 +450,7 @@ TEST_F(ScaleOutCampaignTest, ACampaignIsDeliveredOnceAcrossWorkersOneKilledMidSe
 
   // Kill the first worker with SIGKILL a fifth of the way through, start a third.
   const auto id = send_campaign(tid, "killed mid-send");
-  const bool under_way = eventually(
-      [&] { return campaign(id)["stats"].value("sent", 0) >= leads / 5; }, seconds(180));
+  const bool under_way = eventually([&] { return campaign(id)["stats"].value("sent", 0) >= leads / 5; }, seconds(180));
   ASSERT_TRUE(under_way) << campaign(id).dump() << logs();
   first.signal(SIGKILL);
   first.wait();
