@@ -324,6 +324,42 @@ TEST_F(ScaleOutTest, MailSettingsSavedThroughOneApiApplyThroughTheOtherAtOnce) {
   }
 }
 
+// A DKIM key generated through one API signs the other's next message, and
+// one deleted through the other stops signing through the first at once,
+// although each had just looked the domain up (and kept what it found).
+TEST_F(ScaleOutTest, DkimKeysGeneratedOrDeletedThroughOneApiApplyThroughTheOtherAtOnce) {
+  smtp_ = std::make_unique<TestSmtpServer>();
+  extra_env_ = {"HERALD_RATE_LIMIT=100000/min"};
+  start_api();
+  start_api();
+  sign_in_everywhere();
+  auto saved =
+      api(0).patch("/api/settings", {{"sender", {{"from_name", "Acme"}, {"from_email", "news@acme.example"}}}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  auto tpl = api(0).post("/api/templates", {{"name", "Signed"}, {"subject", "Hi"}, {"html", "<p>Hi</p>"}});
+  ASSERT_EQ(tpl.status, 201) << tpl.body;
+  const auto test_path = "/api/templates/" + std::to_string(tpl.json()["id"].get<std::int64_t>()) + "/test";
+  // Sends a test message through `via`; true when the sink got it DKIM-signed.
+  std::size_t sent = 0;
+  auto signed_through = [&](std::size_t via) {
+    auto r = api(via).post(test_path, {{"emails", {"qa@example.net"}}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    ++sent;
+    EXPECT_TRUE(smtp_->wait_for_messages(sent));
+    const auto messages = smtp_->messages();
+    if (messages.size() < sent) return false;
+    const auto& data = messages.at(sent - 1).data;
+    return data.substr(0, data.find("\r\n\r\n")).find("DKIM-Signature:") != std::string::npos;
+  };
+  EXPECT_FALSE(signed_through(1));  // the second API looked: no key for acme.example
+  auto key = api(0).post("/api/settings/dkim", {{"domain", "acme.example"}, {"selector", "herald"}});
+  ASSERT_TRUE(key.status == 201 || key.status == 200) << key.body;
+  EXPECT_TRUE(signed_through(1)) << "a key generated through the first API signs through the second at once";
+  EXPECT_TRUE(signed_through(0));
+  ASSERT_EQ(api(1).del("/api/settings/dkim/acme.example").status, 204);
+  EXPECT_FALSE(signed_through(0)) << "a key deleted through the second API stops signing through the first at once";
+}
+
 class ScaleOutCampaignTest : public ScaleOutTest {
  protected:
   // Imports `n` leads with `herald import-leads`, straight into the database.
