@@ -6,6 +6,8 @@
 // - a lead written through one API is listed, counted and filtered through
 //   the other at once (the page and count caches are per process and must
 //   follow the database's versions);
+// - mail settings and DKIM keys changed through one API apply through the
+//   other at once;
 // - a campaign is delivered once per lead, counted at the SMTP sink by
 //   Message-ID, while a worker is killed with SIGKILL and another started
 //   mid-send;
