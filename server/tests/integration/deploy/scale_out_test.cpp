@@ -220,7 +220,9 @@ TEST_F(ScaleOutTest, TheRateLimitIsOneBudgetAcrossApiProcesses) {
   }
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const int refill = static_cast<int>(elapsed * kLimit / 60.0) + 1;
-  EXPECT_LE(allowed, kLimit + refill) << "allowed " << allowed << " in " << elapsed << " s";
+  // (A Redis call slower than the limiter's 250 ms timeout falls back to the
+  // process's own bucket and logs "rate limits fall back"; the logs say so.)
+  EXPECT_LE(allowed, kLimit + refill) << "allowed " << allowed << " in " << elapsed << " s" << logs();
   EXPECT_GE(allowed, kLimit) << "the budget is " << kLimit;
   // Both processes refuse: each sees the other's requests.
   EXPECT_GT(refused_by[0], 0);
