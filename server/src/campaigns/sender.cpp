@@ -262,13 +262,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
             case mail::DeliveryStatus::Accepted:
               counter = &rep.sent;
               // The state change and its event (analytics counts it) in one
-              // transaction.
-              write = [&](storage::Connection& conn) {
-                recorded = recipients_.mark_sent(conn, r.id, owner, now, o);
-                if (recorded)
-                  recipients_.insert_event(conn,
-                                           {range.campaign_id, r.lead_id, "delivered", now, "", "", std::nullopt});
-              };
+              // transaction, in the group's statements (write_sent below).
               break;
             case mail::DeliveryStatus::Rejected:
               counter = &rep.failed;
@@ -303,7 +297,10 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
               }
               break;
           }
-          outcomes_.write(write);
+          if (write)
+            outcomes_.write(write);
+          else
+            recorded = outcomes_.write_sent({r.id, owner, now, &o});
           unrecorded = false;
           ++*counter;
           report(outcome);
