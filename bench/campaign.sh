@@ -12,6 +12,7 @@
 # Then the open pixel and the click redirect with wrk.
 #
 #   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=16 POOL=16 DURATION=10s
+#                            PG_OPTS="-c …" (more PostgreSQL settings, e.g. to load pg_stat_statements)
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -212,7 +213,7 @@ if [[ "$POSTGRES" == 1 ]]; then
   pg_port=$((PORT + 100))
   runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c shared_buffers=512MB" \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c shared_buffers=512MB ${PG_OPTS:-}" \
     start >/dev/null
   runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE herald" >/dev/null
   redis_port=$((PORT + 101))

@@ -151,6 +151,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
     known_links = recipients_.campaign_links(*conn, campaign->id);
   }
   auto last_check = std::chrono::steady_clock::now();
+  auto last_touch = std::chrono::steady_clock::time_point{};  // the first chunk touches
   Status status = Status::Sending;
 
   for (;;) {
@@ -348,8 +349,15 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
       rep.stopped = true;
       break;
     }
-    auto conn = deps_.db.acquire();
-    campaigns_.touch(*conn, range.campaign_id, now_ms());
+    // The reconciler's sign of work being done (Pipeline::staleness, 2 min):
+    // at most once a second per job, not after every chunk — every sending
+    // thread updates the same campaigns row, and on PostgreSQL each such
+    // update waits for the row lock the others hold until they commit.
+    if (std::chrono::steady_clock::now() - last_touch >= std::chrono::seconds(1)) {
+      auto conn = deps_.db.acquire();
+      campaigns_.touch(*conn, range.campaign_id, now_ms());
+      last_touch = std::chrono::steady_clock::now();
+    }
   }
   auto conn = deps_.db.acquire();
   rep.next_due = recipients_.next_due(*conn, range.campaign_id, range.first, range.last);
