@@ -119,10 +119,10 @@ TEST_P(OutcomeWriterTest, SentOutcomesOfManyThreadsAreMarkedOnceWithTheirEventOn
     for (std::int64_t lead = 1; lead <= kThreads * kEach; ++lead) {
       // Lead 5's lease belongs to another worker.
       const std::string owner = lead == 5 ? "other" : "owner-" + std::to_string((lead - 1) / kEach);
-      conn->execute(sql("INSERT INTO campaign_recipients (campaign_id, lead_id, email, state, due_at, lease_owner, "
-                        "lease_until, attempts, updated_at) VALUES ($1, $2, $3, 'sending', 0, $4, 99999999999999, 1, 0)"),
-                    {campaign, lead, std::string_view("l" + std::to_string(lead) + "@example.org"),
-                     std::string_view(owner)});
+      conn->execute(
+          sql("INSERT INTO campaign_recipients (campaign_id, lead_id, email, state, due_at, lease_owner, "
+              "lease_until, attempts, updated_at) VALUES ($1, $2, $3, 'sending', 0, $4, 99999999999999, 1, 0)"),
+          {campaign, lead, std::string_view("l" + std::to_string(lead) + "@example.org"), std::string_view(owner)});
     }
   }
   std::map<std::int64_t, std::int64_t> id_of;  // lead → recipient id
