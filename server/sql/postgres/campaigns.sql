@@ -21,3 +21,21 @@ WHERE id IN (SELECT id FROM campaign_recipients
              ORDER BY id LIMIT $7
              FOR UPDATE SKIP LOCKED)
 RETURNING id, lead_id, email, attempts;
+
+-- name: recipients.mark_sent_batch
+-- A group commit's accepted messages in one statement: $1 a JSON array of
+-- {i: recipient id, o: lease owner, t: now (ms), c: reply code or null,
+-- r: reply, m: Message-ID or null}. Each is marked sent only by its lease's
+-- holder (as recipients.mark_sent); returns the rows marked.
+UPDATE campaign_recipients AS cr
+SET state = 'sent', sent_at = v.t, reply_code = v.c, last_reply = v.r, message_id = v.m, lease_owner = NULL,
+    lease_until = NULL, updated_at = v.t
+FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(i bigint, o text, t bigint, c bigint, r text, m text)
+WHERE cr.id = v.i AND cr.lease_owner = v.o AND cr.state = 'sending'
+RETURNING cr.id, cr.campaign_id, cr.lead_id, cr.sent_at;
+
+-- name: events.insert_delivered_batch
+-- $1 a JSON array of {c: campaign id, l: lead id, t: time (ms)}: their "delivered" events.
+INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
+SELECT x.c, x.l, 'delivered', x.t, '', '', NULL
+FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS x(c bigint, l bigint, t bigint);

@@ -22,3 +22,24 @@ WHERE id IN (SELECT id FROM campaign_recipients NOT INDEXED
                AND ((state IN ('queued', 'deferred') AND due_at <= ?4) OR (state = 'sending' AND lease_until < ?4))
              ORDER BY id LIMIT ?7)
 RETURNING id, lead_id, email, attempts;
+
+-- name: recipients.mark_sent_batch
+-- A group commit's accepted messages in one statement: ?1 a JSON array of
+-- {i: recipient id, o: lease owner, t: now (ms), c: reply code or null,
+-- r: reply, m: Message-ID or null}. Each is marked sent only by its lease's
+-- holder (as recipients.mark_sent); returns the rows marked. Each row is
+-- found through the primary key.
+UPDATE campaign_recipients
+SET state = 'sent', sent_at = v.t, reply_code = v.c, last_reply = v.r, message_id = v.m, lease_owner = NULL,
+    lease_until = NULL, updated_at = v.t
+FROM (SELECT json_extract(value, '$.i') AS i, json_extract(value, '$.o') AS o, json_extract(value, '$.t') AS t,
+             json_extract(value, '$.c') AS c, json_extract(value, '$.r') AS r, json_extract(value, '$.m') AS m
+      FROM json_each(?1)) AS v
+WHERE campaign_recipients.id = v.i AND campaign_recipients.lease_owner = v.o AND campaign_recipients.state = 'sending'
+RETURNING id, campaign_id, lead_id, sent_at;
+
+-- name: events.insert_delivered_batch
+-- ?1 a JSON array of {c: campaign id, l: lead id, t: time (ms)}: their "delivered" events.
+INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
+SELECT json_extract(value, '$.c'), json_extract(value, '$.l'), 'delivered', json_extract(value, '$.t'), '', '', NULL
+FROM json_each(?1);

@@ -1,5 +1,6 @@
 #include "campaigns/outcome_writer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace herald::campaigns {
@@ -7,6 +8,17 @@ namespace herald::campaigns {
 void OutcomeWriter::write(const Write& write) {
   Pending me;
   me.write = &write;
+  submit(me);
+}
+
+bool OutcomeWriter::write_sent(const Sent& sent) {
+  Pending me;
+  me.sent = &sent;
+  submit(me);
+  return me.recorded;
+}
+
+void OutcomeWriter::submit(Pending& me) {
   std::unique_lock lock(mutex_);
   waiting_.push_back(&me);
   while (!me.done) {
@@ -34,7 +46,7 @@ void OutcomeWriter::commit(std::vector<Pending*>& batch) {
   try {
     auto conn = db_.acquire();
     storage::Transaction tx(*conn, storage::TxMode::Write);
-    for (auto* p : batch) (*p->write)(*conn);
+    apply(*conn, batch);
     tx.commit();
     return;
   } catch (...) {
@@ -49,12 +61,27 @@ void OutcomeWriter::commit(std::vector<Pending*>& batch) {
     try {
       auto conn = db_.acquire();
       storage::Transaction tx(*conn, storage::TxMode::Write);
-      (*p->write)(*conn);
+      apply(*conn, {p});
       tx.commit();
     } catch (...) {
       p->error = std::current_exception();
     }
   }
+}
+
+// The accepted messages in one statement, then the other writes one by one.
+void OutcomeWriter::apply(storage::Connection& conn, const std::vector<Pending*>& batch) {
+  std::vector<RecipientStore::SentRow> rows;
+  for (auto* p : batch)
+    if (p->sent) rows.push_back({p->sent->id, p->sent->owner, p->sent->now_ms, p->sent->outcome});
+  if (!rows.empty()) {
+    auto marked = recipients_.mark_sent_batch(conn, rows);
+    std::sort(marked.begin(), marked.end());
+    for (auto* p : batch)
+      if (p->sent) p->recorded = std::binary_search(marked.begin(), marked.end(), p->sent->id);
+  }
+  for (auto* p : batch)
+    if (p->write) (*p->write)(conn);
 }
 
 OutcomeWriter::Stats OutcomeWriter::stats() const {

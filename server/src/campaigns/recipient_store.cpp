@@ -15,6 +15,8 @@ const storage::Query kUnfinishedIds{"recipients.unfinished_ids"};
 const storage::Query kClaim{"recipients.claim"};
 const storage::Query kExtendLease{"recipients.extend_lease"};
 const storage::Query kMarkSent{"recipients.mark_sent"};
+const storage::Query kMarkSentBatch{"recipients.mark_sent_batch"};
+const storage::Query kInsertDeliveredBatch{"events.insert_delivered_batch"};
 const storage::Query kMarkDeferred{"recipients.mark_deferred"};
 const storage::Query kMarkFailed{"recipients.mark_failed"};
 const storage::Query kMarkSkipped{"recipients.mark_skipped"};
@@ -105,6 +107,32 @@ bool RecipientStore::mark_sent(storage::Connection& c, std::int64_t id, std::str
                                const Outcome& o) {
   return c.execute(kMarkSent,
                    {id, owner, now_ms, code_param(o.code), std::string_view(o.reply), text_or_null(o.message_id)}) > 0;
+}
+
+std::vector<std::int64_t> RecipientStore::mark_sent_batch(storage::Connection& c, const std::vector<SentRow>& rows) {
+  std::vector<std::int64_t> marked;
+  if (rows.empty()) return marked;
+  nlohmann::json in = nlohmann::json::array();
+  for (const auto& r : rows) {
+    const Outcome& o = *r.outcome;
+    in.push_back({{"i", r.id},
+                  {"o", r.owner},
+                  {"t", r.now_ms},
+                  {"c", o.code ? nlohmann::json(*o.code) : nlohmann::json(nullptr)},
+                  {"r", o.reply},
+                  {"m", o.message_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.message_id)}});
+  }
+  const auto text = in.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  nlohmann::json events = nlohmann::json::array();
+  c.execute(kMarkSentBatch, {std::string_view(text)}, [&](const storage::Row& r) {
+    marked.push_back(r.integer(0));
+    events.push_back({{"c", r.integer(1)}, {"l", r.integer(2)}, {"t", r.integer(3)}});
+  });
+  if (!events.empty()) {
+    const auto ev = events.dump();
+    c.execute(kInsertDeliveredBatch, {std::string_view(ev)});
+  }
+  return marked;
 }
 
 bool RecipientStore::mark_deferred(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,

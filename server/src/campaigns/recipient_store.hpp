@@ -55,6 +55,16 @@ class RecipientStore {
   // Each false when the recipient is no longer held by `owner`.
   bool mark_sent(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
                  const Outcome& o);
+  // Accepted messages of one group commit, in two statements whatever their
+  // number: each marked sent (only by its lease's holder) and, for those
+  // marked, the "delivered" event. Returns the ids marked.
+  struct SentRow {
+    std::int64_t id = 0;
+    std::string_view owner;
+    std::int64_t now_ms = 0;
+    const Outcome* outcome = nullptr;
+  };
+  std::vector<std::int64_t> mark_sent_batch(storage::Connection& c, const std::vector<SentRow>& rows);
   bool mark_deferred(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
                      std::int64_t due_at, const Outcome& o);
   bool mark_failed(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,

@@ -151,6 +151,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
     known_links = recipients_.campaign_links(*conn, campaign->id);
   }
   auto last_check = std::chrono::steady_clock::now();
+  auto last_touch = std::chrono::steady_clock::time_point{};  // the first chunk touches
   Status status = Status::Sending;
 
   for (;;) {
@@ -262,13 +263,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
             case mail::DeliveryStatus::Accepted:
               counter = &rep.sent;
               // The state change and its event (analytics counts it) in one
-              // transaction.
-              write = [&](storage::Connection& conn) {
-                recorded = recipients_.mark_sent(conn, r.id, owner, now, o);
-                if (recorded)
-                  recipients_.insert_event(conn,
-                                           {range.campaign_id, r.lead_id, "delivered", now, "", "", std::nullopt});
-              };
+              // transaction, in the group's statements (write_sent below).
               break;
             case mail::DeliveryStatus::Rejected:
               counter = &rep.failed;
@@ -303,7 +298,10 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
               }
               break;
           }
-          outcomes_.write(write);
+          if (write)
+            outcomes_.write(write);
+          else
+            recorded = outcomes_.write_sent({r.id, owner, now, &o});
           unrecorded = false;
           ++*counter;
           report(outcome);
@@ -351,8 +349,15 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
       rep.stopped = true;
       break;
     }
-    auto conn = deps_.db.acquire();
-    campaigns_.touch(*conn, range.campaign_id, now_ms());
+    // The reconciler's sign of work being done (Pipeline::staleness, 2 min):
+    // at most once a second per job, not after every chunk — every sending
+    // thread updates the same campaigns row, and on PostgreSQL each such
+    // update waits for the row lock the others hold until they commit.
+    if (std::chrono::steady_clock::now() - last_touch >= std::chrono::seconds(1)) {
+      auto conn = deps_.db.acquire();
+      campaigns_.touch(*conn, range.campaign_id, now_ms());
+      last_touch = std::chrono::steady_clock::now();
+    }
   }
   auto conn = deps_.db.acquire();
   rep.next_due = recipients_.next_due(*conn, range.campaign_id, range.first, range.last);

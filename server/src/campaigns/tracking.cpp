@@ -1,5 +1,8 @@
 #include "campaigns/tracking.hpp"
 
+#include <set>
+#include <tuple>
+
 #include "core/errors.hpp"
 #include "core/log.hpp"
 
@@ -106,13 +109,19 @@ void EventWriter::write(std::vector<Event>& batch) {
     try {
       auto conn = db_.acquire();
       storage::Transaction tx(*conn, storage::TxMode::Write);
+      // A recipient's first open or click is marked once per batch: a
+      // repeat in the same batch (a pixel fetched again, a link clicked
+      // twice) would find it marked already, at an earlier time.
+      std::set<std::tuple<std::int64_t, std::int64_t, bool>> marked;
       for (const auto& e : batch) {
         store_.insert_event(*conn, e);
-        if (e.type == "open") {
-          store_.mark_opened(*conn, e.campaign_id, e.lead_id, e.occurred_at);
-        } else if (e.type == "click") {
+        const bool click = e.type == "click";
+        if (!click && e.type != "open") continue;
+        if (!marked.emplace(e.campaign_id, e.lead_id, click).second) continue;
+        if (click)
           store_.mark_clicked(*conn, e.campaign_id, e.lead_id, e.occurred_at);
-        }
+        else
+          store_.mark_opened(*conn, e.campaign_id, e.lead_id, e.occurred_at);
       }
       tx.commit();
       return;

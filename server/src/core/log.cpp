@@ -48,6 +48,15 @@ std::string_view level_name(Level l) {
 }
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  // Most values (paths, methods, ids, addresses) are printable ASCII with
+  // nothing to escape: quoted as they are, without building a JSON value
+  // (the access log writes several per request).
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    out.push_back('"');
+    out.append(s);
+    out.push_back('"');
+    return;
+  }
   // nlohmann's escaper handles control characters and invalid UTF-8.
   std::string escaped = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out.append(escaped);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <unordered_map>
 #include <vector>
 
@@ -204,7 +205,42 @@ std::string sha256(std::string_view data) {
 struct DkimSigner::Key {
   Pkey pkey;
   std::size_t signature_size = 0;
+  std::uint64_t id = 0;  // which key a thread's prepared context signs with
 };
+
+namespace {
+
+std::atomic<std::uint64_t> next_key_id{1};
+
+struct CtxDeleter {
+  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+};
+
+// Each signing thread keeps one signing context ready (RSA, PKCS#1 v1.5,
+// SHA-256) for the key it last signed with: OpenSSL 3 fetches the provider's
+// implementation and builds its state in EVP_PKEY_CTX_new + sign_init, work
+// that is the same for every message. Per thread, so threads never share or
+// lock one. The context holds a reference to its key, so a signer destroyed
+// meanwhile leaves it valid; a new key gets a new id and a new context.
+EVP_PKEY_CTX* signing_context(EVP_PKEY* pkey, std::uint64_t id) {
+  struct Cached {
+    std::uint64_t id = 0;
+    std::unique_ptr<EVP_PKEY_CTX, CtxDeleter> ctx;
+  };
+  thread_local Cached cached;
+  if (cached.id == id && cached.ctx) return cached.ctx.get();
+  cached.ctx.reset();
+  cached.id = 0;
+  std::unique_ptr<EVP_PKEY_CTX, CtxDeleter> ctx(EVP_PKEY_CTX_new(pkey, nullptr));
+  if (!ctx || EVP_PKEY_sign_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) <= 0 ||
+      EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) <= 0)
+    throw DkimError(openssl_error("cannot prepare RSA signing"));
+  cached.ctx = std::move(ctx);
+  cached.id = id;
+  return cached.ctx.get();
+}
+
+}  // namespace
 
 DkimSigner::DkimSigner(const DkimKey& key) : domain_(to_lower_ascii(key.domain)), selector_(key.selector) {
   if (!valid_domain(domain_)) throw DkimError(fmt::format("the DKIM domain \"{}\" is not a domain name", key.domain));
@@ -213,6 +249,7 @@ DkimSigner::DkimSigner(const DkimKey& key) : domain_(to_lower_ascii(key.domain))
   key_ = std::make_unique<Key>();
   key_->pkey = read_private_key(key.private_key_pem);
   key_->signature_size = static_cast<std::size_t>(EVP_PKEY_get_size(key_->pkey.get()));
+  key_->id = next_key_id.fetch_add(1);
 }
 
 DkimSigner::~DkimSigner() = default;
@@ -243,13 +280,10 @@ std::string DkimSigner::sign(std::string_view message, std::chrono::system_clock
   signed_data += own;
   auto digest = sha256(signed_data);
 
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key_->pkey.get(), nullptr),
-                                                                  &EVP_PKEY_CTX_free);
+  EVP_PKEY_CTX* ctx = signing_context(key_->pkey.get(), key_->id);
   std::vector<unsigned char> signature(key_->signature_size);
   std::size_t signature_len = signature.size();
-  if (!ctx || EVP_PKEY_sign_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) <= 0 ||
-      EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) <= 0 ||
-      EVP_PKEY_sign(ctx.get(), signature.data(), &signature_len, reinterpret_cast<const unsigned char*>(digest.data()),
+  if (EVP_PKEY_sign(ctx, signature.data(), &signature_len, reinterpret_cast<const unsigned char*>(digest.data()),
                     digest.size()) <= 0)
     throw DkimError(openssl_error("RSA signing failed"));
 

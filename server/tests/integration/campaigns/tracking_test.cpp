@@ -97,6 +97,28 @@ TEST_P(TrackingTest, ClickRedirectsOnlyToALinkOfThatMessage) {
   EXPECT_TRUE(eventually([&] { return get_campaign(id)["stats"]["clicked"] == 1; }, std::chrono::seconds(30)));
 }
 
+// Opens and clicks are answered before they are written (the event writer
+// batches them off the I/O threads); a clean shutdown writes what is
+// buffered, so every answered one is in the database after a restart.
+TEST_P(TrackingTest, AnsweredOpensAndClicksSurviveACleanShutdown) {
+  auto [id, lead, message] = send_one();
+  const auto pixel = link_path(message, "/t/o/");
+  const auto click = link_path(message, "/t/c/");
+  ASSERT_FALSE(pixel.empty() || click.empty()) << message;
+  constexpr int kOpens = 60, kClicks = 25;
+  {
+    HttpClient http(server().port());
+    for (int i = 0; i < kOpens; ++i) ASSERT_EQ(http.request("GET", pixel).status, 200);
+    for (int i = 0; i < kClicks; ++i) ASSERT_EQ(http.request("GET", click).status, 302);
+  }
+  stop_server();  // at once: most of these are still in the writer's buffer
+  EXPECT_EQ(events(id, "open"), kOpens);
+  EXPECT_EQ(events(id, "click"), kClicks);
+  auto stats = get_campaign(id)["stats"];
+  EXPECT_EQ(stats["opened"], 1);
+  EXPECT_EQ(stats["clicked"], 1);
+}
+
 TEST_P(TrackingTest, ForgedOrAlteredTokensAre404) {
   auto [id, lead, message] = send_one();
   const auto click = link_path(message, "/t/c/");

@@ -44,6 +44,17 @@ TEST(Log, ControlCharactersCannotForgeLines) {
 
 // Lines are written at warn and error: a test server in the same binary may
 // have raised the level to warn.
+TEST(Log, JsonValuesWithBackslashesDeleteAndNonAsciiRoundTrip) {
+  for (std::string v : {"/plain/path?x=1&y=2", "a\\b", "del\x7f", "caf\xc3\xa9 \"q\"", "bad\xff utf-8"}) {
+    auto line = format_line(Format::Json, Level::Info, "x", {{"v", std::string_view(v)}}, "", "t");
+    auto doc = nlohmann::json::parse(line);
+    if (v == "bad\xff utf-8")
+      EXPECT_EQ(doc["v"], "bad\xef\xbf\xbd utf-8");  // replaced, still one valid line
+    else
+      EXPECT_EQ(doc["v"], v) << line;
+  }
+}
+
 TEST(Log, LinesOfAScopeBecomeItsBreadcrumbs) {
   Breadcrumbs crumbs;
   {
