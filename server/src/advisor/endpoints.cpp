@@ -40,6 +40,28 @@ json analysis_schema() {
           {"required", {"score", "findings", "facts"}}};
 }
 
+json score_job_schema() {
+  json result = {{"type", {"object", "null"}},
+                 {"properties",
+                  {{"model", {{"type", "string"}, {"enum", {"logistic", "rules"}}}},
+                   {"leads_scored", {{"type", "integer"}}},
+                   {"auc", {{"type", "number"}}},
+                   {"rules_auc", {{"type", {"number", "null"}}}},
+                   {"labelled", {{"type", "integer"}}},
+                   {"positives", {{"type", "integer"}}},
+                   {"reason", {{"type", "string"}}}}},
+                 {"required", {"model", "leads_scored", "labelled", "positives", "reason"}}};
+  return {{"type", "object"},
+          {"properties",
+           {{"job_id", {{"type", "string"}}},
+            {"status", {{"type", "string"}}},
+            {"percent", {{"type", "integer"}}},
+            {"detail", {}},
+            {"result", result},
+            {"error", {{"type", {"string", "null"}}}}}},
+          {"required", {"job_id", "status", "percent", "result", "error"}}};
+}
+
 }  // namespace
 
 void add_endpoints(http::Endpoints& e, Routes& r) {
@@ -50,6 +72,18 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
          .tag = "ai",
          .request_body = http::object_schema({{"subject", "string"}, {"html", "string"}, {"text", "string"}}),
          .response = analysis_schema()});
+  e.add("advisor.score_leads", bind(r, &Routes::score_leads),
+        {.summary = "Score every lead (0-100, with its top reasons) from this install's history: a logistic regression "
+                    "checked on held-out leads, or a rule-based score when there is too little history. Runs as a "
+                    "job; follow it at /api/ai/score-leads/{job_id}",
+         .tag = "ai",
+         .request_body = {{"type", "object"}},
+         .response = http::object_schema({{"job_id", "string"}, {"status", "string"}}),
+         .success_status = 202});
+  e.add("advisor.score_leads_status", bind(r, &Routes::score_leads_status),
+        {.summary = "A lead-scoring job: status, progress and, once completed, {model, leads_scored, auc}",
+         .tag = "ai",
+         .response = score_job_schema()});
 }
 
 }  // namespace herald::advisor

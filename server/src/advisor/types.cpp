@@ -23,6 +23,23 @@ void read_text(const nlohmann::json& body, const char* field, std::size_t max, s
 
 }  // namespace
 
+bool looks_like_job_id(std::string_view id) noexcept {
+  constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  return id.size() == 26 && id.find_first_not_of(kAlphabet) == std::string_view::npos;
+}
+
+void parse_score_leads_request(const nlohmann::json& body) { require_fields(body, {}); }
+
+nlohmann::json score_job_json(const jobs::Job& job) {
+  const bool done = job.status == jobs::JobStatus::Completed;
+  return {{"job_id", job.id},
+          {"status", jobs::to_string(job.status)},
+          {"percent", done ? 100 : job.progress},
+          {"detail", job.progress_detail},
+          {"result", done ? job.result : nlohmann::json(nullptr)},
+          {"error", job.error ? nlohmann::json(*job.error) : nlohmann::json(nullptr)}};
+}
+
 MessageParts parse_analyze_request(const nlohmann::json& body) {
   ValidationError errors;
   check_fields(body, {"subject", "html", "text"}, errors);
