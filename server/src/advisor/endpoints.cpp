@@ -56,7 +56,7 @@ json score_job_schema() {
            {{"job_id", {{"type", "string"}}},
             {"status", {{"type", "string"}}},
             {"percent", {{"type", "integer"}}},
-            {"detail", {}},
+            {"detail", json::object()},
             {"result", result},
             {"error", {{"type", {"string", "null"}}}}}},
           {"required", {"job_id", "status", "percent", "result", "error"}}};
