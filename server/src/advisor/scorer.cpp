@@ -141,7 +141,7 @@ ScoreRunResult LeadScorer::run(const Progress& progress, const Stop& stop) {
     } else {
       result.auc = model_auc;
       result.reason = fmt::format("fitted on {} leads, checked on {} held-out leads", train_x.size(), test_x.size());
-      model = std::move(fitted);
+      model = fitted;
     }
   }
   result.model = model ? "logistic" : "rules";
