@@ -48,6 +48,11 @@ DELETE FROM lead_tags WHERE lead_id = $1;
 -- name: leads.tag_link
 INSERT INTO lead_tags (lead_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING;
 
+-- name: leads.set_score
+-- The lead scorer's result (advisor's score-leads job, through leads::Leads::set_scores):
+-- a computed value, so updated_at stays the last edit's.
+UPDATE leads SET score = $2, score_reasons = $3 WHERE id = $1;
+
 -- name: leads.set_status
 -- An unsubscribe, a bounce or a reply: the status, and the lead's last activity.
 UPDATE leads SET status = $2, updated_at = $3, last_activity_at = $3 WHERE id = $1;

@@ -15,7 +15,7 @@ SELECT encode(data, 'base64') FROM lead_import_chunks WHERE import_id = $1 AND s
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
        leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at, leads.import_id, leads.import_line
+       leads.last_activity_at, leads.score_reasons, leads.import_id, leads.import_line
 FROM leads WHERE leads.email IN (SELECT jsonb_array_elements_text($1::jsonb));
 
 -- name: imports.tune_session

@@ -15,7 +15,7 @@
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
        leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at
+       leads.last_activity_at, leads.score_reasons
 FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads WHERE 1 = 1
 
 -- name: leads.page_close
@@ -32,7 +32,7 @@ FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads WHERE 1 = 1
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
        leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at
+       leads.last_activity_at, leads.score_reasons
 FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads
   WHERE (leads.email || ' ' || leads.first_name || ' ' || leads.last_name || ' ' || leads.company) ILIKE $1::text
 
@@ -47,7 +47,7 @@ SELECT c.version, c.rows_version, c.text_version, c.status_version, c.owner_vers
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
        leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at, leads.import_id, leads.import_line
+       leads.last_activity_at, leads.score_reasons, leads.import_id, leads.import_line
 FROM leads WHERE leads.id = $1;
 
 -- name: leads.insert

@@ -14,7 +14,7 @@ SELECT data FROM lead_import_chunks WHERE import_id = ?1 AND seq = ?2;
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags,
        leads.custom_fields, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at, leads.import_id, leads.import_line
+       leads.last_activity_at, leads.score_reasons, leads.import_id, leads.import_line
 FROM leads WHERE leads.email IN (SELECT value FROM json_each(?1));
 
 -- name: imports.tune_session

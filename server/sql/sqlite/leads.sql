@@ -15,7 +15,7 @@
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags,
        leads.custom_fields, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at
+       leads.last_activity_at, leads.score_reasons
 FROM leads WHERE leads.id IN (SELECT leads.id FROM leads WHERE 1 = 1
 
 -- name: leads.page_close
@@ -30,7 +30,7 @@ FROM leads WHERE leads.id IN (SELECT leads.id FROM leads WHERE 1 = 1
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags,
        leads.custom_fields, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at
+       leads.last_activity_at, leads.score_reasons
 FROM leads WHERE leads.id IN (SELECT leads.id FROM leads_search CROSS JOIN leads ON leads.id = leads_search.rowid
                              WHERE leads_search MATCH ?1
 
@@ -45,7 +45,7 @@ SELECT c.version, c.rows_version, c.text_version, c.status_version, c.owner_vers
 SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
        leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags,
        leads.custom_fields, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
-       leads.last_activity_at, leads.import_id, leads.import_line
+       leads.last_activity_at, leads.score_reasons, leads.import_id, leads.import_line
 FROM leads WHERE leads.id = ?1;
 
 -- name: leads.insert

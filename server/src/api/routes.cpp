@@ -115,6 +115,10 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/analytics/overview",            "analytics.overview",    "analytics:read",     Api,    Default, Pool,   ""},
     {Get,    "/api/analytics/campaigns/{id}",      "analytics.campaign",    "analytics:read",     Api,    Default, Pool,   ""},
     {Get,    "/api/analytics/timeseries",          "analytics.timeseries",  "analytics:read",     Api,    Default, Pool,   ""},
+  // ---- ai: the built-in tools (no provider needed) ----------------------------------------------------------------------------------
+    {Post,   "/api/ai/analyze",                    "advisor.analyze",       "ai:use",             Api,    Default, Inline, kChangesNothing},
+    {Post,   "/api/ai/score-leads",                "advisor.score_leads",   "ai:use",             Api,    Default, Pool,   "LEAD_SCORING_STARTED"},
+    {Get,    "/api/ai/score-leads/{job_id}",       "advisor.score_leads_status", "ai:use",        Api,    Default, Inline, ""},
   // ---- links in mail (outside /api; HMAC-signed tokens, no login) --------------------------------------------------------------------
     {Get,    "/t/o/{token}",                       "tracking.open",         kAnyone,              Public, Default, Inline, ""},
     {Get,    "/t/c/{token}",                       "tracking.click",        kAnyone,              Public, Default, Inline, ""},

@@ -155,6 +155,22 @@ RecipientBatch Directory::recipients(const Audience& audience, std::int64_t afte
   return batch;
 }
 
+std::vector<Lead> Directory::scan(std::int64_t after_id, std::size_t limit) {
+  std::vector<Lead> out;
+  out.reserve(limit);
+  leads_.slice(Filter{}, after_id, static_cast<std::int64_t>(limit),
+               [&](const storage::Row& r) { out.push_back(lead_from_row(r)); });
+  return out;
+}
+
+void Directory::set_scores(std::span<const ScoreUpdate> scores) {
+  if (scores.empty()) return;
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  for (const auto& s : scores) store_.set_score(*conn, s.lead_id, s.score, s.reasons_json);
+  tx.commit();
+}
+
 LeadTotals Directory::totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) {
   auto conn = db_.acquire();
   LeadTotals t;

@@ -22,6 +22,8 @@ class Directory final : public Leads {
   RecipientBatch recipients(const Audience& audience, std::int64_t after_id, std::size_t limit) override;
   bool is_suppressed(std::string_view email) override;
   bool change_status(const StatusChange& change) override;
+  std::vector<Lead> scan(std::int64_t after_id, std::size_t limit) override;
+  void set_scores(std::span<const ScoreUpdate> scores) override;
   LeadTotals totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) override;
 
  private:

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,14 @@ struct LeadTotals {
   std::int64_t total = 0, created = 0;
 };
 
+// A computed score (0-100) and its reasons, a JSON array [{feature, weight}]
+// (the advisor's lead scorer).
+struct ScoreUpdate {
+  std::int64_t lead_id = 0;
+  std::int64_t score = 0;
+  std::string reasons_json = "[]";
+};
+
 class Leads {
  public:
   virtual ~Leads() = default;
@@ -78,6 +87,13 @@ class Leads {
   // (LEAD_UNSUBSCRIBED, LEAD_BOUNCED, LEAD_REPLIED) when something changed;
   // returns whether it did. NotFound when the lead does not exist.
   virtual bool change_status(const StatusChange& change) = 0;
+
+  // Every lead whatever its status, up to `limit` with ids above `after_id`,
+  // in id order (the lead scorer reads them all this way).
+  virtual std::vector<Lead> scan(std::int64_t after_id, std::size_t limit) = 0;
+  // Writes computed scores and their reasons in one transaction (updated_at
+  // stays the last edit's); a lead deleted meanwhile is skipped.
+  virtual void set_scores(std::span<const ScoreUpdate> scores) = 0;
 
   // Every lead (the kept total), and those created in [from, to) (analytics).
   virtual LeadTotals totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) = 0;

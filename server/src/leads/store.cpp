@@ -32,6 +32,7 @@ const storage::Query kTagLink{"leads.tag_link"};
 const storage::Query kTagLinksForIds{"leads.tag_links_for_ids"};
 const storage::Query kTagUnlinksForIds{"leads.tag_unlinks_for_ids"};
 const storage::Query kSetStatus{"leads.set_status"};
+const storage::Query kSetScore{"leads.set_score"};
 const storage::Query kBulkStatus{"leads.bulk_status_prefix"};
 const storage::Query kBulkOwner{"leads.bulk_owner_prefix"};
 const storage::Query kBulkDelete{"leads.bulk_delete_prefix"};
@@ -61,6 +62,7 @@ enum Col {
   kUpdated,
   kLastContacted,
   kLastActivity,
+  kScoreReasons,
   kImportId,
   kImportLine
 };
@@ -96,6 +98,7 @@ LeadView view_of(const Row& r) {
   v.updated_at = r.text(kUpdated);
   if (!r.is_null(kLastContacted)) v.last_contacted_at = r.text(kLastContacted);
   if (!r.is_null(kLastActivity)) v.last_activity_at = r.text(kLastActivity);
+  v.score_reasons_json = r.text(kScoreReasons);
   return v;
 }
 
@@ -122,6 +125,7 @@ Lead lead_from_row(const Row& r) {
   l.updated_at = v.updated_at;
   if (v.last_contacted_at) l.last_contacted_at = std::string(*v.last_contacted_at);
   if (v.last_activity_at) l.last_activity_at = std::string(*v.last_activity_at);
+  l.score_reasons_json = v.score_reasons_json;
   if (r.size() > kImportLine) {  // leads.by_id and imports.existing; a page row stops before
     l.import_id = r.opt_integer(kImportId);
     l.import_line = r.opt_integer(kImportLine);
@@ -257,6 +261,10 @@ void LeadStore::link_tags(Connection& c, std::int64_t id, const std::vector<std:
 
 void LeadStore::set_status(Connection& c, std::int64_t id, sv status, const std::string& now) const {
   c.execute(kSetStatus, {id, status, sv(now)});
+}
+
+void LeadStore::set_score(Connection& c, std::int64_t id, std::int64_t score, sv reasons_json) const {
+  c.execute(kSetScore, {id, score, reasons_json});
 }
 
 // ---- bulk ------------------------------------------------------------------

@@ -56,6 +56,8 @@ class LeadStore {
   void link_tags(Connection& c, std::int64_t id, const std::vector<std::string>& tags) const;
   // An unsubscribe, bounce or reply (leads::Leads::change_status).
   void set_status(Connection& c, std::int64_t id, std::string_view status, const std::string& now) const;
+  // A computed score and its reasons (a JSON array), from the lead scorer (leads::Leads::set_scores).
+  void set_score(Connection& c, std::int64_t id, std::int64_t score, std::string_view reasons_json) const;
 
   // ---- bulk actions over a filter; each returns how many leads changed
   std::int64_t bulk_set_status(Connection& c, const Filter& f, std::string_view status, const std::string& now) const;

@@ -154,6 +154,7 @@ LeadView view_of(const Lead& l) {
   v.updated_at = l.updated_at;
   if (l.last_contacted_at) v.last_contacted_at = *l.last_contacted_at;
   if (l.last_activity_at) v.last_activity_at = *l.last_activity_at;
+  v.score_reasons_json = l.score_reasons_json;
   return v;
 }
 
@@ -172,6 +173,7 @@ void append_json(std::string& out, const LeadView& l) {
   w.literal_key("\"timezone\":").string(l.timezone);
   w.literal_key("\"status\":").string(l.status);
   w.literal_key("\"score\":").number(l.score);
+  w.literal_key("\"score_reasons\":").raw(l.score_reasons_json.empty() ? std::string_view("[]") : l.score_reasons_json);
   w.literal_key("\"owner_id\":");
   if (l.owner_id)
     w.number(*l.owner_id);

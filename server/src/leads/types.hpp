@@ -52,6 +52,7 @@ struct Lead {
   std::string source;
   std::string created_at, updated_at;
   std::optional<std::string> last_contacted_at, last_activity_at;
+  std::string score_reasons_json = "[]";    // [{feature, weight}] from the last scoring run
   std::optional<std::int64_t> import_id;    // the import that created or last updated it
   std::optional<std::int64_t> import_line;  // and the line of the file it came from
 };
@@ -66,6 +67,7 @@ struct LeadView {
   std::optional<std::int64_t> owner_id;
   std::string_view tags_json, custom_fields_json, source, created_at, updated_at;
   std::optional<std::string_view> last_contacted_at, last_activity_at;
+  std::string_view score_reasons_json = "[]";
 };
 LeadView view_of(const Lead& lead);
 

@@ -34,6 +34,7 @@ import type {
   User,
 } from "./models";
 import type { QueryOf } from "./typed";
+import type { Analysis, ScoreJob } from "../components/Assistant/advice";
 
 const as = <T>(p: Promise<unknown>) => p as Promise<T>;
 
@@ -187,4 +188,13 @@ export const outboxApi = {
   list: (query: QueryOf<"/api/admin/outbox", "get">) =>
     as<Page<OutboxEntry>>(api.get("/api/admin/outbox", { query })),
   get: (id: number) => as<OutboxMessage>(api.get("/api/admin/outbox/{id}", { params: { id: String(id) } })),
+};
+
+/** The AI assistant's built-in tools (no provider needed). */
+export const advisorApi = {
+  analyze: (body: { subject: string; html?: string; text?: string }, signal?: AbortSignal) =>
+    as<Analysis>(api.post("/api/ai/analyze", { body, signal })),
+  scoreLeads: () => as<{ job_id: string; status: string }>(api.post("/api/ai/score-leads", { body: {} })),
+  scoreStatus: (jobId: string) =>
+    as<ScoreJob>(api.get("/api/ai/score-leads/{job_id}", { params: { job_id: jobId } })),
 };

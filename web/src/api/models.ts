@@ -78,6 +78,8 @@ export interface Lead {
   timezone: string;
   status: LeadStatus;
   score: number;
+  /** The top contributors to the score from the last scoring run ([] until one runs). */
+  score_reasons?: { feature: string; weight: number }[];
   owner_id: number | null;
   tags: string[];
   custom_fields: Record<string, unknown>;

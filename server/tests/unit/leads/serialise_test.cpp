@@ -47,6 +47,7 @@ TEST(LeadJson, HoldsExactlyThePublicFields) {
                                             "owner_id",
                                             "phone",
                                             "score",
+                                            "score_reasons",
                                             "source",
                                             "status",
                                             "tags",

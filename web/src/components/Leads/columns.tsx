@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import type { Lead } from "../../api/models";
 import { StatusBadge } from "../ui/Badge";
 import { formatDate } from "../../lib/format";
+import { describeReason } from "../Assistant/advice";
 
 export interface Column {
   key: string;
@@ -29,7 +30,12 @@ export const BASE_COLUMNS: Column[] = [
     key: "score",
     label: "Score",
     sort: "score",
-    render: (l) => l.score,
+    render: (l) =>
+      l.score_reasons?.length ? (
+        <span title={l.score_reasons.map(describeReason).join("\n")}>{l.score}</span>
+      ) : (
+        l.score
+      ),
     className: "text-right tabular-nums",
   },
   { key: "country", label: "Country", sort: "country", render: text("country") },

@@ -4,6 +4,7 @@ import { leadsApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
 import type { Lead } from "../../api/models";
 import { useAuth } from "../../auth/AuthContext";
+import { describeReason } from "../../components/Assistant/advice";
 import { LeadForm } from "../../components/Leads/LeadForm";
 import { StatusBadge } from "../../components/ui/Badge";
 import { Button, ButtonLink } from "../../components/ui/Button";
@@ -114,6 +115,20 @@ export function LeadDetailPage() {
           </dl>
         </Card>
         <div className="flex flex-col gap-4">
+          <Card title="Score">
+            <p className="text-2xl font-semibold tabular-nums">{l.score}</p>
+            {l.score_reasons?.length ? (
+              <ul aria-label="Score reasons" className="mt-2 flex flex-col gap-1 text-sm">
+                {l.score_reasons.map((r) => (
+                  <li key={r.feature}>{describeReason(r)}</li>
+                ))}
+              </ul>
+            ) : (
+              <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                No reasons yet: score the leads on the AI Assistant page.
+              </p>
+            )}
+          </Card>
           <Card title="Tags">
             {l.tags.length ? (
               <ul className="flex flex-wrap gap-1.5">

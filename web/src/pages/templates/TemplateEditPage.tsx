@@ -4,6 +4,7 @@ import { leadsApi, templatesApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
 import type { Template } from "../../api/models";
 import { useAuth } from "../../auth/AuthContext";
+import { LiveAnalysis } from "../../components/Assistant/AnalysisView";
 import { CodeField } from "../../components/Templates/CodeField";
 import { PreviewPane } from "../../components/Templates/PreviewPane";
 import { TestSendDialog } from "../../components/Templates/TestSendDialog";
@@ -231,6 +232,11 @@ function Editor({ initial }: { initial: Template | null }) {
           <Card title="Preview">
             <PreviewPane content={{ subject, html, text }} onProblems={onLive} />
           </Card>
+          {can("ai:use") && (
+            <Card title="Message check">
+              <LiveAnalysis subject={subject} html={html} text={text} />
+            </Card>
+          )}
           <Card title="Variables">
             <VariablePicker
               standard={STANDARD_VARIABLES}

@@ -1,0 +1,38 @@
+// The AI assistant's built-in tools, which need no AI provider: the message
+// check (POST /api/ai/analyze) and lead scoring (POST /api/ai/score-leads,
+// the advisor.score_leads job on the `analytics` queue). See
+// docs/architecture.md, "AI assistant — built-in tools". Reads leads and the
+// event log only through leads::Leads and campaigns::Activity, and writes
+// scores through leads::Leads::set_scores. The provider-backed tools live in
+// the ai module, which uses advisor/interface.hpp for its subject lines.
+#pragma once
+
+#include "advisor/routes.hpp"
+#include "advisor/scorer.hpp"
+#include "campaigns/interface.hpp"
+#include "core/clock.hpp"
+#include "jobs/queue.hpp"
+#include "leads/interface.hpp"
+#include "module/module.hpp"
+
+namespace herald::advisor {
+
+struct Deps {
+  const Clock& clock;
+  jobs::JobQueue& queue;
+  leads::Leads& leads;
+  campaigns::Activity& activity;
+};
+
+class Module final : public herald::Module {
+ public:
+  explicit Module(Deps deps);
+  // The endpoints and the advisor.score_leads job.
+  void contribute(Contributions& contributions) override;
+
+ private:
+  LeadScorer scorer_;
+  Routes routes_;
+};
+
+}  // namespace herald::advisor
