@@ -115,6 +115,10 @@ const std::vector<RouteSpec>& route_table() {
     {Get,    "/api/analytics/overview",            "analytics.overview",    "analytics:read",     Api,    Default, Pool,   ""},
     {Get,    "/api/analytics/campaigns/{id}",      "analytics.campaign",    "analytics:read",     Api,    Default, Pool,   ""},
     {Get,    "/api/analytics/timeseries",          "analytics.timeseries",  "analytics:read",     Api,    Default, Pool,   ""},
+  // ---- AI assistant: the provider's answers (SSE when streamed); a provider call takes seconds ----------------------------------------
+    {Post,   "/api/ai/draft",                      "ai.draft",              "ai:use",             Api,    Default, Pool,   "AI_DRAFT_GENERATED"},
+    {Post,   "/api/ai/subject-lines",              "ai.subject_lines",      "ai:use",             Api,    Default, Pool,   "AI_SUBJECT_LINES_GENERATED"},
+    {Post,   "/api/ai/chat",                       "ai.chat",               "ai:use",             Api,    Default, Pool,   "AI_CHAT_ANSWERED"},
   // ---- links in mail (outside /api; HMAC-signed tokens, no login) --------------------------------------------------------------------
     {Get,    "/t/o/{token}",                       "tracking.open",         kAnyone,              Public, Default, Inline, ""},
     {Get,    "/t/c/{token}",                       "tracking.click",        kAnyone,              Public, Default, Inline, ""},

@@ -3,6 +3,7 @@
 // limiter, Redis) and the interfaces of the modules before it — never their
 // stores or services. Adding a domain adds one line here (see
 // docs/architecture.md, "Adding a domain").
+#include "ai/module.hpp"
 #include "analytics/module.hpp"
 #include "app/composition.hpp"
 #include "audit/module.hpp"
@@ -33,6 +34,8 @@ void add_modules(Composition& c) {
                                                              templates.catalog(), settings.settings(),
                                                              settings.transport(), c.contributions().send_observers()});
   c.add<analytics::Module>(analytics::Deps{db, clock, config, jobs.queue(), leads.leads(), campaigns.activity()});
+  c.add<ai::Module>(ai::Deps{db, clock, config, settings.settings(), leads.leads(), templates.catalog(),
+                             c.contributions().endpoints()});
   c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports(),
                                                    settings.smtp_pool(), &campaigns.campaigns()});
 }

@@ -63,11 +63,15 @@ class SettingsService final : public Settings {
   std::shared_ptr<const mail::DkimSigner> signer_for(std::string_view from_domain) const override;
   std::vector<DomainLimit> domain_limits() const override;
   Tracking tracking_defaults() const override;
+  AiProvider ai_provider() const override;
 
   static constexpr std::chrono::seconds kCacheFor{2};
 
  private:
   MailSettings cached() const;
+  // GET /api/settings' "ai": the provider in effect, where each field comes from, never the key.
+  nlohmann::json ai_view();
+  AiProvider resolve_ai(const AiSettings& stored) const;
   std::string now() const;
   void load_operator_key();
 
@@ -89,6 +93,7 @@ class SettingsService final : public Settings {
   };
   mutable std::mutex mutex_;
   mutable std::optional<std::pair<Clock::time_point, MailSettings>> settings_cache_;
+  mutable std::optional<std::pair<Clock::time_point, AiProvider>> ai_cache_;
   mutable std::map<std::string, SignerEntry, std::less<>> signers_;
 };
 

@@ -261,6 +261,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ai/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The assistant: a Server-Sent Events answer (delta {text}, tool {name, arguments, summary}, done {usage}, error {problem}) about the user's leads, campaigns and results, looked up with the user's permissions */
+        post: operations["postApiAiChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft an e-mail with the AI provider: {subject, html, text} with known merge tags and sanitised HTML; with stream: true (or Accept: text/event-stream) Server-Sent Events delta {text} …, draft {subject, html, text}, done {usage} (or error {problem}) */
+        post: operations["postApiAiDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ai/subject-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Subject-line candidates (1-10) from the AI provider for a brief or a template */
+        post: operations["postApiAiSubjectLines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -927,14 +978,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys */
+        /** Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys, AI provider */
         get: operations["getApiSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the sender identity, tracking defaults or per-recipient-domain limits */
+        /** Change the sender identity, tracking defaults, per-recipient-domain limits or AI provider (the API key is write-only) */
         patch: operations["patchApiSettings"];
         trace?: never;
     };
@@ -2604,6 +2655,247 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiAiChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    messages: {
+                        content?: string;
+                        role?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission ai:use */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiAiDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    brief: string;
+                    lead_id?: number;
+                    length?: string;
+                    stream?: boolean;
+                    template_id?: number;
+                    tone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        html?: string;
+                        removed_tags?: unknown[];
+                        subject?: string;
+                        text?: string;
+                        usage?: {
+                            completion_tokens?: number;
+                            prompt_tokens?: number;
+                            total_tokens?: number;
+                        };
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission ai:use */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiAiSubjectLines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    brief?: string;
+                    count?: number;
+                    template_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        candidates?: {
+                            analysis?: Record<string, unknown>;
+                            subject?: string;
+                        }[];
+                        usage?: {
+                            completion_tokens?: number;
+                            prompt_tokens?: number;
+                            total_tokens?: number;
+                        };
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission ai:use */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6657,6 +6949,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        ai?: {
+                            api_key_set?: boolean;
+                            base_url?: string;
+                            configured?: boolean;
+                            daily_token_budget?: number;
+                            model?: string;
+                            source?: Record<string, unknown>;
+                        };
                         dkim?: {
                             created_at?: string;
                             dns_name?: string;
@@ -6741,6 +7041,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    ai?: {
+                        api_key?: string;
+                        base_url?: string;
+                        daily_token_budget?: number;
+                        model?: string;
+                    };
                     domain_limits?: {
                         domain?: string;
                         per_minute?: number;
@@ -6765,6 +7071,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        ai?: {
+                            api_key_set?: boolean;
+                            base_url?: string;
+                            configured?: boolean;
+                            daily_token_budget?: number;
+                            model?: string;
+                            source?: Record<string, unknown>;
+                        };
                         dkim?: {
                             created_at?: string;
                             dns_name?: string;
