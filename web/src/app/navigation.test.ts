@@ -29,9 +29,12 @@ describe("navigation", () => {
       "Templates",
       "Campaigns",
       "Analytics",
+      "AI Assistant",
       "Settings",
       "Admin",
     ]);
+    expect(labels(["ai:use"])).toContain("AI Assistant");
+    expect(labels(["lead:read"])).not.toContain("AI Assistant");
     expect(labels(["lead:read"])).not.toContain("Analytics");
     expect(labels(["lead:read"])).not.toContain("Campaigns");
     expect(labels(["lead:read"])).not.toContain("Templates");

@@ -22,7 +22,7 @@ export const NAV: NavEntry[] = [
   { to: "/templates", label: "Templates", icon: "template", anyOf: ["template:read"], available: true },
   { to: "/campaigns", label: "Campaigns", icon: "send", anyOf: ["campaign:read"], available: true },
   { to: "/analytics", label: "Analytics", icon: "chart", anyOf: ["analytics:read"], available: true },
-  { to: "/assistant", label: "AI Assistant", icon: "sparkles", anyOf: ["ai:use"], available: false },
+  { to: "/assistant", label: "AI Assistant", icon: "sparkles", anyOf: ["ai:use"], available: true },
   { to: "/settings", label: "Settings", icon: "settings", anyOf: [], available: true },
   {
     to: "/admin",
