@@ -4,8 +4,9 @@
 //   1. Exact totals kept by triggers in the write transaction (lead_counts):
 //      every lead, per status (any of several), per tag (one), per owner or
 //      none. exact_keys() says when a filter is one of those.
-//   2. Any other filter: a count that stops at kCountCap, reported as a
-//      lower bound when it gets there (`total_is_lower_bound`).
+//   2. Any other filter: a count that stops at count_cap() — kCountCap, or
+//      kSearchCountCap with a `q` search —, reported as a lower bound when it
+//      gets there (`total_is_lower_bound`).
 //   3. `count=exact`: the whole count, off the I/O threads.
 // Counts of kinds 2 and 3 are cached (leads/count_cache.hpp) for as long as
 // the versions of what the filter reads are unchanged, so a status change
@@ -23,10 +24,15 @@
 namespace herald::leads {
 
 inline constexpr std::int64_t kCountCap = 10000;
+// A search's count checks every lead holding q's trigrams against q itself,
+// a row read each: it stops sooner, so that a search nobody asked before
+// stays within a few milliseconds at a million leads ("1,000+ match").
+inline constexpr std::int64_t kSearchCountCap = 1000;
+inline std::int64_t count_cap(const Filter& f) { return f.queries.empty() ? kCountCap : kSearchCountCap; }
 // How far past the cap a count goes when its filter reads a field that
-// changes often (status, owner, tags): its "at least 10,000" then holds
-// until that many leads have changed (leads/count_cache.hpp).
-inline constexpr std::int64_t kCountSpare = 5000;
+// changes often (status, owner, tags): half the cap more, so that its "at
+// least 10,000" holds until 5,000 leads have changed (leads/count_cache.hpp).
+inline std::int64_t count_spare(const Filter& f) { return count_cap(f) / 2; }
 
 // lead_counters, read in one statement (leads.versions, leads.count_prefix).
 // Each grows by the number of leads changed in its way (`all` by at least one

@@ -36,7 +36,7 @@ Query list_query() {
                      {"cursor", "next_cursor of the previous page (id order)"},
                      {"count",
                       "capped (default): total is exact for no filter, statuses, one tag or one owner, otherwise "
-                      "it stops at 10000 and total_is_lower_bound says so; exact: the whole count"}});
+                      "it stops at 10000 (1000 with q) and total_is_lower_bound says so; exact: the whole count"}});
   return q;
 }
 
@@ -67,7 +67,7 @@ void add_lead_endpoints(http::Endpoints& e, Routes& r) {
   list["properties"]["total"]["description"] =
       "leads matching the filter; with total_is_lower_bound, at least this many (count=exact counts them all)";
   list["properties"]["total_is_lower_bound"]["description"] =
-      "true when the count stopped at 10000 (count=capped, a filter without a kept total)";
+      "true when the count stopped at its cap: 10000, or 1000 with q (count=capped, a filter without a kept total)";
   list["properties"]["next_cursor"]["type"] = {"integer", "null"};
   e.add("leads.list", bind(r, &Routes::list),
         {.summary = "List, search and filter leads", .tag = "leads", .response = list, .query = list_query()},

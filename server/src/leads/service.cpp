@@ -194,9 +194,10 @@ Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode
   // A capped count of a filter on fields that change often counts on past
   // the cap, so that its "at least the cap" outlives that many changes.
   const bool capped = mode == CountMode::Capped;
-  const std::int64_t spare = depends.status || depends.owner || depends.tags ? kCountSpare : 0;
-  auto [counted_at, n] = store_.count(c, f, capped ? std::optional<std::int64_t>(kCountCap + spare + 1) : std::nullopt);
-  Total t = capped && n > kCountCap ? Total{kCountCap, true} : Total{n, false};
+  const std::int64_t spare = depends.status || depends.owner || depends.tags ? count_spare(f) : 0;
+  const std::int64_t cap = count_cap(f);
+  auto [counted_at, n] = store_.count(c, f, capped ? std::optional<std::int64_t>(cap + spare + 1) : std::nullopt);
+  Total t = capped && n > cap ? Total{cap, true} : Total{n, false};
   counts_.put(key, relevant(counted_at, depends), n, t);
   return t;
 }

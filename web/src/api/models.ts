@@ -88,7 +88,7 @@ export interface Lead {
   last_activity_at: string | null;
 }
 
-/** total_is_lower_bound: the count stopped at the cap (10,000); there are at least `total`. */
+/** total_is_lower_bound: the count stopped at its cap (10,000; 1,000 for a search); there are at least `total`. */
 export type LeadPage = Page<Lead> & { next_cursor: number | null; total_is_lower_bound: boolean };
 
 export type LeadFilterObject = Record<string, string | string[]>;

@@ -5266,7 +5266,7 @@ export interface operations {
                 page_size?: string;
                 /** @description next_cursor of the previous page (id order) */
                 cursor?: string;
-                /** @description capped (default): total is exact for no filter, statuses, one tag or one owner, otherwise it stops at 10000 and total_is_lower_bound says so; exact: the whole count */
+                /** @description capped (default): total is exact for no filter, statuses, one tag or one owner, otherwise it stops at 10000 (1000 with q) and total_is_lower_bound says so; exact: the whole count */
                 count?: string;
             };
             header?: never;
@@ -5288,7 +5288,7 @@ export interface operations {
                         page_size?: number;
                         /** @description leads matching the filter; with total_is_lower_bound, at least this many (count=exact counts them all) */
                         total?: number;
-                        /** @description true when the count stopped at 10000 (count=capped, a filter without a kept total) */
+                        /** @description true when the count stopped at its cap: 10000, or 1000 with q (count=capped, a filter without a kept total) */
                         total_is_lower_bound?: boolean;
                     };
                 };

@@ -135,3 +135,29 @@ export function Checkbox({
     </label>
   );
 }
+
+/** One radio button per choice, labelled, for a value out of a few. */
+export function RadioChoices<K extends string>({
+  name,
+  choices,
+  value,
+  onChange,
+}: {
+  name: string;
+  choices: readonly (readonly [K, ReactNode])[];
+  value: K;
+  onChange: (k: K) => void;
+}) {
+  return choices.map(([k, label]) => (
+    <label key={k} className="inline-flex items-center gap-2 text-sm">
+      <input
+        type="radio"
+        name={name}
+        checked={value === k}
+        onChange={() => onChange(k)}
+        className="accent-indigo-600"
+      />
+      {label}
+    </label>
+  ));
+}

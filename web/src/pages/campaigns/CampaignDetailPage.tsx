@@ -3,7 +3,8 @@ import { useNavigate, useParams } from "react-router-dom";
 import { campaignsApi, progressOf, RECIPIENT_STATES, type Campaign } from "../../api/campaigns";
 import { messageOf } from "../../api/errors";
 import { useAuth } from "../../auth/AuthContext";
-import { SentChart } from "../../components/Campaigns/SentChart";
+import { minuteBars } from "../../components/Campaigns/minuteBars";
+import { CountBarChart } from "../../components/ui/CountBarChart";
 import { StatusChip } from "../../components/Campaigns/StatusChip";
 import { Button, ButtonLink } from "../../components/ui/Button";
 import { Card, PageHeader, Stat } from "../../components/ui/Card";
@@ -211,7 +212,13 @@ function Timeline({ id, live, status }: { id: number; live: boolean; status: str
       ) : t.data.points.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">Nothing sent in the last hour.</p>
       ) : (
-        <SentChart points={t.data.points} />
+        <CountBarChart
+          bars={minuteBars(t.data.points)}
+          what="sent"
+          caption="Messages sent per minute (UTC)"
+          tooltipLabel={(l) => `${l} UTC`}
+          height="h-48"
+        />
       )}
     </Card>
   );

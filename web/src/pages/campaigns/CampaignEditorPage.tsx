@@ -15,7 +15,7 @@ import {
 } from "../../components/Campaigns/campaignForm";
 import { Button, ButtonLink } from "../../components/ui/Button";
 import { Card, PageHeader } from "../../components/ui/Card";
-import { Checkbox, SelectField, TextField } from "../../components/ui/Field";
+import { Checkbox, RadioChoices, SelectField, TextField } from "../../components/ui/Field";
 import { ErrorState, FormErrors, LoadingState } from "../../components/ui/States";
 import { useToast } from "../../components/ui/Toast";
 import { formatNumber } from "../../lib/format";
@@ -205,25 +205,19 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
         <Card title="Audience">
           <fieldset disabled={paused} className="grid gap-3">
             <legend className="sr-only">Who receives it</legend>
-            {(
-              [
-                ["all", "All leads"],
-                ["segment", "A saved segment"],
-                ["tags", "Leads with any of these tags"],
-                ["leads", "Chosen leads (ids)"],
-              ] as const
-            ).map(([k, label]) => (
-              <label key={k} className="inline-flex items-center gap-2 text-sm">
-                <input
-                  type="radio"
-                  name="audience"
-                  checked={form.audience === k}
-                  onChange={() => set("audience", k)}
-                  className="accent-indigo-600"
-                />
-                {label}
-              </label>
-            ))}
+            <RadioChoices
+              name="audience"
+              choices={
+                [
+                  ["all", "All leads"],
+                  ["segment", "A saved segment"],
+                  ["tags", "Leads with any of these tags"],
+                  ["leads", "Chosen leads (ids)"],
+                ] as const
+              }
+              value={form.audience}
+              onChange={(k) => set("audience", k)}
+            />
             {form.audience === "segment" && (
               <SelectField
                 label="Segment"
@@ -273,24 +267,18 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
           <div className="grid gap-3">
             <fieldset disabled={paused} className="grid gap-2">
               <legend className="mb-1 text-sm font-medium">When</legend>
-              {(
-                [
-                  ["now", "As soon as it is sent"],
-                  ["at", "At a date and time"],
-                  ["local_time", "At a time of day in each lead's time zone"],
-                ] as const
-              ).map(([k, label]) => (
-                <label key={k} className="inline-flex items-center gap-2 text-sm">
-                  <input
-                    type="radio"
-                    name="schedule"
-                    checked={form.schedule === k}
-                    onChange={() => set("schedule", k)}
-                    className="accent-indigo-600"
-                  />
-                  {label}
-                </label>
-              ))}
+              <RadioChoices
+                name="schedule"
+                choices={
+                  [
+                    ["now", "As soon as it is sent"],
+                    ["at", "At a date and time"],
+                    ["local_time", "At a time of day in each lead's time zone"],
+                  ] as const
+                }
+                value={form.schedule}
+                onChange={(k) => set("schedule", k)}
+              />
               {form.schedule === "at" && (
                 <TextField
                   label="Date and time (your time zone)"

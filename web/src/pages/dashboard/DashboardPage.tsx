@@ -3,7 +3,8 @@ import { analyticsApi } from "../../api/analytics";
 import { adminApi, leadsApi, segmentsApi } from "../../api/endpoints";
 import { useAuth } from "../../auth/AuthContext";
 import { CampaignTiles } from "../../components/Campaigns/CampaignTiles";
-import { NewLeadsChart, type DayCount } from "../../components/Dashboard/NewLeadsChart";
+import { dayBars, type DayCount } from "../../components/Dashboard/dayBars";
+import { CountBarChart } from "../../components/ui/CountBarChart";
 import { ButtonLink } from "../../components/ui/Button";
 import { Card, PageHeader, Stat } from "../../components/ui/Card";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
@@ -139,7 +140,12 @@ export function DashboardPage() {
                 Import a CSV or add leads to see them here.
               </EmptyState>
             ) : (
-              <NewLeadsChart data={perDay.data} />
+              <CountBarChart
+                bars={dayBars(perDay.data)}
+                what="new leads"
+                caption="New leads per day (UTC)"
+                tooltipLabel={(l) => `Day ${l}`}
+              />
             )}
           </Card>
           <Card
@@ -194,9 +200,10 @@ export function DashboardPage() {
                 Send a campaign to see its messages here.
               </EmptyState>
             ) : (
-              <NewLeadsChart
-                data={sentPerDay.data}
+              <CountBarChart
+                bars={dayBars(sentPerDay.data)}
                 what="messages sent"
+                tooltipLabel={(l) => `Day ${l}`}
                 caption="Messages sent per day (UTC)"
                 color="#0ea5e9"
               />

@@ -119,7 +119,7 @@ export function LeadsPage() {
 
   const segments = useAsync(() => segmentsApi.list(), []);
   const total = list.data?.total ?? 0;
-  // Past 10,000 the server says "at least": the pages go on while they are full.
+  // Past its cap (10,000; 1,000 for a search) the server says "at least": the pages go on while they are full.
   const atLeast = list.data?.total_is_lower_bound ?? false;
   const pages = Math.max(1, Math.ceil(total / paging.pageSize));
   const more = atLeast && (list.data?.items.length ?? 0) === paging.pageSize;
@@ -388,7 +388,7 @@ export function LeadsPage() {
               disabled={atLeast || paging.page === pages || !canGo(pages)}
               title={
                 atLeast
-                  ? "Over 10,000 leads match: the last page is not known"
+                  ? `Over ${formatNumber(total)} leads match: the last page is not known`
                   : canGo(pages)
                     ? undefined
                     : "Deep pages are reached page by page"

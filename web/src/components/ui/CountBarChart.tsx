@@ -1,28 +1,37 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-export interface DayCount {
-  day: string; // YYYY-MM-DD (UTC)
+export interface CountBar {
+  /** The bar's full name, a row header in the screen-reader table (a day, a minute). */
+  key: string;
+  /** The short name under the bar. */
+  label: string;
   count: number;
 }
 
-/** Counts per UTC day as bars; `what` names one day's count ("new leads", "messages sent"). */
-export function NewLeadsChart({
-  data,
-  what = "new leads",
-  caption = "New leads per day (UTC)",
+/**
+ * Counts as bars ("new leads" per day, "sent" per minute), with the same numbers as a table for
+ * screen readers. `what` names one bar's count in the tooltip; `tooltipLabel` names its bar.
+ */
+export function CountBarChart({
+  bars,
+  what,
+  caption,
+  tooltipLabel = (label) => label,
   color = "#6366f1",
+  height = "h-56",
 }: {
-  data: DayCount[];
-  what?: string;
-  caption?: string;
+  bars: CountBar[];
+  what: string;
+  caption: string;
+  tooltipLabel?: (label: string) => string;
   color?: string;
+  height?: string;
 }) {
-  const rows = data.map((d) => ({ ...d, label: d.day.slice(5) }));
   return (
     <figure>
-      <div className="h-56 w-full text-slate-700 dark:text-slate-300">
+      <div className={`${height} w-full text-slate-700 dark:text-slate-300`}>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <BarChart data={bars} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid
               strokeDasharray="3 3"
               stroke="currentColor"
@@ -41,21 +50,20 @@ export function NewLeadsChart({
               contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}
               itemStyle={{ color: "#0f172a" }}
               formatter={(v) => [Number(v).toLocaleString("en"), what]}
-              labelFormatter={(l) => `Day ${l}`}
+              labelFormatter={(l) => tooltipLabel(String(l))}
             />
             <Bar dataKey="count" fill={color} radius={[3, 3, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
-      {/* The same numbers as a table for screen readers. */}
       <figcaption className="sr-only">
         <table>
           <caption>{caption}</caption>
           <tbody>
-            {data.map((d) => (
-              <tr key={d.day}>
-                <th scope="row">{d.day}</th>
-                <td>{d.count}</td>
+            {bars.map((b) => (
+              <tr key={b.key}>
+                <th scope="row">{b.key}</th>
+                <td>{b.count}</td>
               </tr>
             ))}
           </tbody>
