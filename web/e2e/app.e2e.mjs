@@ -651,12 +651,14 @@ describe("Herald web UI", { concurrency: false }, () => {
     await draft.getByLabel("Brief").fill("Announce the new one-page campaign reports");
     await draft.getByLabel("Length").selectOption("short");
     await draft.getByRole("button", { name: "Write draft" }).click();
-    // The text appears while the model writes, before the draft is complete.
+    // The text appears while the model writes: the provider holds its last piece until released.
     await page
       .getByLabel("Draft so far")
-      .getByText(/Subject: Meet Herald/)
+      .getByText(/set it up for/)
       .waitFor();
+    assert.match(page.url(), /\/assistant$/);
     await checks.capture(page, "assistant-draft-streaming");
+    provider.release();
     await page.waitForURL(/\/templates\/new$/);
     const editor = page.getByRole("form", { name: "Template" });
     assert.equal(
@@ -668,7 +670,7 @@ describe("Herald web UI", { concurrency: false }, () => {
     assert.doesNotMatch(html, /<script/, "the model's script was sanitised away");
     await editor.getByRole("button", { name: "Create template" }).click();
     await page.waitForURL(/\/templates\/\d+$/);
-    await page.getByText("Version 1").waitFor();
+    await page.getByText("Version 1", { exact: true }).waitFor();
     await checks.capture(page, "assistant-draft-in-editor");
     const sent = provider.requests.find((r) => r.body.stream);
     assert.equal(sent.auth, "Bearer sk-e2e-secret");

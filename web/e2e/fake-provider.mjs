@@ -21,8 +21,11 @@ function chunk(delta, finish = null) {
   };
 }
 
-export async function startFakeProvider({ pauseMs = 250 } = {}) {
+export async function startFakeProvider({ pauseMs = 100 } = {}) {
   const requests = [];
+  // A streamed draft holds its last piece until release(): a test sees the text arrive, then lets it end.
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (d) => (body += d));
@@ -49,8 +52,14 @@ export async function startFakeProvider({ pauseMs = 250 } = {}) {
       }
       res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
       res.write(`data: ${JSON.stringify(chunk({ role: "assistant", content: "" }))}\n\n`);
-      for (const piece of DRAFT_PIECES) {
+      for (const [i, piece] of DRAFT_PIECES.entries()) {
         await new Promise((r) => setTimeout(r, pauseMs));
+        if (i === DRAFT_PIECES.length - 1) {
+          // SSE comments keep the connection alive while held (Herald cuts a stream silent for 30 s).
+          const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 1000);
+          await released;
+          clearInterval(keepAlive);
+        }
         res.write(`data: ${JSON.stringify(chunk({ content: piece }))}\n\n`);
       }
       res.write(`data: ${JSON.stringify(chunk({}, "stop"))}\n\n`);
@@ -65,6 +74,7 @@ export async function startFakeProvider({ pauseMs = 250 } = {}) {
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    release: () => release(),
     stop: () => new Promise((resolve) => server.close(resolve)),
   };
 }
