@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHerald, repoRoot } from "../scripts/herald-server.mjs";
 import { launch, PageChecks, watchConsole } from "./browser.mjs";
+import { startFakeProvider } from "./fake-provider.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, "..", "dist");
@@ -17,7 +18,7 @@ const ADMIN = { email: "admin@example.com", password: "Admin-pass-2026!" };
 const VIEWER = { email: "viewer@example.com", password: "Viewer-pass-2026!" };
 const IMPORT_ROWS = 20000;
 
-let server, browser, page, checks, problems, tmp, csvPath;
+let server, browser, page, checks, problems, tmp, csvPath, provider;
 
 async function signIn(who) {
   await page.goto(server.url + "/signin");
@@ -65,6 +66,7 @@ describe("Herald web UI", { concurrency: false }, () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
+    await provider?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -643,6 +645,66 @@ describe("Herald web UI", { concurrency: false }, () => {
       .getByTestId("audit-verify")
       .getByText(/intact/)
       .waitFor();
+  });
+
+  test("the assistant without a provider says how to configure one", async () => {
+    await page.goto(server.url + "/assistant");
+    const note = page.getByRole("status", { name: "No AI provider" });
+    await note.waitFor();
+    assert.match(await note.innerText(), /HERALD_AI_BASE_URL/);
+    assert.match(await note.innerText(), /Settings → AI/);
+    await checks.capture(page, "assistant-unconfigured");
+  });
+
+  test("with a local provider set in Settings → AI, a draft streams into the template editor", async () => {
+    provider = await startFakeProvider();
+    await page.goto(server.url + "/settings?tab=ai");
+    const form = page.getByRole("form", { name: "AI provider" });
+    await form.getByLabel("Base URL").fill(provider.baseUrl);
+    await form.getByLabel("Model").fill("e2e-model");
+    await form.getByLabel("API key").fill("sk-e2e-secret");
+    await form.getByRole("button", { name: "Save AI settings" }).click();
+    await page.getByText("AI settings saved").first().waitFor();
+    await page.getByText("Configured", { exact: true }).waitFor();
+    await page.getByText("A key is set. It is stored encrypted and never shown.").waitFor();
+    await checks.capture(page, "settings-ai");
+    // Each process reads the provider settings at most every 2 s: wait until they are in force.
+    const token = (await storedToken()).token;
+    for (let i = 0; ; i++) {
+      const r = await api("POST", "/api/ai/subject-lines", token, { brief: "probe", count: 1 });
+      if (r.status === 200) break;
+      assert.ok(i < 100, `the provider did not come into force: ${r.status} ${await r.text()}`);
+      await page.waitForTimeout(100);
+    }
+    await page.goto(server.url + "/assistant");
+    const draft = page.getByRole("form", { name: "Draft an e-mail" });
+    await draft.getByLabel("Brief").fill("Announce the new one-page campaign reports");
+    await draft.getByLabel("Length").selectOption("short");
+    await draft.getByRole("button", { name: "Write draft" }).click();
+    // The text appears while the model writes: the provider holds its last piece until released.
+    await page
+      .getByLabel("Draft so far")
+      .getByText(/set it up for/)
+      .waitFor();
+    assert.match(page.url(), /\/assistant$/);
+    await checks.capture(page, "assistant-draft-streaming");
+    provider.release();
+    await page.waitForURL(/\/templates\/new$/);
+    const editor = page.getByRole("form", { name: "Template" });
+    assert.equal(
+      await editor.getByLabel("Subject").inputValue(),
+      "Meet Herald's new reports, {{first_name|there}}",
+    );
+    const html = await editor.getByLabel("HTML").inputValue();
+    assert.match(html, /one page/);
+    assert.doesNotMatch(html, /<script/, "the model's script was sanitised away");
+    await editor.getByRole("button", { name: "Create template" }).click();
+    await page.waitForURL(/\/templates\/\d+$/);
+    await page.getByText("Version 1", { exact: true }).waitFor();
+    await checks.capture(page, "assistant-draft-in-editor");
+    const sent = provider.requests.find((r) => r.body.stream);
+    assert.equal(sent.auth, "Bearer sk-e2e-secret");
+    assert.equal(sent.body.model, "e2e-model");
   });
 
   test("an admin creates a viewer", async () => {

@@ -26,11 +26,14 @@ int score_of(const std::vector<Finding>& findings) {
   return std::max(score, 0);
 }
 
-Analysis analyze_message(const MessageParts& message) {
+namespace {
+
+using Rule = std::vector<Finding> (*)(const Measured&);
+
+Analysis analyze(const MessageParts& message, std::initializer_list<Rule> rules) {
   Measured m = measure(message);
   Analysis a;
-  for (auto* rule : {rule_spam_phrases, rule_subject_length, rule_capitals, rule_punctuation, rule_links, rule_images,
-                     rule_unsubscribe, rule_merge_tags, rule_readability, rule_personalisation}) {
+  for (auto* rule : rules) {
     auto found = rule(m);
     a.findings.insert(a.findings.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   }
@@ -40,6 +43,18 @@ Analysis analyze_message(const MessageParts& message) {
   a.score = score_of(a.findings);
   a.facts = std::move(m.facts);
   return a;
+}
+
+}  // namespace
+
+Analysis analyze_message(const MessageParts& message) {
+  return analyze(message, {rule_spam_phrases, rule_subject_length, rule_capitals, rule_punctuation, rule_links,
+                           rule_images, rule_unsubscribe, rule_merge_tags, rule_readability, rule_personalisation});
+}
+
+Analysis analyze_subject(std::string_view subject) {
+  return analyze(MessageParts{std::string(subject), "", ""},
+                 {rule_spam_phrases, rule_subject_length, rule_capitals, rule_punctuation, rule_merge_tags});
 }
 
 nlohmann::json to_json(const Analysis& analysis) {

@@ -57,6 +57,10 @@ struct Analysis {
 
 Analysis analyze_message(const MessageParts& message);
 
+// A subject line alone (an AI subject-line candidate): only the rules that
+// read the subject — spam phrases, length, capitals, punctuation, merge tags.
+Analysis analyze_subject(std::string_view subject);
+
 // {score, findings [{rule, severity, message}], facts {…}} as the API answers.
 nlohmann::json to_json(const Analysis& analysis);
 

@@ -3,7 +3,11 @@
 // limiter, Redis) and the interfaces of the modules before it — never their
 // stores or services. Adding a domain adds one line here (see
 // docs/architecture.md, "Adding a domain").
+#include <nlohmann/json.hpp>
+
+#include "advisor/interface.hpp"
 #include "advisor/module.hpp"
+#include "ai/module.hpp"
 #include "analytics/module.hpp"
 #include "app/composition.hpp"
 #include "audit/module.hpp"
@@ -35,6 +39,10 @@ void add_modules(Composition& c) {
                                                              settings.transport(), c.contributions().send_observers()});
   c.add<analytics::Module>(analytics::Deps{db, clock, config, jobs.queue(), leads.leads(), campaigns.activity()});
   c.add<advisor::Module>(advisor::Deps{clock, jobs.queue(), leads.leads(), campaigns.activity()});
+  auto& ai = c.add<ai::Module>(ai::Deps{db, clock, config, settings.settings(), leads.leads(), templates.catalog(),
+                                       c.contributions().endpoints()});
+  ai.service().set_subject_analysis(
+      [](const std::string& subject) { return advisor::to_json(advisor::analyze_subject(subject)); });
   c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports(),
                                                    settings.smtp_pool(), &campaigns.campaigns()});
 }

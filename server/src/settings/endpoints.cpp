@@ -33,8 +33,18 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
   settings["properties"]["domain_limits"] = limits;
   settings["properties"]["smtp"] = smtp;
   settings["properties"]["dkim"] = dkim_list;
-  nlohmann::json patch = {{"type", "object"},
-                          {"properties", {{"sender", sender}, {"tracking", tracking}, {"domain_limits", limits}}}};
+  auto ai = object_schema({{"base_url", "string"},
+                           {"model", "string"},
+                           {"api_key_set", "boolean"},
+                           {"daily_token_budget", "integer"},
+                           {"configured", "boolean"},
+                           {"source", "object"}});
+  settings["properties"]["ai"] = ai;
+  const auto ai_patch = object_schema(
+      {{"base_url", "string"}, {"model", "string"}, {"api_key", "string"}, {"daily_token_budget", "integer"}});
+  nlohmann::json patch = {
+      {"type", "object"},
+      {"properties", {{"sender", sender}, {"tracking", tracking}, {"domain_limits", limits}, {"ai", ai_patch}}}};
   const auto outbox_item = object_schema({{"id", "integer"},
                                           {"from", "string"},
                                           {"to", "string"},
@@ -50,11 +60,12 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
   outbox_message["properties"]["raw"] = {{"type", "string"}};
 
   e.add("settings.get", bind(r, &Routes::get),
-        {.summary = "Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys",
+        {.summary = "Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys, AI provider",
          .tag = "settings",
          .response = settings});
   e.add("settings.update", bind(r, &Routes::update),
-        {.summary = "Change the sender identity, tracking defaults or per-recipient-domain limits",
+        {.summary = "Change the sender identity, tracking defaults, per-recipient-domain limits or AI provider "
+                    "(the API key is write-only)",
          .tag = "settings",
          .request_body = patch,
          .response = settings});

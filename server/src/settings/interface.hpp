@@ -7,6 +7,7 @@
 // same module: see settings/module.hpp (Module::transport()).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ struct Tracking {
   bool track_opens = true;
   bool track_clicks = true;
 };
+// The AI provider in effect: each field from Settings → AI when set there,
+// else from HERALD_AI_BASE_URL / _API_KEY / _MODEL; the key in clear.
+struct AiProvider {
+  std::string base_url, api_key, model;
+  std::int64_t daily_token_budget = 200'000;  // per user and UTC day
+};
 
 class Settings {  // offered by the settings module to later modules
  public:
@@ -39,6 +46,7 @@ class Settings {  // offered by the settings module to later modules
   virtual std::shared_ptr<const mail::DkimSigner> signer_for(std::string_view from_domain) const = 0;
   virtual std::vector<DomainLimit> domain_limits() const = 0;
   virtual Tracking tracking_defaults() const = 0;
+  virtual AiProvider ai_provider() const = 0;
 };
 
 }  // namespace herald::settings

@@ -99,15 +99,68 @@ nlohmann::json SettingsService::view() {
   nlohmann::json keys = nlohmann::json::array();
   for (const auto& k : dkim_keys()) keys.push_back(to_json(k));
   out["dkim"] = std::move(keys);
-  // The AI provider's settings come with the AI issue (SPEC §3 HERALD_AI_*).
+  out["ai"] = ai_view();
   return out;
+}
+
+nlohmann::json SettingsService::ai_view() {
+  AiSettings stored;
+  {
+    auto conn = db_.acquire();
+    stored = store_.ai_settings(*conn);
+  }
+  const auto effective = resolve_ai(stored);
+  auto source = [](const std::string& set_here, const std::optional<std::string>& env) {
+    if (!set_here.empty()) return "settings";
+    return env && !env->empty() ? "environment" : "unset";
+  };
+  return {{"base_url", effective.base_url},
+          {"model", effective.model},
+          {"api_key_set", !effective.api_key.empty()},
+          {"daily_token_budget", effective.daily_token_budget},
+          {"configured", !effective.base_url.empty() && !effective.model.empty()},
+          {"source",
+           {{"base_url", source(stored.base_url, config_.ai_base_url)},
+            {"model", source(stored.model, config_.ai_model)},
+            {"api_key", source(stored.api_key_sealed, config_.ai_api_key)}}}};
+}
+
+AiProvider SettingsService::resolve_ai(const AiSettings& stored) const {
+  AiProvider p;
+  p.base_url = !stored.base_url.empty() ? stored.base_url : config_.ai_base_url.value_or("");
+  p.model = !stored.model.empty() ? stored.model : config_.ai_model.value_or("");
+  if (!stored.api_key_sealed.empty()) {
+    auto key = box_.open(stored.api_key_sealed);
+    if (!key) {
+      log::error("the stored AI provider key cannot be opened (was HERALD_JWT_SECRET or secret.key changed?)");
+    }
+    p.api_key = key.value_or("");
+  } else {
+    p.api_key = config_.ai_api_key.value_or("");
+  }
+  p.daily_token_budget = stored.daily_token_budget;
+  return p;
 }
 
 MailSettings SettingsService::patch(const nlohmann::json& body) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
-  auto next = apply_patch(store_.mail_settings(*conn), body);
+  ValidationError ai_errors;
+  std::optional<AiPatch> ai;
+  if (body.is_object() && body.contains("ai")) ai = apply_ai_patch(store_.ai_settings(*conn), body["ai"], ai_errors);
+  MailSettings next;
+  try {
+    next = apply_patch(store_.mail_settings(*conn), body);
+  } catch (ValidationError& e) {
+    for (const auto& f : ai_errors.errors()) e.with_field(f.field, f.message);
+    throw;
+  }
+  if (!ai_errors.empty()) throw ai_errors;
   store_.put_mail_settings(*conn, next, now());
+  if (ai) {
+    if (ai->api_key) ai->next.api_key_sealed = ai->api_key->empty() ? std::string() : box_.seal(*ai->api_key);
+    store_.put_ai_settings(*conn, ai->next, now());
+  }
   tx.commit();
   std::lock_guard lock(mutex_);
   settings_cache_.reset();
@@ -210,6 +263,17 @@ MailSettings SettingsService::cached() const {
 Sender SettingsService::default_sender() const { return cached().sender; }
 std::vector<DomainLimit> SettingsService::domain_limits() const { return cached().domain_limits; }
 Tracking SettingsService::tracking_defaults() const { return cached().tracking; }
+
+// Read on every call (one primary-key read beside a provider call of seconds):
+// a change through any process applies to the next call in every process.
+AiProvider SettingsService::ai_provider() const {
+  AiSettings stored;
+  {
+    auto conn = db_.acquire();
+    stored = store_.ai_settings(*conn);
+  }
+  return resolve_ai(stored);
+}
 
 std::shared_ptr<const mail::DkimSigner> SettingsService::signer_for(std::string_view from_domain) const {
   const auto domain = to_lower_ascii(from_domain);

@@ -64,9 +64,13 @@ class SettingsService final : public Settings {
   std::shared_ptr<const mail::DkimSigner> signer_for(std::string_view from_domain) const override;
   std::vector<DomainLimit> domain_limits() const override;
   Tracking tracking_defaults() const override;
+  AiProvider ai_provider() const override;
 
  private:
   MailSettings cached() const;
+  // GET /api/settings' "ai": the provider in effect, where each field comes from, never the key.
+  nlohmann::json ai_view();
+  AiProvider resolve_ai(const AiSettings& stored) const;
   std::string now() const;
   void load_operator_key();
 

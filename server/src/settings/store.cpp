@@ -11,6 +11,7 @@ using storage::Row;
 using sv = std::string_view;
 
 constexpr sv kMailSettingsKey = "mail.settings";
+constexpr sv kAiSettingsKey = "ai.settings";
 
 const storage::Query kDkimList{"dkim_keys.list"};
 const storage::Query kDkimGet{"dkim_keys.get"};
@@ -52,6 +53,16 @@ std::optional<std::string> Store::mail_settings_document(Connection& c) const {
 
 void Store::put_mail_settings(Connection& c, const MailSettings& s, const std::string& now) const {
   storage::put_setting(c, kMailSettingsKey, to_json(s).dump(), now);
+}
+
+AiSettings Store::ai_settings(Connection& c) const {
+  auto doc = storage::get_setting(c, kAiSettingsKey);
+  if (!doc) return {};
+  return ai_settings_from_json(nlohmann::json::parse(*doc, nullptr, false));
+}
+
+void Store::put_ai_settings(Connection& c, const AiSettings& s, const std::string& now) const {
+  storage::put_setting(c, kAiSettingsKey, to_stored_json(s).dump(), now);
 }
 
 std::vector<StoredDkimKey> Store::dkim_keys(Connection& c) const {

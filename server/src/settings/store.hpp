@@ -39,6 +39,8 @@ class Store {
   // The stored document as written (none before the first PATCH): one primary-key read.
   std::optional<std::string> mail_settings_document(Connection& c) const;
   void put_mail_settings(Connection& c, const MailSettings& s, const std::string& now) const;
+  AiSettings ai_settings(Connection& c) const;  // key "ai.settings"
+  void put_ai_settings(Connection& c, const AiSettings& s, const std::string& now) const;
 
   std::vector<StoredDkimKey> dkim_keys(Connection& c) const;
   std::optional<StoredDkimKey> dkim_key(Connection& c, std::string_view domain) const;

@@ -182,7 +182,7 @@ MailSettings apply_patch(const MailSettings& current, const json& body) {
       errors.with_field("smtp", "is read-only: the SMTP transport comes from HERALD_SMTP_URL");
     } else if (key == "public_url") {
       errors.with_field("public_url", "is read-only: set HERALD_PUBLIC_URL");
-    } else if (key != "sender" && key != "tracking" && key != "domain_limits") {
+    } else if (key != "sender" && key != "tracking" && key != "domain_limits" && key != "ai") {
       errors.with_field(key, std::string(kUnknownField));
     }
   }
@@ -192,6 +192,76 @@ MailSettings apply_patch(const MailSettings& current, const json& body) {
   if (errors.empty() && body.empty()) errors.with_field("body", "names no setting to change");
   if (!errors.empty()) throw errors;
   return next;
+}
+
+json to_stored_json(const AiSettings& s) {
+  return {{"base_url", s.base_url},
+          {"model", s.model},
+          {"api_key_sealed", s.api_key_sealed},
+          {"daily_token_budget", s.daily_token_budget}};
+}
+
+AiSettings ai_settings_from_json(const json& doc) {
+  AiSettings s;
+  if (!doc.is_object()) return s;
+  s.base_url = doc.value("base_url", "");
+  s.model = doc.value("model", "");
+  s.api_key_sealed = doc.value("api_key_sealed", "");
+  if (auto it = doc.find("daily_token_budget"); it != doc.end() && it->is_number_integer()) {
+    s.daily_token_budget = it->get<std::int64_t>();
+  }
+  return s;
+}
+
+AiPatch apply_ai_patch(const AiSettings& current, const json& body, ValidationError& errors) {
+  AiPatch out{current, std::nullopt};
+  if (!body.is_object()) {
+    errors.with_field("ai", "must be an object {base_url, model, api_key, daily_token_budget}");
+    return out;
+  }
+  for (auto& [key, _] : body.items()) {
+    if (key == "api_key_set") {
+      errors.with_field("ai.api_key_set", "is read-only: set ai.api_key to change the key");
+    } else if (key != "base_url" && key != "model" && key != "api_key" && key != "daily_token_budget") {
+      errors.with_field("ai." + key, std::string(kUnknownField));
+    }
+  }
+  if (body.contains("base_url")) {
+    if (body["base_url"].is_null()) {
+      out.next.base_url.clear();
+    } else if (auto v = read_line(body["base_url"], "ai.base_url", 500, errors)) {
+      const auto lower = to_lower_ascii(*v);
+      if (!v->empty() && !lower.starts_with("http://") && !lower.starts_with("https://")) {
+        errors.with_field("ai.base_url", "must be an http:// or https:// URL, such as https://api.openai.com/v1");
+      } else {
+        out.next.base_url = *v;
+      }
+    }
+  }
+  if (body.contains("model")) {
+    if (body["model"].is_null()) {
+      out.next.model.clear();
+    } else if (auto v = read_line(body["model"], "ai.model", 200, errors)) {
+      out.next.model = *v;
+    }
+  }
+  if (body.contains("api_key")) {
+    if (body["api_key"].is_null()) {
+      out.api_key = std::string();
+    } else if (auto v = read_line(body["api_key"], "ai.api_key", 1000, errors)) {
+      out.api_key = *v;
+    }
+  }
+  if (body.contains("daily_token_budget")) {
+    const auto& b = body["daily_token_budget"];
+    if (!b.is_number_integer() || b.get<std::int64_t>() < 0 || b.get<std::int64_t>() > kMaxDailyTokenBudget) {
+      errors.with_field("ai.daily_token_budget",
+                        fmt::format("must be an integer from 0 (no AI calls) to {}", kMaxDailyTokenBudget));
+    } else {
+      out.next.daily_token_budget = b.get<std::int64_t>();
+    }
+  }
+  return out;
 }
 
 std::optional<std::string> normalise_domain(std::string_view input) {

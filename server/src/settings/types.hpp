@@ -8,9 +8,30 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/errors.hpp"
 #include "settings/interface.hpp"
 
 namespace herald::settings {
+
+// The AI provider as stored (app_settings "ai.settings"): empty fields fall
+// back to HERALD_AI_*; the API key sealed (KeyBox), never returned.
+struct AiSettings {
+  std::string base_url, model;
+  std::string api_key_sealed;
+  std::int64_t daily_token_budget = 200'000;
+};
+inline constexpr std::int64_t kMaxDailyTokenBudget = 1'000'000'000;
+nlohmann::json to_stored_json(const AiSettings& s);
+AiSettings ai_settings_from_json(const nlohmann::json& doc);
+
+// What a PATCH {ai: {...}} changes: the next settings and, when the body set
+// one, the new API key in clear (to be sealed); "" clears the stored key.
+struct AiPatch {
+  AiSettings next;
+  std::optional<std::string> api_key;
+};
+// {base_url?, model?, api_key?, daily_token_budget?}; null or "" clears a field.
+AiPatch apply_ai_patch(const AiSettings& current, const nlohmann::json& body, ValidationError& errors);
 
 // What an administrator sets (stored as one JSON document).
 struct MailSettings {

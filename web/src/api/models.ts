@@ -255,8 +255,18 @@ export type MailSettings = ApiModel<
     };
     public_url: string;
     dkim: DkimKey[];
+    ai: AiSettings;
   }
 >;
+/** Settings › AI: the provider in effect (the key itself is never returned). */
+export interface AiSettings {
+  base_url: string;
+  model: string;
+  api_key_set: boolean;
+  daily_token_budget: number;
+  configured: boolean;
+  source: { base_url: string; model: string; api_key: string };
+}
 export type SmtpTestResult = ApiModel<
   ResponseOf<"/api/settings/smtp/test", "post">,
   { delivered: boolean; transport: string; detail: string; message_id: string }

@@ -261,7 +261,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/ai/analyze": {
+    "/api/ai/chat": {
         parameters: {
             query?: never;
             header?: never;
@@ -270,15 +270,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check a message (no AI provider needed): a 0-100 score, findings (spam-trigger wording, subject length, capitals and punctuation, links, images, unsubscribe link, unknown merge tags, readability, personalisation) and the measured facts */
-        post: operations["postApiAiAnalyze"];
+        /** The assistant: a Server-Sent Events answer (delta {text}, tool {name, arguments, summary}, done {usage}, error {problem}) about the user's leads, campaigns and results, looked up with the user's permissions */
+        post: operations["postApiAiChat"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/ai/score-leads": {
+    "/api/ai/draft": {
         parameters: {
             query?: never;
             header?: never;
@@ -287,25 +287,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Score every lead (0-100, with its top reasons) from this install's history: a logistic regression checked on held-out leads, or a rule-based score when there is too little history. Runs as a job; follow it at /api/ai/score-leads/{job_id} */
-        post: operations["postApiAiScoreLeads"];
+        /** Draft an e-mail with the AI provider: {subject, html, text} with known merge tags and sanitised HTML; with stream: true (or Accept: text/event-stream) Server-Sent Events delta {text} …, draft {subject, html, text}, done {usage} (or error {problem}) */
+        post: operations["postApiAiDraft"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/ai/score-leads/{job_id}": {
+    "/api/ai/subject-lines": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A lead-scoring job: status, progress and, once completed, {model, leads_scored, auc} */
-        get: operations["getApiAiScoreLeadsByJobId"];
+        get?: never;
         put?: never;
-        post?: never;
+        /** Subject-line candidates (1-10) from the AI provider for a brief or a template */
+        post: operations["postApiAiSubjectLines"];
         delete?: never;
         options?: never;
         head?: never;
@@ -978,14 +978,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys */
+        /** Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys, AI provider */
         get: operations["getApiSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the sender identity, tracking defaults or per-recipient-domain limits */
+        /** Change the sender identity, tracking defaults, per-recipient-domain limits or AI provider (the API key is write-only) */
         patch: operations["patchApiSettings"];
         trace?: never;
     };
@@ -2673,7 +2673,7 @@ export interface operations {
             };
         };
     };
-    postApiAiAnalyze: {
+    postApiAiChat: {
         parameters: {
             query?: never;
             header?: never;
@@ -2683,9 +2683,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    html?: string;
-                    subject?: string;
-                    text?: string;
+                    messages: {
+                        content?: string;
+                        role?: string;
+                    }[];
                 };
             };
         };
@@ -2695,30 +2696,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        facts: {
-                            has_unsubscribe: boolean;
-                            image_count: number;
-                            link_count: number;
-                            merge_tags: string[];
-                            personalised: boolean;
-                            readability_grade: number;
-                            subject_length: number;
-                            text_image_ratio: number;
-                            unknown_merge_tags: string[];
-                            word_count: number;
-                            words_per_link: number;
-                        };
-                        findings: {
-                            message: string;
-                            rule: string;
-                            /** @enum {string} */
-                            severity: "info" | "warning" | "error";
-                        }[];
-                        score: number;
-                    };
-                };
+                content?: never;
             };
             /** @description Malformed request */
             400: {
@@ -2767,7 +2745,7 @@ export interface operations {
             };
         };
     };
-    postApiAiScoreLeads: {
+    postApiAiDraft: {
         parameters: {
             query?: never;
             header?: never;
@@ -2776,19 +2754,33 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, unknown>;
+                "application/json": {
+                    brief: string;
+                    lead_id?: number;
+                    length?: string;
+                    stream?: boolean;
+                    template_id?: number;
+                    tone?: string;
+                };
             };
         };
         responses: {
             /** @description Success */
-            202: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        job_id?: string;
-                        status?: string;
+                        html?: string;
+                        removed_tags?: unknown[];
+                        subject?: string;
+                        text?: string;
+                        usage?: {
+                            completion_tokens?: number;
+                            prompt_tokens?: number;
+                            total_tokens?: number;
+                        };
                     };
                 };
             };
@@ -2839,16 +2831,22 @@ export interface operations {
             };
         };
     };
-    getApiAiScoreLeadsByJobId: {
+    postApiAiSubjectLines: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                job_id: string;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    brief?: string;
+                    count?: number;
+                    template_id?: number;
+                };
+            };
+        };
         responses: {
             /** @description Success */
             200: {
@@ -2857,21 +2855,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        detail?: unknown;
-                        error: string | null;
-                        job_id: string;
-                        percent: number;
-                        result: {
-                            auc?: number;
-                            labelled: number;
-                            leads_scored: number;
-                            /** @enum {string} */
-                            model: "logistic" | "rules";
-                            positives: number;
-                            reason: string;
-                            rules_auc?: number | null;
-                        } | null;
-                        status: string;
+                        candidates?: {
+                            analysis?: Record<string, unknown>;
+                            subject?: string;
+                        }[];
+                        usage?: {
+                            completion_tokens?: number;
+                            prompt_tokens?: number;
+                            total_tokens?: number;
+                        };
                     };
                 };
             };
@@ -2902,8 +2894,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not found */
-            404: {
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6957,6 +6949,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        ai?: {
+                            api_key_set?: boolean;
+                            base_url?: string;
+                            configured?: boolean;
+                            daily_token_budget?: number;
+                            model?: string;
+                            source?: Record<string, unknown>;
+                        };
                         dkim?: {
                             created_at?: string;
                             dns_name?: string;
@@ -7041,6 +7041,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    ai?: {
+                        api_key?: string;
+                        base_url?: string;
+                        daily_token_budget?: number;
+                        model?: string;
+                    };
                     domain_limits?: {
                         domain?: string;
                         per_minute?: number;
@@ -7065,6 +7071,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        ai?: {
+                            api_key_set?: boolean;
+                            base_url?: string;
+                            configured?: boolean;
+                            daily_token_budget?: number;
+                            model?: string;
+                            source?: Record<string, unknown>;
+                        };
                         dkim?: {
                             created_at?: string;
                             dns_name?: string;

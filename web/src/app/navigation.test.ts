@@ -33,6 +33,7 @@ describe("navigation", () => {
       "Settings",
       "Admin",
     ]);
+    expect(labels(["ai:use"])).toContain("AI Assistant");
     expect(labels(["lead:read"])).not.toContain("AI Assistant");
     expect(labels(["lead:read"])).not.toContain("Analytics");
     expect(labels(["lead:read"])).not.toContain("Campaigns");

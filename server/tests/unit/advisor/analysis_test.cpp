@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -191,3 +192,15 @@ TEST(Analyze, GoodMessageScoresHighSpammyOneLow) {
 
 }  // namespace
 }  // namespace herald::advisor
+
+TEST(SubjectAnalysis, JudgesOnlyWhatASubjectLineHas) {
+  const auto shouting = analyze_subject("FREE MONEY!!! Act now");
+  std::set<std::string> rules;
+  for (const auto& f : shouting.findings) rules.insert(f.rule);
+  EXPECT_TRUE(rules.contains("spam_phrases"));
+  EXPECT_TRUE(rules.contains("punctuation"));
+  // No body: nothing about links, images, unsubscribing or readability.
+  for (const char* body_rule : {"links", "images", "unsubscribe", "readability"})
+    EXPECT_FALSE(rules.contains(body_rule)) << body_rule;
+  EXPECT_LT(shouting.score, analyze_subject("A question about your reporting, {{first_name}}").score);
+}

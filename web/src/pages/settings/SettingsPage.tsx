@@ -3,6 +3,7 @@ import { useSearchParams } from "react-router-dom";
 import { authApi, settingsApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
 import type { CreatedApiKey, MailSettings } from "../../api/models";
+import { AiPanel } from "../../components/Settings/AiPanel";
 import { DkimPanel } from "../../components/Settings/DkimPanel";
 import {
   DomainLimitsPanel,
@@ -27,6 +28,7 @@ const MAIL_TABS = [
   { id: "smtp", label: "SMTP" },
   { id: "tracking", label: "Tracking" },
   { id: "limits", label: "Domain limits" },
+  { id: "ai", label: "AI" },
 ] as const;
 type TabId = "account" | (typeof MAIL_TABS)[number]["id"];
 
@@ -88,6 +90,7 @@ function MailTab({ tab }: { tab: Exclude<TabId, "account"> }) {
   if (tab === "sender") return <SenderPanel settings={s} onSaved={setCurrent} />;
   if (tab === "smtp") return <SmtpPanel settings={s} />;
   if (tab === "tracking") return <TrackingPanel settings={s} onSaved={setCurrent} />;
+  if (tab === "ai") return <AiPanel settings={s} onSaved={setCurrent} />;
   return <DomainLimitsPanel settings={s} onSaved={setCurrent} />;
 }
 

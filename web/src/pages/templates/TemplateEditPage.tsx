@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState, type FormEvent } from "react";
-import { useNavigate, useParams } from "react-router-dom";
+import { useLocation, useNavigate, useParams } from "react-router-dom";
 import { leadsApi, templatesApi } from "../../api/endpoints";
 import { ApiError, messageOf } from "../../api/errors";
 import type { Template } from "../../api/models";
@@ -28,26 +28,37 @@ import { useAsync } from "../../lib/hooks";
 type Part = "subject" | "html" | "text";
 const PARTS = ["name", "subject", "html", "text"];
 
+/** Content handed over by another page (the assistant's draft generator) for a new template. */
+export interface TemplateDraft {
+  subject: string;
+  html: string;
+  text: string;
+}
+
 export function TemplateEditPage() {
   const { id } = useParams();
   const isNew = id === undefined || id === "new";
+  const location = useLocation();
+  const draft = isNew ? (location.state as { draft?: TemplateDraft } | null)?.draft : undefined;
   const loaded = useAsync(() => (isNew ? Promise.resolve(null) : templatesApi.get(Number(id))), [id]);
   if (loaded.error) return <ErrorState error={loaded.error} onRetry={loaded.reload} />;
   // While another template loads, the last one's data is still there: wait for the right one.
   if (loaded.data === undefined || loaded.loading) return <LoadingState />;
-  return <Editor key={id ?? "new"} initial={loaded.data} />;
+  return <Editor key={id ?? "new"} initial={loaded.data} draft={draft} />;
 }
 
-function Editor({ initial }: { initial: Template | null }) {
+function Editor({ initial, draft }: { initial: Template | null; draft?: TemplateDraft }) {
   const { can } = useAuth();
   const writable = can("template:write");
   const toast = useToast();
   const navigate = useNavigate();
   const [saved, setSaved] = useState<Template | null>(initial);
-  const [name, setName] = useState(initial?.name ?? "");
-  const [subject, setSubject] = useState(initial?.subject ?? "");
-  const [html, setHtml] = useState(initial?.html ?? "");
-  const [text, setText] = useState(initial && !initial.text_generated ? initial.text : "");
+  const [name, setName] = useState(initial?.name ?? (draft ? "Draft: " + draft.subject.slice(0, 80) : ""));
+  const [subject, setSubject] = useState(initial?.subject ?? draft?.subject ?? "");
+  const [html, setHtml] = useState(initial?.html ?? draft?.html ?? "");
+  const [text, setText] = useState(
+    initial ? (initial.text_generated ? "" : initial.text) : (draft?.text ?? ""),
+  );
   const [error, setError] = useState<unknown>(null);
   const [live, setLive] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
