@@ -193,6 +193,9 @@ TEST(Analyze, GoodMessageScoresHighSpammyOneLow) {
 }  // namespace
 }  // namespace herald::advisor
 
+namespace herald::advisor {
+namespace {
+
 TEST(SubjectAnalysis, JudgesOnlyWhatASubjectLineHas) {
   const auto shouting = analyze_subject("FREE MONEY!!! Act now");
   std::set<std::string> rules;
@@ -204,3 +207,6 @@ TEST(SubjectAnalysis, JudgesOnlyWhatASubjectLineHas) {
     EXPECT_FALSE(rules.contains(body_rule)) << body_rule;
   EXPECT_LT(shouting.score, analyze_subject("A question about your reporting, {{first_name}}").score);
 }
+
+}  // namespace
+}  // namespace herald::advisor
