@@ -122,6 +122,14 @@ TEST_P(AnalyticsApiTest, OverviewGivesExactCountsAndRatesAgainstThePreviousPerio
   EXPECT_EQ(o["leads"]["total"], 2);
   EXPECT_EQ(o["leads"]["new"], 0);
   EXPECT_EQ(o["campaigns_active"], 0);
+  // A period inside one day (hours only) and one over whole days plus partial
+  // edge days (daily rows and edge hours) count what the events say.
+  auto part = admin.get("/api/analytics/overview?from=2026-01-15T12:30:00Z&to=2026-01-15T14:00:00Z").json();
+  EXPECT_EQ(part["sent"], 7) << part.dump();
+  EXPECT_EQ(part["opened"], 2);
+  auto edges = admin.get("/api/analytics/overview?from=2026-01-04T10:30:00Z&to=2026-01-16T04:00:00Z").json();
+  EXPECT_EQ(edges["sent"], 11) << edges.dump();  // 2 on the 5th, 9 on the 15th; not 04:59Z on the 16th
+  EXPECT_EQ(edges["clicked"], 2);
   // The last 30 days (the default) hold the two new leads.
   auto recent = admin.get("/api/analytics/overview").json();
   EXPECT_EQ(recent["leads"]["new"], 2);
