@@ -237,8 +237,9 @@ WHERE id > $1 ORDER BY id LIMIT $2;
 -- name: events.last_id
 SELECT coalesce(max(id), 0) FROM campaign_events;
 
--- name: campaigns.started_not_finished_count
--- Campaigns scheduled, sending or paused (analytics overview's campaigns_active).
+-- name: campaigns.active_count
+-- Active campaigns: started and not finished, i.e. scheduled, sending or paused
+-- (campaigns/interface.hpp; the admin system figure and the analytics overview).
 SELECT count(*) FROM campaigns WHERE status IN ('scheduled', 'sending', 'paused');
 
 -- name: campaigns.name

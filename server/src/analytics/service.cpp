@@ -59,7 +59,7 @@ Overview AnalyticsService::overview(const Period& p) {
   o.leads_total = now_leads.total;
   o.leads_new = now_leads.created;
   o.previous_leads_new = leads_.totals(o.previous.from, o.previous.to).created;
-  o.campaigns_active = campaigns_.started_not_finished_count();
+  o.campaigns_active = campaigns_.active_count();
   return o;
 }
 

@@ -7,7 +7,7 @@ namespace {
 
 const storage::Query kEventsAfter{"events.after"};
 const storage::Query kLastEventId{"events.last_id"};
-const storage::Query kStartedNotFinished{"campaigns.started_not_finished_count"};
+const storage::Query kActiveCount{"campaigns.active_count"};
 const storage::Query kName{"campaigns.name"};
 
 }  // namespace
@@ -38,10 +38,10 @@ std::int64_t ActivityFeed::last_event_id() {
   return out;
 }
 
-std::int64_t ActivityFeed::started_not_finished_count() {
+std::int64_t ActivityFeed::active_count() {
   std::int64_t out = 0;
   auto conn = db_.acquire();
-  conn->execute(kStartedNotFinished, {}, [&](const storage::Row& r) { out = r.integer(0); });
+  conn->execute(kActiveCount, {}, [&](const storage::Row& r) { out = r.integer(0); });
   return out;
 }
 
