@@ -120,7 +120,8 @@ namespace {
 // The sum of `hours` rows in [a, b).
 Counts hour_sum(const Rows& hours, std::int64_t a, std::int64_t b) {
   Counts out;
-  auto it = std::lower_bound(hours.begin(), hours.end(), a, [](const auto& row, std::int64_t h) { return row.first < h; });
+  auto it =
+      std::lower_bound(hours.begin(), hours.end(), a, [](const auto& row, std::int64_t h) { return row.first < h; });
   for (; it != hours.end() && it->first < b; ++it) out += it->second;
   return out;
 }
