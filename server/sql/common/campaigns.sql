@@ -234,6 +234,12 @@ SELECT count(*) FROM campaign_events WHERE campaign_id = $1 AND type = $2;
 SELECT id, campaign_id, lead_id, type, occurred_at, user_agent, ip, url FROM campaign_events
 WHERE id > $1 ORDER BY id LIMIT $2;
 
+-- name: events.delete_before
+-- Retention (analytics/retention.cpp): up to $3 events below id $1 that occurred
+-- before $2 (epoch ms), oldest first by the occurred_at index.
+DELETE FROM campaign_events WHERE id IN (
+  SELECT id FROM campaign_events WHERE occurred_at < $2 AND id < $1 ORDER BY occurred_at LIMIT $3);
+
 -- name: events.last_id
 SELECT coalesce(max(id), 0) FROM campaign_events;
 

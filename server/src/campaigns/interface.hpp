@@ -47,6 +47,10 @@ class Activity {  // offered by the campaigns module to analytics
   // Active campaigns, as Campaigns::active_count() defines them (scheduled,
   // sending or paused), for the analytics overview's campaigns_active.
   virtual std::int64_t active_count() = 0;
+  // Retention: deletes up to `limit` events with ids below `below_id` that
+  // occurred before `before_ms` (oldest first, one transaction); returns how
+  // many. The log is otherwise append-only (never updated).
+  virtual std::size_t delete_events(std::int64_t below_id, std::int64_t before_ms, std::size_t limit) = 0;
   // A campaign's name; nullopt when there is no such campaign.
   virtual std::optional<std::string> name(std::int64_t campaign_id) = 0;
 };

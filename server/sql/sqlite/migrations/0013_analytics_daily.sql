@@ -28,3 +28,7 @@ INSERT INTO analytics_daily (campaign_id, day, sent, delivered, bounced, rejecte
 SELECT campaign_id, hour / 24, sum(sent), sum(delivered), sum(bounced), sum(rejected), sum(opens), sum(human_opens),
        sum(opened), sum(human_opened), sum(clicks), sum(clicked), sum(unsubscribed), sum(replied)
 FROM analytics_hourly GROUP BY campaign_id, hour / 24;
+
+-- Retention (analytics/retention.cpp, HERALD_ANALYTICS_RETENTION_DAYS) deletes
+-- raw events the roll-ups hold; the log stays append-only otherwise: never updated.
+DROP TRIGGER campaign_events_no_delete;
