@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Analytics at 10,000,000 events (SQLite): the event log filled with a
-# synthetic year of 200 campaigns to 100,000 leads (sends, bounces, opens —
-# some through proxies —, clicks on 5 links, unsubscribes, replies), then
-# `herald serve` started on it: the time its analytics.rollup jobs take to
-# fold every event (events/s), then GET /api/analytics/overview (a year
-# against the year before) and /api/analytics/timeseries (a year by day in
-# America/New_York; one campaign by hour over 2 days) with wrk.
+# Analytics at 10,000,000 events, on SQLite and on PostgreSQL: the event log
+# filled with a synthetic year of 200 campaigns to 100,000 leads (sends,
+# bounces, opens — some through proxies —, clicks on 5 links, unsubscribes,
+# replies), then `herald serve` started on it:
+#   - the time its analytics.rollup jobs take to fold every event (events/s);
+#   - GET /api/analytics/overview and /timeseries (a year, 30 days, one
+#     campaign) and a campaign report under wrk;
+#   - ingest: wrk on the open pixel /t/o/{token} for INGEST (30 s) while the
+#     roll-up runs: events written per second and the roll-up's lag at the end.
+# Each row carries the load average (1 min) when it finished: the machine is shared.
 #
-#   bench/analytics.sh        EVENTS=10000000 DURATION=10s CONNS=16
+#   bench/analytics.sh        EVENTS=10000000 DURATION=10s CONNS=16 BACKENDS="sqlite postgresql" ROLLUP_WINDOW=
+# PostgreSQL: a throwaway server of the script's own (initdb under /tmp), run as root.
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -17,28 +21,38 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: run scripts/setup" 
 
 EVENTS="${EVENTS:-10000000}"
 PORT="${PORT:-18195}"
+INGEST="${INGEST:-30}"
+ROLLUP_WINDOW="${ROLLUP_WINDOW:-}"  # seconds: measure the roll-up over this long only (see synthetic_rollup)
+BACKENDS="${BACKENDS:-sqlite postgresql}"
 export CONNS="${CONNS:-16}"
 WORK="$(mktemp -d /tmp/herald-analytics-bench.XXXXXX)"
+chmod 755 "$WORK"  # PostgreSQL runs as postgres
 ADMIN=(HERALD_ADMIN_EMAIL=admin@example.com HERALD_ADMIN_PASSWORD=bench-password-1)
 JWT=0123456789abcdef0123456789abcdef-bench
+PG_BIN=""
+PG_DIR=""
 cleanup() {
   stop_herald
+  if [[ -n "$PG_DIR" ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+# row NAME URL [wrk args...] — wrk_row with the load average appended.
+row() {
+  local line
+  line=$(wrk_row "$@")
+  echo "$line $(load1) |"
+}
 
-echo "# analytics, $EVENTS events, SQLite — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-data="$WORK/sqlite"
-mkdir -p "$data"
-# The schema, then the server stops: the events go in while nothing rolls up.
-start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}"
-stop_herald
-
-t0=$(date +%s.%N)
-# 2026-01-01 + a year; types by share: 40% delivered, 1% bounce, 1% rejected,
-# 33% open (1 in 4 through Apple's proxy), 20% click, 2% unsubscribe, 3% reply.
-sqlite3 "$data/herald.db" >/dev/null <<SQL
+# The synthetic year: 2026-01-01 + a year; types by share: 40% delivered,
+# 1% bounce, 1% rejected, 33% open (1 in 4 through Apple's proxy), 20% click,
+# 2% unsubscribe, 3% reply.
+fill_sqlite() {
+  sqlite3 "$1" >/dev/null <<SQL
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=OFF;
 BEGIN;
@@ -57,35 +71,190 @@ SELECT 1 + (i % 200), 1 + abs(random()) % 100000,
 FROM (SELECT i, abs(random()) % 100 AS r FROM n);
 COMMIT;
 SQL
-t1=$(date +%s.%N)
-printf 'event log filled: %s events in %.0f s\n' "$EVENTS" "$(echo "$t1 - $t0" | bc)"
+}
 
-start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}"
-last=$(sqlite3 "$data/herald.db" "SELECT max(id) FROM campaign_events")
-t0=$(date +%s.%N)
-while :; do
-  wm=$(sqlite3 "$data/herald.db" "PRAGMA busy_timeout=5000; SELECT last_event_id FROM analytics_watermarks" | tail -1)
-  [[ "$wm" == "$last" ]] && break
-  sleep 1
-done
-t1=$(date +%s.%N)
-secs=$(echo "$t1 - $t0" | bc)
-printf 'roll-up: %s events in %.1f s = %.0f events/s (RSS peak %s MB)\n' "$last" "$secs" "$(echo "$last / $secs" | bc -l)" \
-  "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$HERALD_PID/status")"
-echo "roll-up rows: $(sqlite3 "$data/herald.db" "SELECT count(*) FROM analytics_hourly") hourly, $(sqlite3 "$data/herald.db" "SELECT count(*) FROM analytics_firsts") firsts"
+fill_postgres() {
+  psql_q <<SQL
+INSERT INTO campaigns (name, template_id, audience, status, created_at, updated_at)
+SELECT 'Bench ' || i, 1, '{"all":true}', 'completed', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'
+FROM generate_series(1, 200) i;
+INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
+SELECT 1 + (i % 200), 1 + (random() * 99999)::bigint,
+       CASE WHEN r < 40 THEN 'delivered' WHEN r < 41 THEN 'bounce' WHEN r < 42 THEN 'rejected'
+            WHEN r < 75 THEN 'open' WHEN r < 95 THEN 'click' WHEN r < 97 THEN 'unsubscribe' ELSE 'reply' END,
+       1767225600000 + (i * 31536000000 / $EVENTS),
+       CASE WHEN i % 4 = 0 THEN 'Mozilla/5.0' ELSE 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' END,
+       CASE WHEN i % 4 = 0 THEN '17.58.1.' || (i % 250) ELSE '203.0.113.' || (i % 250) END,
+       CASE WHEN r >= 75 AND r < 95 THEN 'https://example.org/link' || (i % 5) END
+FROM (SELECT i, (random() * 100)::int AS r FROM generate_series(1::bigint, $EVENTS) i) s;
+ANALYZE;
+SQL
+}
 
-TOKEN=$(curl -sf "http://127.0.0.1:$PORT/api/auth/login" -H 'Content-Type: application/json' \
-  -d '{"email":"admin@example.com","password":"bench-password-1"}' | json 'd["token"]')
-API="http://127.0.0.1:$PORT/api/analytics"
-curl -sf -H "Authorization: Bearer $TOKEN" "$API/overview?from=2026-01-01&to=2027-01-01" |
-  json '"overview check: sent %d, opened %d (human %d), clicked %d" % (d["sent"], d["opened"], d["human_opened"], d["clicked"])'
-echo
-table_header
-wrk_row "overview, a year vs the year before" "$API/overview?from=2026-01-01&to=2027-01-01" -H "Authorization: Bearer $TOKEN"
-wrk_row "timeseries, a year by day, New York" \
-  "$API/timeseries?metric=opened&interval=day&tz=America/New_York&from=2026-01-01&to=2027-01-01" \
-  -H "Authorization: Bearer $TOKEN"
-wrk_row "timeseries, one campaign, 2 days by hour" \
-  "$API/timeseries?metric=clicked&interval=hour&campaign_id=7&from=2026-06-01&to=2026-06-03" \
-  -H "Authorization: Bearer $TOKEN"
-wrk_row "campaign report" "$API/campaigns/7" -H "Authorization: Bearer $TOKEN"
+# Roll-up tables of a whole synthetic year: campaigns 0-200, every hour and
+# day of 2026 (what 10M events over a year give), the watermark at the end.
+synthetic_rollup() {
+  local cols="sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed, replied"
+  local sql="DELETE FROM analytics_hourly; DELETE FROM analytics_daily;
+INSERT INTO analytics_hourly (campaign_id, hour, $cols)
+SELECT c, h, 5, 4, 1, 0, 3, 2, 2, 1, 2, 1, 0, 0 FROM CAMPAIGNS, HOURS;
+INSERT INTO analytics_daily (campaign_id, day, $cols)
+SELECT campaign_id, hour / 24, sum(sent), sum(delivered), sum(bounced), sum(rejected), sum(opens), sum(human_opens),
+       sum(opened), sum(human_opened), sum(clicks), sum(clicked), sum(unsubscribed), sum(replied)
+FROM analytics_hourly GROUP BY campaign_id, hour / 24;
+UPDATE analytics_watermarks SET last_event_id = (SELECT max(id) FROM campaign_events);"
+  if [[ "$backend" == sqlite ]]; then
+    sql=${sql//CAMPAIGNS/(WITH RECURSIVE r(c) AS (SELECT 0 UNION ALL SELECT c + 1 FROM r WHERE c < 200) SELECT c FROM r)}
+    sql=${sql//HOURS/(WITH RECURSIVE r(h) AS (SELECT 490896 UNION ALL SELECT h + 1 FROM r WHERE h < 490896 + 8759) SELECT h FROM r)}
+    sqlite3 "$data/herald.db" "BEGIN; $sql COMMIT;" >/dev/null
+  else
+    sql=${sql//CAMPAIGNS/generate_series(0, 200) c}
+    sql=${sql//HOURS/generate_series(490896, 490896 + 8759) h}
+    psql_q -c "BEGIN; $sql COMMIT;" -c "VACUUM ANALYZE analytics_hourly" -c "VACUUM ANALYZE analytics_daily" >/dev/null
+  fi
+}
+
+# q SQL — one value from the backend under test.
+q() {
+  if [[ "$backend" == sqlite ]]; then
+    sqlite3 "$data/herald.db" "PRAGMA busy_timeout=5000; $1" | tail -1
+  else
+    psql_q -tAc "$1"
+  fi
+}
+
+login() {
+  curl -sf "http://127.0.0.1:$PORT/api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"email":"admin@example.com","password":"bench-password-1"}' | json 'd["token"]'
+}
+
+wait_caught_up() {  # prints the seconds until the watermark reaches the last event
+  local last t0 t1 wm
+  last=$(q "SELECT max(id) FROM campaign_events")
+  t0=$(date +%s.%N)
+  while :; do
+    wm=$(q "SELECT last_event_id FROM analytics_watermarks")
+    [[ "$wm" == "$last" ]] && break
+    sleep 1
+  done
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+}
+
+run_backend() {
+  backend="$1"
+  local env=()
+  data="$WORK/$backend"
+  mkdir -p "$data"
+  if [[ "$backend" == postgresql ]]; then
+    PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    PG_DIR="$WORK/pg"
+    mkdir -p "$PG_DIR"
+    chown postgres: "$PG_DIR"
+    pg_port=$((PORT + 100))
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+      -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c shared_buffers=512MB -c max_wal_size=4GB" \
+      start >/dev/null
+    runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE herald" >/dev/null
+    psql_q() { runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -U postgres -d herald -q "$@"; }
+    env=(HERALD_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/herald")
+  fi
+  echo
+  echo "## $backend — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  # The schema, then the server stops: the events go in while nothing rolls up.
+  start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}" "${env[@]}"
+  stop_herald
+  local t0 t1 secs last
+  t0=$(date +%s.%N)
+  if [[ "$backend" == sqlite ]]; then fill_sqlite "$data/herald.db"; else fill_postgres; fi
+  t1=$(date +%s.%N)
+  printf 'event log filled: %s events in %.0f s (load %s)\n' "$EVENTS" "$(echo "$t1 - $t0" | bc)" "$(load1)"
+
+  # Retention off: the synthetic year stays whole while it is measured.
+  start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}" "${env[@]}" \
+    HERALD_PUBLIC_RATE_LIMIT=1000000000/min HERALD_ANALYTICS_RETENTION_DAYS=0
+  last=$(q "SELECT max(id) FROM campaign_events")
+  if [[ -n "$ROLLUP_WINDOW" ]]; then
+    # Roll-up throughput over a window only; then the roll-up tables get the
+    # shape a whole year gives (every campaign-hour and campaign-day filled),
+    # which is what the reports' cost depends on.
+    sleep "$ROLLUP_WINDOW"
+    local done_events
+    done_events=$(q "SELECT last_event_id FROM analytics_watermarks")
+    printf 'roll-up: %s events in the first %s s = %.0f events/s (RSS peak %s MB, load %s)\n' "$done_events" \
+      "$ROLLUP_WINDOW" "$(echo "$done_events / $ROLLUP_WINDOW" | bc -l)" \
+      "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$HERALD_PID/status")" "$(load1)"
+    stop_herald
+    synthetic_rollup
+    echo "roll-up tables replaced by a synthetic year of the same shape (reports below read them; overview figures synthetic)"
+    start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}" "${env[@]}" \
+      HERALD_PUBLIC_RATE_LIMIT=1000000000/min HERALD_ANALYTICS_RETENTION_DAYS=0
+  else
+    secs=$(wait_caught_up)
+    printf 'roll-up: %s events in %.1f s = %.0f events/s (RSS peak %s MB, load %s)\n' "$last" "$secs" \
+      "$(echo "$last / $secs" | bc -l)" "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$HERALD_PID/status")" "$(load1)"
+  fi
+  echo "roll-up rows: $(q "SELECT count(*) FROM analytics_hourly") hourly, $(q "SELECT count(*) FROM analytics_daily") daily, $(q "SELECT count(*) FROM analytics_firsts") firsts"
+
+  TOKEN=$(login)
+  local API="http://127.0.0.1:$PORT/api/analytics" H="Authorization: Bearer $TOKEN"
+  curl -sf -H "$H" "$API/overview?from=2026-01-01&to=2027-01-01" |
+    json '"overview check: sent %d, opened %d (human %d), clicked %d" % (d["sent"], d["opened"], d["human_opened"], d["clicked"])'
+  echo
+  printf '| %-40s | %10s | %8s | %8s | %7s | %5s |\n' "scenario" "req/s" "p50" "p99" "non-2xx" "load"
+  printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "-----------:" "---------:" "---------:" "--------:" "------:"
+  row "overview, a year vs the year before" "$API/overview?from=2026-01-01&to=2027-01-01" -H "$H"
+  row "overview, 30 days (edge hours)" "$API/overview?from=2026-06-01T07:00:00Z&to=2026-07-01T07:00:00Z" -H "$H"
+  row "timeseries, a year by day, New York" \
+    "$API/timeseries?metric=opened&interval=day&tz=America/New_York&from=2026-01-01&to=2027-01-01" -H "$H"
+  row "timeseries, a year by day, UTC" \
+    "$API/timeseries?metric=opened&interval=day&from=2026-01-01&to=2027-01-01" -H "$H"
+  row "timeseries, 30 days by day, New York" \
+    "$API/timeseries?metric=sent&interval=day&tz=America/New_York&from=2026-06-01&to=2026-07-01" -H "$H"
+  row "timeseries, one campaign, a year by day" \
+    "$API/timeseries?metric=clicked&interval=day&tz=America/New_York&campaign_id=7&from=2026-01-01&to=2027-01-01" -H "$H"
+  row "timeseries, one campaign, 2 days by hour" \
+    "$API/timeseries?metric=clicked&interval=hour&campaign_id=7&from=2026-06-01&to=2026-06-03" -H "$H"
+  row "campaign report (a year, by day)" "$API/campaigns/7" -H "$H"
+
+  # Ingest: one real message's open pixel under wrk while the roll-up runs.
+  local base="http://127.0.0.1:$PORT" tid id raw message pixel before after lag
+  call() { curl -sf -X "$1" "$base$2" -H "$H" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
+  call POST /api/leads '{"email":"reader@example.org","first_name":"Ann"}' >/dev/null
+  tid=$(call POST /api/templates '{"name":"Pixel","subject":"Hi","html":"<p>Hi</p>"}' | json 'd["id"]')
+  id=$(call POST /api/campaigns "{\"name\":\"Pixel\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
+  for _ in $(seq 1 600); do
+    [[ $(call GET "/api/campaigns/$id" | json 'd["status"]') == completed ]] && break
+    sleep 0.1
+  done
+  raw=$(call GET "/api/admin/outbox?page_size=1" | json 'd["items"][0]["id"]')
+  message=$(call GET "/api/admin/outbox/$raw" | json 'd.get("raw") or d.get("data") or d.get("message") or ""' |
+    python3 -c 'import sys,quopri; sys.stdout.write(quopri.decodestring(sys.stdin.buffer.read()).decode("utf-8","replace"))')
+  pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
+  [[ -n "$pixel" ]] || { echo "no open pixel in the message" >&2; return 1; }
+  secs=$(wait_caught_up)
+  before=$(q "SELECT max(id) FROM campaign_events")
+  t0=$(date +%s.%N)
+  local out
+  out=$(wrk -t"${THREADS:-2}" -c"$CONNS" -d"${INGEST}s" --latency "$base$pixel")
+  t1=$(date +%s.%N)
+  sleep 1  # the EventWriter's last batch
+  after=$(q "SELECT max(id) FROM campaign_events")
+  lag=$(( after - $(q "SELECT last_event_id FROM analytics_watermarks") ))
+  printf 'ingest: pixel %s req/s (p99 %s) for %ss; %s events written = %.0f events/s; roll-up lag at the end %s events (load %s)\n' \
+    "$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" "$INGEST" \
+    "$((after - before))" "$(echo "($after - $before) / ($t1 - $t0)" | bc -l)" "$lag" "$(load1)"
+  secs=$(wait_caught_up)
+  printf 'roll-up caught up %.1f s after that\n' "$secs"
+  stop_herald
+  if [[ "$backend" == postgresql ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null
+    PG_DIR=""
+  fi
+  rm -rf "$data"
+}
+
+echo "# analytics, $EVENTS events — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uptime | sed 's/.*load/load/')"
+for b in $BACKENDS; do run_backend "$b"; done
+echo "uptime after: $(uptime | sed 's/.*load/load/')"

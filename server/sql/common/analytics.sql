@@ -1,5 +1,6 @@
 -- Analytics roll-ups and reports (analytics/store.cpp). Hours are epoch
--- hours (epoch ms / 3,600,000, UTC); campaign 0 is every campaign.
+-- hours (epoch ms / 3,600,000, UTC), days epoch days (hour / 24, UTC);
+-- campaign 0 is every campaign.
 
 -- name: analytics.watermark
 SELECT last_event_id FROM analytics_watermarks WHERE name = 'events';
@@ -31,25 +32,46 @@ ON CONFLICT (campaign_id, hour) DO UPDATE SET
   unsubscribed = analytics_hourly.unsubscribed + excluded.unsubscribed,
   replied = analytics_hourly.replied + excluded.replied;
 
+-- name: analytics.add_day
+INSERT INTO analytics_daily (campaign_id, day, sent, delivered, bounced, rejected, opens, human_opens, opened,
+                             human_opened, clicks, clicked, unsubscribed, replied)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+ON CONFLICT (campaign_id, day) DO UPDATE SET
+  sent = analytics_daily.sent + excluded.sent,
+  delivered = analytics_daily.delivered + excluded.delivered,
+  bounced = analytics_daily.bounced + excluded.bounced,
+  rejected = analytics_daily.rejected + excluded.rejected,
+  opens = analytics_daily.opens + excluded.opens,
+  human_opens = analytics_daily.human_opens + excluded.human_opens,
+  opened = analytics_daily.opened + excluded.opened,
+  human_opened = analytics_daily.human_opened + excluded.human_opened,
+  clicks = analytics_daily.clicks + excluded.clicks,
+  clicked = analytics_daily.clicked + excluded.clicked,
+  unsubscribed = analytics_daily.unsubscribed + excluded.unsubscribed,
+  replied = analytics_daily.replied + excluded.replied;
+
 -- name: analytics.add_link
 INSERT INTO analytics_links (campaign_id, url, clicks, unique_clicks) VALUES ($1, $2, $3, $4)
 ON CONFLICT (campaign_id, url) DO UPDATE SET
   clicks = analytics_links.clicks + excluded.clicks,
   unique_clicks = analytics_links.unique_clicks + excluded.unique_clicks;
 
--- name: analytics.totals
--- $1 campaign (0: all), hours in [$2, $3).
-SELECT coalesce(sum(sent), 0), coalesce(sum(delivered), 0), coalesce(sum(bounced), 0), coalesce(sum(rejected), 0),
-       coalesce(sum(opens), 0), coalesce(sum(human_opens), 0), coalesce(sum(opened), 0),
-       coalesce(sum(human_opened), 0), coalesce(sum(clicks), 0), coalesce(sum(clicked), 0),
-       coalesce(sum(unsubscribed), 0), coalesce(sum(replied), 0)
-FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3;
+-- name: analytics.days
+-- $1 campaign (0: all), days (epoch hour / 24) in [$2, $3), in order.
+SELECT day, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed, replied
+FROM analytics_daily WHERE campaign_id = $1 AND day >= $2 AND day < $3 ORDER BY day;
 
 -- name: analytics.hours
 -- $1 campaign (0: all), hours in [$2, $3), in order.
-SELECT hour, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked,
-       unsubscribed, replied
+SELECT hour, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed, replied
 FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 ORDER BY hour;
+
+-- name: analytics.edge_hours
+-- $1 campaign (0: all), hours in [$2, $3) whose hour of day is < $4 or ≥ $5 (the
+-- partial days at the edges of runs of days, analytics/series.hpp), in order.
+SELECT hour, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed, replied
+FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 AND (hour % 24 < $4 OR hour % 24 >= $5)
+ORDER BY hour;
 
 -- name: analytics.span
 -- A campaign's first and last hour with anything in it.

@@ -234,11 +234,18 @@ SELECT count(*) FROM campaign_events WHERE campaign_id = $1 AND type = $2;
 SELECT id, campaign_id, lead_id, type, occurred_at, user_agent, ip, url FROM campaign_events
 WHERE id > $1 ORDER BY id LIMIT $2;
 
+-- name: events.delete_before
+-- Retention (analytics/retention.cpp): up to $3 events below id $1 that occurred
+-- before $2 (epoch ms), oldest first by the occurred_at index.
+DELETE FROM campaign_events WHERE id IN (
+  SELECT id FROM campaign_events WHERE occurred_at < $2 AND id < $1 ORDER BY occurred_at LIMIT $3);
+
 -- name: events.last_id
 SELECT coalesce(max(id), 0) FROM campaign_events;
 
--- name: campaigns.started_not_finished_count
--- Campaigns scheduled, sending or paused (analytics overview's campaigns_active).
+-- name: campaigns.active_count
+-- Active campaigns: started and not finished, i.e. scheduled, sending or paused
+-- (campaigns/interface.hpp; the admin system figure and the analytics overview).
 SELECT count(*) FROM campaigns WHERE status IN ('scheduled', 'sending', 'paused');
 
 -- name: campaigns.name

@@ -79,4 +79,11 @@ void add_totals(Fold& f) {
   for (const auto& [hour, counts] : totals) f.hours[{0, hour}] += counts;
 }
 
+std::map<std::pair<std::int64_t, std::int64_t>, Counts> days_of(const Fold& f) {
+  std::map<std::pair<std::int64_t, std::int64_t>, Counts> out;
+  for (const auto& [key, counts] : f.hours)
+    if (!counts.empty()) out[{key.first, key.second >= 0 ? key.second / 24 : -((-key.second + 23) / 24)}] += counts;
+  return out;
+}
+
 }  // namespace herald::analytics

@@ -42,5 +42,7 @@ Fold fold(const std::vector<campaigns::ActivityEvent>& events);
 void count_first(Fold& f, const FirstCandidate& c);
 // Adds campaign 0's rows: each hour's sums over every campaign.
 void add_totals(Fold& f);
+// The hours' additions summed per (campaign, UTC day = hour / 24), empty ones left out.
+std::map<std::pair<std::int64_t, std::int64_t>, Counts> days_of(const Fold& f);
 
 }  // namespace herald::analytics

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "analytics/retention.hpp"
 #include "analytics/rollup.hpp"
 #include "analytics/routes.hpp"
 #include "analytics/service.hpp"
@@ -35,11 +36,12 @@ struct Deps {
 };
 
 // Every `interval`, enqueues analytics.rollup when the event log has events
-// past the watermark (one job per interval at most: its unique key names it).
+// past the watermark (one job per interval at most: its unique key names it),
+// and, when retention is on, analytics.retention once an hour.
 class RollupWaker final : public BackgroundTask {
  public:
   RollupWaker(jobs::JobQueue& queue, Rollup& rollup, campaigns::Activity& campaigns, const Clock& clock,
-              std::chrono::milliseconds interval);
+              std::chrono::milliseconds interval, bool retention = false);
   ~RollupWaker() override;
   std::string_view name() const override { return "analytics.rollup"; }
   void start() override;
@@ -53,6 +55,8 @@ class RollupWaker final : public BackgroundTask {
   campaigns::Activity& campaigns_;
   const Clock& clock_;
   std::chrono::milliseconds interval_;
+  bool retention_;
+  std::int64_t retention_hour_ = -1;  // the hour of the last analytics.retention enqueued
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -62,7 +66,7 @@ class RollupWaker final : public BackgroundTask {
 class Module final : public herald::Module {
  public:
   explicit Module(Deps deps);
-  // The endpoints, the analytics.rollup job and its waker.
+  // The endpoints, the analytics.rollup and analytics.retention jobs and their waker.
   void contribute(Contributions& contributions) override;
 
   Rollup& rollup() noexcept { return rollup_; }
@@ -71,6 +75,7 @@ class Module final : public herald::Module {
  private:
   ZoneDirectory zones_;
   Rollup rollup_;
+  Retention retention_;
   AnalyticsService service_;
   Routes routes_;
   RollupWaker waker_;

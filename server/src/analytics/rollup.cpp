@@ -34,6 +34,7 @@ std::size_t Rollup::run_once() {
   add_totals(f);
   for (const auto& [key, counts] : f.hours)
     if (!counts.empty()) store_.add_hour(*conn, key.first, key.second, counts);
+  for (const auto& [key, counts] : days_of(f)) store_.add_day(*conn, key.first, key.second, counts);
   for (const auto& [key, d] : f.links) store_.add_link(*conn, key.first, key.second, d.clicks, d.unique_clicks);
   if (before_commit) before_commit();
   tx.commit();

@@ -1,4 +1,4 @@
-// The roll-up: folds the event log (campaigns::Activity) into the hourly
+// The roll-up: folds the event log (campaigns::Activity) into the hourly, daily
 // and per-link aggregates, from the high-water mark of event id, one batch
 // per transaction. The watermark moves in the same transaction as the
 // counts, and only from the value this roller read, so a roll-up killed

@@ -87,4 +87,84 @@ std::vector<Point> points(const std::vector<Bucket>& b, const std::vector<std::p
   return out;
 }
 
+std::int64_t day_of_hour(std::int64_t hour) { return floor_div(hour, 24); }
+
+std::vector<std::int64_t> bounds_of(const std::vector<Bucket>& b) {
+  std::vector<std::int64_t> out;
+  if (b.empty()) return out;
+  out.reserve(b.size() + 1);
+  for (const auto& bucket : b) out.push_back(floor_div(bucket.start + 3599, 3600));
+  out.push_back(floor_div(b.back().end + 3599, 3600));
+  return out;
+}
+
+RangeReads reads_for(const std::vector<std::int64_t>& bounds) {
+  RangeReads r;
+  if (bounds.empty()) return r;
+  r.first_day = day_of_hour(bounds.front());
+  r.last_day = day_of_hour(bounds.back()) + 1;
+  r.hours = {r.first_day * 24, r.last_day * 24};
+  for (const auto b : bounds) {
+    const auto k = b - day_of_hour(b) * 24;
+    if (k == 0) continue;
+    if (k <= 12)
+      r.below = std::max(r.below, k);
+    else
+      r.from = std::min(r.from, k);
+  }
+  return r;
+}
+
+namespace {
+
+// The sum of `hours` rows in [a, b).
+Counts hour_sum(const Rows& hours, std::int64_t a, std::int64_t b) {
+  Counts out;
+  auto it =
+      std::lower_bound(hours.begin(), hours.end(), a, [](const auto& row, std::int64_t h) { return row.first < h; });
+  for (; it != hours.end() && it->first < b; ++it) out += it->second;
+  return out;
+}
+
+}  // namespace
+
+std::vector<Counts> range_sums(const std::vector<std::int64_t>& bounds, const RangeReads& reads, const Rows& days,
+                               const Rows& hours) {
+  std::vector<Counts> out;
+  if (bounds.size() < 2) return out;
+  // prefix[j]: the days [first_day, first_day + j).
+  std::vector<Counts> prefix(static_cast<std::size_t>(reads.last_day - reads.first_day) + 1);
+  auto it = days.begin();
+  for (std::size_t j = 1; j < prefix.size(); ++j) {
+    prefix[j] = prefix[j - 1];
+    const auto day = reads.first_day + static_cast<std::int64_t>(j) - 1;
+    while (it != days.end() && it->first < day) ++it;
+    if (it != days.end() && it->first == day) prefix[j] += it->second;
+  }
+  auto s = [&](std::int64_t b) {
+    const auto d = day_of_hour(b);
+    const auto k = b - d * 24;
+    const auto j = static_cast<std::size_t>(d - reads.first_day);
+    if (k == 0) return prefix[j];
+    if (k <= 12) {
+      Counts c = prefix[j];
+      c += hour_sum(hours, d * 24, b);
+      return c;
+    }
+    Counts c = prefix[j + 1];
+    c -= hour_sum(hours, b, d * 24 + 24);
+    return c;
+  };
+  out.reserve(bounds.size() - 1);
+  Counts prev = s(bounds.front());
+  for (std::size_t i = 1; i < bounds.size(); ++i) {
+    Counts cur = s(bounds[i]);
+    Counts run = cur;
+    run -= prev;
+    out.push_back(run);
+    prev = cur;
+  }
+  return out;
+}
+
 }  // namespace herald::analytics

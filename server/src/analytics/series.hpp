@@ -39,4 +39,33 @@ HourRange hours_of(const std::vector<Bucket>& b);
 std::vector<Point> points(const std::vector<Bucket>& b, const std::vector<std::pair<std::int64_t, Counts>>& rows,
                           std::string_view metric);
 
+// Sums over runs of hours from the daily roll-up and few hourly rows.
+//
+// `bounds` are hours B0 ≤ B1 ≤ … ≤ Bn; run i is the hours [Bi, Bi+1). With
+// S(B) the sum of the hours from the first bound's UTC midnight up to B, run
+// i is S(Bi+1) − S(Bi), and S(B) for B = 24·d + k (k the hour of day) is the
+// days before d plus the hours [24·d, B) when k ≤ 12, or the days up to and
+// including d minus the hours [B, 24·d + 24) when k > 12. So a run costs its
+// days plus at most 12 hours at each bound, whatever its length: a year is
+// 365 daily rows, and a year of days in America/New_York (bounds at 04:00
+// or 05:00 UTC) 366 daily rows plus 5 hours a day — the days telescope.
+// Exact because each daily row is the sum of its day's hourly rows (the
+// roll-up writes both in one transaction).
+using Rows = std::vector<std::pair<std::int64_t, Counts>>;  // (day or hour, counts), ascending
+
+struct RangeReads {
+  std::int64_t first_day = 0, last_day = 0;  // daily rows [first_day, last_day)
+  HourRange hours;                           // hourly rows in [first, last) ...
+  std::int64_t below = 0, from = 24;         // ... whose hour of day is < below or ≥ from
+  bool needs_hours() const { return below > 0 || from < 24; }
+};
+RangeReads reads_for(const std::vector<std::int64_t>& bounds);
+std::vector<Counts> range_sums(const std::vector<std::int64_t>& bounds, const RangeReads& reads, const Rows& days,
+                               const Rows& hours);
+
+// The bounds of buckets as hours: an hour belongs to the bucket its start falls in.
+std::vector<std::int64_t> bounds_of(const std::vector<Bucket>& b);
+// The UTC day (epoch days) an hour falls in.
+std::int64_t day_of_hour(std::int64_t hour);
+
 }  // namespace herald::analytics

@@ -10,6 +10,30 @@ constexpr std::int64_t kTopLinks = 10;
 // A campaign's own series: at most this many points (the latest).
 constexpr std::size_t kMaxCampaignPoints = 2000;
 
+// Sums of the runs of hours between `bounds` (range_sums): daily rows, and
+// hourly ones only for the partial days at the bounds.
+std::vector<Counts> sums(const Store& store, storage::Connection& c, std::int64_t campaign,
+                         const std::vector<std::int64_t>& bounds) {
+  if (bounds.size() < 2) return {};
+  const auto reads = reads_for(bounds);
+  const auto days = store.days(c, campaign, reads.first_day, reads.last_day);
+  const auto hours =
+      reads.needs_hours() ? store.edge_hours(c, campaign, reads.hours, reads.below, reads.from) : Store::Rows{};
+  return range_sums(bounds, reads, days, hours);
+}
+
+Counts total(const Store& store, storage::Connection& c, std::int64_t campaign, HourRange h) {
+  if (h.last <= h.first) return {};
+  return sums(store, c, campaign, {h.first, h.last}).front();
+}
+
+std::vector<Point> day_points(const std::vector<Bucket>& b, const std::vector<Counts>& sums, std::string_view metric) {
+  std::vector<Point> out;
+  out.reserve(b.size());
+  for (std::size_t i = 0; i < b.size() && i < sums.size(); ++i) out.push_back({b[i].t, metric_of(sums[i], metric)});
+  return out;
+}
+
 }  // namespace
 
 AnalyticsService::AnalyticsService(storage::Database& db, const Clock& clock, leads::Leads& leads,
@@ -28,14 +52,14 @@ Overview AnalyticsService::overview(const Period& p) {
   o.previous = previous_of(p);
   {
     auto conn = db_.acquire();
-    o.current = store_.totals(*conn, 0, hours_of(o.period));
-    o.before = store_.totals(*conn, 0, hours_of(o.previous));
+    o.current = total(store_, *conn, 0, hours_of(o.period));
+    o.before = total(store_, *conn, 0, hours_of(o.previous));
   }
   const auto now_leads = leads_.totals(o.period.from, o.period.to);
   o.leads_total = now_leads.total;
   o.leads_new = now_leads.created;
   o.previous_leads_new = leads_.totals(o.previous.from, o.previous.to).created;
-  o.campaigns_active = campaigns_.started_not_finished_count();
+  o.campaigns_active = campaigns_.active_count();
   return o;
 }
 
@@ -54,11 +78,18 @@ CampaignReport AnalyticsService::campaign(std::int64_t id, Interval interval, co
   r.clicked.metric = "clicked";
   auto span = store_.span(*conn, id);
   if (!span) return r;
-  r.funnel = store_.totals(*conn, id, *span);
+  r.funnel = total(store_, *conn, id, *span);
   const Period p{TimePoint(std::chrono::milliseconds(span->first * kHourMs)),
                  TimePoint(std::chrono::milliseconds(span->last * kHourMs))};
   auto b = buckets(interval, *z, p);
   if (b.size() > kMaxCampaignPoints) b.erase(b.begin(), b.end() - static_cast<std::ptrdiff_t>(kMaxCampaignPoints));
+  if (interval == Interval::Day) {
+    const auto per_day = sums(store_, *conn, id, bounds_of(b));
+    r.sent.points = day_points(b, per_day, "sent");
+    r.opened.points = day_points(b, per_day, "opened");
+    r.clicked.points = day_points(b, per_day, "clicked");
+    return r;
+  }
   const auto rows = store_.hours(*conn, id, hours_of(b));
   r.sent.points = points(b, rows, "sent");
   r.opened.points = points(b, rows, "opened");
@@ -72,12 +103,14 @@ Series AnalyticsService::timeseries(const SeriesQuery& q) {
     throw NotFound("campaign " + std::to_string(*q.campaign_id) + " does not exist");
   Series s{q.metric, q.interval, q.tz, {}};
   const auto b = buckets(q.interval, *z, q.period);
-  std::vector<std::pair<std::int64_t, Counts>> rows;
-  {
-    auto conn = db_.acquire();
-    rows = store_.hours(*conn, q.campaign_id.value_or(0), hours_of(b));
+  auto conn = db_.acquire();
+  if (q.interval == Interval::Day) {
+    // Whole UTC days from the daily roll-up; a zone's days that do not start
+    // at a UTC midnight add a few hours at each bound (range_sums).
+    s.points = day_points(b, sums(store_, *conn, q.campaign_id.value_or(0), bounds_of(b)), q.metric);
+    return s;
   }
-  s.points = points(b, rows, q.metric);
+  s.points = points(b, store_.hours(*conn, q.campaign_id.value_or(0), hours_of(b)), q.metric);
   return s;
 }
 

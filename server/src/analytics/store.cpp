@@ -10,8 +10,10 @@ const storage::Query kAdvance{"analytics.advance"};
 const storage::Query kFirst{"analytics.first"};
 const storage::Query kAddHour{"analytics.add_hour"};
 const storage::Query kAddLink{"analytics.add_link"};
-const storage::Query kTotals{"analytics.totals"};
+const storage::Query kAddDay{"analytics.add_day"};
+const storage::Query kDays{"analytics.days"};
 const storage::Query kHours{"analytics.hours"};
+const storage::Query kEdgeHours{"analytics.edge_hours"};
 const storage::Query kSpan{"analytics.span"};
 const storage::Query kTopLinks{"analytics.top_links"};
 
@@ -53,21 +55,34 @@ void Store::add_hour(storage::Connection& c, std::int64_t campaign, std::int64_t
                        d.human_opened, d.clicks, d.clicked, d.unsubscribed, d.replied});
 }
 
+void Store::add_day(storage::Connection& c, std::int64_t campaign, std::int64_t day, const Counts& d) const {
+  c.execute(kAddDay, {campaign, day, d.sent, d.delivered, d.bounced, d.rejected, d.opens, d.human_opens, d.opened,
+                      d.human_opened, d.clicks, d.clicked, d.unsubscribed, d.replied});
+}
+
 void Store::add_link(storage::Connection& c, std::int64_t campaign, std::string_view url, std::int64_t clicks,
                      std::int64_t unique_clicks) const {
   c.execute(kAddLink, {campaign, url, clicks, unique_clicks});
 }
 
-Counts Store::totals(storage::Connection& c, std::int64_t campaign, HourRange h) const {
-  Counts out;
-  c.execute(kTotals, {campaign, h.first, h.last}, [&](const storage::Row& r) { out = counts_at(r, 0); });
+Store::Rows Store::days(storage::Connection& c, std::int64_t campaign, std::int64_t first, std::int64_t last) const {
+  Rows out;
+  c.execute(kDays, {campaign, first, last},
+            [&](const storage::Row& r) { out.emplace_back(r.integer(0), counts_at(r, 1)); });
   return out;
 }
 
-std::vector<std::pair<std::int64_t, Counts>> Store::hours(storage::Connection& c, std::int64_t campaign,
-                                                          HourRange h) const {
-  std::vector<std::pair<std::int64_t, Counts>> out;
+Store::Rows Store::hours(storage::Connection& c, std::int64_t campaign, HourRange h) const {
+  Rows out;
   c.execute(kHours, {campaign, h.first, h.last},
+            [&](const storage::Row& r) { out.emplace_back(r.integer(0), counts_at(r, 1)); });
+  return out;
+}
+
+Store::Rows Store::edge_hours(storage::Connection& c, std::int64_t campaign, HourRange h, std::int64_t below,
+                              std::int64_t from) const {
+  Rows out;
+  c.execute(kEdgeHours, {campaign, h.first, h.last, below, from},
             [&](const storage::Row& r) { out.emplace_back(r.integer(0), counts_at(r, 1)); });
   return out;
 }

@@ -69,6 +69,22 @@ Counts& Counts::operator+=(const Counts& o) {
   return *this;
 }
 
+Counts& Counts::operator-=(const Counts& o) {
+  sent -= o.sent;
+  delivered -= o.delivered;
+  bounced -= o.bounced;
+  rejected -= o.rejected;
+  opens -= o.opens;
+  human_opens -= o.human_opens;
+  opened -= o.opened;
+  human_opened -= o.human_opened;
+  clicks -= o.clicks;
+  clicked -= o.clicked;
+  unsubscribed -= o.unsubscribed;
+  replied -= o.replied;
+  return *this;
+}
+
 Rates rates_of(const Counts& c) {
   Rates r;
   r.delivery = ratio(c.delivered, c.sent);

@@ -27,6 +27,7 @@ struct Counts {
                human_opened = 0, clicks = 0, clicked = 0, unsubscribed = 0, replied = 0;
 
   Counts& operator+=(const Counts& o);
+  Counts& operator-=(const Counts& o);
   bool operator==(const Counts&) const = default;
   bool empty() const { return *this == Counts{}; }
 };

@@ -7,8 +7,9 @@ namespace {
 
 const storage::Query kEventsAfter{"events.after"};
 const storage::Query kLastEventId{"events.last_id"};
-const storage::Query kStartedNotFinished{"campaigns.started_not_finished_count"};
+const storage::Query kActiveCount{"campaigns.active_count"};
 const storage::Query kName{"campaigns.name"};
+const storage::Query kDeleteBefore{"events.delete_before"};
 
 }  // namespace
 
@@ -38,11 +39,19 @@ std::int64_t ActivityFeed::last_event_id() {
   return out;
 }
 
-std::int64_t ActivityFeed::started_not_finished_count() {
+std::int64_t ActivityFeed::active_count() {
   std::int64_t out = 0;
   auto conn = db_.acquire();
-  conn->execute(kStartedNotFinished, {}, [&](const storage::Row& r) { out = r.integer(0); });
+  conn->execute(kActiveCount, {}, [&](const storage::Row& r) { out = r.integer(0); });
   return out;
+}
+
+std::size_t ActivityFeed::delete_events(std::int64_t below_id, std::int64_t before_ms, std::size_t limit) {
+  auto conn = db_.acquire();
+  storage::Transaction tx(*conn, storage::TxMode::Write);
+  const auto n = conn->execute(kDeleteBefore, {below_id, before_ms, static_cast<std::int64_t>(limit)});
+  tx.commit();
+  return static_cast<std::size_t>(n);
 }
 
 std::optional<std::string> ActivityFeed::name(std::int64_t campaign_id) {

@@ -12,7 +12,8 @@ class ActivityFeed final : public Activity {
 
   std::vector<ActivityEvent> events_after(std::int64_t after_id, std::size_t limit) override;
   std::int64_t last_event_id() override;
-  std::int64_t started_not_finished_count() override;
+  std::int64_t active_count() override;
+  std::size_t delete_events(std::int64_t below_id, std::int64_t before_ms, std::size_t limit) override;
   std::optional<std::string> name(std::int64_t campaign_id) override;
 
  private:

@@ -17,8 +17,11 @@ namespace herald::campaigns {
 class Campaigns {  // offered by the campaigns module to later modules
  public:
   virtual ~Campaigns() = default;
-  // Campaigns in status `sending` across the installation (scheduled, paused
-  // and finished ones are not active). Throws when the database is unreachable.
+  // Active campaigns across the installation: started and not finished —
+  // status scheduled, sending or paused (they still have messages to send);
+  // drafts, completed and cancelled ones are not. The one definition of
+  // "active campaigns": the admin system figures and the analytics overview
+  // both count this. Throws when the database is unreachable.
   virtual std::int64_t active_count() = 0;
 };
 
@@ -41,9 +44,13 @@ class Activity {  // offered by the campaigns module to analytics
   virtual std::vector<ActivityEvent> events_after(std::int64_t after_id, std::size_t limit) = 0;
   // The highest event id (0 when there is none).
   virtual std::int64_t last_event_id() = 0;
-  // Campaigns started and not finished: scheduled, sending or paused (wider
-  // than Campaigns::active_count(), which counts `sending` only).
-  virtual std::int64_t started_not_finished_count() = 0;
+  // Active campaigns, as Campaigns::active_count() defines them (scheduled,
+  // sending or paused), for the analytics overview's campaigns_active.
+  virtual std::int64_t active_count() = 0;
+  // Retention: deletes up to `limit` events with ids below `below_id` that
+  // occurred before `before_ms` (oldest first, one transaction); returns how
+  // many. The log is otherwise append-only (never updated).
+  virtual std::size_t delete_events(std::int64_t below_id, std::int64_t before_ms, std::size_t limit) = 0;
   // A campaign's name; nullopt when there is no such campaign.
   virtual std::optional<std::string> name(std::int64_t campaign_id) = 0;
 };

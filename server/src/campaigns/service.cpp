@@ -295,7 +295,7 @@ std::vector<std::pair<std::string, std::int64_t>> CampaignService::summary() {
 
 std::int64_t CampaignService::active_count() {
   auto conn = db_.acquire();
-  return campaigns_.count(*conn, to_string(Status::Sending));
+  return campaigns_.active_count(*conn);
 }
 
 }  // namespace herald::campaigns

@@ -9,6 +9,7 @@ const storage::Query kInsert{"campaigns.insert"};
 const storage::Query kById{"campaigns.by_id"};
 const storage::Query kList{"campaigns.list"};
 const storage::Query kCount{"campaigns.count"};
+const storage::Query kActiveCount{"campaigns.active_count"};
 const storage::Query kCountByStatus{"campaigns.count_by_status"};
 const storage::Query kUpdate{"campaigns.update"};
 const storage::Query kDelete{"campaigns.delete"};
@@ -105,6 +106,8 @@ std::vector<Campaign> CampaignStore::list(storage::Connection& c, std::string_vi
 std::int64_t CampaignStore::count(storage::Connection& c, std::string_view status) {
   return returned(c, kCount, {status}).value_or(0);
 }
+
+std::int64_t CampaignStore::active_count(storage::Connection& c) { return returned(c, kActiveCount, {}).value_or(0); }
 
 std::vector<std::pair<std::string, std::int64_t>> CampaignStore::count_by_status(storage::Connection& c) {
   std::vector<std::pair<std::string, std::int64_t>> out;

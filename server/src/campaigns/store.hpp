@@ -27,6 +27,8 @@ class CampaignStore {
   std::optional<Campaign> get(storage::Connection& c, std::int64_t id);
   std::vector<Campaign> list(storage::Connection& c, std::string_view status, std::int64_t limit, std::int64_t offset);
   std::int64_t count(storage::Connection& c, std::string_view status);
+  // Scheduled, sending or paused (campaigns/interface.hpp, Campaigns::active_count).
+  std::int64_t active_count(storage::Connection& c);
   std::vector<std::pair<std::string, std::int64_t>> count_by_status(storage::Connection& c);
   // False when the campaign is no longer in `expected` status.
   bool update(storage::Connection& c, const Campaign& campaign, Status expected, const std::string& now);

@@ -48,6 +48,7 @@ constexpr std::string_view kKeys[] = {
     "HERALD_WORKER_CONCURRENCY",
     "HERALD_JOB_VISIBILITY_TIMEOUT",
     "HERALD_PAGE_CACHE",
+    "HERALD_ANALYTICS_RETENTION_DAYS",
     "HERALD_PUBLIC_RATE_LIMIT",
     "HERALD_HANDLER_THREADS",
     "HERALD_SEND_RETRY_BASE",
@@ -262,6 +263,8 @@ void apply(Config& c, std::string_view name, const std::string& v) {
     c.worker_concurrency = static_cast<int>(parse_int(name, v, 1, 256));
   } else if (name == "HERALD_JOB_VISIBILITY_TIMEOUT") {
     c.job_visibility_timeout = parse_duration(name, v, std::chrono::milliseconds(100), std::chrono::hours(24));
+  } else if (name == "HERALD_ANALYTICS_RETENTION_DAYS") {
+    c.analytics_retention_days = static_cast<int>(parse_int(name, v, 0, 36500));
   } else if (name == "HERALD_PAGE_CACHE") {
     c.page_cache = trim(v) == "0" ? 0 : parse_size(name, v);
   }

@@ -89,6 +89,7 @@ struct Config {
   int worker_concurrency = 4;                               // jobs run at once by one worker process
   std::chrono::milliseconds job_visibility_timeout{30000};  // an unacknowledged claim is handed on after this
   std::uint64_t page_cache = 64ull << 20;                   // rendered lead list pages, per process; 0 = off
+  int analytics_retention_days = 365;                       // raw events kept this long; 0 = kept for good
 
   bool uses_postgres() const;
 };

@@ -29,8 +29,9 @@ class SystemReport {
   static constexpr int kMaxMinutes = 1440;
 
   // `flush` writes this process's last seconds first (may be empty).
-  // `active_campaigns` counts the campaigns being sent (the campaigns
-  // module's interface); empty, or throwing, gives null rather than a guess.
+  // `active_campaigns` counts the active campaigns — scheduled, sending or
+  // paused (campaigns::Campaigns::active_count, the analytics overview's
+  // definition too); empty, or throwing, gives null rather than a guess.
   SystemReport(SystemFiguresStore& store, health::Reports& health, jobs::JobQueue& queue, const Clock& clock,
                std::function<void()> flush, std::function<std::int64_t()> active_campaigns = {});
 

@@ -1,7 +1,8 @@
 // The roll-ups on both backends against the real event log
 // (campaign_events through campaigns::Activity): incremental batches, a
 // roll-up that crashes before its commit, and two rollers at once all leave
-// exactly what a recomputation from the raw events gives.
+// exactly what a recomputation from the raw events gives — hourly, daily
+// (each day the sum of its hours) and per link.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "analytics/fold.hpp"
+#include "analytics/retention.hpp"
 #include "analytics/rollup.hpp"
 #include "campaigns/activity.hpp"
 #include "core/clock.hpp"
@@ -40,7 +42,7 @@ class RollupTest : public BackendTest {
   }
 
   // A synthetic stream: sends, opens (some through proxies), clicks on a few
-  // links, unsubscribes and replies over three campaigns and two days.
+  // links, unsubscribes and replies over three campaigns and five days.
   void insert_events(int n, unsigned seed) {
     std::mt19937 rng(seed);
     auto conn = db().acquire();
@@ -55,7 +57,7 @@ class RollupTest : public BackendTest {
       const std::int64_t campaign = 1 + static_cast<std::int64_t>(rng() % 3);
       const std::int64_t lead = 1 + static_cast<std::int64_t>(rng() % 40);
       const std::string type = kTypes[rng() % 12];
-      const std::int64_t at = kT0 + static_cast<std::int64_t>(rng() % (48 * 3600)) * 1000;
+      const std::int64_t at = kT0 + static_cast<std::int64_t>(rng() % (120 * 3600)) * 1000;
       const std::string ua = rng() % 4 == 0 ? "Mozilla/5.0" : "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
       const std::string url = "https://example.org/" + std::to_string(rng() % 4);
       conn->execute(sql,
@@ -67,6 +69,7 @@ class RollupTest : public BackendTest {
 
   struct State {
     std::map<std::pair<std::int64_t, std::int64_t>, Counts> hours;
+    std::map<std::pair<std::int64_t, std::int64_t>, Counts> days;
     std::map<std::pair<std::int64_t, std::string>, std::pair<std::int64_t, std::int64_t>> links;
   };
 
@@ -81,6 +84,14 @@ class RollupTest : public BackendTest {
           Counts c{r.integer(2), r.integer(3), r.integer(4),  r.integer(5),  r.integer(6),  r.integer(7),
                    r.integer(8), r.integer(9), r.integer(10), r.integer(11), r.integer(12), r.integer(13)};
           s.hours[{r.integer(0), r.integer(1)}] = c;
+        });
+    conn->execute(
+        "SELECT campaign_id, day, sent, delivered, bounced, rejected, opens, human_opens, opened, "
+        "human_opened, clicks, clicked, unsubscribed, replied FROM analytics_daily",
+        {}, [&](const storage::Row& r) {
+          Counts c{r.integer(2), r.integer(3), r.integer(4),  r.integer(5),  r.integer(6),  r.integer(7),
+                   r.integer(8), r.integer(9), r.integer(10), r.integer(11), r.integer(12), r.integer(13)};
+          s.days[{r.integer(0), r.integer(1)}] = c;
         });
     conn->execute("SELECT campaign_id, url, clicks, unique_clicks FROM analytics_links", {},
                   [&](const storage::Row& r) {
@@ -98,6 +109,7 @@ class RollupTest : public BackendTest {
     for (const auto& [k, v] : f.hours)
       if (!v.empty()) s.hours[k] = v;
     for (const auto& [k, v] : f.links) s.links[k] = {v.clicks, v.unique_clicks};
+    s.days = analytics::days_of(f);
     return s;
   }
 
@@ -109,6 +121,12 @@ class RollupTest : public BackendTest {
       EXPECT_EQ(it->second, v) << "campaign " << k.first << " hour " << k.second;
     }
     EXPECT_EQ(a.links, b.links);
+    EXPECT_EQ(a.days, b.days);
+    // Each stored day is the sum of its stored hours.
+    std::map<std::pair<std::int64_t, std::int64_t>, Counts> summed;
+    for (const auto& [k, v] : a.hours) summed[{k.first, k.second / 24}] += v;
+    EXPECT_EQ(a.days, summed);
+    EXPECT_FALSE(a.days.empty());
   }
 
   SystemClock clock_;
@@ -165,6 +183,45 @@ TEST_P(RollupTest, TwoRollersAtOnceCountEveryEventOnce) {
   a.run();
   EXPECT_EQ(a.watermark(), feed_->last_event_id());
   expect_equal(stored(), recomputed());
+}
+
+std::int64_t raw_events(storage::Database& db) {
+  std::int64_t n = 0;
+  auto conn = db.acquire();
+  conn->execute("SELECT count(*) FROM campaign_events", {}, [&](const storage::Row& r) { n = r.integer(0); });
+  return n;
+}
+
+// Retention deletes old raw events the roll-ups hold (below the watermark),
+// in bounded batches, and leaves the roll-ups as they were: rolling up the
+// rest afterwards gives what a recomputation over every event gave before
+// anything was deleted.
+TEST_P(RollupTest, RetentionDeletesOnlyRolledUpOldEventsAndKeepsTheRollups) {
+  insert_events(1200, 5);
+  const State expected = recomputed();
+  auto r = roller(300);
+  const auto last = feed_->last_event_id();
+  EXPECT_EQ(r.run_once(), 300u);
+  EXPECT_EQ(r.run_once(), 300u);
+  const State before = stored();
+  // 600 events rolled up; the 599 below the watermark may go.
+
+  ManualClock clock;  // a year and a month after the events
+  clock.advance(std::chrono::milliseconds(kT0) + std::chrono::hours(24 * 400));
+  EXPECT_EQ(analytics::Retention(db(), *feed_, clock, 0, 250).run(), 0u);    // 0 days: kept for good
+  EXPECT_EQ(analytics::Retention(db(), *feed_, clock, 500, 250).run(), 0u);  // not old enough
+  analytics::Retention keep30(db(), *feed_, clock, 30, 250);
+  EXPECT_EQ(keep30.run_once(), 250u);  // one bounded batch
+  EXPECT_EQ(keep30.run(), 599u - 250u);
+  EXPECT_EQ(raw_events(db()), 1200 - 599);  // the event at the watermark and those not rolled up stay
+  EXPECT_EQ(feed_->last_event_id(), last);
+  expect_equal(stored(), before);
+
+  EXPECT_EQ(r.run(), 600u);
+  expect_equal(stored(), expected);
+  EXPECT_EQ(keep30.run(), 600u);
+  EXPECT_EQ(raw_events(db()), 1);
+  expect_equal(stored(), expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RollupTest, all_backends(), backend_test_name);

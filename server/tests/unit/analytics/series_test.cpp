@@ -2,6 +2,9 @@
 // and DST change days have 23 and 25 hours.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 #include "analytics/series.hpp"
 #include "core/errors.hpp"
 #include "core/time.hpp"
@@ -152,6 +155,68 @@ TEST(AnalyticsTypes, OverviewJsonHasTheSpecFields) {
   EXPECT_NE(csv.find("metric,current,previous\r\n"), std::string::npos);
   EXPECT_NE(csv.find("sent,4,0\r\n"), std::string::npos);
   EXPECT_NE(csv.find("open_rate,0.500000,0.000000\r\n"), std::string::npos);
+}
+
+// Random hourly counts over ~40 days, their daily sums, and runs between
+// random bounds: range_sums from days plus edge hours equals the plain sum of
+// the hours, for any bounds — UTC midnights, New York's 04:00/05:00, late hours.
+TEST(AnalyticsRangeSums, DaysPlusEdgeHoursEqualTheSumOfTheHours) {
+  std::mt19937 rng(7);
+  const std::int64_t h0 = hour("2026-03-01T00:00:00Z");
+  std::map<std::int64_t, Counts> hourly;
+  for (std::int64_t h = h0; h < h0 + 40 * 24; ++h) {
+    if (rng() % 3 == 0) continue;  // empty hours have no row
+    Counts c;
+    c.sent = static_cast<std::int64_t>(rng() % 50);
+    c.opened = static_cast<std::int64_t>(rng() % 20) + 1;
+    c.replied = static_cast<std::int64_t>(rng() % 3);
+    hourly[h] = c;
+  }
+  std::map<std::int64_t, Counts> daily;
+  for (const auto& [h, c] : hourly) daily[day_of_hour(h)] += c;
+  auto brute = [&](std::int64_t a, std::int64_t b) {
+    Counts out;
+    for (auto it = hourly.lower_bound(a); it != hourly.end() && it->first < b; ++it) out += it->second;
+    return out;
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<std::int64_t> bounds;
+    std::int64_t b = h0 - 30 + static_cast<std::int64_t>(rng() % 200);
+    const int n = 1 + static_cast<int>(rng() % 12);
+    bounds.push_back(b);
+    for (int i = 0; i < n; ++i) bounds.push_back(b += static_cast<std::int64_t>(rng() % 100));
+    const auto reads = reads_for(bounds);
+    Rows days, hours;
+    for (const auto& [d, c] : daily)
+      if (d >= reads.first_day && d < reads.last_day) days.emplace_back(d, c);
+    for (const auto& [h, c] : hourly) {
+      const auto k = h - day_of_hour(h) * 24;
+      if (h >= reads.hours.first && h < reads.hours.last && (k < reads.below || k >= reads.from))
+        hours.emplace_back(h, c);
+    }
+    const auto sums = range_sums(bounds, reads, days, hours);
+    ASSERT_EQ(sums.size(), bounds.size() - 1);
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i)
+      EXPECT_EQ(sums[i], brute(bounds[i], bounds[i + 1])) << "trial " << trial << " run " << i;
+  }
+}
+
+TEST(AnalyticsRangeSums, AYearOfNewYorkDaysReadsAFewHoursADayAndUtcDaysNone) {
+  auto ny = zones().find("America/New_York");
+  ASSERT_TRUE(ny);
+  const Period year{at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z")};
+  const auto local = reads_for(bounds_of(buckets(Interval::Day, *ny, year)));
+  // Bounds at 04:00 (EDT) and 05:00 (EST) UTC: the hours 0–4 of each day.
+  EXPECT_EQ(local.below, 5);
+  EXPECT_EQ(local.from, 24);
+  EXPECT_TRUE(local.needs_hours());
+  const auto utc = reads_for(bounds_of(buckets(Interval::Day, Zone::utc(), year)));
+  EXPECT_FALSE(utc.needs_hours());
+  EXPECT_EQ(utc.last_day - utc.first_day, 366);
+  // A period ending at 18:00 UTC takes the 6 hours after it from its day.
+  const auto edge = reads_for({hour("2026-02-01T00:00:00Z"), hour("2026-02-10T18:00:00Z")});
+  EXPECT_EQ(edge.below, 0);
+  EXPECT_EQ(edge.from, 18);
 }
 
 }  // namespace

@@ -101,6 +101,15 @@ TEST(Config, PageCacheSizeOrOff) {
   EXPECT_EQ(error_variable({{"HERALD_PAGE_CACHE", "lots"}}), "HERALD_PAGE_CACHE");
 }
 
+TEST(Config, AnalyticsRetentionDaysOrZeroToKeep) {
+  EXPECT_EQ(load_config(std::nullopt, env_of({})).analytics_retention_days, 365);
+  EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_ANALYTICS_RETENTION_DAYS", "90"}})).analytics_retention_days,
+            90);
+  EXPECT_EQ(load_config(std::nullopt, env_of({{"HERALD_ANALYTICS_RETENTION_DAYS", "0"}})).analytics_retention_days, 0);
+  EXPECT_EQ(error_variable({{"HERALD_ANALYTICS_RETENTION_DAYS", "-1"}}), "HERALD_ANALYTICS_RETENTION_DAYS");
+  EXPECT_EQ(error_variable({{"HERALD_ANALYTICS_RETENTION_DAYS", "a year"}}), "HERALD_ANALYTICS_RETENTION_DAYS");
+}
+
 TEST(Config, BadValuesNameTheVariable) {
   EXPECT_EQ(error_variable({{"HERALD_LISTEN", "nope"}}), "HERALD_LISTEN");
   EXPECT_EQ(error_variable({{"HERALD_LISTEN", "127.0.0.1:99999"}}), "HERALD_LISTEN");

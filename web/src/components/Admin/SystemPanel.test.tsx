@@ -91,7 +91,7 @@ describe("SystemPanel", () => {
     const tile = (label: string) => within(tiles).getByText(label).parentElement!;
     expect(tile("Active users (24 h)")).toHaveTextContent("12");
     expect(tile("Active campaigns")).toHaveTextContent("2");
-    expect(tile("Active campaigns")).toHaveTextContent("being sent");
+    expect(tile("Active campaigns")).toHaveTextContent("scheduled, sending or paused");
     expect(tile("API calls today")).toHaveTextContent("12,345");
     expect(tile("API calls today")).toHaveTextContent("23,456 in 24 h");
     expect(tile("Error rate (24 h)")).toHaveTextContent("0.2%");

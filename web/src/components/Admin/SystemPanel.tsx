@@ -36,7 +36,7 @@ function Tiles({ s, countCampaigns }: { s: SystemFigures; countCampaigns: boolea
   const counted = summary.data ? activeCampaigns(summary.data.by_status) : null;
   const active =
     s.active_campaigns !== null
-      ? { value: formatNumber(s.active_campaigns), hint: "being sent" }
+      ? { value: formatNumber(s.active_campaigns), hint: "scheduled, sending or paused" }
       : counted
         ? { value: formatNumber(counted.total), hint: counted.hint }
         : { value: "—", hint: summary.error || !countCampaigns ? "could not be counted" : undefined };
