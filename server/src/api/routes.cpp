@@ -119,6 +119,7 @@ const std::vector<RouteSpec>& route_table() {
     {Post,   "/api/ai/analyze",                    "advisor.analyze",       "ai:use",             Api,    Default, Inline, kChangesNothing},
     {Post,   "/api/ai/score-leads",                "advisor.score_leads",   "ai:use",             Api,    Default, Pool,   "LEAD_SCORING_STARTED"},
     {Get,    "/api/ai/score-leads/{job_id}",       "advisor.score_leads_status", "ai:use",        Api,    Default, Inline, ""},
+    {Get,    "/api/ai/send-times",                 "advisor.send_times",    "ai:use",             Api,    Default, Pool,   ""},
   // ---- links in mail (outside /api; HMAC-signed tokens, no login) --------------------------------------------------------------------
     {Get,    "/t/o/{token}",                       "tracking.open",         kAnyone,              Public, Default, Inline, ""},
     {Get,    "/t/c/{token}",                       "tracking.click",        kAnyone,              Public, Default, Inline, ""},
