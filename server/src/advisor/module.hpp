@@ -33,6 +33,9 @@ class Module final : public herald::Module {
   // The endpoints and the advisor.score_leads job.
   void contribute(Contributions& contributions) override;
 
+  // The campaigns' "best_time" schedule asks this.
+  campaigns::SendTimeAdvisor& send_time_advisor() noexcept { return send_times_; }
+
  private:
   ZoneDirectory zones_;
   LeadScorer scorer_;

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <unordered_set>
+#include <vector>
 
 #include "advisor/send_times.hpp"
 #include "campaigns/interface.hpp"
@@ -15,7 +17,7 @@
 
 namespace herald::advisor {
 
-class SendTimeService {
+class SendTimeService final : public campaigns::SendTimeAdvisor {
  public:
   SendTimeService(leads::Leads& leads, campaigns::Activity& activity, ZoneDirectory& zones)
       : leads_(leads), activity_(activity), zones_(zones) {}
@@ -25,10 +27,18 @@ class SendTimeService {
   // NotFound for an unknown lead or segment.
   SendTimeAdvice advise(std::optional<std::int64_t> lead_id, std::optional<std::int64_t> segment_id);
 
+  // The campaigns' "best_time" schedule: the same choice for many leads with
+  // one read of the event log (fallback histograms per distinct time zone).
+  // An unknown segment counts as none.
+  std::vector<campaigns::SendSlot> best_slots(const std::vector<campaigns::SendTimeTarget>& targets,
+                                              std::optional<std::int64_t> segment_id) override;
+
  private:
   leads::Leads& leads_;
   campaigns::Activity& activity_;
   ZoneDirectory& zones_;
+
+  std::unordered_set<std::int64_t> members(std::int64_t segment_id);  // NotFound when unknown
 };
 
 }  // namespace herald::advisor

@@ -34,7 +34,8 @@ void add_modules(Composition& c) {
                                                              templates.catalog(), settings.settings(),
                                                              settings.transport(), c.contributions().send_observers()});
   c.add<analytics::Module>(analytics::Deps{db, clock, config, jobs.queue(), leads.leads(), campaigns.activity()});
-  c.add<advisor::Module>(advisor::Deps{clock, jobs.queue(), leads.leads(), campaigns.activity()});
+  auto& advisor = c.add<advisor::Module>(advisor::Deps{clock, jobs.queue(), leads.leads(), campaigns.activity()});
+  campaigns.set_send_time_advisor(advisor.send_time_advisor());
   c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports(),
                                                    settings.smtp_pool(), &campaigns.campaigns()});
 }
