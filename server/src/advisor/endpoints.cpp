@@ -62,6 +62,24 @@ json score_job_schema() {
           {"required", {"job_id", "status", "percent", "result", "error"}}};
 }
 
+json send_times_schema() {
+  json row = {{"type", "array"}, {"items", {{"type", "integer"}}}, {"minItems", 24}, {"maxItems", 24}};
+  return {{"type", "object"},
+          {"properties",
+           {{"level", {{"type", "string"}, {"enum", {"lead", "segment", "global"}}}},
+            {"events", {{"type", "integer"}}},
+            {"best",
+             {{"type", "object"},
+              {"properties",
+               {{"day", {{"type", "integer"}, {"minimum", 0}, {"maximum", 6}}},
+                {"hour", {{"type", "integer"}, {"minimum", 0}, {"maximum", 23}}}}},
+              {"required", {"day", "hour"}}}},
+            {"tz", {{"type", "string"}}},
+            {"histogram", {{"type", "array"}, {"items", row}, {"minItems", 7}, {"maxItems", 7}}},
+            {"min_events", {{"type", "integer"}}}}},
+          {"required", {"level", "events", "best", "tz", "histogram", "min_events"}}};
+}
+
 }  // namespace
 
 void add_endpoints(http::Endpoints& e, Routes& r) {
@@ -84,6 +102,15 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
         {.summary = "A lead-scoring job: status, progress and, once completed, {model, leads_scored, auc}",
          .tag = "ai",
          .response = score_job_schema()});
+  e.add("advisor.send_times", bind(r, &Routes::send_times),
+        {.summary = "The best hour of the week to send (no AI provider needed), from past opens and replies: the "
+                    "lead's own when it has at least min_events, else the segment's (when segment_id is given), else "
+                    "everyone's; hours on the lead's clock when it has a time zone, else UTC; day 0 is Monday; with "
+                    "no events at all Tuesday 10:00",
+         .tag = "ai",
+         .response = send_times_schema(),
+         .query = {{"lead_id", "a lead: its own history first"},
+                   {"segment_id", "a saved segment: its members' history (after the lead's)"}}});
 }
 
 }  // namespace herald::advisor

@@ -6,7 +6,10 @@
 
 namespace herald::advisor {
 
-Module::Module(Deps d) : scorer_(d.leads, d.activity, d.clock), routes_(d.queue, d.clock) {}
+Module::Module(Deps d)
+    : scorer_(d.leads, d.activity, d.clock),
+      send_times_(d.leads, d.activity, zones_),
+      routes_(d.queue, d.clock, send_times_) {}
 
 void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);

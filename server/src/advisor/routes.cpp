@@ -36,4 +36,9 @@ Response Routes::score_leads_status(Request& req) {
   return Response::json(200, score_job_json(*job));
 }
 
+Response Routes::send_times(Request& req) {
+  const auto q = parse_send_times_query(req.query_param("lead_id"), req.query_param("segment_id"));
+  return Response::json(200, to_json(send_times_.advise(q.lead_id, q.segment_id)));
+}
+
 }  // namespace herald::advisor

@@ -287,7 +287,8 @@ Measured measure(const MessageParts& message) {
   }
   std::string prose = prose_of(m.body_text);
   f.word_count = words_of(prose).size();
-  f.readability_grade = f.word_count == 0 ? 0 : std::round(flesch_kincaid_grade(prose) * 10) / 10;
+  // The formula goes below zero for a few short words ("Hi there." is -1.4): grade 0 is the floor.
+  f.readability_grade = f.word_count == 0 ? 0 : std::max(0.0, std::round(flesch_kincaid_grade(prose) * 10) / 10);
   if (f.link_count > 0) f.words_per_link = static_cast<double>(f.word_count) / static_cast<double>(f.link_count);
   if (f.image_count > 0) f.words_per_image = static_cast<double>(f.word_count) / static_cast<double>(f.image_count);
 

@@ -1,5 +1,8 @@
 #include "advisor/types.hpp"
 
+#include <cctype>
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
@@ -21,7 +24,34 @@ void read_text(const nlohmann::json& body, const char* field, std::size_t max, s
   }
 }
 
+std::optional<std::int64_t> positive_id(const std::optional<std::string>& raw, const char* field,
+                                        ValidationError& errors) {
+  if (!raw) return std::nullopt;
+  std::int64_t v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stoll(*raw, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != raw->size() || v <= 0 || !std::isdigit(static_cast<unsigned char>((*raw)[0]))) {
+    errors.with_field(field, "must be a positive integer");
+    return std::nullopt;
+  }
+  return v;
+}
+
 }  // namespace
+
+SendTimesQuery parse_send_times_query(const std::optional<std::string>& lead_id,
+                                      const std::optional<std::string>& segment_id) {
+  ValidationError errors;
+  SendTimesQuery q;
+  q.lead_id = positive_id(lead_id, "lead_id", errors);
+  q.segment_id = positive_id(segment_id, "segment_id", errors);
+  if (!errors.empty()) throw errors;
+  return q;
+}
 
 bool looks_like_job_id(std::string_view id) noexcept {
   constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -119,6 +119,7 @@ const std::vector<RouteSpec>& route_table() {
     {Post,   "/api/ai/analyze",                    "advisor.analyze",       "ai:use",             Api,    Default, Inline, kChangesNothing},
     {Post,   "/api/ai/score-leads",                "advisor.score_leads",   "ai:use",             Api,    Default, Pool,   "LEAD_SCORING_STARTED"},
     {Get,    "/api/ai/score-leads/{job_id}",       "advisor.score_leads_status", "ai:use",        Api,    Default, Inline, ""},
+    {Get,    "/api/ai/send-times",                 "advisor.send_times",    "ai:use",             Api,    Default, Pool,   ""},
   // ---- AI assistant: the provider's answers (SSE when streamed); a provider call takes seconds ----------------------------------------
     {Post,   "/api/ai/draft",                      "ai.draft",              "ai:use",             Api,    Default, Pool,   "AI_DRAFT_GENERATED"},
     {Post,   "/api/ai/subject-lines",              "ai.subject_lines",      "ai:use",             Api,    Default, Pool,   "AI_SUBJECT_LINES_GENERATED"},

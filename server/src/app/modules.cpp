@@ -38,7 +38,8 @@ void add_modules(Composition& c) {
                                                              templates.catalog(), settings.settings(),
                                                              settings.transport(), c.contributions().send_observers()});
   c.add<analytics::Module>(analytics::Deps{db, clock, config, jobs.queue(), leads.leads(), campaigns.activity()});
-  c.add<advisor::Module>(advisor::Deps{clock, jobs.queue(), leads.leads(), campaigns.activity()});
+  auto& advisor = c.add<advisor::Module>(advisor::Deps{clock, jobs.queue(), leads.leads(), campaigns.activity()});
+  campaigns.set_send_time_advisor(advisor.send_time_advisor());
   auto& ai = c.add<ai::Module>(ai::Deps{db, clock, config, settings.settings(), leads.leads(), templates.catalog(),
                                        c.contributions().endpoints()});
   ai.service().set_subject_analysis(

@@ -37,6 +37,27 @@ struct ActivityEvent {
   std::optional<std::string> url;
 };
 
+// The best local hour of the week to mail each lead, for the "best_time"
+// schedule. A later module (advisor) implements it; the composition root
+// hands it over with campaigns::Module::set_send_time_advisor. Without one,
+// every lead gets the default slot (Tuesday 10:00, UTC or its own zone).
+struct SendTimeTarget {
+  std::int64_t lead_id = 0;
+  std::string timezone;  // IANA name, or empty
+};
+struct SendSlot {
+  int day = 1;    // 0 = Monday … 6 = Sunday, on the lead's clock
+  int hour = 10;  // 0–23
+};
+class SendTimeAdvisor {
+ public:
+  virtual ~SendTimeAdvisor() = default;
+  // One slot per target, in order: the lead's own history when it has
+  // enough, else the segment's (when given), else everyone's.
+  virtual std::vector<SendSlot> best_slots(const std::vector<SendTimeTarget>& targets,
+                                           std::optional<std::int64_t> segment_id) = 0;
+};
+
 class Activity {  // offered by the campaigns module to analytics
  public:
   virtual ~Activity() = default;

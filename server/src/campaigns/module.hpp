@@ -66,6 +66,8 @@ class Module final : public herald::Module {
   EventWriter& events() noexcept { return events_; }
   // The event log and campaign facts, for analytics.
   Activity& activity() noexcept { return activity_; }
+  // The "best_time" schedule's advice, from a later module (the composition root sets it).
+  void set_send_time_advisor(SendTimeAdvisor& advisor) noexcept { pipeline_.set_send_time_advisor(&advisor); }
 
  private:
   static PipelineOptions resolve(PipelineOptions o, const Config& config);

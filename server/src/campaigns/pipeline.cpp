@@ -130,10 +130,11 @@ std::int64_t Pipeline::enqueue_expand(std::int64_t id, std::int64_t generation, 
   return deps_.queue.enqueue(spec).created ? 1 : 0;
 }
 
-std::int64_t Pipeline::due_for(const Campaign& c, const leads::Lead& lead, std::int64_t now) {
-  if (c.schedule_mode != ScheduleMode::LocalTime || !c.local_time) return now;
-  auto minutes = parse_local_time(*c.local_time);
-  if (!minutes) return now;
+std::int64_t Pipeline::due_for(const Campaign& c, const leads::Lead& lead, std::int64_t now,
+                               const std::optional<SendSlot>& slot) {
+  std::optional<int> minutes;
+  if (c.schedule_mode == ScheduleMode::LocalTime && c.local_time) minutes = parse_local_time(*c.local_time);
+  if (!minutes && !(c.schedule_mode == ScheduleMode::BestTime && slot)) return now;
   std::shared_ptr<const Zone> zone;
   if (!lead.timezone.empty()) zone = deps_.zones.find(lead.timezone);
   if (!zone) zone = deps_.zones.find(c.timezone);
@@ -143,6 +144,7 @@ std::int64_t Pipeline::due_for(const Campaign& c, const leads::Lead& lead, std::
     if (auto at = parse_rfc3339(*c.scheduled_at)) not_before = std::max(not_before, ms_of(*at));
   }
   const SysSeconds from{std::chrono::seconds((not_before + 999) / 1000)};
+  if (!minutes) return next_weekly_time(*zone, slot->day, slot->hour, from).time_since_epoch().count() * 1000;
   return next_local_time(*zone, *minutes, from).time_since_epoch().count() * 1000;
 }
 
@@ -192,8 +194,18 @@ void Pipeline::run_expand(jobs::JobContext& ctx) {
     std::vector<NewRecipient> rows;
     rows.reserve(batch.leads.size());
     std::int64_t earliest = INT64_MAX;
-    for (const auto& lead : batch.leads) {
-      const auto due = due_for(*c, lead, now);
+    // "best_time": each lead's best hour of the week, one advice call per batch.
+    std::vector<SendSlot> slots;
+    if (c->schedule_mode == ScheduleMode::BestTime) {
+      std::vector<SendTimeTarget> targets;
+      targets.reserve(batch.leads.size());
+      for (const auto& lead : batch.leads) targets.push_back({lead.id, lead.timezone});
+      if (send_times_) slots = send_times_->best_slots(targets, c->audience.segment_id);
+      slots.resize(batch.leads.size());  // without advice: the default slot
+    }
+    for (std::size_t i = 0; i < batch.leads.size(); ++i) {
+      const auto& lead = batch.leads[i];
+      const auto due = due_for(*c, lead, now, slots.empty() ? std::nullopt : std::optional<SendSlot>(slots[i]));
       earliest = std::min(earliest, due);
       rows.push_back({lead.id, lead.email, due});
     }

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "campaigns/interface.hpp"
 #include "campaigns/options.hpp"
 #include "campaigns/recipient_store.hpp"
 #include "campaigns/schedule.hpp"
@@ -77,6 +78,9 @@ class Pipeline {
   std::int64_t wake(std::int64_t id, std::int64_t generation, bool expanded, std::string_view tag);
   // Marks the campaign completed when nothing waits.
   bool finish_if_done(std::int64_t id);
+  // The "best_time" schedule's advice (set once by the composition root,
+  // before the workers start); without it every lead gets the default slot.
+  void set_send_time_advisor(SendTimeAdvisor* advisor) noexcept { send_times_ = advisor; }
 
  private:
   void run_start(jobs::JobContext& ctx);
@@ -85,13 +89,15 @@ class Pipeline {
   std::int64_t enqueue_expand(std::int64_t id, std::int64_t generation, std::string_view tag);
   std::int64_t enqueue_ranges(std::int64_t id, const std::vector<std::int64_t>& ids, std::string_view key_tag,
                               std::optional<std::int64_t> run_at_ms);
-  std::int64_t due_for(const Campaign& c, const leads::Lead& lead, std::int64_t now_ms);
+  std::int64_t due_for(const Campaign& c, const leads::Lead& lead, std::int64_t now_ms,
+                       const std::optional<SendSlot>& slot = std::nullopt);
   std::int64_t now_ms() const;
   void fail(std::int64_t id, const std::string& reason);
 
   PipelineDeps deps_;
   CampaignStore campaigns_;
   RecipientStore recipients_;
+  SendTimeAdvisor* send_times_ = nullptr;
 };
 
 }  // namespace herald::campaigns

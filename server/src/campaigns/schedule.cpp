@@ -38,4 +38,17 @@ SysSeconds next_local_time(const Zone& zone, int minutes, SysSeconds not_before)
   return not_before;  // unreachable: a day always has the time
 }
 
+SysSeconds next_weekly_time(const Zone& zone, int day, int hour, SysSeconds not_before) {
+  using std::chrono::days;
+  auto from = not_before;
+  for (int i = 0; i < 8; ++i) {
+    const auto t = next_local_time(zone, hour * 60, from);
+    const auto local = t + std::chrono::seconds(zone.offset_at(t));
+    const std::chrono::weekday wd{std::chrono::floor<days>(local)};
+    if (static_cast<int>(wd.iso_encoding()) - 1 == day) return t;
+    from = t + std::chrono::hours(1);
+  }
+  return not_before;  // unreachable: a week has every weekday
+}
+
 }  // namespace herald::campaigns

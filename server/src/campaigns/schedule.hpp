@@ -29,4 +29,8 @@ std::optional<int> parse_local_time(std::string_view hhmm);
 // the new clock (02:30 on a spring-forward night sends at 03:30).
 SysSeconds next_local_time(const Zone& zone, int minutes, SysSeconds not_before);
 
+// The first instant at or after `not_before` at which the zone's clock shows
+// `hour`:00 on weekday `day` (Monday = 0): within the next 7 days.
+SysSeconds next_weekly_time(const Zone& zone, int day, int hour, SysSeconds not_before);
+
 }  // namespace herald::campaigns

@@ -80,6 +80,8 @@ std::string_view to_string(ScheduleMode m) noexcept {
       return "at";
     case ScheduleMode::LocalTime:
       return "local_time";
+    case ScheduleMode::BestTime:
+      return "best_time";
   }
   return "now";
 }
@@ -88,6 +90,7 @@ std::optional<ScheduleMode> parse_schedule_mode(std::string_view s) noexcept {
   if (s == "now") return ScheduleMode::Now;
   if (s == "at") return ScheduleMode::At;
   if (s == "local_time") return ScheduleMode::LocalTime;
+  if (s == "best_time") return ScheduleMode::BestTime;
   return std::nullopt;
 }
 
@@ -165,7 +168,7 @@ CampaignFields parse_campaign_fields(const nlohmann::json& body, bool create) {
     } else if (key == "schedule_mode") {
       auto m = v.is_string() ? parse_schedule_mode(v.get<std::string>()) : std::nullopt;
       if (!m) {
-        errors.with_field(key, "must be now, at or local_time");
+        errors.with_field(key, "must be now, at, local_time or best_time");
       } else {
         f.schedule_mode = m;
       }

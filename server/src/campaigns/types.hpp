@@ -14,7 +14,7 @@
 
 namespace herald::campaigns {
 
-enum class ScheduleMode { Now, At, LocalTime };
+enum class ScheduleMode { Now, At, LocalTime, BestTime };
 std::string_view to_string(ScheduleMode m) noexcept;
 std::optional<ScheduleMode> parse_schedule_mode(std::string_view s) noexcept;
 

@@ -187,6 +187,97 @@ TEST_P(AdvisorApiTest, EnoughHistoryFitsTheModelAndChecksItOnHeldOutLeads) {
   EXPECT_TRUE(manager_reason) << fresh.dump();
 }
 
+// Send times. 2026-01-05T00:00:00Z is a Monday.
+constexpr std::int64_t kMonday = 1'767'571'200'000;
+constexpr std::int64_t kHour = 3'600'000;
+constexpr std::int64_t kDay = 24 * kHour;
+
+TEST_P(AdvisorApiTest, SendTimesWithNoHistoryGiveTheDefault) {
+  auto r = server().admin().get("/api/ai/send-times");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.json();
+  EXPECT_EQ(j["level"], "global");
+  EXPECT_EQ(j["events"], 0);
+  EXPECT_EQ(j["best"], json({{"day", 1}, {"hour", 10}}));
+  EXPECT_EQ(j["tz"], "UTC");
+  ASSERT_EQ(j["histogram"].size(), 7u);
+  EXPECT_EQ(j["histogram"][0].size(), 24u);
+}
+
+TEST_P(AdvisorApiTest, SendTimesUseTheLeadThenItsSegmentThenEveryone) {
+  auto& admin = server().admin();
+  const auto c = add_campaign();
+  // A New York lead with 5 opens and replies on Thursdays at 14:00 UTC (09:00 there in January).
+  auto ny =
+      admin.post("/api/leads", {{"email", "ny@example.org"}, {"timezone", "America/New_York"}, {"tags", {"vip"}}});
+  ASSERT_EQ(ny.status, 201) << ny.body;
+  const auto ny_id = ny.json()["id"].get<std::int64_t>();
+  for (int i = 0; i < 5; ++i) event(c, ny_id, i % 2 ? "reply" : "open", kMonday + 3 * kDay + 14 * kHour + i * 60'000);
+  event(c, ny_id, "click", kMonday + 5 * kHour);  // not engagement for send times
+  // A second VIP with 2 opens on Saturday 08:00 UTC; an outsider with 6 on Monday 06:00 UTC.
+  auto vip = admin.post("/api/leads", {{"email", "vip@example.org"}, {"tags", {"vip"}}});
+  ASSERT_EQ(vip.status, 201) << vip.body;
+  const auto vip_id = vip.json()["id"].get<std::int64_t>();
+  for (int i = 0; i < 2; ++i) event(c, vip_id, "open", kMonday + 5 * kDay + 8 * kHour + i * 1000);
+  const auto other = add_lead("other@example.org", "");
+  for (int i = 0; i < 6; ++i) event(c, other, "open", kMonday + 7 * kDay + 6 * kHour + i * 1000);
+  auto segment = admin.post("/api/segments", {{"name", "VIPs"}, {"filter", {{"tag", "vip"}}}});
+  ASSERT_EQ(segment.status, 201) << segment.body;
+  const auto segment_id = segment.json()["id"].get<std::int64_t>();
+
+  // The lead's own: on its clock.
+  auto own = admin.get("/api/ai/send-times?lead_id=" + std::to_string(ny_id)).json();
+  EXPECT_EQ(own["level"], "lead") << own.dump();
+  EXPECT_EQ(own["events"], 5);
+  EXPECT_EQ(own["tz"], "America/New_York");
+  EXPECT_EQ(own["best"], json({{"day", 3}, {"hour", 9}})) << own.dump();
+  EXPECT_EQ(own["histogram"][3][9], 5);
+
+  // The segment's: 7 events (5 + 2) of its members, in UTC.
+  auto seg = admin.get("/api/ai/send-times?segment_id=" + std::to_string(segment_id)).json();
+  EXPECT_EQ(seg["level"], "segment") << seg.dump();
+  EXPECT_EQ(seg["events"], 7);
+  EXPECT_EQ(seg["tz"], "UTC");
+  EXPECT_EQ(seg["best"], json({{"day", 3}, {"hour", 14}})) << seg.dump();
+
+  // A lead with too little history falls back to the segment given, then to everyone.
+  auto vip_seg =
+      admin.get("/api/ai/send-times?lead_id=" + std::to_string(vip_id) + "&segment_id=" + std::to_string(segment_id))
+          .json();
+  EXPECT_EQ(vip_seg["level"], "segment") << vip_seg.dump();
+  EXPECT_EQ(vip_seg["events"], 7);
+  auto vip_alone = admin.get("/api/ai/send-times?lead_id=" + std::to_string(vip_id)).json();
+  EXPECT_EQ(vip_alone["level"], "global") << vip_alone.dump();
+  EXPECT_EQ(vip_alone["events"], 13);
+  EXPECT_EQ(vip_alone["best"], json({{"day", 0}, {"hour", 6}})) << vip_alone.dump();
+
+  // Everyone's.
+  auto global = admin.get("/api/ai/send-times").json();
+  EXPECT_EQ(global["level"], "global");
+  EXPECT_EQ(global["events"], 13);
+  EXPECT_EQ(global["best"], json({{"day", 0}, {"hour", 6}}));
+  EXPECT_EQ(global["histogram"][0][6], 6);
+  EXPECT_EQ(global["histogram"][5][8], 2);
+}
+
+TEST_P(AdvisorApiTest, SendTimesBadInputsUnknownIdsAndPermission) {
+  auto& admin = server().admin();
+  auto field = [&](const std::string& query) {
+    auto r = admin.get("/api/ai/send-times?" + query);
+    expect_problem(r, 422);
+    return r.json()["errors"][0]["field"].get<std::string>();
+  };
+  EXPECT_EQ(field("lead_id=abc"), "lead_id");
+  EXPECT_EQ(field("lead_id=0"), "lead_id");
+  EXPECT_EQ(field("lead_id=-2"), "lead_id");
+  EXPECT_EQ(field("segment_id=1.5"), "segment_id");
+  EXPECT_EQ(field("segment_id="), "segment_id");
+  expect_problem(admin.get("/api/ai/send-times?lead_id=999999"), 404);
+  expect_problem(admin.get("/api/ai/send-times?segment_id=999999"), 404);
+  expect_problem(server().as("viewer").get("/api/ai/send-times"), 403);
+  EXPECT_EQ(server().as("member").get("/api/ai/send-times").status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AdvisorApiTest, all_backends(), backend_test_name);
 
 }  // namespace

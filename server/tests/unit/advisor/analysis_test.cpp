@@ -159,6 +159,10 @@ TEST(Readability, DenseProseIsFlaggedPlainIsNot) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::Warning);
   EXPECT_TRUE(rule_readability(measure({"s", "", "Utilisation considerations."})).empty());  // too few words
+  // The formula gives -1.4 for "Hi there." (2 words, 2 syllables): clamped at grade 0.
+  EXPECT_LT(flesch_kincaid_grade("Hi there."), -1.0);
+  EXPECT_EQ(measure({"s", "", "Hi there."}).facts.readability_grade, 0.0);
+  EXPECT_EQ(measure({"s", "<p>Hi. Yes. Go.</p>", ""}).facts.readability_grade, 0.0);
 }
 
 TEST(Personalisation, AnyLeadVariableCounts) {

@@ -67,5 +67,34 @@ TEST(Zones, RefusesDataThatIsNotTzif) {
   EXPECT_THROW(Zone::parse("not a zone file at all, clearly"), std::invalid_argument);
 }
 
+// 2026-12-01 is a Tuesday.
+TEST(BestTime, NextWeeklyTimeIsTheSlotWithinAWeek) {
+  auto utc = zones().find("UTC");
+  ASSERT_TRUE(utc);
+  EXPECT_EQ(show(next_weekly_time(*utc, 1, 10, at("2026-12-01T08:00:00Z"))), "2026-12-01T10:00:00.000Z");
+  EXPECT_EQ(show(next_weekly_time(*utc, 1, 10, at("2026-12-01T10:00:00Z"))), "2026-12-01T10:00:00.000Z");
+  EXPECT_EQ(show(next_weekly_time(*utc, 1, 10, at("2026-12-01T10:00:01Z"))), "2026-12-08T10:00:00.000Z");
+  EXPECT_EQ(show(next_weekly_time(*utc, 0, 0, at("2026-12-01T00:00:00Z"))), "2026-12-07T00:00:00.000Z");
+  EXPECT_EQ(show(next_weekly_time(*utc, 6, 23, at("2026-12-01T00:00:00Z"))), "2026-12-06T23:00:00.000Z");
+}
+
+TEST(BestTime, NextWeeklyTimeIsOnTheLeadsClock) {
+  auto ny = zones().find("America/New_York");
+  auto tokyo = zones().find("Asia/Tokyo");
+  ASSERT_TRUE(ny && tokyo);
+  // Thursday 09:00 in New York (UTC-5 in December) is 14:00 UTC.
+  EXPECT_EQ(show(next_weekly_time(*ny, 3, 9, at("2026-12-01T00:00:00Z"))), "2026-12-03T14:00:00.000Z");
+  // Monday 08:00 in Tokyo is Sunday 23:00 UTC.
+  EXPECT_EQ(show(next_weekly_time(*tokyo, 0, 8, at("2026-12-01T00:00:00Z"))), "2026-12-06T23:00:00.000Z");
+  // Every slot of the week is found within 7 days.
+  const auto from = at("2026-03-05T12:34:56Z");
+  for (int d = 0; d < 7; ++d)
+    for (int h = 0; h < 24; ++h) {
+      const auto t = next_weekly_time(*ny, d, h, from);
+      EXPECT_GE(t, from);
+      EXPECT_LT(t, from + std::chrono::days(7) + std::chrono::hours(2)) << d << " " << h;
+    }
+}
+
 }  // namespace
 }  // namespace herald::campaigns

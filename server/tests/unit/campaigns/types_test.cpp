@@ -74,6 +74,21 @@ TEST(CampaignFields, AScheduleNeedsItsTime) {
   EXPECT_EQ(l.timezone, "Europe/Berlin");
 }
 
+TEST(CampaignFields, BestTimeNeedsNoTimeAndRoundTrips) {
+  Campaign b;
+  apply(b, parse_campaign_fields({{"schedule_mode", "best_time"}}, false));
+  EXPECT_EQ(b.schedule_mode, ScheduleMode::BestTime);
+  EXPECT_EQ(to_string(ScheduleMode::BestTime), "best_time");
+  EXPECT_EQ(parse_schedule_mode("best_time"), ScheduleMode::BestTime);
+  try {
+    parse_campaign_fields({{"schedule_mode", "best"}}, false);
+    ADD_FAILURE() << "an unknown mode was accepted";
+  } catch (const ValidationError& e) {
+    EXPECT_EQ(e.errors().at(0).field, "schedule_mode");
+    EXPECT_NE(e.errors().at(0).message.find("best_time"), std::string::npos);
+  }
+}
+
 TEST(CampaignFields, AddressesAreNormalised) {
   auto f = parse_campaign_fields({{"from_email", " News@Example.ORG "}}, false);
   EXPECT_EQ(f.from_email, "news@example.org");

@@ -4,7 +4,7 @@ import { messageOf } from "../../api/errors";
 import { useDebounced } from "../../lib/hooks";
 import { Badge } from "../ui/Badge";
 import { Spinner } from "../ui/States";
-import { countBySeverity, scoreVerdict, sortFindings, type Analysis } from "./advice";
+import { countBySeverity, scoreVerdict, sortFindings, summariseCounts, type Analysis } from "./advice";
 
 const TONE_BAR = {
   green: "bg-emerald-600 dark:bg-emerald-400",
@@ -39,9 +39,7 @@ export function AnalysisView({ analysis }: { analysis: Analysis }) {
         >
           <div className={`h-full ${TONE_BAR[verdict.tone]}`} style={{ width: `${analysis.score}%` }} />
         </div>
-        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-          {counts.error} errors · {counts.warning} warnings · {counts.info} notes
-        </p>
+        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{summariseCounts(counts)}</p>
       </div>
       {findings.length === 0 ? (
         <p className="text-sm text-slate-700 dark:text-slate-300">No problems found.</p>

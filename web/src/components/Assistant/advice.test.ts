@@ -6,6 +6,7 @@ import {
   jobFinished,
   scoreVerdict,
   sortFindings,
+  summariseCounts,
   type Finding,
 } from "./advice";
 
@@ -26,6 +27,10 @@ describe("check results", () => {
     ];
     expect(sortFindings(f).map((x) => x.message)).toEqual(["c", "b", "d", "a"]);
     expect(countBySeverity(f)).toEqual({ error: 1, warning: 2, info: 1 });
+  });
+  it("pluralises the summary", () => {
+    expect(summariseCounts({ error: 1, warning: 2, info: 1 })).toBe("1 error · 2 warnings · 1 note");
+    expect(summariseCounts({ error: 0, warning: 1, info: 0 })).toBe("0 errors · 1 warning · 0 notes");
   });
 });
 

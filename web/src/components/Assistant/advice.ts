@@ -74,6 +74,19 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
   return out;
 }
 
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "1 error · 2 warnings · 0 notes": the findings' summary line. */
+export function summariseCounts(counts: Record<Severity, number>): string {
+  return [
+    count(counts.error, "error", "errors"),
+    count(counts.warning, "warning", "warnings"),
+    count(counts.info, "note", "notes"),
+  ].join(" · ");
+}
+
 /** A job is over when it completed or gave up; until then the view polls it. */
 export function jobFinished(job: Pick<ScoreJob, "status">): boolean {
   return ["completed", "failed", "dead", "cancelled"].includes(job.status);
