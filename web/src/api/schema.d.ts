@@ -346,6 +346,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ai/send-times": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The best hour of the week to send (no AI provider needed), from past opens and replies: the lead's own when it has at least min_events, else the segment's (when segment_id is given), else everyone's; hours on the lead's clock when it has a time zone, else UTC; day 0 is Monday; with no events at all Tuesday 10:00 */
+        get: operations["getApiAiSendTimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ai/subject-lines": {
         parameters: {
             query?: never;
@@ -3131,6 +3148,78 @@ export interface operations {
             };
         };
     };
+    getApiAiSendTimes: {
+        parameters: {
+            query?: {
+                /** @description a lead: its own history first */
+                lead_id?: string;
+                /** @description a saved segment: its members' history (after the lead's) */
+                segment_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        best: {
+                            day: number;
+                            hour: number;
+                        };
+                        events: number;
+                        histogram: number[][];
+                        /** @enum {string} */
+                        level: "lead" | "segment" | "global";
+                        min_events: number;
+                        tz: string;
+                    };
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing permission ai:use */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postApiAiSubjectLines: {
         parameters: {
             query?: never;
@@ -4021,7 +4110,7 @@ export interface operations {
                             rate_per_minute: number;
                             reply_to: string;
                             /** @enum {string} */
-                            schedule_mode: "now" | "at" | "local_time";
+                            schedule_mode: "now" | "at" | "local_time" | "best_time";
                             scheduled_at: string | null;
                             send_now: boolean;
                             started_at: string | null;
@@ -4117,7 +4206,7 @@ export interface operations {
                     name: string;
                     reply_to?: string;
                     /** @enum {string} */
-                    schedule_mode?: "now" | "at" | "local_time";
+                    schedule_mode?: "now" | "at" | "local_time" | "best_time";
                     /** @description RFC 3339; null clears it */
                     scheduled_at?: string;
                     send_now?: boolean;
@@ -4155,7 +4244,7 @@ export interface operations {
                         rate_per_minute: number;
                         reply_to: string;
                         /** @enum {string} */
-                        schedule_mode: "now" | "at" | "local_time";
+                        schedule_mode: "now" | "at" | "local_time" | "best_time";
                         scheduled_at: string | null;
                         send_now: boolean;
                         started_at: string | null;
@@ -4329,7 +4418,7 @@ export interface operations {
                         rate_per_minute: number;
                         reply_to: string;
                         /** @enum {string} */
-                        schedule_mode: "now" | "at" | "local_time";
+                        schedule_mode: "now" | "at" | "local_time" | "best_time";
                         scheduled_at: string | null;
                         send_now: boolean;
                         started_at: string | null;
@@ -4497,7 +4586,7 @@ export interface operations {
                     name?: string;
                     reply_to?: string;
                     /** @enum {string} */
-                    schedule_mode?: "now" | "at" | "local_time";
+                    schedule_mode?: "now" | "at" | "local_time" | "best_time";
                     /** @description RFC 3339; null clears it */
                     scheduled_at?: string;
                     template_id?: number;
@@ -4534,7 +4623,7 @@ export interface operations {
                         rate_per_minute: number;
                         reply_to: string;
                         /** @enum {string} */
-                        schedule_mode: "now" | "at" | "local_time";
+                        schedule_mode: "now" | "at" | "local_time" | "best_time";
                         scheduled_at: string | null;
                         send_now: boolean;
                         started_at: string | null;
@@ -4661,7 +4750,7 @@ export interface operations {
                         rate_per_minute: number;
                         reply_to: string;
                         /** @enum {string} */
-                        schedule_mode: "now" | "at" | "local_time";
+                        schedule_mode: "now" | "at" | "local_time" | "best_time";
                         scheduled_at: string | null;
                         send_now: boolean;
                         started_at: string | null;
@@ -4788,7 +4877,7 @@ export interface operations {
                         rate_per_minute: number;
                         reply_to: string;
                         /** @enum {string} */
-                        schedule_mode: "now" | "at" | "local_time";
+                        schedule_mode: "now" | "at" | "local_time" | "best_time";
                         scheduled_at: string | null;
                         send_now: boolean;
                         started_at: string | null;
@@ -5010,7 +5099,7 @@ export interface operations {
                         rate_per_minute: number;
                         reply_to: string;
                         /** @enum {string} */
-                        schedule_mode: "now" | "at" | "local_time";
+                        schedule_mode: "now" | "at" | "local_time" | "best_time";
                         scheduled_at: string | null;
                         send_now: boolean;
                         started_at: string | null;

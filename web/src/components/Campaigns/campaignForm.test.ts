@@ -39,6 +39,15 @@ describe("campaign form", () => {
       timezone: "Europe/Berlin",
     });
     expect(local).not.toHaveProperty("scheduled_at");
+    const best = bodyOf({
+      ...base,
+      schedule: "best_time",
+      scheduled_at: "2030-01-02T09:30",
+      local_time: "08:15",
+    });
+    expect(best.schedule_mode).toBe("best_time");
+    expect(best).not.toHaveProperty("scheduled_at");
+    expect(best).not.toHaveProperty("local_time");
   });
 
   it("converts between the browser's wall time and UTC both ways", () => {

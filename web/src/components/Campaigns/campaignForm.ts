@@ -2,7 +2,7 @@
 import type { Campaign, CampaignBody } from "../../api/campaigns";
 
 export type AudienceKind = "all" | "segment" | "tags" | "leads";
-export type ScheduleKind = "now" | "at" | "local_time";
+export type ScheduleKind = "now" | "at" | "local_time" | "best_time";
 
 export interface CampaignFormState {
   name: string;

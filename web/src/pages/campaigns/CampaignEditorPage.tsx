@@ -274,6 +274,7 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
                     ["now", "As soon as it is sent"],
                     ["at", "At a date and time"],
                     ["local_time", "At a time of day in each lead's time zone"],
+                    ["best_time", "At each lead's best time (from past opens and replies)"],
                   ] as const
                 }
                 value={form.schedule}
@@ -287,6 +288,12 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
                   onChange={(e) => set("scheduled_at", e.target.value)}
                   error={fieldError("scheduled_at")}
                 />
+              )}
+              {form.schedule === "best_time" && (
+                <p className="text-sm text-slate-600 dark:text-slate-400">
+                  Each lead gets its message at the hour of the week its opens and replies came most often —
+                  its own history when it has enough, else everyone's — within 7 days of sending.
+                </p>
               )}
               {form.schedule === "local_time" && (
                 <div className="grid grid-cols-2 gap-2">
