@@ -41,7 +41,7 @@ void add_modules(Composition& c) {
   auto& advisor = c.add<advisor::Module>(advisor::Deps{clock, jobs.queue(), leads.leads(), campaigns.activity()});
   campaigns.set_send_time_advisor(advisor.send_time_advisor());
   auto& ai = c.add<ai::Module>(ai::Deps{db, clock, config, settings.settings(), leads.leads(), templates.catalog(),
-                                       c.contributions().endpoints()});
+                                        c.contributions().endpoints()});
   ai.service().set_subject_analysis(
       [](const std::string& subject) { return advisor::to_json(advisor::analyze_subject(subject)); });
   c.add<observability::Module>(observability::Deps{config, clock, db, jobs.queue(), health.reports(),
