@@ -584,7 +584,10 @@ describe("Herald web UI", { concurrency: false }, () => {
     const model = page.getByRole("definition").filter({ hasText: /^(Rules|Logistic regression)$/ });
     await model.waitFor();
     if ((await model.textContent()) === "Logistic regression")
-      await page.getByRole("definition").filter({ hasText: /^0\.\d{3}$|^1\.000$/ }).waitFor();
+      await page
+        .getByRole("definition")
+        .filter({ hasText: /^0\.\d{3}$|^1\.000$/ })
+        .waitFor();
 
     // Best send time for everyone: the heat map with the best hour in words and outlined.
     const sendTime = page.getByRole("form", { name: "Best send time" });
