@@ -588,6 +588,18 @@ describe("Herald web UI", { concurrency: false }, () => {
         .getByRole("definition")
         .filter({ hasText: /^0\.\d{3}$|^1\.000$/ })
         .waitFor();
+
+    // Best send time for everyone: the heat map with the best hour in words and outlined.
+    const sendTime = page.getByRole("form", { name: "Best send time" });
+    await sendTime.getByRole("button", { name: "Show best time" }).click();
+    await page.getByTestId("best-send-time").waitFor();
+    assert.match(
+      await page.getByTestId("best-send-time").innerText(),
+      /^Best: (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d\d:00–\d\d:00, (from everyone's|the default)/,
+    );
+    const heat = page.getByRole("table", { name: "Opens and replies by hour" });
+    assert.equal(await heat.getByRole("cell", { name: /, best hour$/ }).count(), 1);
+    assert.equal(await heat.getByRole("cell").count(), 7 * 24);
     await page.mouse.move(0, 0); // no hover state in the screenshots
     await checks.capture(page, "assistant");
   });

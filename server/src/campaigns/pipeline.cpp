@@ -137,6 +137,9 @@ std::int64_t Pipeline::due_for(const Campaign& c, const leads::Lead& lead, std::
   if (!minutes && !(c.schedule_mode == ScheduleMode::BestTime && slot)) return now;
   std::shared_ptr<const Zone> zone;
   if (!lead.timezone.empty()) zone = deps_.zones.find(lead.timezone);
+  // A best slot is on the lead's clock, or UTC (as the advice counted it),
+  // never the campaign's time zone.
+  if (!zone && !minutes) zone = std::make_shared<const Zone>(Zone::utc());
   if (!zone) zone = deps_.zones.find(c.timezone);
   if (!zone) zone = deps_.zones.find("UTC");
   std::int64_t not_before = now;

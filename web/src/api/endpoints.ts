@@ -35,6 +35,7 @@ import type {
 } from "./models";
 import type { QueryOf } from "./typed";
 import type { Analysis, ScoreJob } from "../components/Assistant/advice";
+import type { SendTimes } from "../components/Assistant/sendTimes";
 
 const as = <T>(p: Promise<unknown>) => p as Promise<T>;
 
@@ -197,4 +198,7 @@ export const advisorApi = {
   scoreLeads: () => as<{ job_id: string; status: string }>(api.post("/api/ai/score-leads", { body: {} })),
   scoreStatus: (jobId: string) =>
     as<ScoreJob>(api.get("/api/ai/score-leads/{job_id}", { params: { job_id: jobId } })),
+  /** The best hour of the week to send: a lead's, a segment's, or everyone's. */
+  sendTimes: (query: { lead_id?: string; segment_id?: string }) =>
+    as<SendTimes>(api.get("/api/ai/send-times", { query })),
 };

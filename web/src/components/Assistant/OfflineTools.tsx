@@ -9,8 +9,9 @@ import { ProgressBar } from "../ui/ProgressBar";
 import { InlineError } from "../ui/States";
 import { describeResult, jobFinished, type Analysis, type ScoreJob } from "./advice";
 import { AnalysisView } from "./AnalysisView";
+import { BestSendTime } from "./BestSendTime";
 
-/** The built-in tools that need no provider: the message checker and lead scoring. */
+/** The built-in tools that need no provider: the message checker, lead scoring and the best send time. */
 export function OfflineTools() {
   const { can } = useAuth();
   if (!can("ai:use")) return null;
@@ -23,6 +24,7 @@ export function OfflineTools() {
       <div className="grid gap-4 xl:grid-cols-2">
         <MessageChecker />
         <LeadScoring />
+        <BestSendTime />
       </div>
     </section>
   );
