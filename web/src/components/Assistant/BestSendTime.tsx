@@ -91,7 +91,7 @@ function HeatMap({ advice }: { advice: SendTimes }) {
                 Day
               </th>
               {cells[0].map((c) => (
-                <th key={c.hour} scope="col" className="w-4 font-normal text-slate-500">
+                <th key={c.hour} scope="col" className="w-4 font-normal text-slate-600 dark:text-slate-400">
                   {c.hour % 3 === 0 ? c.hour : <span className="sr-only">{c.hour}</span>}
                 </th>
               ))}
@@ -100,7 +100,7 @@ function HeatMap({ advice }: { advice: SendTimes }) {
           <tbody>
             {cells.map((row, day) => (
               <tr key={day}>
-                <th scope="row" className="pr-1 text-right font-normal text-slate-500">
+                <th scope="row" className="pr-1 text-right font-normal text-slate-600 dark:text-slate-400">
                   {DAYS[day].slice(0, 3)}
                 </th>
                 {row.map((c) => (
