@@ -9,7 +9,6 @@
 namespace herald::campaigns {
 namespace {
 
-constexpr std::size_t kWriteBatch = EventWriter::kWriteBatch;
 // Links of a campaign are read again after this long (a new personalised link).
 constexpr auto kLinksTtl = std::chrono::seconds(10);
 constexpr std::size_t kMaxCachedCampaigns = 1024;
