@@ -39,3 +39,23 @@ RETURNING cr.id, cr.campaign_id, cr.lead_id, cr.sent_at;
 INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
 SELECT x.c, x.l, 'delivered', x.t, '', '', NULL
 FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS x(c bigint, l bigint, t bigint);
+
+-- name: events.insert_batch
+-- The tracking EventWriter's batch in one statement: $1 a JSON array of
+-- {c: campaign id, l: lead id, y: type, t: time (ms), a: user agent, p: IP,
+-- u: URL or null}, written in array order (ids follow it).
+INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
+SELECT (x.v ->> 'c')::bigint, (x.v ->> 'l')::bigint, x.v ->> 'y', (x.v ->> 't')::bigint, x.v ->> 'a', x.v ->> 'p',
+       x.v ->> 'u'
+FROM jsonb_array_elements(CAST($1 AS jsonb)) WITH ORDINALITY AS x(v, n)
+ORDER BY x.n;
+
+-- name: recipients.mark_engaged_batch
+-- The first open and first click of a tracking batch in one statement: $1 a
+-- JSON array of {c: campaign id, l: lead id, o: the batch's first open or
+-- click of that recipient (ms), k: its first click (ms) or null}, one entry
+-- per recipient. A stamp already set stays (a click is an open too).
+UPDATE campaign_recipients AS cr
+SET opened_at = COALESCE(cr.opened_at, v.o), clicked_at = COALESCE(cr.clicked_at, v.k)
+FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(c bigint, l bigint, o bigint, k bigint)
+WHERE cr.campaign_id = v.c AND cr.lead_id = v.l AND (cr.opened_at IS NULL OR (v.k IS NOT NULL AND cr.clicked_at IS NULL));

@@ -43,3 +43,25 @@ RETURNING id, campaign_id, lead_id, sent_at;
 INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
 SELECT json_extract(value, '$.c'), json_extract(value, '$.l'), 'delivered', json_extract(value, '$.t'), '', '', NULL
 FROM json_each(?1);
+
+-- name: events.insert_batch
+-- The tracking EventWriter's batch in one statement: ?1 a JSON array of
+-- {c: campaign id, l: lead id, y: type, t: time (ms), a: user agent, p: IP,
+-- u: URL or null}, written in array order (ids follow it).
+INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
+SELECT json_extract(value, '$.c'), json_extract(value, '$.l'), json_extract(value, '$.y'), json_extract(value, '$.t'),
+       json_extract(value, '$.a'), json_extract(value, '$.p'), json_extract(value, '$.u')
+FROM json_each(?1) ORDER BY key;
+
+-- name: recipients.mark_engaged_batch
+-- The first open and first click of a tracking batch in one statement: ?1 a
+-- JSON array of {c: campaign id, l: lead id, o: the batch's first open or
+-- click of that recipient (ms), k: its first click (ms) or null}, one entry
+-- per recipient. A stamp already set stays (a click is an open too).
+UPDATE campaign_recipients
+SET opened_at = COALESCE(opened_at, v.o), clicked_at = COALESCE(clicked_at, v.k)
+FROM (SELECT json_extract(value, '$.c') AS c, json_extract(value, '$.l') AS l, json_extract(value, '$.o') AS o,
+             json_extract(value, '$.k') AS k
+      FROM json_each(?1)) AS v
+WHERE campaign_recipients.campaign_id = v.c AND campaign_recipients.lead_id = v.l
+  AND (opened_at IS NULL OR (v.k IS NOT NULL AND clicked_at IS NULL));

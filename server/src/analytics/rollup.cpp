@@ -29,13 +29,15 @@ std::size_t Rollup::run_once() {
   storage::Transaction tx(*conn, storage::TxMode::Write);
   // First: the watermark row is this roller's until the commit.
   if (!store_.advance(*conn, from, f.last_id, now)) return 0;
-  for (const auto& c : f.firsts)
-    if (store_.first(*conn, c.campaign_id, c.lead_id, c.kind)) count_first(f, c);
+  // A constant number of statements per batch, whatever its size: the
+  // candidates (RETURNING those new), the hours, the days, the links.
+  const auto fresh = store_.firsts(*conn, f.firsts);
+  for (std::size_t i = 0; i < f.firsts.size(); ++i)
+    if (fresh[i]) count_first(f, f.firsts[i]);
   add_totals(f);
-  for (const auto& [key, counts] : f.hours)
-    if (!counts.empty()) store_.add_hour(*conn, key.first, key.second, counts);
-  for (const auto& [key, counts] : days_of(f)) store_.add_day(*conn, key.first, key.second, counts);
-  for (const auto& [key, d] : f.links) store_.add_link(*conn, key.first, key.second, d.clicks, d.unique_clicks);
+  store_.add_hours(*conn, f.hours);
+  store_.add_days(*conn, days_of(f));
+  store_.add_links(*conn, f.links);
   if (before_commit) before_commit();
   tx.commit();
   return events.size();

@@ -1,5 +1,9 @@
 #include "analytics/store.hpp"
 
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
 #include "storage/query.hpp"
 
 namespace herald::analytics {
@@ -7,10 +11,10 @@ namespace {
 
 const storage::Query kWatermark{"analytics.watermark"};
 const storage::Query kAdvance{"analytics.advance"};
-const storage::Query kFirst{"analytics.first"};
-const storage::Query kAddHour{"analytics.add_hour"};
-const storage::Query kAddLink{"analytics.add_link"};
-const storage::Query kAddDay{"analytics.add_day"};
+const storage::Query kFirstBatch{"analytics.first_batch"};
+const storage::Query kAddHours{"analytics.add_hours"};
+const storage::Query kAddDays{"analytics.add_days"};
+const storage::Query kAddLinks{"analytics.add_links"};
 const storage::Query kDays{"analytics.days"};
 const storage::Query kHours{"analytics.hours"};
 const storage::Query kEdgeHours{"analytics.edge_hours"};
@@ -34,7 +38,56 @@ Counts counts_at(const storage::Row& r, int at) {
   return c;
 }
 
+// [campaign, key, the 12 counters] per non-empty entry.
+std::string additions_json(const Store::Additions& rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [key, d] : rows) {
+    if (d.empty()) continue;
+    out.push_back({key.first, key.second, d.sent, d.delivered, d.bounced, d.rejected, d.opens, d.human_opens, d.opened,
+                   d.human_opened, d.clicks, d.clicked, d.unsubscribed, d.replied});
+  }
+  return out.empty() ? std::string() : out.dump();
+}
+
 }  // namespace
+
+std::vector<bool> Store::firsts(storage::Connection& c, const std::vector<FirstCandidate>& candidates) const {
+  std::vector<bool> out(candidates.size(), false);
+  if (candidates.empty()) return out;
+  nlohmann::json in = nlohmann::json::array();
+  std::map<std::tuple<std::int64_t, std::int64_t, std::string>, std::size_t> at;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const auto& k = candidates[i];
+    in.push_back({{"c", k.campaign_id}, {"l", k.lead_id}, {"k", k.kind}});
+    at.emplace(std::tuple{k.campaign_id, k.lead_id, k.kind}, i);
+  }
+  const auto text = in.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  c.execute(kFirstBatch, {std::string_view(text)}, [&](const storage::Row& r) {
+    auto it = at.find(std::tuple{r.integer(0), r.integer(1), r.str(2)});
+    if (it != at.end()) out[it->second] = true;
+  });
+  return out;
+}
+
+void Store::add_hours(storage::Connection& c, const Additions& hours) const {
+  const auto text = additions_json(hours);
+  if (!text.empty()) c.execute(kAddHours, {std::string_view(text)});
+}
+
+void Store::add_days(storage::Connection& c, const Additions& days) const {
+  const auto text = additions_json(days);
+  if (!text.empty()) c.execute(kAddDays, {std::string_view(text)});
+}
+
+void Store::add_links(storage::Connection& c,
+                      const std::map<std::pair<std::int64_t, std::string>, LinkDelta>& links) const {
+  if (links.empty()) return;
+  nlohmann::json in = nlohmann::json::array();
+  for (const auto& [key, d] : links)
+    in.push_back({{"c", key.first}, {"u", key.second}, {"n", d.clicks}, {"q", d.unique_clicks}});
+  const auto text = in.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  c.execute(kAddLinks, {std::string_view(text)});
+}
 
 std::int64_t Store::watermark(storage::Connection& c) const {
   std::int64_t out = 0;
@@ -44,25 +97,6 @@ std::int64_t Store::watermark(storage::Connection& c) const {
 
 bool Store::advance(storage::Connection& c, std::int64_t from, std::int64_t to, std::int64_t now_ms) const {
   return c.execute(kAdvance, {from, to, now_ms}) > 0;
-}
-
-bool Store::first(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::string_view kind) const {
-  return c.execute(kFirst, {campaign, lead, kind}) > 0;
-}
-
-void Store::add_hour(storage::Connection& c, std::int64_t campaign, std::int64_t hour, const Counts& d) const {
-  c.execute(kAddHour, {campaign, hour, d.sent, d.delivered, d.bounced, d.rejected, d.opens, d.human_opens, d.opened,
-                       d.human_opened, d.clicks, d.clicked, d.unsubscribed, d.replied});
-}
-
-void Store::add_day(storage::Connection& c, std::int64_t campaign, std::int64_t day, const Counts& d) const {
-  c.execute(kAddDay, {campaign, day, d.sent, d.delivered, d.bounced, d.rejected, d.opens, d.human_opens, d.opened,
-                      d.human_opened, d.clicks, d.clicked, d.unsubscribed, d.replied});
-}
-
-void Store::add_link(storage::Connection& c, std::int64_t campaign, std::string_view url, std::int64_t clicks,
-                     std::int64_t unique_clicks) const {
-  c.execute(kAddLink, {campaign, url, clicks, unique_clicks});
 }
 
 Store::Rows Store::days(storage::Connection& c, std::int64_t campaign, std::int64_t first, std::int64_t last) const {

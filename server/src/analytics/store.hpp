@@ -2,11 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "analytics/fold.hpp"
 #include "analytics/types.hpp"
 #include "storage/database.hpp"
 
@@ -17,12 +20,15 @@ class Store {
   std::int64_t watermark(storage::Connection& c) const;
   // False when the watermark is no longer `from` (another roller moved it).
   bool advance(storage::Connection& c, std::int64_t from, std::int64_t to, std::int64_t now_ms) const;
-  // True when (campaign, lead, kind) was not counted before (and now is).
-  bool first(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::string_view kind) const;
-  void add_hour(storage::Connection& c, std::int64_t campaign, std::int64_t hour, const Counts& d) const;
-  void add_day(storage::Connection& c, std::int64_t campaign, std::int64_t day, const Counts& d) const;
-  void add_link(storage::Connection& c, std::int64_t campaign, std::string_view url, std::int64_t clicks,
-                std::int64_t unique_clicks) const;
+  // The batch's candidates in one statement: for each, whether it was not
+  // counted before (and now is). Each (campaign, lead, kind) at most once.
+  std::vector<bool> firsts(storage::Connection& c, const std::vector<FirstCandidate>& candidates) const;
+  using Additions = std::map<std::pair<std::int64_t, std::int64_t>, Counts>;
+  // Each in one statement: (campaign, hour) or (campaign, day) → counts added
+  // (empty ones skipped); (campaign, url) → clicks and unique clicks added.
+  void add_hours(storage::Connection& c, const Additions& hours) const;
+  void add_days(storage::Connection& c, const Additions& days) const;
+  void add_links(storage::Connection& c, const std::map<std::pair<std::int64_t, std::string>, LinkDelta>& links) const;
 
   using Rows = std::vector<std::pair<std::int64_t, Counts>>;
   // Days [first, last), hours in a range, and the hours of a range whose hour of day is < below or ≥ from.

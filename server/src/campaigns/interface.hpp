@@ -23,6 +23,10 @@ class Campaigns {  // offered by the campaigns module to later modules
   // "active campaigns": the admin system figures and the analytics overview
   // both count this. Throws when the database is unreachable.
   virtual std::int64_t active_count() = 0;
+  // Open and click events this process lost (its tracking buffer was full,
+  // or the database refused a batch three times): the metric
+  // herald_tracking_events_dropped_total.
+  virtual std::uint64_t tracking_events_dropped() const = 0;
 };
 
 // One row of the event log. Types: delivered (the recipient's server

@@ -39,8 +39,8 @@ Module::Module(Deps d)
                options_, &d.send_observers}),
       pipeline_({d.db, d.clock, d.queue, d.leads, d.catalog, sender_, zones_, options_,
                  2 * d.config.job_visibility_timeout + options_.lease}),
-      service_(d.db, d.clock, d.leads, d.catalog, d.settings, pipeline_, sender_, zones_),
       events_(d.db),
+      service_(d.db, d.clock, d.leads, d.catalog, d.settings, pipeline_, sender_, zones_, events_),
       tracking_(d.db, d.clock, signer_, d.leads, events_),
       routes_(service_, tracking_),
       activity_(d.db) {}

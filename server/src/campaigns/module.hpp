@@ -81,8 +81,8 @@ class Module final : public herald::Module {
   TemplateCache templates_;
   Sender sender_;
   Pipeline pipeline_;
+  EventWriter events_;  // before service_, which reads its drop count
   CampaignService service_;
-  EventWriter events_;
   Tracking tracking_;
   Routes routes_;
   ActivityFeed activity_;

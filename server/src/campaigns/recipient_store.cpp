@@ -40,11 +40,20 @@ const storage::Query kHasPersonal{"links.has_personal"};
 const storage::Query kRecipientLink{"links.for_recipient"};
 const storage::Query kInsertRecipientLink{"links.insert_recipient"};
 const storage::Query kInsertEvent{"events.insert"};
+const storage::Query kInsertEvents{"events.insert_batch"};
+const storage::Query kMarkEngaged{"recipients.mark_engaged_batch"};
 const storage::Query kCountEvents{"events.count"};
 
 // Rows of at most this many recipients per statement (SQLite's JSON and
 // PostgreSQL's parameter are both fine with it).
 constexpr std::size_t kInsertChunk = 1000;
+
+// PostgreSQL's jsonb cannot hold \u0000 as text (nor a text parameter a NUL):
+// one such byte in a user agent must not cost the whole batch.
+std::string without_nul(std::string s) {
+  std::erase(s, '\0');
+  return s;
+}
 
 storage::Param code_param(const std::optional<std::int64_t>& code) {
   return code ? storage::Param(*code) : storage::Param(nullptr);
@@ -294,6 +303,35 @@ void RecipientStore::insert_event(storage::Connection& c, const Event& e) {
   c.execute(kInsertEvent,
             {e.campaign_id, e.lead_id, std::string_view(e.type), e.occurred_at, std::string_view(e.user_agent),
              std::string_view(e.ip), e.url ? storage::Param(std::string_view(*e.url)) : storage::Param(nullptr)});
+}
+
+void RecipientStore::insert_events(storage::Connection& c, const std::vector<Event>& events) {
+  if (events.empty()) return;
+  nlohmann::json in = nlohmann::json::array();
+  for (const auto& e : events) {
+    in.push_back({{"c", e.campaign_id},
+                  {"l", e.lead_id},
+                  {"y", e.type},
+                  {"t", e.occurred_at},
+                  {"a", without_nul(e.user_agent)},
+                  {"p", without_nul(e.ip)},
+                  {"u", e.url ? nlohmann::json(without_nul(*e.url)) : nlohmann::json(nullptr)}});
+  }
+  const auto text = in.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  c.execute(kInsertEvents, {std::string_view(text)});
+}
+
+std::int64_t RecipientStore::mark_engaged(storage::Connection& c, const std::vector<Engaged>& rows) {
+  if (rows.empty()) return 0;
+  nlohmann::json in = nlohmann::json::array();
+  for (const auto& r : rows) {
+    in.push_back({{"c", r.campaign_id},
+                  {"l", r.lead_id},
+                  {"o", r.first_open},
+                  {"k", r.first_click ? nlohmann::json(*r.first_click) : nlohmann::json(nullptr)}});
+  }
+  const auto text = in.dump();
+  return c.execute(kMarkEngaged, {std::string_view(text)});
 }
 
 std::int64_t RecipientStore::count_events(storage::Connection& c, std::int64_t campaign, std::string_view type) {

@@ -40,6 +40,14 @@ struct Event {
   std::optional<std::string> url;
 };
 
+// A recipient's first open and first click within one tracking batch
+// (campaigns/tracking.hpp's engaged()).
+struct Engaged {
+  std::int64_t campaign_id = 0, lead_id = 0;
+  std::int64_t first_open = 0;              // the first open or click: a click is an open too
+  std::optional<std::int64_t> first_click;  // the first click, if any
+};
+
 class RecipientStore {
  public:
   void insert_batch(storage::Connection& c, std::int64_t campaign, const std::vector<NewRecipient>& batch,
@@ -102,6 +110,11 @@ class RecipientStore {
                               const std::vector<std::string>& urls);
 
   void insert_event(storage::Connection& c, const Event& e);
+  // A batch of events in one statement, in order.
+  void insert_events(storage::Connection& c, const std::vector<Event>& events);
+  // Stamps each recipient's opened_at / clicked_at where not set yet, in one
+  // statement (one entry per recipient). Returns the rows changed.
+  std::int64_t mark_engaged(storage::Connection& c, const std::vector<Engaged>& rows);
   std::int64_t count_events(storage::Connection& c, std::int64_t campaign, std::string_view type);
 };
 

@@ -21,7 +21,7 @@ nlohmann::json to_json(const CampaignView& v) { return to_json(v.campaign, v.sta
 
 CampaignService::CampaignService(storage::Database& db, const Clock& clock, leads::Leads& leads,
                                  templates::Catalog& catalog, settings::Settings& settings, Pipeline& pipeline,
-                                 Sender& sender, ZoneDirectory& zones)
+                                 Sender& sender, ZoneDirectory& zones, const EventWriter& events)
     : db_(db),
       clock_(clock),
       leads_(leads),
@@ -29,7 +29,8 @@ CampaignService::CampaignService(storage::Database& db, const Clock& clock, lead
       settings_(settings),
       pipeline_(pipeline),
       sender_(sender),
-      zones_(zones) {}
+      zones_(zones),
+      events_(events) {}
 
 std::int64_t CampaignService::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall().time_since_epoch()).count();
@@ -292,6 +293,8 @@ std::vector<std::pair<std::string, std::int64_t>> CampaignService::summary() {
   auto conn = db_.acquire();
   return campaigns_.count_by_status(*conn);
 }
+
+std::uint64_t CampaignService::tracking_events_dropped() const { return events_.dropped(); }
 
 std::int64_t CampaignService::active_count() {
   auto conn = db_.acquire();

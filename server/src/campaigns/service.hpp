@@ -16,6 +16,7 @@
 #include "campaigns/recipient_store.hpp"
 #include "campaigns/sender.hpp"
 #include "campaigns/store.hpp"
+#include "campaigns/tracking.hpp"
 #include "core/clock.hpp"
 #include "leads/interface.hpp"
 #include "settings/interface.hpp"
@@ -50,7 +51,8 @@ struct Timeline {
 class CampaignService final : public Campaigns {
  public:
   CampaignService(storage::Database& db, const Clock& clock, leads::Leads& leads, templates::Catalog& catalog,
-                  settings::Settings& settings, Pipeline& pipeline, Sender& sender, ZoneDirectory& zones);
+                  settings::Settings& settings, Pipeline& pipeline, Sender& sender, ZoneDirectory& zones,
+                  const EventWriter& events);
 
   std::pair<std::vector<CampaignView>, std::int64_t> list(std::optional<Status> status, std::int64_t page,
                                                           std::int64_t page_size);
@@ -71,6 +73,7 @@ class CampaignService final : public Campaigns {
   // Campaigns per status, for the dashboard.
   std::vector<std::pair<std::string, std::int64_t>> summary();
   std::int64_t active_count() override;
+  std::uint64_t tracking_events_dropped() const override;
 
  private:
   Campaign load(std::int64_t id);
@@ -87,6 +90,7 @@ class CampaignService final : public Campaigns {
   Pipeline& pipeline_;
   Sender& sender_;
   ZoneDirectory& zones_;
+  const EventWriter& events_;
   CampaignStore campaigns_;
   RecipientStore recipients_;
   std::mutex stats_mutex_;

@@ -1,6 +1,6 @@
 #include "campaigns/tracking.hpp"
 
-#include <set>
+#include <algorithm>
 #include <tuple>
 
 #include "core/errors.hpp"
@@ -9,8 +9,6 @@
 namespace herald::campaigns {
 namespace {
 
-// Events written per transaction.
-constexpr std::size_t kWriteBatch = 2000;
 // Links of a campaign are read again after this long (a new personalised link).
 constexpr auto kLinksTtl = std::chrono::seconds(10);
 constexpr std::size_t kMaxCachedCampaigns = 1024;
@@ -45,7 +43,8 @@ std::string page(std::string_view title, std::string_view body) {
 
 // ---- EventWriter ------------------------------------------------------------
 
-EventWriter::EventWriter(storage::Database& db, std::chrono::milliseconds interval) : db_(db), interval_(interval) {
+EventWriter::EventWriter(storage::Database& db, std::chrono::milliseconds interval, std::size_t max_buffered)
+    : db_(db), interval_(interval), max_buffered_(max_buffered) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -59,23 +58,38 @@ EventWriter::~EventWriter() {
 }
 
 void EventWriter::record(Event e) {
-  bool full_batch = false;
+  bool full_batch = false, dropped = false;
   {
     std::lock_guard lock(mutex_);
-    if (buffer_.size() >= kMaxBuffered) {
+    if (buffer_.size() < max_buffered_) {
+      buffer_.push_back(std::move(e));
+      ++enqueued_;
+      full_batch = buffer_.size() >= kWriteBatch;
+    } else {
       dropped_.fetch_add(1);
-      return;
+      dropped = true;
     }
-    buffer_.push_back(std::move(e));
-    ++enqueued_;
-    full_batch = buffer_.size() >= kWriteBatch;
   }
   if (full_batch) wake_.notify_one();
+  if (dropped) report_drops();
+}
+
+void EventWriter::report_drops() {
+  // The buffer was full: at most one warning per kDropLogEvery, with the total.
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  auto last = last_drop_log_.load();
+  const auto every = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kDropLogEvery).count();
+  if (last != 0 && now - last < every) return;
+  if (!last_drop_log_.compare_exchange_strong(last, now)) return;
+  log::warn("tracking events dropped: the write buffer is full (the database is not keeping up)",
+            {{"dropped_total", static_cast<std::int64_t>(dropped_.load())},
+             {"buffer_limit", static_cast<std::int64_t>(max_buffered_)}});
 }
 
 void EventWriter::flush() {
   std::unique_lock lock(mutex_);
   const auto target = enqueued_;
+  flush_requested_ = true;  // the writer does not wait out its interval
   wake_.notify_one();
   flushed_.wait_for(lock, std::chrono::seconds(10), [&] { return written_ >= target || stopping_; });
 }
@@ -83,7 +97,8 @@ void EventWriter::flush() {
 void EventWriter::loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait_for(lock, interval_, [this] { return stopping_ || buffer_.size() >= kWriteBatch; });
+    wake_.wait_for(lock, interval_, [this] { return stopping_ || flush_requested_ || buffer_.size() >= kWriteBatch; });
+    flush_requested_ = false;
     while (!buffer_.empty()) {
       std::vector<Event> batch;
       if (buffer_.size() <= kWriteBatch) {
@@ -104,25 +119,34 @@ void EventWriter::loop() {
   }
 }
 
+std::vector<Engaged> engaged(const std::vector<Event>& batch) {
+  std::vector<Engaged> out;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> at;
+  for (const auto& e : batch) {
+    const bool click = e.type == "click";
+    if (!click && e.type != "open") continue;
+    auto [it, added] = at.try_emplace({e.campaign_id, e.lead_id}, out.size());
+    if (added) out.push_back({e.campaign_id, e.lead_id, e.occurred_at, std::nullopt});
+    auto& row = out[it->second];
+    if (click && !row.first_click) row.first_click = e.occurred_at;
+  }
+  // In key order: two processes' batches lock shared rows in the same order.
+  std::sort(out.begin(), out.end(), [](const Engaged& a, const Engaged& b) {
+    return std::tie(a.campaign_id, a.lead_id) < std::tie(b.campaign_id, b.lead_id);
+  });
+  return out;
+}
+
 void EventWriter::write(std::vector<Event>& batch) {
+  // Two statements whatever the batch's size: the events (one multi-row
+  // INSERT), then each recipient's first open and click (one UPDATE).
+  const auto stamps = engaged(batch);
   for (int attempt = 1;; ++attempt) {
     try {
       auto conn = db_.acquire();
       storage::Transaction tx(*conn, storage::TxMode::Write);
-      // A recipient's first open or click is marked once per batch: a
-      // repeat in the same batch (a pixel fetched again, a link clicked
-      // twice) would find it marked already, at an earlier time.
-      std::set<std::tuple<std::int64_t, std::int64_t, bool>> marked;
-      for (const auto& e : batch) {
-        store_.insert_event(*conn, e);
-        const bool click = e.type == "click";
-        if (!click && e.type != "open") continue;
-        if (!marked.emplace(e.campaign_id, e.lead_id, click).second) continue;
-        if (click)
-          store_.mark_clicked(*conn, e.campaign_id, e.lead_id, e.occurred_at);
-        else
-          store_.mark_opened(*conn, e.campaign_id, e.lead_id, e.occurred_at);
-      }
+      store_.insert_events(*conn, batch);
+      store_.mark_engaged(*conn, stamps);
       tx.commit();
       return;
     } catch (const std::exception& ex) {

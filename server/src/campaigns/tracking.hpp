@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -32,10 +33,22 @@
 
 namespace herald::campaigns {
 
-// Buffers open and click events and writes them in batches.
+// A recipient's first open and first click in a batch, one entry per
+// (campaign, lead) in key order: the first open is the first open or click
+// (a click is an open too). Pure.
+std::vector<Engaged> engaged(const std::vector<Event>& batch);
+
+// Buffers open and click events and writes them in batches: each batch (up
+// to kWriteBatch events) costs one transaction of two statements, whatever
+// its size. record() never blocks the caller (the I/O thread) on the
+// database: with kMaxBuffered events waiting, a new one is dropped, counted
+// (dropped(), the metric herald_tracking_events_dropped_total) and logged
+// (a warning at most every kDropLogEvery).
 class EventWriter {
  public:
-  EventWriter(storage::Database& db, std::chrono::milliseconds interval = std::chrono::milliseconds(200));
+  // max_buffered: events waiting beyond which new ones are dropped (tests lower it).
+  EventWriter(storage::Database& db, std::chrono::milliseconds interval = std::chrono::milliseconds(200),
+              std::size_t max_buffered = kMaxBuffered);
   ~EventWriter();  // writes what is buffered
   EventWriter(const EventWriter&) = delete;
   EventWriter& operator=(const EventWriter&) = delete;
@@ -43,24 +56,31 @@ class EventWriter {
   void record(Event e);
   // Writes everything buffered now (tests, shutdown).
   void flush();
+  // Events lost: dropped with the buffer full, or refused by the database three times.
   std::uint64_t dropped() const noexcept { return dropped_.load(); }
 
+  static constexpr std::size_t kWriteBatch = 2000;
   static constexpr std::size_t kMaxBuffered = 200000;
+  static constexpr std::chrono::seconds kDropLogEvery{10};
 
  private:
   void loop();
   void write(std::vector<Event>& batch);
+  void report_drops();
 
   storage::Database& db_;
   RecipientStore store_;
   std::chrono::milliseconds interval_;
+  std::size_t max_buffered_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
   std::vector<Event> buffer_;
   std::uint64_t enqueued_ = 0, written_ = 0;
   bool stopping_ = false;
+  bool flush_requested_ = false;
   std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::int64_t> last_drop_log_{0};  // steady clock ticks of the last warning
   std::thread thread_;
 };
 

@@ -198,6 +198,15 @@ void Metrics::watch_sentry(const Reporter& reporter) {
   });
 }
 
+void Metrics::watch_tracking(std::function<std::uint64_t()> dropped) {
+  add_collector([dropped = std::move(dropped)](std::vector<MetricFamily>& out) {
+    out.push_back(single("herald_tracking_events_dropped_total",
+                         "Open and click events lost: the tracking write buffer was full, or the database refused "
+                         "a batch",
+                         MetricType::Counter, static_cast<double>(dropped())));
+  });
+}
+
 std::string Metrics::render() {
   std::lock_guard lock(mutex_);
   for (const auto& refresh : refreshers_) {

@@ -92,6 +92,8 @@ class Metrics {
   void watch_database(const storage::Database& db);
   void watch_queues(std::function<std::vector<QueueDepth>()> source);
   void watch_sentry(const Reporter& reporter);
+  // herald_tracking_events_dropped_total, read from `dropped` when scraped.
+  void watch_tracking(std::function<std::uint64_t()> dropped);
 
   // For domains adding their own families: prometheus-cpp's registry, and a
   // callback run before each render (to set gauges from a source).

@@ -50,6 +50,7 @@ Module::Module(Deps deps)
     }
     return out;
   });
+  if (campaigns::Campaigns* c = deps.campaigns) metrics_.watch_tracking([c] { return c->tracking_events_dropped(); });
   if (const mail::SmtpPool* pool = deps.smtp) {
     metrics_.on_scrape([this, pool] {
       const auto s = pool->stats();

@@ -98,6 +98,8 @@ TEST(MetricsEndpoint, PromtoolAcceptsItAndTheCountersFollowWhatHappens) {
   EXPECT_EQ(value(after, processed), 4);
   EXPECT_EQ(value(after, failed), 1);
   EXPECT_EQ(value(after, R"(herald_job_duration_seconds_count{queue="analytics"})"), 5);
+  // Exported from the start (0: no tracking event lost).
+  EXPECT_EQ(sample_value(after, "herald_tracking_events_dropped_total"), 0);
   // The scrape that produced `after` was in flight itself.
   EXPECT_GE(value(after, "herald_http_requests_in_flight"), 1);
   // Scrape-time sources: pool, queues, build, process.
