@@ -51,7 +51,7 @@ DraftResult finish_draft(const Draft& raw) {
 
 Service::Service(Store store, const Clock& clock, const settings::Settings& settings, leads::Leads& leads,
                  const templates::Catalog& catalog, const http::Endpoints& endpoints, ClientOptions options)
-    : store_(std::move(store)),
+    : store_(store),
       clock_(clock),
       settings_(settings),
       leads_(leads),
