@@ -683,7 +683,7 @@ describe("Herald web UI", { concurrency: false }, () => {
     await page.getByText("Configured", { exact: true }).waitFor();
     await page.getByText("A key is set. It is stored encrypted and never shown.").waitFor();
     await checks.capture(page, "settings-ai");
-    // Each process reads the provider settings at most every 2 s: wait until they are in force.
+    // The provider settings apply from the next call on: wait until it answers.
     const token = (await storedToken()).token;
     for (let i = 0; ; i++) {
       const r = await api("POST", "/api/ai/subject-lines", token, { brief: "probe", count: 1 });
