@@ -44,33 +44,7 @@ std::optional<SinkRequest> read_request(int fd) {
   std::string buffer;
   char buf[16384];
   for (;;) {
-    const auto head_end = buffer.find("\r\n\r\n");
-    if (head_end != std::string::npos) {
-      SinkRequest r;
-      std::size_t length = 0;
-      const auto lines = split(std::string_view(buffer).substr(0, head_end), '\n');
-      for (std::size_t i = 0; i < lines.size(); ++i) {
-        const auto line = trim(lines[i]);
-        if (i == 0) {
-          const auto parts = split(line, ' ');
-          if (parts.size() >= 2) {
-            r.method = std::string(parts[0]);
-            r.target = std::string(parts[1]);
-          }
-          continue;
-        }
-        const auto colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        std::string name(trim(line.substr(0, colon)));
-        std::string value(trim(line.substr(colon + 1)));
-        if (iequals_ascii(name, "Content-Length")) length = std::stoul(value);
-        r.headers.emplace_back(std::move(name), std::move(value));
-      }
-      if (buffer.size() >= head_end + 4 + length) {
-        r.body = buffer.substr(head_end + 4, length);
-        return r;
-      }
-    }
+    if (auto r = take_request(buffer)) return r;
     const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n <= 0) return std::nullopt;
     buffer.append(buf, static_cast<std::size_t>(n));

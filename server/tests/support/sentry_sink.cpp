@@ -21,8 +21,8 @@ struct Connection {
   std::string buffer;
 };
 
-// One complete request at the front of `buffer`, removed from it; nullopt
-// while more bytes are needed.
+}  // namespace
+
 std::optional<SinkRequest> take_request(std::string& buffer) {
   const auto head_end = buffer.find("\r\n\r\n");
   if (head_end == std::string::npos) return std::nullopt;
@@ -51,6 +51,8 @@ std::optional<SinkRequest> take_request(std::string& buffer) {
   buffer.erase(0, head_end + 4 + content_length);
   return r;
 }
+
+namespace {
 
 std::string render(const SinkReply& reply) {
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " Sink\r\nContent-Type: application/json\r\n";

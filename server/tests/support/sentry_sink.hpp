@@ -32,6 +32,10 @@ struct SinkRequest {
   std::optional<std::string> header(std::string_view name) const;
 };
 
+// One complete HTTP/1.1 request (Content-Length body) at the front of
+// `buffer`, removed from it; nullopt while more bytes are needed.
+std::optional<SinkRequest> take_request(std::string& buffer);
+
 struct SinkReply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
