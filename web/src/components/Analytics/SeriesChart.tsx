@@ -1,4 +1,5 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { gridProps, tooltipContentStyle, xAxisProps, yAxisProps } from "../ui/chartStyle";
 
 const COLORS: Record<string, string> = { sent: "#6366f1", opened: "#0891b2", clicked: "#d97706" };
 
@@ -17,21 +18,11 @@ export function SeriesChart({
       <div className="h-64 w-full text-slate-700 dark:text-slate-300">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            <CartesianGrid
-              strokeDasharray="3 3"
-              stroke="currentColor"
-              strokeOpacity={0.15}
-              vertical={false}
-            />
-            <XAxis dataKey="label" tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" />
-            <YAxis
-              allowDecimals={false}
-              tick={{ fill: "currentColor", fontSize: 12 }}
-              stroke="currentColor"
-              width={56}
-            />
+            <CartesianGrid {...gridProps} />
+            <XAxis {...xAxisProps} />
+            <YAxis {...yAxisProps} />
             <Tooltip
-              contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}
+              contentStyle={tooltipContentStyle}
               formatter={(v, name) => [Number(v).toLocaleString("en"), String(name)]}
             />
             <Legend />

@@ -1,4 +1,5 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { gridProps, tooltipContentStyle, xAxisProps, yAxisProps } from "./chartStyle";
 
 export interface CountBar {
   /** The bar's full name, a row header in the screen-reader table (a day, a minute). */
@@ -32,22 +33,12 @@ export function CountBarChart({
       <div className={`${height} w-full text-slate-700 dark:text-slate-300`}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={bars} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            <CartesianGrid
-              strokeDasharray="3 3"
-              stroke="currentColor"
-              strokeOpacity={0.15}
-              vertical={false}
-            />
-            <XAxis dataKey="label" tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" />
-            <YAxis
-              allowDecimals={false}
-              tick={{ fill: "currentColor", fontSize: 12 }}
-              stroke="currentColor"
-              width={56}
-            />
+            <CartesianGrid {...gridProps} />
+            <XAxis {...xAxisProps} />
+            <YAxis {...yAxisProps} />
             <Tooltip
               cursor={{ fillOpacity: 0.1 }}
-              contentStyle={{ borderRadius: 6, fontSize: 13, color: "#0f172a" }}
+              contentStyle={tooltipContentStyle}
               itemStyle={{ color: "#0f172a" }}
               formatter={(v) => [Number(v).toLocaleString("en"), what]}
               labelFormatter={(l) => tooltipLabel(String(l))}
