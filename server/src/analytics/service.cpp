@@ -99,18 +99,31 @@ CampaignReport AnalyticsService::campaign(std::int64_t id, Interval interval, co
 
 Series AnalyticsService::timeseries(const SeriesQuery& q) {
   auto z = zone(q.tz);
+  const int metric = metric_index(q.metric);
+  if (metric < 0) throw ValidationError("metric", "is not a metric");
   if (q.campaign_id && !campaigns_.name(*q.campaign_id))
     throw NotFound("campaign " + std::to_string(*q.campaign_id) + " does not exist");
   Series s{q.metric, q.interval, q.tz, {}};
   const auto b = buckets(q.interval, *z, q.period);
+  const auto campaign = q.campaign_id.value_or(0);
   auto conn = db_.acquire();
   if (q.interval == Interval::Day) {
     // Whole UTC days from the daily roll-up; a zone's days that do not start
-    // at a UTC midnight add a few hours at each bound (range_sums).
-    s.points = day_points(b, sums(store_, *conn, q.campaign_id.value_or(0), bounds_of(b)), q.metric);
+    // at a UTC midnight add a few hours at each bound (range_sums). Only the
+    // metric's column is read.
+    const auto bounds = bounds_of(b);
+    if (bounds.size() < 2) return s;
+    const auto reads = reads_for(bounds);
+    const auto days = store_.day_values(*conn, campaign, metric, reads.first_day, reads.last_day);
+    const auto hours = reads.needs_hours()
+                           ? store_.edge_hour_values(*conn, campaign, metric, reads.hours, reads.below, reads.from)
+                           : Store::Values{};
+    const auto sums = range_sums(bounds, reads, days, hours);
+    s.points.reserve(b.size());
+    for (std::size_t i = 0; i < b.size() && i < sums.size(); ++i) s.points.push_back({b[i].t, sums[i]});
     return s;
   }
-  s.points = points(b, store_.hours(*conn, q.campaign_id.value_or(0), hours_of(b)), q.metric);
+  s.points = points(b, store_.hour_values(*conn, campaign, metric, hours_of(b)));
   return s;
 }
 
