@@ -46,13 +46,7 @@ SELECT hour, CASE CAST($2 AS integer) WHEN 0 THEN sent WHEN 1 THEN delivered WHE
   WHEN 10 THEN unsubscribed WHEN 11 THEN replied END
 FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $3 AND hour < $4 ORDER BY hour;
 
--- name: analytics.edge_hour_values
--- $1 campaign (0: all), $2 the metric, hours in [$3, $4) whose hour of day is < $5 or ≥ $6, in order.
-SELECT hour, CASE CAST($2 AS integer) WHEN 0 THEN sent WHEN 1 THEN delivered WHEN 2 THEN bounced WHEN 3 THEN rejected WHEN 4 THEN opens
-  WHEN 5 THEN human_opens WHEN 6 THEN opened WHEN 7 THEN human_opened WHEN 8 THEN clicks WHEN 9 THEN clicked
-  WHEN 10 THEN unsubscribed WHEN 11 THEN replied END
-FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $3 AND hour < $4 AND (hour % 24 < $5 OR hour % 24 >= $6)
-ORDER BY hour;
+-- analytics.edge_hour_values is in <backend>/analytics.sql.
 
 -- name: analytics.span
 -- A campaign's first and last hour with anything in it.

@@ -45,12 +45,11 @@ std::string local_rfc3339(std::int64_t utc_seconds, std::int64_t off) {
   if (year < 0 || year > 9999) {
     // Outside what four digits hold (never a roll-up's hour): the long way.
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld%c%02lld:%02lld", year,
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                  static_cast<long long>(secs % 60), off < 0 ? '-' : '+',
-                  static_cast<long long>((off < 0 ? -off : off) / 3600),
-                  static_cast<long long>(((off < 0 ? -off : off) % 3600) / 60));
+    std::snprintf(
+        buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld%c%02lld:%02lld", year, static_cast<unsigned>(ymd.month()),
+        static_cast<unsigned>(ymd.day()), static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+        static_cast<long long>(secs % 60), off < 0 ? '-' : '+', static_cast<long long>((off < 0 ? -off : off) / 3600),
+        static_cast<long long>(((off < 0 ? -off : off) % 3600) / 60));
     return buf;
   }
   // "YYYY-MM-DDTHH:MM:SS+HH:MM": 25 characters, written in place.

@@ -53,7 +53,7 @@ std::vector<Point> points(const std::vector<Bucket>& b, const std::vector<std::p
 // or 05:00 UTC) 366 daily rows plus 5 hours a day — the days telescope.
 // Exact because each daily row is the sum of its day's hourly rows (the
 // roll-up writes both in one transaction).
-using Rows = std::vector<std::pair<std::int64_t, Counts>>;  // (day or hour, counts), ascending
+using Rows = std::vector<std::pair<std::int64_t, Counts>>;          // (day or hour, counts), ascending
 using Values = std::vector<std::pair<std::int64_t, std::int64_t>>;  // (day or hour, one metric), ascending
 
 struct RangeReads {
@@ -70,8 +70,8 @@ std::vector<V> range_sums(const std::vector<std::int64_t>& bounds, const RangeRe
                           const std::vector<std::pair<std::int64_t, V>>& hours);
 extern template std::vector<Counts> range_sums(const std::vector<std::int64_t>&, const RangeReads&, const Rows&,
                                                const Rows&);
-extern template std::vector<std::int64_t> range_sums(const std::vector<std::int64_t>&, const RangeReads&,
-                                                     const Values&, const Values&);
+extern template std::vector<std::int64_t> range_sums(const std::vector<std::int64_t>&, const RangeReads&, const Values&,
+                                                     const Values&);
 
 // The bounds of buckets as hours: an hour belongs to the bucket its start falls in.
 std::vector<std::int64_t> bounds_of(const std::vector<Bucket>& b);

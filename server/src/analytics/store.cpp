@@ -126,7 +126,7 @@ Store::Rows Store::edge_hours(storage::Connection& c, std::int64_t campaign, Hou
 }
 
 Store::Values Store::day_values(storage::Connection& c, std::int64_t campaign, int metric, std::int64_t first,
-                               std::int64_t last) const {
+                                std::int64_t last) const {
   Values out;
   out.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, last - first)));
   c.execute(kDayValues, {campaign, std::int64_t{metric}, first, last},
@@ -147,6 +147,8 @@ Store::Values Store::edge_hour_values(storage::Connection& c, std::int64_t campa
   Values out;
   c.execute(kEdgeHourValues, {campaign, std::int64_t{metric}, h.first, h.last, below, from},
             [&](const storage::Row& r) { out.emplace_back(r.integer(0), r.integer(1)); });
+  // One range per day and edge on SQLite, in no promised order.
+  if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());
   return out;
 }
 
