@@ -146,6 +146,15 @@ std::vector<std::int64_t> bounds_of(const std::vector<Bucket>& b) {
   return out;
 }
 
+std::vector<std::int64_t> edge_days(const std::vector<std::int64_t>& bounds) {
+  std::vector<std::int64_t> out;
+  for (const auto b : bounds)
+    if (b != day_of_hour(b) * 24) out.push_back(day_of_hour(b));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 RangeReads reads_for(const std::vector<std::int64_t>& bounds) {
   RangeReads r;
   if (bounds.empty()) return r;

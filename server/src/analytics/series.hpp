@@ -73,6 +73,12 @@ extern template std::vector<Counts> range_sums(const std::vector<std::int64_t>&,
 extern template std::vector<std::int64_t> range_sums(const std::vector<std::int64_t>&, const RangeReads&, const Values&,
                                                      const Values&);
 
+// The UTC days holding a bound that is not a UTC midnight, ascending, each
+// once: the only days whose hours range_sums reads. With few bounds (an
+// overview's period) reading these days' hours is cheaper than the edge hours
+// of every day between (`reads_for`'s hour-of-day filter over the whole span).
+std::vector<std::int64_t> edge_days(const std::vector<std::int64_t>& bounds);
+
 // The bounds of buckets as hours: an hour belongs to the bucket its start falls in.
 std::vector<std::int64_t> bounds_of(const std::vector<Bucket>& b);
 // The UTC day (epoch days) an hour falls in.

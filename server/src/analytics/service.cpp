@@ -7,6 +7,8 @@ namespace herald::analytics {
 namespace {
 
 constexpr std::int64_t kTopLinks = 10;
+// Up to this many days with a bound off a UTC midnight are read day by day.
+constexpr std::size_t kFewEdgeDays = 4;
 // A campaign's own series: at most this many points (the latest).
 constexpr std::size_t kMaxCampaignPoints = 2000;
 // What the answer caches keep at most: overviews and campaign reports by
@@ -24,8 +26,20 @@ std::vector<Counts> sums(const Store& store, storage::Connection& c, std::int64_
   if (bounds.size() < 2) return {};
   const auto reads = reads_for(bounds);
   const auto days = store.days(c, campaign, reads.first_day, reads.last_day);
-  const auto hours =
-      reads.needs_hours() ? store.edge_hours(c, campaign, reads.hours, reads.below, reads.from) : Store::Rows{};
+  Store::Rows hours;
+  if (reads.needs_hours()) {
+    const auto edges = edge_days(bounds);
+    if (edges.size() <= kFewEdgeDays) {
+      // An overview's or a funnel's period: the whole days of its bounds
+      // (≤ 24 rows each, ascending), not the edge hours of every day between.
+      for (const auto d : edges) {
+        auto rows = store.hours(c, campaign, {d * 24, d * 24 + 24});
+        hours.insert(hours.end(), rows.begin(), rows.end());
+      }
+    } else {
+      hours = store.edge_hours(c, campaign, reads.hours, reads.below, reads.from);
+    }
+  }
   return range_sums(bounds, reads, days, hours);
 }
 

@@ -360,5 +360,41 @@ TEST(AnalyticsTypes, MetricIndexIsTheCountersOrder) {
   for (auto m : kMetrics) EXPECT_EQ(metric_of(c, m), metric_index(m) + 1) << m;
 }
 
+// An overview's period off UTC midnights needs the hours of its bounds' days
+// only: those days' whole hours, given to range_sums, give the plain sums.
+TEST(AnalyticsRangeSums, TheBoundsOwnDaysHoursAreEnoughForAPeriod) {
+  const auto a = hour("2025-03-09T07:00:00Z"), b = hour("2026-03-09T07:00:00Z"), c = hour("2026-06-01T19:00:00Z");
+  EXPECT_EQ(edge_days({a, b}), (std::vector<std::int64_t>{day_of_hour(a), day_of_hour(b)}));
+  EXPECT_EQ(edge_days({a, a + 1, hour("2026-01-01T00:00:00Z")}), (std::vector<std::int64_t>{day_of_hour(a)}));
+  EXPECT_TRUE(edge_days({hour("2026-01-01T00:00:00Z"), hour("2026-02-01T00:00:00Z")}).empty());
+  std::mt19937 rng(5);
+  std::map<std::int64_t, Counts> hourly;
+  for (std::int64_t h = a - 48; h < c + 48; ++h) {
+    if (rng() % 5 == 0) continue;
+    Counts k;
+    k.clicks = static_cast<std::int64_t>(rng() % 9);
+    hourly[h] = k;
+  }
+  std::map<std::int64_t, Counts> daily;
+  for (const auto& [h, k] : hourly) daily[day_of_hour(h)] += k;
+  for (const std::vector<std::int64_t>& bounds :
+       {std::vector<std::int64_t>{a, b}, std::vector<std::int64_t>{a, c}, std::vector<std::int64_t>{b, b + 3, c}}) {
+    const auto reads = reads_for(bounds);
+    Rows days, hours;
+    for (const auto& [d, k] : daily)
+      if (d >= reads.first_day && d < reads.last_day) days.emplace_back(d, k);
+    for (const auto d : edge_days(bounds))
+      for (auto it = hourly.lower_bound(d * 24); it != hourly.end() && it->first < d * 24 + 24; ++it)
+        hours.emplace_back(it->first, it->second);
+    const auto sums = range_sums(bounds, reads, days, hours);
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+      Counts brute;
+      for (auto it = hourly.lower_bound(bounds[i]); it != hourly.end() && it->first < bounds[i + 1]; ++it)
+        brute += it->second;
+      EXPECT_EQ(sums[i], brute) << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace herald::analytics
