@@ -193,6 +193,18 @@ TEST_P(AnalyticsApiTest, TimeseriesHonoursTheTimeZone) {
   EXPECT_EQ(ny["points"][0]["value"], 2);  // 03:00Z and 03:10Z on the 15th
   EXPECT_EQ(ny["points"][1]["value"], 6);  // through 04:59Z on the 16th
   EXPECT_EQ(ny["points"][2]["value"], 0);
+  // Tokyo (+09:00): days start at 15:00 UTC, so each run ends 9 hours before
+  // a UTC midnight (the days' rows minus their last hours).
+  auto tokyo = admin
+                   .get(
+                       "/api/analytics/timeseries?metric=delivered&interval=day&tz=Asia/Tokyo"
+                       "&from=2026-01-14T15:00:00Z&to=2026-01-17T15:00:00Z")
+                   .json();
+  ASSERT_EQ(tokyo["points"].size(), 3u) << tokyo.dump();
+  EXPECT_EQ(tokyo["points"][0]["t"], "2026-01-15T00:00:00+09:00");
+  EXPECT_EQ(tokyo["points"][0]["value"], 7);  // 03:00Z to 12:04Z on the 15th
+  EXPECT_EQ(tokyo["points"][1]["value"], 1);  // 04:59Z on the 16th
+  EXPECT_EQ(tokyo["points"][2]["value"], 0);
   auto utc = admin
                  .get(
                      "/api/analytics/timeseries?metric=delivered&interval=day"
