@@ -40,7 +40,7 @@ PG_DIR=""
 REDIS_PID=""
 BASELINE="${BASELINE:-0}"
 TRACKING="${TRACKING:-1}"
-declare -A RATES=()  # backend row name -> msg/s, for the Celery comparison
+declare -A RATES=() CPU_US=()  # backend row name -> msg/s, all CPU µs/msg: for the Celery comparison
 ADMIN=(HERALD_ADMIN_EMAIL=admin@example.com HERALD_ADMIN_PASSWORD=bench-password-1)
 JWT=0123456789abcdef0123456789abcdef-bench
 
@@ -211,6 +211,7 @@ campaign_row() {
   printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s | %s | %s | %s | %s | %s → %s |\n' "$name" "$LEADS" "$status" \
     "$sent" "$received" "$secs" "$rate" "$rss" "$us" "$db_us" "$sink_us" "$free" "$load_before" "$load_after"
   RATES["$name"]="$rate"
+  CPU_US["$name"]=$((us + db_us + sink_us))
 }
 
 # ---- the ceiling ----------------------------------------------------------------
@@ -261,19 +262,28 @@ if [[ "$BASELINE" == 1 ]]; then
     { echo "the Celery baseline's packages are missing: run bench/setup.sh" >&2; exit 1; }
   echo
   celery_load=$(cut -d' ' -f1 /proc/loadavg)
-  celery_out=$(SINK_DIR="$PF" "$CELERY_DIR/bench.sh" "$CELERY_N" 2>&1 | tail -n 1)
+  # GNU time: the CPU of bench.sh and everything it ran and reaped (the Celery
+  # workers, the enqueuing script, Redis, the sink; start-up included).
+  celery_out=$(SINK_DIR="$PF" /usr/bin/time -f 'cpu %U %S' -o "$WORK/celery.time" "$CELERY_DIR/bench.sh" "$CELERY_N" 2>&1 |
+    tail -n 1)
   echo "$celery_out; load average $celery_load → $(cut -d' ' -f1 /proc/loadavg)"
   celery_rate=$(sed -n 's/.*= \([0-9,]*\) msg\/s.*/\1/p' <<<"$celery_out" | tr -d ,)
   celery_got=$(sed -n 's/.*: \([0-9]*\) of \([0-9]*\) delivered.*/\1/p' <<<"$celery_out")
+  celery_us=$(awk -v n="${celery_got:-0}" '/^cpu / { if (n > 0) printf "%.0f", ($2 + $3) * 1e6 / n }' "$WORK/celery.time")
   echo
-  printf '| %-26s | %7s | %11s | %10s | %14s | %s |\n' "Herald backend" "leads" "Herald msg/s" "Celery msg/s" \
-    "Celery delivered" "Herald ÷ Celery (target ≥ 10)"
-  printf '|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------:" "------------:" "-----------:" \
-    "---------------:" "------:"
+  # Beside the wall-clock ratio, the CPU one: all CPU per message (Herald +
+  # database servers + sink, against the whole Celery stack) — what the ratio
+  # would be on two cores doing only this.
+  printf '| %-26s | %7s | %11s | %10s | %14s | %s | %s | %s | %s |\n' "Herald backend" "leads" "Herald msg/s" \
+    "Celery msg/s" "Celery delivered" "Herald ÷ Celery (target ≥ 10)" "Herald CPU µs/msg (all)" "Celery CPU µs/msg (all)" \
+    "CPU ratio"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------:" "------------:" "-----------:" \
+    "---------------:" "------:" "------:" "------:" "------:"
   for name in "${!RATES[@]}"; do
     ratio=$(awk -v h="${RATES[$name]}" -v c="${celery_rate:-0}" 'BEGIN { if (c > 0) printf "%.1f", h / c; else print "—" }')
-    printf '| %-26s | %7s | %11s | %10s | %14s | %s |\n' "$name" "$LEADS" "${RATES[$name]}" "${celery_rate:-—}" \
-      "${celery_got:-0} of $CELERY_N" "$ratio"
+    cpu_ratio=$(awk -v h="${CPU_US[$name]:-0}" -v c="${celery_us:-0}" 'BEGIN { if (h > 0 && c > 0) printf "%.1f", c / h; else print "—" }')
+    printf '| %-26s | %7s | %11s | %10s | %14s | %s | %s | %s | %s |\n' "$name" "$LEADS" "${RATES[$name]}" \
+      "${celery_rate:-—}" "${celery_got:-0} of $CELERY_N" "$ratio" "${CPU_US[$name]:-—}" "${celery_us:-—}" "$cpu_ratio"
   done
 fi
 [[ "$TRACKING" == 1 ]] || { echo "uptime after:$(uptime | sed 's/.*load/ load/')"; exit 0; }
