@@ -305,19 +305,61 @@ void RecipientStore::insert_event(storage::Connection& c, const Event& e) {
              std::string_view(e.ip), e.url ? storage::Param(std::string_view(*e.url)) : storage::Param(nullptr)});
 }
 
+namespace {
+
+// Appends `s` as a JSON string: as it is when every byte is printable ASCII
+// other than '"' and '\\' (no escaping to do), through nlohmann otherwise.
+void append_json_string(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
+    const auto u = static_cast<unsigned char>(ch);
+    return u >= 0x20 && u < 0x7f && ch != '"' && ch != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out.append(s);
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(without_nul(std::string(s))).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string events_json(const std::vector<Event>& events) {
+  // Written directly: building an nlohmann object per event cost the tracking
+  // writer more than SQLite's insert of the batch at tens of thousands of
+  // opens and clicks a second.
+  std::string out;
+  out.reserve(events.size() * 160 + 2);
+  out += '[';
+  for (const auto& e : events) {
+    if (out.size() > 1) out += ',';
+    out += "{\"c\":";
+    out += std::to_string(e.campaign_id);
+    out += ",\"l\":";
+    out += std::to_string(e.lead_id);
+    out += ",\"y\":";
+    append_json_string(out, e.type);
+    out += ",\"t\":";
+    out += std::to_string(e.occurred_at);
+    out += ",\"a\":";
+    append_json_string(out, e.user_agent);
+    out += ",\"p\":";
+    append_json_string(out, e.ip);
+    out += ",\"u\":";
+    if (e.url)
+      append_json_string(out, *e.url);
+    else
+      out += "null";
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
 void RecipientStore::insert_events(storage::Connection& c, const std::vector<Event>& events) {
   if (events.empty()) return;
-  nlohmann::json in = nlohmann::json::array();
-  for (const auto& e : events) {
-    in.push_back({{"c", e.campaign_id},
-                  {"l", e.lead_id},
-                  {"y", e.type},
-                  {"t", e.occurred_at},
-                  {"a", without_nul(e.user_agent)},
-                  {"p", without_nul(e.ip)},
-                  {"u", e.url ? nlohmann::json(without_nul(*e.url)) : nlohmann::json(nullptr)}});
-  }
-  const auto text = in.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const auto text = events_json(events);
   c.execute(kInsertEvents, {std::string_view(text)});
 }
 

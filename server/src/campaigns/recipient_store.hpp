@@ -40,6 +40,13 @@ struct Event {
   std::optional<std::string> url;
 };
 
+// A batch of events as insert_events binds it: a JSON array of {c, l, y, t,
+// a, p, u} (server/sql/*/campaigns.sql, events.insert_batch), in order. NUL
+// bytes are left out (PostgreSQL's text cannot hold them) and invalid UTF-8
+// becomes U+FFFD; plain printable ASCII (the usual user agent, IP and URL) is
+// copied as it is. Pure.
+std::string events_json(const std::vector<Event>& events);
+
 // A recipient's first open and first click within one tracking batch
 // (campaigns/tracking.hpp's engaged()).
 struct Engaged {
