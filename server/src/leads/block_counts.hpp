@@ -114,8 +114,7 @@ class BlockTotal {
   }
 
   // The blocks [first, last] counted again at `version` (`counts`: those with matches).
-  void replace(std::pair<std::int64_t, std::int64_t> run, const std::vector<BlockCount>& counts,
-               std::int64_t version) {
+  void replace(std::pair<std::int64_t, std::int64_t> run, const std::vector<BlockCount>& counts, std::int64_t version) {
     for (std::int64_t b = run.first; b <= run.second; ++b) set(b, 0, version);
     for (const auto& c : counts) {
       if (c.block >= run.first && c.block <= run.second) set(c.block, c.n, version);

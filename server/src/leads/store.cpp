@@ -210,7 +210,7 @@ std::pair<Versions, std::int64_t> LeadStore::count(Connection& c, const Filter& 
 }
 
 BlockCounting LeadStore::count_blocks(Connection& c, const Filter& f,
-                                     std::optional<std::pair<std::int64_t, std::int64_t>> blocks) const {
+                                      std::optional<std::pair<std::int64_t, std::int64_t>> blocks) const {
   BoundSql sql(backend_);
   sql.sql = kBlockCountPrefix.sql(backend_);
   if (blocks) {

@@ -39,7 +39,8 @@ TEST_P(SegmentCounts, MemberCountsEqualCountStarThroughEveryKindOfWrite) {
   ASSERT_EQ(import_and_wait(csv)["created"], n);
   auto common = admin.post("/api/segments", {{"name", "new vip"}, {"filter", {{"status", "new"}, {"tag", {"vip"}}}}});
   ASSERT_EQ(common.status, 201) << common.body;
-  auto rare = admin.post("/api/segments", {{"name", "DE contacted"}, {"filter", {{"country", "DE"}, {"status", "contacted"}}}});
+  auto rare =
+      admin.post("/api/segments", {{"name", "DE contacted"}, {"filter", {{"country", "DE"}, {"status", "contacted"}}}});
   ASSERT_EQ(rare.status, 201) << rare.body;
   const std::string common_url = "/api/segments/" + id_of(common.json());
   const std::string rare_url = "/api/segments/" + id_of(rare.json());

@@ -176,8 +176,11 @@ TEST(LeadBlockCounts, OnlyBlocksCountedBeforeAChangeAreStale) {
   EXPECT_EQ(t.total(), 16);
   EXPECT_EQ(t.verified_at(), 10);
   // Leads in blocks 0, 1 (empty so far), 2 and 5 changed after 10; 2 twice.
-  const std::vector<ChangedLead> changes{{11, 3}, {12, kCountBlock + 1}, {12, 2 * kCountBlock},
-                                         {13, 2 * kCountBlock + 9}, {14, 5 * kCountBlock, true}};  // deleted
+  const std::vector<ChangedLead> changes{{11, 3},
+                                         {12, kCountBlock + 1},
+                                         {12, 2 * kCountBlock},
+                                         {13, 2 * kCountBlock + 9},
+                                         {14, 5 * kCountBlock, true}};  // deleted
   const Stale stale = t.stale(changes);
   ASSERT_EQ(stale.runs.size(), 2u);  // runs of consecutive blocks
   EXPECT_EQ(stale.runs[0], std::make_pair(std::int64_t{0}, std::int64_t{2}));
