@@ -216,6 +216,8 @@ std::int64_t LeadService::exact_by_blocks(storage::Connection& c, const Filter& 
   const auto counted = blocks_.of(key);
   std::lock_guard lock(counted->mutex);
   const unsigned aspects = membership_aspects(depends_on(f));
+  // Before any count: the feed then knows every change after the count's version.
+  catch_up(c, version);
   // A few rounds: the blocks counted again are exact at their statement's
   // version, the others up to `version`; writes in between are checked in
   // the next round. A writer that keeps ahead is outrun by a whole count.
