@@ -233,18 +233,8 @@ run_backend() {
   curl -sf -H "$H" "$API/overview?from=2026-01-01&to=2027-01-01" |
     json '"overview check: sent %d, opened %d (human %d), clicked %d" % (d["sent"], d["opened"], d["human_opened"], d["clicked"])'
   # One real message's open pixel: the background writes during the rows, and the ingest run.
-  local base="http://127.0.0.1:$PORT" tid id raw message pixel before after lag
-  call() { curl -sf -X "$1" "$base$2" -H "$H" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-  call POST /api/leads '{"email":"reader@example.org","first_name":"Ann"}' >/dev/null
-  tid=$(call POST /api/templates '{"name":"Pixel","subject":"Hi","html":"<p>Hi</p>"}' | json 'd["id"]')
-  id=$(call POST /api/campaigns "{\"name\":\"Pixel\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
-  for _ in $(seq 1 600); do
-    [[ $(call GET "/api/campaigns/$id" | json 'd["status"]') == completed ]] && break
-    sleep 0.1
-  done
-  raw=$(call GET "/api/admin/outbox?page_size=1" | json 'd["items"][0]["id"]')
-  message=$(call GET "/api/admin/outbox/$raw" | json 'd.get("raw") or d.get("data") or d.get("message") or ""' |
-    python3 -c 'import sys,quopri; sys.stdout.write(quopri.decodestring(sys.stdin.buffer.read()).decode("utf-8","replace"))')
+  local base="http://127.0.0.1:$PORT" message pixel before after lag
+  message=$(outbox_message "$base" "$TOKEN" '<p>Hi</p>')
   pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
   [[ -n "$pixel" ]] || { echo "no open pixel in the message" >&2; return 1; }
   wait_caught_up >/dev/null

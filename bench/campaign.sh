@@ -123,15 +123,7 @@ call() {  # call METHOD PATH [JSON] — against $API with $TOKEN
 make_csv() {
   local f="$WORK/leads.csv"
   [[ -f "$f" ]] && return 0
-  python3 - "$f" "$LEADS" <<'PY'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-domains = ["example.org", "example.net", "mail.example", "inbox.example", "corp.example"]
-with open(path, "w") as f:
-    f.write("email,first_name,last_name,company\n")
-    for i in range(n):
-        f.write(f"lead{i}@{domains[i % len(domains)]},First{i},Last{i},Company {i % 977}\n")
-PY
+  leads_csv "$f" "$LEADS"
 }
 
 TEMPLATE_HTML='<html><body><p>Hi {{first_name|there}},</p><p>News from us for {{company|your team}}: our winter offer is here, with a few words more so that the message is the size of a real newsletter. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p><p><a href="https://example.org/offer">See the offer</a> · <a href="https://example.org/blog">Blog</a> · <a href="https://example.org/pricing">Pricing</a> · <a href="https://example.org/help">Help</a></p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p></body></html>'
@@ -296,16 +288,7 @@ mkdir -p "$data"
 start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}" HERALD_PUBLIC_RATE_LIMIT=1000000000/min
 API="http://127.0.0.1:$PORT"
 TOKEN=$(login "$PORT")
-call POST /api/leads '{"email":"reader@example.org","first_name":"Ann"}' >/dev/null
-tid=$(call POST /api/templates "$(python3 -c 'import json,sys; print(json.dumps({"name":"Links","subject":"Hi","html":sys.argv[1]}))' "$TEMPLATE_HTML")" | json 'd["id"]')
-id=$(call POST /api/campaigns "{\"name\":\"Links\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
-for _ in $(seq 1 100); do
-  [[ $(call GET "/api/campaigns/$id" | json 'd["status"]') == completed ]] && break
-  sleep 0.1
-done
-raw=$(call GET "/api/admin/outbox?page_size=1" | json 'd["items"][0]["id"]')
-message=$(call GET "/api/admin/outbox/$raw" | json 'd.get("raw") or d.get("data") or d.get("message") or ""' |
-  python3 -c 'import sys,quopri; sys.stdout.write(quopri.decodestring(sys.stdin.buffer.read()).decode("utf-8","replace"))')
+message=$(outbox_message "$API" "$TOKEN" "$TEMPLATE_HTML")
 pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
 click=$(grep -o '/t/c/[A-Za-z0-9_-]*' <<<"$message" | head -1)
 table_header

@@ -237,10 +237,8 @@ row() {  # row NAME PATHS CONNS
   wait "$WRITER_PID" || true
   WRITER_PID=""
   local rps p50 p99 non2xx writes
-  rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  wrk_stats "$out"
+  rps=$WRK_RPS p50=$WRK_P50 p99=$WRK_P99 non2xx=$WRK_NON2XX
   writes=$(awk '{printf "%s/s (p99 %s ms)", $6, $10}' "$RUN/writer.txt")
   printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$conns" "$p50" "$p99" "$rps" "${non2xx:-0}" \
     "$writes" "$at"

@@ -109,15 +109,7 @@ ENV=(HERALD_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/herald"
   HERALD_SMTP_URL="smtp://127.0.0.1:$SINK_PORT?starttls=never"
   HERALD_SMTP_POOL="$POOL" HERALD_WORKER_CONCURRENCY="$CONCURRENCY")
 
-python3 - "$WORK/leads.csv" "$LEADS" <<'PY'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-domains = ["example.org", "example.net", "mail.example", "inbox.example", "corp.example"]
-with open(path, "w") as f:
-    f.write("email,first_name,last_name,company\n")
-    for i in range(n):
-        f.write(f"lead{i}@{domains[i % len(domains)]},First{i},Last{i},Company {i % 977}\n")
-PY
+leads_csv "$WORK/leads.csv" "$LEADS"
 mkdir -p "$WORK/api"
 env HERALD_DATA_DIR="$WORK/api" "${ENV[@]}" "$BIN" import-leads "$WORK/leads.csv" >/dev/null 2>&1
 

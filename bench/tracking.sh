@@ -28,11 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-call() {
-  local body=()
-  [[ $# -ge 3 ]] && body=(-H 'Content-Type: application/json' -d "$3")
-  curl -sf -X "$1" "$API$2" -H "Authorization: Bearer $TOKEN" "${body[@]}"
-}
 DB=()
 [[ -n "${DATABASE_URL:-}" ]] && DB=(HERALD_DATABASE_URL="$DATABASE_URL")
 start_herald "$PORT" "$WORK" HERALD_JWT_SECRET=0123456789abcdef0123456789abcdef-bench \
@@ -41,17 +36,8 @@ start_herald "$PORT" "$WORK" HERALD_JWT_SECRET=0123456789abcdef0123456789abcdef-
 API="http://127.0.0.1:$PORT"
 TOKEN=$(curl -sf "$API/api/auth/login" -H 'Content-Type: application/json' \
   -d '{"email":"admin@example.com","password":"bench-password-1"}' | json 'd["token"]')
-call POST /api/leads '{"email":"reader@example.org","first_name":"Ann"}' >/dev/null
 html='<html><body><p>Hi {{first_name|there}},</p><p><a href="https://example.org/offer">See the offer</a> · <a href="https://example.org/blog">Blog</a> · <a href="https://example.org/pricing">Pricing</a> · <a href="https://example.org/help">Help</a></p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p></body></html>'
-tid=$(call POST /api/templates "$(python3 -c 'import json,sys; print(json.dumps({"name":"Links","subject":"Hi","html":sys.argv[1]}))' "$html")" | json 'd["id"]')
-id=$(call POST /api/campaigns "{\"name\":\"Links\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
-for _ in $(seq 1 200); do
-  [[ $(call GET "/api/campaigns/$id" | json 'd["status"]') == completed ]] && break
-  sleep 0.1
-done
-raw=$(call GET "/api/admin/outbox?page_size=1" | json 'd["items"][0]["id"]')
-message=$(call GET "/api/admin/outbox/$raw" | json 'd["raw"]' |
-  python3 -c 'import sys,quopri; sys.stdout.write(quopri.decodestring(sys.stdin.buffer.read()).decode("utf-8","replace"))')
+message=$(outbox_message "$API" "$TOKEN" "$html")
 pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
 click=$(grep -o '/t/c/[A-Za-z0-9_-]*' <<<"$message" | head -1)
 [[ -n "$pixel" && -n "$click" ]] || { echo "no tracking links in the message" >&2; exit 1; }
