@@ -150,8 +150,12 @@ WHERE id = $1 AND lease_owner = $2 AND state = 'sending';
 -- name: recipients.next_due
 -- When something in this range can next be sent (a back-off, a throttle, a
 -- lease held by another worker running out), or NULL when nothing waits.
+-- `campaign_id + 0`: read through the primary key's id range (one job's
+-- recipients); PostgreSQL otherwise took (campaign_id, state, id) with only
+-- campaign_id and the id range as its condition, stepping over every
+-- recipient of the campaign at each job's end.
 SELECT min(CASE WHEN state = 'sending' THEN lease_until ELSE due_at END) FROM campaign_recipients
-WHERE campaign_id = $1 AND id BETWEEN $2 AND $3 AND state IN ('queued', 'deferred', 'sending');
+WHERE id BETWEEN $2 AND $3 AND campaign_id + 0 = $1 AND state IN ('queued', 'deferred', 'sending');
 
 -- name: recipients.stranded
 -- A recipient due (or whose lease ran out) before $2: work the queue may have lost.

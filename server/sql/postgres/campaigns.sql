@@ -13,10 +13,17 @@ ON CONFLICT (campaign_id, lead_id) DO NOTHING;
 -- $1 campaign, $2..$3 the id range, $4 now, $5 lease until, $6 lease owner, $7 how many.
 -- Due queued or deferred recipients, and claims whose lease ran out;
 -- SKIP LOCKED: concurrent workers never wait for each other.
+-- `campaign_id + 0`: the id range (at most one job's recipients) is read
+-- through the primary key whatever the statistics say. A prepared
+-- statement runs a generic plan after five executions; with statistics
+-- taken while the campaign had few waiting rows, that plan read the
+-- campaign's rows through (campaign_id, state, id) and sorted them, a cost
+-- that grows with the campaign (bench/RESULTS.md, "PostgreSQL's plans on
+-- the send path").
 UPDATE campaign_recipients
 SET state = 'sending', lease_owner = $6, lease_until = $5, attempts = attempts + 1, updated_at = $4
 WHERE id IN (SELECT id FROM campaign_recipients
-             WHERE campaign_id = $1 AND id BETWEEN $2 AND $3
+             WHERE id BETWEEN $2 AND $3 AND campaign_id + 0 = $1
                AND ((state IN ('queued', 'deferred') AND due_at <= $4) OR (state = 'sending' AND lease_until < $4))
              ORDER BY id LIMIT $7
              FOR UPDATE SKIP LOCKED)
@@ -27,11 +34,16 @@ RETURNING id, lead_id, email, attempts;
 -- {i: recipient id, o: lease owner, t: now (ms), c: reply code or null,
 -- r: reply, m: Message-ID or null}. Each is marked sent only by its lease's
 -- holder (as recipients.mark_sent); returns the rows marked.
+-- `cr.id = ANY (ARRAY(…))`: the rows are found through the primary key, one
+-- probe per id. Joined on `cr.id = v.i` alone, the generic plan (the
+-- function counted as 100 rows) was a hash join over a sequential scan of
+-- the whole table for every group commit.
 UPDATE campaign_recipients AS cr
 SET state = 'sent', sent_at = v.t, reply_code = v.c, last_reply = v.r, message_id = v.m, lease_owner = NULL,
     lease_until = NULL, updated_at = v.t
 FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(i bigint, o text, t bigint, c bigint, r text, m text)
-WHERE cr.id = v.i AND cr.lease_owner = v.o AND cr.state = 'sending'
+WHERE cr.id = ANY (ARRAY(SELECT (e ->> 'i')::bigint FROM jsonb_array_elements(CAST($1 AS jsonb)) AS e))
+  AND cr.id = v.i AND cr.lease_owner = v.o AND cr.state = 'sending'
 RETURNING cr.id, cr.campaign_id, cr.lead_id, cr.sent_at;
 
 -- name: events.insert_delivered_batch

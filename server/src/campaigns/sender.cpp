@@ -62,6 +62,17 @@ std::int64_t Sender::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.wall().time_since_epoch()).count();
 }
 
+bool Sender::touch_due(std::int64_t campaign_id) {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(touch_mutex_);
+  if (touched_.size() > 1000) touched_.clear();  // finished campaigns
+  auto [it, fresh] = touched_.try_emplace(campaign_id, now);
+  if (fresh) return true;
+  if (now - it->second < std::chrono::seconds(1)) return false;
+  it->second = now;
+  return true;
+}
+
 void Sender::report(mail::SendOutcome outcome) const noexcept {
   if (deps_.observers)
     for (auto* o : *deps_.observers) o->message_sent(outcome);
@@ -151,7 +162,6 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
     known_links = recipients_.campaign_links(*conn, campaign->id);
   }
   auto last_check = std::chrono::steady_clock::now();
-  auto last_touch = std::chrono::steady_clock::time_point{};  // the first chunk touches
   Status status = Status::Sending;
 
   for (;;) {
@@ -350,13 +360,13 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
       break;
     }
     // The reconciler's sign of work being done (Pipeline::staleness, 2 min):
-    // at most once a second per job, not after every chunk — every sending
-    // thread updates the same campaigns row, and on PostgreSQL each such
-    // update waits for the row lock the others hold until they commit.
-    if (std::chrono::steady_clock::now() - last_touch >= std::chrono::seconds(1)) {
+    // at most once a second per campaign and process, not after every chunk
+    // or by every job — every sending thread updates the same campaigns row,
+    // and on PostgreSQL each such update waits for the row lock the others
+    // hold until they commit.
+    if (touch_due(range.campaign_id)) {
       auto conn = deps_.db.acquire();
       campaigns_.touch(*conn, range.campaign_id, now_ms());
-      last_touch = std::chrono::steady_clock::now();
     }
   }
   auto conn = deps_.db.acquire();

@@ -115,11 +115,16 @@ class Sender {
  private:
   std::int64_t now_ms() const;
   void report(mail::SendOutcome outcome) const noexcept;
+  // Whether this process should mark the campaign's progress now: at most
+  // once a second per campaign, whatever the number of sending threads.
+  bool touch_due(std::int64_t campaign_id);
 
   SenderDeps deps_;
   CampaignStore campaigns_;
   RecipientStore recipients_;
   OutcomeWriter outcomes_;  // every sending thread's outcomes, group-committed
+  std::mutex touch_mutex_;
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> touched_;  // by campaign
 };
 
 }  // namespace herald::campaigns

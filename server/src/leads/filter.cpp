@@ -357,7 +357,11 @@ void append_conditions(const Filter& f, BoundSql& out, const std::string* narrow
     std::string list = "[";
     for (std::size_t i = 0; i < f.ids.size(); ++i) list += (i ? "," : "") + std::to_string(f.ids[i]);
     auto p = out.text(list + "]");
-    s += pg ? " AND leads.id IN (SELECT jsonb_array_elements_text(" + p + "::jsonb)::bigint)"
+    // PostgreSQL: `= ANY (ARRAY(…))` probes the primary key once per id. As
+    // `IN (SELECT …)` the plan was a merge semi join that read the primary
+    // key from the first lead up to the largest id in the list, a cost that
+    // grew with the table (each sending chunk re-reads its 20 leads this way).
+    s += pg ? " AND leads.id = ANY (ARRAY(SELECT jsonb_array_elements_text(" + p + "::jsonb)::bigint))"
             : " AND leads.id IN (SELECT value FROM json_each(" + p + "))";
   }
   for (const auto& q : f.queries) append_search(q, &q == narrowed, out);

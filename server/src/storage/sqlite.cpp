@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 #include <type_traits>
 
@@ -85,11 +87,46 @@ class SqliteRow final : public Row {
   int size_;
 };
 
+// One writer at a time within the process. SQLite has a single writer lock;
+// a writer that finds it taken sleeps in the busy handler (1, 2, 5, 10 … 100
+// ms steps) and does not notice when it is released, so with many writing
+// threads (the sending threads' claims and group commits, the job queue) the
+// lock sat free while they slept. Here a writer waits for the one before it
+// and is woken the moment that one commits. Other processes on the same file
+// still meet SQLite's busy handler; a thread that already holds the gate
+// (a write on a second connection from inside a transaction) or waits longer
+// than the busy timeout goes straight to SQLite, which decides as before.
+class WriterGate {
+ public:
+  bool enter(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (busy_ && owner_ == std::this_thread::get_id()) return false;
+    if (!free_.wait_for(lock, timeout, [this] { return !busy_; })) return false;
+    busy_ = true;
+    owner_ = std::this_thread::get_id();
+    return true;
+  }
+  void leave() {
+    {
+      std::lock_guard lock(mutex_);
+      busy_ = false;
+      owner_ = {};
+    }
+    free_.notify_one();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable free_;
+  bool busy_ = false;
+  std::thread::id owner_;
+};
+
 class SqliteConnection final : public Connection {
  public:
   SqliteConnection(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout,
-                   std::shared_ptr<WriteTrouble> trouble)
-      : busy_timeout_(busy_timeout), trouble_(std::move(trouble)) {
+                   std::shared_ptr<WriteTrouble> trouble, std::shared_ptr<WriterGate> gate)
+      : busy_timeout_(busy_timeout), trouble_(std::move(trouble)), gate_(std::move(gate)) {
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -107,6 +144,8 @@ class SqliteConnection final : public Connection {
   ~SqliteConnection() override {
     // Finalize cached statements before the handle closes.
     cache_.clear();
+    db_.reset();  // an open transaction ends with the handle
+    leave_gate();
   }
 
   Backend backend() const noexcept override { return Backend::Sqlite; }
@@ -114,6 +153,17 @@ class SqliteConnection final : public Connection {
   using Connection::execute;
   std::int64_t execute(std::string_view sql, std::span<const Param> params, const RowCallback& on_row) override {
     const StatementPtr stmt = statement(sql);
+    // A write outside a transaction holds the gate while it runs (declared
+    // before `reset`, so the statement is reset, its lock released, first).
+    struct Autocommit {
+      SqliteConnection* self;
+      bool entered = false;
+      ~Autocommit() {
+        if (entered) self->leave_gate();
+      }
+    } autocommit{this};
+    if (!in_gate_ && sqlite3_get_autocommit(db()) != 0 && sqlite3_stmt_readonly(stmt.get()) == 0)
+      autocommit.entered = enter_gate();
     const ResetOnExit reset{stmt.get()};
     bind(stmt.get(), params);
     const auto changes_before = sqlite3_total_changes64(db());
@@ -140,19 +190,55 @@ class SqliteConnection final : public Connection {
   void begin(TxMode mode) override {
     // IMMEDIATE takes the writer lock up front (waiting up to busy_timeout);
     // a deferred transaction that upgrades later fails instantly on contention.
-    execute(mode == TxMode::Write ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (mode != TxMode::Write) {
+      execute("BEGIN");
+      return;
+    }
+    enter_gate();
+    try {
+      execute("BEGIN IMMEDIATE");
+    } catch (...) {
+      leave_gate();
+      throw;
+    }
   }
-  void commit() override { execute("COMMIT"); }
+  void commit() override {
+    try {
+      execute("COMMIT");
+    } catch (...) {
+      if (sqlite3_get_autocommit(db()) != 0) leave_gate();  // the transaction is over anyway
+      throw;
+    }
+    leave_gate();
+  }
   void rollback() override {
     // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) already rolled back.
-    if (sqlite3_get_autocommit(db()) != 0) return;
-    execute("ROLLBACK");
+    if (sqlite3_get_autocommit(db()) == 0) {
+      try {
+        execute("ROLLBACK");
+      } catch (...) {
+        if (sqlite3_get_autocommit(db()) != 0) leave_gate();
+        throw;
+      }
+    }
+    leave_gate();
   }
 
   bool reusable() const noexcept override { return sqlite3_get_autocommit(db()) != 0; }
 
  private:
   sqlite3* db() const noexcept { return db_.get(); }
+
+  bool enter_gate() {
+    if (in_gate_ || !gate_) return false;
+    in_gate_ = gate_->enter(busy_timeout_);
+    return in_gate_;
+  }
+  void leave_gate() noexcept {
+    if (!in_gate_) return;
+    in_gate_ = false;
+    gate_->leave();
+  }
 
   void enable_wal(const std::filesystem::path& path) {
     // Turning a new database to WAL needs an exclusive lock, and SQLite answers
@@ -295,6 +381,8 @@ class SqliteConnection final : public Connection {
   std::unique_ptr<sqlite3, CloseDatabase> db_;
   std::chrono::milliseconds busy_timeout_;
   std::shared_ptr<WriteTrouble> trouble_;
+  std::shared_ptr<WriterGate> gate_;
+  bool in_gate_ = false;  // this connection holds the process's writer gate
   StatementCache<StatementPtr> cache_;
 };
 
@@ -307,11 +395,12 @@ class SqliteDatabase final : public Database {
 
  protected:
   std::unique_ptr<Connection> connect() override {
-    return std::make_unique<SqliteConnection>(path_, options().busy_timeout, trouble());
+    return std::make_unique<SqliteConnection>(path_, options().busy_timeout, trouble(), gate_);
   }
 
  private:
   std::filesystem::path path_;
+  std::shared_ptr<WriterGate> gate_ = std::make_shared<WriterGate>();
 };
 
 }  // namespace
