@@ -20,3 +20,7 @@ DELETE FROM inbound_messages WHERE dedupe_key = $1 AND done_at IS NULL;
 -- name: inbound.counts
 -- Messages per outcome, finished ones.
 SELECT outcome, count(*) FROM inbound_messages WHERE done_at IS NOT NULL GROUP BY outcome ORDER BY outcome;
+
+-- name: inbound.outcome
+-- What a message finished as (nothing while another worker still holds it).
+SELECT outcome FROM inbound_messages WHERE dedupe_key = $1 AND done_at IS NOT NULL;

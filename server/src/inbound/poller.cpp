@@ -21,7 +21,9 @@ PollResult poll(ImapSession& mailbox, Processor& processor, const std::function<
       continue;
     }
     if (p.duplicate) ++r.duplicates;
-    if (p.handled) {
+    if (p.held) {
+      mailbox.mark_failed(uid);  // another worker is applying it: the next poll sees its outcome
+    } else if (p.handled) {
       mailbox.mark_handled(uid);
       ++r.handled;
     } else {

@@ -37,6 +37,10 @@ std::string printable(std::string_view s) {
 
 }  // namespace
 
+bool handled_outcome(std::string_view o) {
+  return o == "reply" || o == "bounce_hard" || o == "bounce_soft" || o == "complaint" || o == "auto_reply";
+}
+
 Processed Processor::process(std::string_view raw) {
   const auto verdict = classify(raw);
   const auto key = dedupe_key(verdict, raw);
@@ -44,7 +48,10 @@ Processed Processor::process(std::string_view raw) {
   Processed out;
   if (!store_.claim(key, now, now - kStaleClaimMs)) {
     out.duplicate = true;
-    out.handled = true;
+    const auto before = store_.outcome(key);
+    out.held = !before;
+    out.outcome = before.value_or("");
+    out.handled = handled_outcome(out.outcome);
     return out;
   }
   Finished f;
@@ -81,13 +88,11 @@ Processed Processor::process(std::string_view raw) {
           change_lead(leads_, who->lead_id, leads::LeadEvent::Replied, source);
           break;
       }
-      out.handled = true;
     } else {
       f.outcome = verdict.kind == Kind::AutoReply    ? "auto_reply"
                   : verdict.kind == Kind::Unreadable ? "unreadable"
                                                      : "other";
       f.detail = verdict.reason;
-      out.handled = verdict.kind == Kind::AutoReply;
     }
     f.detail = printable(f.detail);
     store_.finish(key, f, now);
@@ -100,6 +105,7 @@ Processed Processor::process(std::string_view raw) {
     throw;
   }
   out.outcome = f.outcome;
+  out.handled = handled_outcome(f.outcome);
   if (f.outcome == "unmatched") log::info("inbound message about no message Herald sent", {{"detail", f.detail}});
   return out;
 }

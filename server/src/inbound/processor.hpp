@@ -27,9 +27,13 @@ namespace herald::inbound {
 
 struct Processed {
   bool duplicate = false;  // applied before (another poll, another worker): nothing done
+  bool held = false;       // another worker holds it right now: leave it for a later poll
   std::string outcome;     // as stored (inbound/store.hpp)
   bool handled = false;    // a report or reply Herald acted on, or an auto-reply: the mailbox may mark it read
 };
+
+// Whether an outcome is one Herald acted on (or an auto-reply), which the mailbox marks read.
+bool handled_outcome(std::string_view outcome);
 
 class Processor {
  public:

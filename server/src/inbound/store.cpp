@@ -12,6 +12,7 @@ const storage::Query kTakeOver{"inbound.take_over"};
 const storage::Query kFinish{"inbound.finish"};
 const storage::Query kRelease{"inbound.release"};
 const storage::Query kCounts{"inbound.counts"};
+const storage::Query kOutcome{"inbound.outcome"};
 
 Param opt(const std::optional<std::int64_t>& v) { return v ? Param(*v) : Param(nullptr); }
 
@@ -35,6 +36,13 @@ void Store::finish(std::string_view key, const Finished& f, std::int64_t now_ms)
 void Store::release(std::string_view key) {
   auto conn = db_.acquire();
   conn->execute(kRelease, {key});
+}
+
+std::optional<std::string> Store::outcome(std::string_view key) {
+  std::optional<std::string> out;
+  auto conn = db_.acquire();
+  conn->execute(kOutcome, {key}, [&](const storage::Row& r) { out = r.str(0); });
+  return out;
 }
 
 std::map<std::string, std::int64_t> Store::counts() {

@@ -26,6 +26,8 @@ class Store {
   bool claim(std::string_view key, std::int64_t now_ms, std::int64_t stale_before_ms);
   void finish(std::string_view key, const Finished& f, std::int64_t now_ms);
   void release(std::string_view key);
+  // The stored outcome of a finished message; nullopt while it is held.
+  std::optional<std::string> outcome(std::string_view key);
   std::map<std::string, std::int64_t> counts();
 
  private:
