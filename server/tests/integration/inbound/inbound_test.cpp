@@ -32,9 +32,9 @@ class InboundTest : public CampaignTest {
   }
   std::set<std::string> suppressed() {
     std::set<std::string> out;
-    auto r = server().admin().get("/api/leads/suppressions?page_size=200");
-    for (const auto& s : r.json()["items"])
-      out.insert(s["email"].get<std::string>() + ":" + s["reason"].get<std::string>());
+    const auto page = server().admin().get("/api/leads/suppressions?page_size=200").json();
+    for (const auto& s : page["items"])
+      out.insert(s["value"].get<std::string>() + ":" + s["reason"].get<std::string>());
     return out;
   }
 };
@@ -73,7 +73,16 @@ TEST_P(InboundTest, BouncesComplaintsAndRepliesFromTheMailboxDriveEventsStatuses
                                            {"poll_interval_s", 10}}}});
   ASSERT_EQ(r.status, 200) << r.body;
 
-  inbound::ImapSession mailbox({imap.url(), imap.user(), imap.password()});
+  // A new session for each look: one left open keeps the view of its SELECT.
+  struct Mailbox {
+    const TestImapServer& imap;
+    std::vector<std::uint32_t> search(const std::string& criteria) const {
+      return inbound::ImapSession({imap.url(), imap.user(), imap.password()}).search(criteria);
+    }
+    std::vector<std::uint32_t> waiting() const {
+      return inbound::ImapSession({imap.url(), imap.user(), imap.password()}).waiting();
+    }
+  } mailbox{imap};
   ASSERT_TRUE(
       eventually([&] { return outcomes("reply") == 1 && mailbox.waiting().empty(); }, std::chrono::seconds(120)))
       << "outcomes: reply " << outcomes("reply") << ", waiting " << mailbox.waiting().size();
