@@ -40,6 +40,9 @@ const storage::Query kHasPersonal{"links.has_personal"};
 const storage::Query kRecipientLink{"links.for_recipient"};
 const storage::Query kInsertRecipientLink{"links.insert_recipient"};
 const storage::Query kInsertEvent{"events.insert"};
+const storage::Query kMessageIdOf{"recipients.message_id_of"};
+const storage::Query kMarkReplied{"recipients.mark_replied"};
+const storage::Query kMarkBouncedLate{"recipients.mark_bounced_late"};
 const storage::Query kInsertEvents{"events.insert_batch"};
 const storage::Query kMarkEngaged{"recipients.mark_engaged_batch"};
 const storage::Query kCountEvents{"events.count"};
@@ -297,6 +300,23 @@ void RecipientStore::insert_recipient_links(storage::Connection& c, std::int64_t
                                             const std::vector<std::string>& urls) {
   for (std::size_t i = 0; i < urls.size(); ++i)
     c.execute(kInsertRecipientLink, {campaign, lead, static_cast<std::int64_t>(i), std::string_view(urls[i])});
+}
+
+bool RecipientStore::mark_replied(storage::Connection& c, std::int64_t campaign, std::int64_t lead,
+                                  std::int64_t at_ms) {
+  return c.execute(kMarkReplied, {campaign, lead, at_ms}) > 0;
+}
+
+bool RecipientStore::mark_bounced_late(storage::Connection& c, std::int64_t campaign, std::int64_t lead,
+                                       std::int64_t at_ms) {
+  return c.execute(kMarkBouncedLate, {campaign, lead, at_ms}) > 0;
+}
+
+std::optional<std::string> RecipientStore::message_id_of(storage::Connection& c, std::int64_t campaign,
+                                                         std::int64_t lead) {
+  std::optional<std::string> out;
+  c.execute(kMessageIdOf, {campaign, lead}, [&](const storage::Row& r) { out = r.opt_str(0); });
+  return out;
 }
 
 void RecipientStore::insert_event(storage::Connection& c, const Event& e) {

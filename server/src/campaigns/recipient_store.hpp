@@ -107,6 +107,11 @@ class RecipientStore {
   bool mark_opened(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
   bool mark_clicked(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
   bool mark_unsubscribed(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
+  // First-time marks for what the monitored mailbox brings; true when this call set it.
+  bool mark_replied(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t at_ms);
+  bool mark_bounced_late(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t at_ms);
+  // The Message-ID the recipient's message was sent with (nullopt: no such recipient, or not sent).
+  std::optional<std::string> message_id_of(storage::Connection& c, std::int64_t campaign, std::int64_t lead);
 
   std::vector<std::string> campaign_links(storage::Connection& c, std::int64_t campaign);
   void insert_links(storage::Connection& c, std::int64_t campaign, const std::vector<std::string>& urls);
