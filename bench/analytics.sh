@@ -5,12 +5,21 @@
 # replies), then `herald serve` started on it:
 #   - the time its analytics.rollup jobs take to fold every event (events/s);
 #   - GET /api/analytics/overview and /timeseries (a year, 30 days, one
-#     campaign) and a campaign report under wrk;
+#     campaign) and a campaign report under wrk, while one real message's
+#     open pixel is hit INGEST_RATE times a second (default 1,000; a paced
+#     wrk, bench/wrk/pace.lua) and the roll-up folds those events: reads are
+#     measured on a system that is being written to. INGEST_RATE=0 measures
+#     them on an idle one, as before 2026-11-30 15:00 UTC;
+#   - the same endpoints with a different period per request
+#     (bench/wrk/analytics_periods.lua: from/to at random in 2026, 30 to 365
+#     days), so answers kept from an earlier request are not all it shows;
 #   - ingest: wrk on the open pixel /t/o/{token} for INGEST (30 s) while the
 #     roll-up runs: events written per second and the roll-up's lag at the end.
-# Each row carries the load average (1 min) when it finished: the machine is shared.
+# Each row carries the server's CPU time per request and the load average
+# (1 min) when it finished: the machine is shared.
 #
 #   bench/analytics.sh        EVENTS=10000000 DURATION=10s CONNS=16 BACKENDS="sqlite postgresql" ROLLUP_WINDOW=
+#                             INGEST_RATE=1000
 # PostgreSQL: a throwaway server of the script's own (initdb under /tmp), run as root.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +31,7 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: run scripts/setup" 
 EVENTS="${EVENTS:-10000000}"
 PORT="${PORT:-18195}"
 INGEST="${INGEST:-30}"
+INGEST_RATE="${INGEST_RATE:-1000}"  # pixel hits/s while the report rows run (0: none)
 ROLLUP_WINDOW="${ROLLUP_WINDOW:-}"  # seconds: measure the roll-up over this long only (see synthetic_rollup)
 BACKENDS="${BACKENDS:-sqlite postgresql}"
 export CONNS="${CONNS:-16}"
@@ -31,7 +41,9 @@ ADMIN=(HERALD_ADMIN_EMAIL=admin@example.com HERALD_ADMIN_PASSWORD=bench-password
 JWT=0123456789abcdef0123456789abcdef-bench
 PG_BIN=""
 PG_DIR=""
+BG_PID=""  # the paced pixel writer during the report rows
 cleanup() {
+  [[ -z "$BG_PID" ]] || kill "$BG_PID" 2>/dev/null || true
   stop_herald
   if [[ -n "$PG_DIR" ]]; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
@@ -41,11 +53,29 @@ cleanup() {
 trap cleanup EXIT
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
-# row NAME URL [wrk args...] — wrk_row with the load average appended.
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$HERALD_PID/stat"; }
+TICK_MS=$(awk "BEGIN {print 1000 / $(getconf CLK_TCK)}")
+# row NAME URL [wrk args...] — like wrk_row (bench/lib.sh), plus the server's
+# CPU time per request (what the process spent during the measured run over
+# the requests answered: steadier than latency on a shared machine; it
+# includes the background writes' share) and the load average when it finished.
 row() {
-  local line
-  line=$(wrk_row "$@")
-  echo "$line $(load1) |"
+  local name="$1" url="$2"
+  shift 2
+  local out c0 c1
+  wrk -t"${THREADS:-2}" -c"$CONNS" -d"${WARMUP:-3s}" "$@" "$url" >/dev/null
+  c0=$(cpu_ticks)
+  out=$(wrk -t"${THREADS:-2}" -c"$CONNS" -d"${DURATION:-10s}" --latency "$@" "$url")
+  c1=$(cpu_ticks)
+  local rps p50 p99 non2xx n cpu
+  rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v d="$((c1 - c0))" -v n="${n:-0}" -v t="$TICK_MS" 'BEGIN {if (n > 0) printf "%.2f", d * t / n; else print "-"}')
+  printf '| %-40s | %10s | %8s | %8s | %7s | %7s | %5s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu" "$(load1)"
 }
 
 # The synthetic year: 2026-01-01 + a year; types by share: 40% delivered,
@@ -134,7 +164,8 @@ wait_caught_up() {  # prints the seconds until the watermark reaches the last ev
   t0=$(date +%s.%N)
   while :; do
     wm=$(q "SELECT last_event_id FROM analytics_watermarks")
-    [[ "$wm" == "$last" ]] && break
+    # At or past it: the watermark may pass a max(id) read a moment before.
+    [[ -n "$wm" ]] && (( wm >= last )) && break
     sleep 1
   done
   t1=$(date +%s.%N)
@@ -201,9 +232,29 @@ run_backend() {
   local API="http://127.0.0.1:$PORT/api/analytics" H="Authorization: Bearer $TOKEN"
   curl -sf -H "$H" "$API/overview?from=2026-01-01&to=2027-01-01" |
     json '"overview check: sent %d, opened %d (human %d), clicked %d" % (d["sent"], d["opened"], d["human_opened"], d["clicked"])'
+  # One real message's open pixel: the background writes during the rows, and the ingest run.
+  local base="http://127.0.0.1:$PORT" message pixel before after lag
+  message=$(outbox_message "$base" "$TOKEN" '<p>Hi</p>')
+  pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
+  [[ -n "$pixel" ]] || { echo "no open pixel in the message" >&2; return 1; }
+  wait_caught_up >/dev/null
+
+  # Background writes while the report rows run: the pixel at ~INGEST_RATE/s
+  # (8 connections, each pausing PACE_MS after every response), which the
+  # roll-up folds as it goes. On a loaded machine it gets less: the rate
+  # reached is printed after the rows.
+  local bg_before bg_t0 bg_after bg_t1
+  bg_before=$(q "SELECT max(id) FROM campaign_events")
+  bg_t0=$(date +%s.%N)
+  if (( INGEST_RATE > 0 )); then
+    PACE_MS=$(( 8000 / INGEST_RATE > 1 ? 8000 / INGEST_RATE - 1 : 1 )) \
+      wrk -t1 -c8 -d3600s -s wrk/pace.lua "$base$pixel" >/dev/null 2>&1 &
+    BG_PID=$!
+    sleep 2
+  fi
   echo
-  printf '| %-40s | %10s | %8s | %8s | %7s | %5s |\n' "scenario" "req/s" "p50" "p99" "non-2xx" "load"
-  printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "-----------:" "---------:" "---------:" "--------:" "------:"
+  printf '| %-40s | %10s | %8s | %8s | %7s | %7s | %5s |\n' "scenario" "req/s" "p50" "p99" "non-2xx" "CPU ms" "load"
+  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "-----------:" "---------:" "---------:" "--------:" "--------:" "------:"
   row "overview, a year vs the year before" "$API/overview?from=2026-01-01&to=2027-01-01" -H "$H"
   row "overview, 30 days (edge hours)" "$API/overview?from=2026-06-01T07:00:00Z&to=2026-07-01T07:00:00Z" -H "$H"
   row "timeseries, a year by day, New York" \
@@ -217,22 +268,28 @@ run_backend() {
   row "timeseries, one campaign, 2 days by hour" \
     "$API/timeseries?metric=clicked&interval=hour&campaign_id=7&from=2026-06-01&to=2026-06-03" -H "$H"
   row "campaign report (a year, by day)" "$API/campaigns/7" -H "$H"
+  # A different period per request (from/to at random in 2026, 30–365 days).
+  vrow() { TOKEN="$TOKEN" PERIOD_PATH="$2" row "$1" "$base$2" -s wrk/analytics_periods.lua; }
+  vrow "overview, random periods" "/api/analytics/overview"
+  vrow "timeseries by day, New York, random periods" "/api/analytics/timeseries?metric=opened&interval=day&tz=America/New_York"
+  vrow "timeseries by day, UTC, random periods" "/api/analytics/timeseries?metric=opened&interval=day"
+  vrow "timeseries, one campaign, random periods" "/api/analytics/timeseries?metric=clicked&interval=day&tz=America/New_York&campaign_id=7"
+  if [[ -n "$BG_PID" ]]; then
+    kill "$BG_PID" 2>/dev/null || true
+    wait "$BG_PID" 2>/dev/null || true
+    BG_PID=""
+    bg_t1=$(date +%s.%N)
+    sleep 1  # the EventWriter's last batch
+    bg_after=$(q "SELECT max(id) FROM campaign_events")
+    printf '\nduring the rows: %s pixel events written = %.0f events/s; roll-up lag at the end %s events\n' \
+      "$((bg_after - bg_before))" "$(echo "($bg_after - $bg_before) / ($bg_t1 - $bg_t0)" | bc -l)" \
+      "$((bg_after - $(q "SELECT last_event_id FROM analytics_watermarks")))"
+  else
+    echo
+    echo "during the rows: no writes (INGEST_RATE=0)"
+  fi
 
-  # Ingest: one real message's open pixel under wrk while the roll-up runs.
-  local base="http://127.0.0.1:$PORT" tid id raw message pixel before after lag
-  call() { curl -sf -X "$1" "$base$2" -H "$H" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
-  call POST /api/leads '{"email":"reader@example.org","first_name":"Ann"}' >/dev/null
-  tid=$(call POST /api/templates '{"name":"Pixel","subject":"Hi","html":"<p>Hi</p>"}' | json 'd["id"]')
-  id=$(call POST /api/campaigns "{\"name\":\"Pixel\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
-  for _ in $(seq 1 600); do
-    [[ $(call GET "/api/campaigns/$id" | json 'd["status"]') == completed ]] && break
-    sleep 0.1
-  done
-  raw=$(call GET "/api/admin/outbox?page_size=1" | json 'd["items"][0]["id"]')
-  message=$(call GET "/api/admin/outbox/$raw" | json 'd.get("raw") or d.get("data") or d.get("message") or ""' |
-    python3 -c 'import sys,quopri; sys.stdout.write(quopri.decodestring(sys.stdin.buffer.read()).decode("utf-8","replace"))')
-  pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
-  [[ -n "$pixel" ]] || { echo "no open pixel in the message" >&2; return 1; }
+  # Ingest: the pixel under full wrk while the roll-up runs.
   secs=$(wait_caught_up)
   before=$(q "SELECT max(id) FROM campaign_events")
   t0=$(date +%s.%N)

@@ -15,7 +15,15 @@
 #                            PG_OPTS="-c …" (more PostgreSQL settings, e.g. to load pg_stat_statements)
 #                            STATEMENTS=1 (PostgreSQL: pg_stat_statements' costliest statements of the
 #                            sending interval, needs PG_OPTS="-c shared_preload_libraries=pg_stat_statements";
-#                            Redis: INFO commandstats)  TRACKING=0 (skip the tracking links)
+#                            Redis: INFO commandstats)
+#   BASELINE=1 bench/campaign.sh   also runs the design's Celery path (SPEC §7,
+#                            ../shared/bench/baseline-celery, CELERY_DIR=… to point
+#                            elsewhere) right after Herald's campaigns, CELERY_N
+#                            messages (default 3,000) of the same content into the
+#                            same smtp-sink binary, and prints Herald msg/s, Celery
+#                            msg/s and their ratio (target ≥ 10×). Needs
+#                            bench/setup.sh (Celery, redis, jinja2, dkimpy).
+#   TRACKING=0               skips the open pixel and click rows.
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -35,6 +43,8 @@ WORK="$(mktemp -d /tmp/herald-campaign-bench.XXXXXX)"
 chmod 755 "$WORK"
 PG_DIR=""
 REDIS_PID=""
+BASELINE="${BASELINE:-0}"
+declare -A RATES=() CPU_US=()  # backend row name -> msg/s, all CPU µs/msg: for the Celery comparison
 ADMIN=(HERALD_ADMIN_EMAIL=admin@example.com HERALD_ADMIN_PASSWORD=bench-password-1)
 JWT=0123456789abcdef0123456789abcdef-bench
 
@@ -138,18 +148,18 @@ call() {  # call METHOD PATH [JSON] — against $API with $TOKEN
 make_csv() {
   local f="$WORK/leads.csv"
   [[ -f "$f" ]] && return 0
-  python3 - "$f" "$LEADS" <<'PY'
-import sys
-path, n = sys.argv[1], int(sys.argv[2])
-domains = ["example.org", "example.net", "mail.example", "inbox.example", "corp.example"]
-with open(path, "w") as f:
-    f.write("email,first_name,last_name,company\n")
-    for i in range(n):
-        f.write(f"lead{i}@{domains[i % len(domains)]},First{i},Last{i},Company {i % 977}\n")
-PY
+  leads_csv "$f" "$LEADS"
 }
 
 TEMPLATE_HTML='<html><body><p>Hi {{first_name|there}},</p><p>News from us for {{company|your team}}: our winter offer is here, with a few words more so that the message is the size of a real newsletter. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p><p><a href="https://example.org/offer">See the offer</a> · <a href="https://example.org/blog">Blog</a> · <a href="https://example.org/pricing">Pricing</a> · <a href="https://example.org/help">Help</a></p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p></body></html>'
+
+# With BASELINE=1 Herald's message carries the Celery baseline's content (its
+# tasks.py: a greeting, "Some content. " × 150, one link), so both sides
+# render, encode and sign the same ~4.3 KB of text: 7,125 bytes on the wire
+# for Celery (base64 parts), 6,399 for Herald (quoted-printable parts).
+if [[ "$BASELINE" == 1 ]]; then
+  TEMPLATE_HTML="<html><body><p>Hi {{first_name|there}},</p><p>$(printf 'Some content. %.0s' $(seq 1 150))</p><p><a href=\"https://example.org/x\">More</a></p><p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p></body></html>"
+fi
 
 # campaign_row NAME ENV... — one end-to-end run; prints a table row.
 campaign_row() {
@@ -219,6 +229,8 @@ campaign_row() {
   free=$(awk -v h="$us" -v s="$sink_us" -v d="$db_us" 'BEGIN {printf "%.0f", 2e6 / (h + s + d)}')
   printf '| %-26s | %7s | %6s | %8s | %6s | %7s | %7s | %s | %s | %s | %s | %s | %s → %s |\n' "$name" "$LEADS" "$status" \
     "$sent" "$received" "$secs" "$rate" "$rss" "$us" "$db_us" "$sink_us" "$free" "$load_before" "$load_after"
+  RATES["$name"]="$rate"
+  CPU_US["$name"]=$((us + db_us + sink_us))
 }
 
 # ---- the ceiling ----------------------------------------------------------------
@@ -252,8 +264,50 @@ if [[ "$POSTGRES" == 1 ]]; then
     HERALD_REDIS_URL="redis://127.0.0.1:$redis_port/0" HERALD_HTTP_THREADS=8
 fi
 
+# ---- the design's Celery path, in the same run (SPEC §7: Herald ≥ 10× it) -------
+# Its own bench.sh: Redis, a Celery worker pool (prefork, WORKERS = nproc),
+# Jinja2 + email.mime + dkimpy (RSA-2048) + smtplib, into postfix's smtp-sink
+# (the same binary as above); msg/s from the first bulk task to the last
+# message at the sink.
+if [[ "$BASELINE" == 1 ]]; then
+  CELERY_N="${CELERY_N:-3000}"
+  if [[ -z "${CELERY_DIR:-}" ]]; then
+    for d in "$ROOT/../shared/bench/baseline-celery" "$ROOT/../../shared/bench/baseline-celery"; do
+      [[ -x "$d/bench.sh" ]] && CELERY_DIR=$(cd "$d" && pwd) && break
+    done
+  fi
+  [[ -x "${CELERY_DIR:-}/bench.sh" ]] || { echo "the Celery baseline is missing: set CELERY_DIR" >&2; exit 1; }
+  /usr/bin/python3 -c 'import celery, redis, jinja2, dkim' 2>/dev/null ||
+    { echo "the Celery baseline's packages are missing: run bench/setup.sh" >&2; exit 1; }
+  echo
+  celery_load=$(cut -d' ' -f1 /proc/loadavg)
+  # GNU time: the CPU of bench.sh and everything it ran and reaped (the Celery
+  # workers, the enqueuing script, Redis, the sink; start-up included).
+  celery_out=$(SINK_DIR="$PF" /usr/bin/time -f 'cpu %U %S' -o "$WORK/celery.time" "$CELERY_DIR/bench.sh" "$CELERY_N" 2>&1 |
+    tail -n 1)
+  echo "$celery_out; load average $celery_load → $(cut -d' ' -f1 /proc/loadavg)"
+  celery_rate=$(sed -n 's/.*= \([0-9,]*\) msg\/s.*/\1/p' <<<"$celery_out" | tr -d ,)
+  celery_got=$(sed -n 's/.*: \([0-9]*\) of \([0-9]*\) delivered.*/\1/p' <<<"$celery_out")
+  celery_us=$(awk -v n="${celery_got:-0}" '/^cpu / { if (n > 0) printf "%.0f", ($2 + $3) * 1e6 / n }' "$WORK/celery.time")
+  echo
+  # Beside the wall-clock ratio, the CPU one: all CPU per message (Herald +
+  # database servers + sink, against the whole Celery stack) — what the ratio
+  # would be on two cores doing only this.
+  printf '| %-26s | %7s | %11s | %10s | %14s | %s | %s | %s | %s |\n' "Herald backend" "leads" "Herald msg/s" \
+    "Celery msg/s" "Celery delivered" "Herald ÷ Celery (target ≥ 10)" "Herald CPU µs/msg (all)" "Celery CPU µs/msg (all)" \
+    "CPU ratio"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "----------------------------" "--------:" "------------:" "-----------:" \
+    "---------------:" "------:" "------:" "------:" "------:"
+  for name in "${!RATES[@]}"; do
+    ratio=$(awk -v h="${RATES[$name]}" -v c="${celery_rate:-0}" 'BEGIN { if (c > 0) printf "%.1f", h / c; else print "—" }')
+    cpu_ratio=$(awk -v h="${CPU_US[$name]:-0}" -v c="${celery_us:-0}" 'BEGIN { if (h > 0 && c > 0) printf "%.1f", c / h; else print "—" }')
+    printf '| %-26s | %7s | %11s | %10s | %14s | %s | %s | %s | %s |\n' "$name" "$LEADS" "${RATES[$name]}" \
+      "${celery_rate:-—}" "${celery_got:-0} of $CELERY_N" "$ratio" "${CPU_US[$name]:-—}" "${celery_us:-—}" "$cpu_ratio"
+  done
+fi
+[[ "$TRACKING" == 1 ]] || { echo "uptime after:$(uptime | sed 's/.*load/ load/')"; exit 0; }
+
 # ---- tracking links ---------------------------------------------------------------
-[[ "$TRACKING" == 1 ]] || exit 0
 # A one-lead campaign into the outbox; its message's pixel and click links under wrk.
 echo
 data="$WORK/data-tracking"
@@ -261,16 +315,7 @@ mkdir -p "$data"
 start_herald "$PORT" "$data" HERALD_JWT_SECRET="$JWT" "${ADMIN[@]}" HERALD_PUBLIC_RATE_LIMIT=1000000000/min
 API="http://127.0.0.1:$PORT"
 TOKEN=$(login "$PORT")
-call POST /api/leads '{"email":"reader@example.org","first_name":"Ann"}' >/dev/null
-tid=$(call POST /api/templates "$(python3 -c 'import json,sys; print(json.dumps({"name":"Links","subject":"Hi","html":sys.argv[1]}))' "$TEMPLATE_HTML")" | json 'd["id"]')
-id=$(call POST /api/campaigns "{\"name\":\"Links\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
-for _ in $(seq 1 100); do
-  [[ $(call GET "/api/campaigns/$id" | json 'd["status"]') == completed ]] && break
-  sleep 0.1
-done
-raw=$(call GET "/api/admin/outbox?page_size=1" | json 'd["items"][0]["id"]')
-message=$(call GET "/api/admin/outbox/$raw" | json 'd.get("raw") or d.get("data") or d.get("message") or ""' |
-  python3 -c 'import sys,quopri; sys.stdout.write(quopri.decodestring(sys.stdin.buffer.read()).decode("utf-8","replace"))')
+message=$(outbox_message "$API" "$TOKEN" "$TEMPLATE_HTML")
 pixel=$(grep -o '/t/o/[A-Za-z0-9_-]*' <<<"$message" | head -1)
 click=$(grep -o '/t/c/[A-Za-z0-9_-]*' <<<"$message" | head -1)
 table_header

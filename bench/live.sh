@@ -129,10 +129,8 @@ live_row() {
   wait "$WRITER_PID" || true
   WRITER_PID=""
   local rps p50 p99 non2xx writes
-  rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  wrk_stats "$out"
+  rps=$WRK_RPS p50=$WRK_P50 p99=$WRK_P99 non2xx=$WRK_NON2XX
   writes=$(awk '{printf "%s/s (p99 %s ms, %s errors)", $6, $10, $14}' "$WORK/writer.txt")
   printf '| %-28s | %8s | %8s | %8s | %7s | %-32s | %6s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}" \
     "$writes" "$at"

@@ -247,3 +247,17 @@ SELECT count(*) FROM campaigns WHERE status IN ('scheduled', 'sending', 'paused'
 
 -- name: campaigns.name
 SELECT name FROM campaigns WHERE id = $1;
+
+-- name: recipients.message_id_of
+-- The Message-ID a recipient's message was sent with (inbound: map a reply or report back).
+SELECT message_id FROM campaign_recipients WHERE campaign_id = $1 AND lead_id = $2;
+
+-- name: recipients.mark_replied
+-- The first reply only (campaign stats count replied_at).
+UPDATE campaign_recipients SET replied_at = $3, updated_at = $3
+WHERE campaign_id = $1 AND lead_id = $2 AND replied_at IS NULL;
+
+-- name: recipients.mark_bounced_late
+-- A hard bounce reported after the message was accepted: the first only.
+UPDATE campaign_recipients SET bounced_at = $3, updated_at = $3
+WHERE campaign_id = $1 AND lead_id = $2 AND bounced_at IS NULL;

@@ -36,6 +36,21 @@ SELECT c.version, c.rows_version, c.text_version, c.status_version, c.owner_vers
 -- name: leads.count_close
 ) AS matching) FROM lead_counters AS c WHERE c.id = 1
 
+-- name: leads.block_count_prefix
+-- An exact count by blocks of 4,096 ids (leads::kCountBlock), with the
+-- versions and the highest lead id of the same snapshot, one row per block
+-- that has matches (and one with a NULL block when none has):
+-- leads/block_counts.hpp keeps the blocks and counts again only those whose
+-- leads changed. The store appends the id range ("AND leads.id >= … AND
+-- leads.id < …") when it counts some blocks only, the filter's conditions,
+-- then leads.block_count_close.
+SELECT c.version, c.rows_version, c.text_version, c.status_version, c.owner_version, c.tags_version,
+       c.other_version, (SELECT coalesce(max(l.id), 0) FROM leads AS l) AS top, b.block, b.n
+FROM lead_counters AS c LEFT JOIN (SELECT leads.id / 4096 AS block, count(*) AS n FROM leads WHERE 1 = 1
+
+-- name: leads.block_count_close
+ GROUP BY leads.id / 4096) AS b ON 1 = 1 WHERE c.id = 1
+
 -- name: leads.id_by_email
 SELECT id FROM leads WHERE email = $1;
 

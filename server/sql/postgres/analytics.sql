@@ -1,5 +1,6 @@
 -- Roll-up writes whose SQL differs between SQLite and PostgreSQL (the JSON
--- functions); the others are in common/analytics.sql. Each takes a whole
+-- functions), and the edge-hour read (its plan); the others are in
+-- common/analytics.sql. Each takes a whole
 -- batch as one JSON array parameter, so a roll-up batch costs a constant
 -- number of statements (analytics/rollup.cpp).
 
@@ -63,3 +64,13 @@ SELECT v.c, v.u, v.n, v.q FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(c bigi
 ON CONFLICT (campaign_id, url) DO UPDATE SET
   clicks = analytics_links.clicks + excluded.clicks,
   unique_clicks = analytics_links.unique_clicks + excluded.unique_clicks;
+
+-- name: analytics.edge_hour_values
+-- $1 campaign (0: all), $2 the metric (as in analytics.day_values), hours in
+-- [$3, $4) whose hour of day is < $5 or ≥ $6 (the partial days at the edges of
+-- runs of days, analytics/series.hpp), in order.
+SELECT hour, CASE CAST($2 AS integer) WHEN 0 THEN sent WHEN 1 THEN delivered WHEN 2 THEN bounced WHEN 3 THEN rejected WHEN 4 THEN opens
+  WHEN 5 THEN human_opens WHEN 6 THEN opened WHEN 7 THEN human_opened WHEN 8 THEN clicks WHEN 9 THEN clicked
+  WHEN 10 THEN unsubscribed WHEN 11 THEN replied END
+FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $3 AND hour < $4 AND (hour % 24 < $5 OR hour % 24 >= $6)
+ORDER BY hour;

@@ -50,6 +50,10 @@ Fold fold(const std::vector<campaigns::ActivityEvent>& events) {
       candidate(e, "unsubscribe", hour);
     } else if (e.type == "reply") {
       candidate(e, "reply", hour);
+    } else if (e.type == "bounce_hard") {
+      // Reported by mail after the message was accepted (already counted
+      // sent and delivered): bounced once per lead; soft bounces count nothing.
+      candidate(e, "bounce", hour);
     }
   }
   return f;
@@ -67,6 +71,8 @@ void count_first(Fold& f, const FirstCandidate& c) {
     ++h.unsubscribed;
   } else if (c.kind == "reply") {
     ++h.replied;
+  } else if (c.kind == "bounce") {
+    ++h.bounced;
   } else if (c.kind.starts_with("link:")) {
     ++f.links[{c.campaign_id, c.kind.substr(5)}].unique_clicks;
   }

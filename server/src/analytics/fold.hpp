@@ -18,7 +18,8 @@ namespace herald::analytics {
 std::int64_t hour_of(std::int64_t epoch_ms);
 
 // A unique count waiting for the store's word that it is the first:
-// kind open, human_open, click, unsubscribe, reply or link:<url>.
+// kind open, human_open, click, unsubscribe, reply, bounce (a hard bounce
+// reported by mail) or link:<url>.
 struct FirstCandidate {
   std::int64_t campaign_id = 0, lead_id = 0;
   std::string kind;

@@ -90,7 +90,7 @@ Response Routes::timeseries(Request& req) {
       parse_period(req.query_param("from"), req.query_param("to"), service_.clock().wall(), default_span, max_span);
   const auto s = service_.timeseries(q);
   if (as_csv) return csv(to_csv(s), "timeseries-" + q.metric + ".csv");
-  return Response::json(200, to_json(s));
+  return Response::json_text(200, to_json_text(s));
 }
 
 }  // namespace herald::analytics

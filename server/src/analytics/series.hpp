@@ -38,6 +38,8 @@ HourRange hours_of(const std::vector<Bucket>& b);
 // Sums `rows` (hour, counts) into the buckets, for one metric.
 std::vector<Point> points(const std::vector<Bucket>& b, const std::vector<std::pair<std::int64_t, Counts>>& rows,
                           std::string_view metric);
+// The same from one metric's rows (hour, value).
+std::vector<Point> points(const std::vector<Bucket>& b, const std::vector<std::pair<std::int64_t, std::int64_t>>& rows);
 
 // Sums over runs of hours from the daily roll-up and few hourly rows.
 //
@@ -51,7 +53,8 @@ std::vector<Point> points(const std::vector<Bucket>& b, const std::vector<std::p
 // or 05:00 UTC) 366 daily rows plus 5 hours a day — the days telescope.
 // Exact because each daily row is the sum of its day's hourly rows (the
 // roll-up writes both in one transaction).
-using Rows = std::vector<std::pair<std::int64_t, Counts>>;  // (day or hour, counts), ascending
+using Rows = std::vector<std::pair<std::int64_t, Counts>>;          // (day or hour, counts), ascending
+using Values = std::vector<std::pair<std::int64_t, std::int64_t>>;  // (day or hour, one metric), ascending
 
 struct RangeReads {
   std::int64_t first_day = 0, last_day = 0;  // daily rows [first_day, last_day)
@@ -60,8 +63,21 @@ struct RangeReads {
   bool needs_hours() const { return below > 0 || from < 24; }
 };
 RangeReads reads_for(const std::vector<std::int64_t>& bounds);
-std::vector<Counts> range_sums(const std::vector<std::int64_t>& bounds, const RangeReads& reads, const Rows& days,
-                               const Rows& hours);
+// V: Counts (every counter) or std::int64_t (one metric's column).
+template <class V>
+std::vector<V> range_sums(const std::vector<std::int64_t>& bounds, const RangeReads& reads,
+                          const std::vector<std::pair<std::int64_t, V>>& days,
+                          const std::vector<std::pair<std::int64_t, V>>& hours);
+extern template std::vector<Counts> range_sums(const std::vector<std::int64_t>&, const RangeReads&, const Rows&,
+                                               const Rows&);
+extern template std::vector<std::int64_t> range_sums(const std::vector<std::int64_t>&, const RangeReads&, const Values&,
+                                                     const Values&);
+
+// The UTC days holding a bound that is not a UTC midnight, ascending, each
+// once: the only days whose hours range_sums reads. With few bounds (an
+// overview's period) reading these days' hours is cheaper than the edge hours
+// of every day between (`reads_for`'s hour-of-day filter over the whole span).
+std::vector<std::int64_t> edge_days(const std::vector<std::int64_t>& bounds);
 
 // The bounds of buckets as hours: an hour belongs to the bucket its start falls in.
 std::vector<std::int64_t> bounds_of(const std::vector<Bucket>& b);

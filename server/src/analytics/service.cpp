@@ -7,8 +7,17 @@ namespace herald::analytics {
 namespace {
 
 constexpr std::int64_t kTopLinks = 10;
+// Up to this many days with a bound off a UTC midnight are read day by day.
+constexpr std::size_t kFewEdgeDays = 4;
 // A campaign's own series: at most this many points (the latest).
 constexpr std::size_t kMaxCampaignPoints = 2000;
+// What the answer caches keep at most: overviews and campaign reports by
+// count, series by points (~60 bytes each: ~12 MB).
+constexpr std::size_t kMaxOverviews = 1024;
+constexpr std::size_t kMaxSeriesPoints = 200'000;
+constexpr std::size_t kMaxCampaignReports = 64;
+
+std::int64_t ticks(TimePoint t) { return t.time_since_epoch().count(); }
 
 // Sums of the runs of hours between `bounds` (range_sums): daily rows, and
 // hourly ones only for the partial days at the bounds.
@@ -17,8 +26,20 @@ std::vector<Counts> sums(const Store& store, storage::Connection& c, std::int64_
   if (bounds.size() < 2) return {};
   const auto reads = reads_for(bounds);
   const auto days = store.days(c, campaign, reads.first_day, reads.last_day);
-  const auto hours =
-      reads.needs_hours() ? store.edge_hours(c, campaign, reads.hours, reads.below, reads.from) : Store::Rows{};
+  Store::Rows hours;
+  if (reads.needs_hours()) {
+    const auto edges = edge_days(bounds);
+    if (edges.size() <= kFewEdgeDays) {
+      // An overview's or a funnel's period: the whole days of its bounds
+      // (≤ 24 rows each, ascending), not the edge hours of every day between.
+      for (const auto d : edges) {
+        auto rows = store.hours(c, campaign, {d * 24, d * 24 + 24});
+        hours.insert(hours.end(), rows.begin(), rows.end());
+      }
+    } else {
+      hours = store.edge_hours(c, campaign, reads.hours, reads.below, reads.from);
+    }
+  }
   return range_sums(bounds, reads, days, hours);
 }
 
@@ -38,7 +59,18 @@ std::vector<Point> day_points(const std::vector<Bucket>& b, const std::vector<Co
 
 AnalyticsService::AnalyticsService(storage::Database& db, const Clock& clock, leads::Leads& leads,
                                    campaigns::Activity& campaigns, ZoneDirectory& zones)
-    : db_(db), clock_(clock), leads_(leads), campaigns_(campaigns), zones_(zones) {}
+    : db_(db),
+      clock_(clock),
+      leads_(leads),
+      campaigns_(campaigns),
+      zones_(zones),
+      overviews_(kMaxOverviews),
+      series_(kMaxSeriesPoints),
+      campaigns_cache_(kMaxCampaignReports) {}
+
+std::int64_t AnalyticsService::cache_hits() const {
+  return overviews_.hits() + series_.hits() + campaigns_cache_.hits();
+}
 
 std::shared_ptr<const Zone> AnalyticsService::zone(const std::string& name) {
   auto z = zones_.find(name);
@@ -52,8 +84,17 @@ Overview AnalyticsService::overview(const Period& p) {
   o.previous = previous_of(p);
   {
     auto conn = db_.acquire();
-    o.current = total(store_, *conn, 0, hours_of(o.period));
-    o.before = total(store_, *conn, 0, hours_of(o.previous));
+    // The stamp first: what is read after it is at least as new.
+    const auto stamp = store_.watermark(*conn);
+    const auto key = std::to_string(ticks(p.from)) + "/" + std::to_string(ticks(p.to));
+    if (auto kept = overviews_.get(stamp, key)) {
+      o.current = kept->first;
+      o.before = kept->second;
+    } else {
+      o.current = total(store_, *conn, 0, hours_of(o.period));
+      o.before = total(store_, *conn, 0, hours_of(o.previous));
+      overviews_.put(stamp, key, std::make_shared<const std::pair<Counts, Counts>>(o.current, o.before));
+    }
   }
   const auto now_leads = leads_.totals(o.period.from, o.period.to);
   o.leads_total = now_leads.total;
@@ -70,47 +111,83 @@ CampaignReport AnalyticsService::campaign(std::int64_t id, Interval interval, co
   CampaignReport r;
   r.campaign_id = id;
   r.name = *name;
-  auto conn = db_.acquire();
-  r.top_links = store_.top_links(*conn, id, kTopLinks);
   r.sent = r.opened = r.clicked = Series{"", interval, tz, {}};
   r.sent.metric = "sent";
   r.opened.metric = "opened";
   r.clicked.metric = "clicked";
-  auto span = store_.span(*conn, id);
-  if (!span) return r;
-  r.funnel = total(store_, *conn, id, *span);
-  const Period p{TimePoint(std::chrono::milliseconds(span->first * kHourMs)),
-                 TimePoint(std::chrono::milliseconds(span->last * kHourMs))};
-  auto b = buckets(interval, *z, p);
-  if (b.size() > kMaxCampaignPoints) b.erase(b.begin(), b.end() - static_cast<std::ptrdiff_t>(kMaxCampaignPoints));
-  if (interval == Interval::Day) {
-    const auto per_day = sums(store_, *conn, id, bounds_of(b));
-    r.sent.points = day_points(b, per_day, "sent");
-    r.opened.points = day_points(b, per_day, "opened");
-    r.clicked.points = day_points(b, per_day, "clicked");
-    return r;
+  auto conn = db_.acquire();
+  const auto stamp = store_.watermark(*conn);
+  const auto key = std::to_string(id) + "/" + std::string(to_string(interval)) + "/" + tz;
+  auto kept = campaigns_cache_.get(stamp, key);
+  if (!kept) {
+    auto fresh = std::make_shared<CampaignRollup>();
+    fresh->top_links = store_.top_links(*conn, id, kTopLinks);
+    if (auto span = store_.span(*conn, id)) {
+      fresh->funnel = total(store_, *conn, id, *span);
+      const Period p{TimePoint(std::chrono::milliseconds(span->first * kHourMs)),
+                     TimePoint(std::chrono::milliseconds(span->last * kHourMs))};
+      auto b = buckets(interval, *z, p);
+      if (b.size() > kMaxCampaignPoints) b.erase(b.begin(), b.end() - static_cast<std::ptrdiff_t>(kMaxCampaignPoints));
+      if (interval == Interval::Day) {
+        const auto per_day = sums(store_, *conn, id, bounds_of(b));
+        fresh->sent = day_points(b, per_day, "sent");
+        fresh->opened = day_points(b, per_day, "opened");
+        fresh->clicked = day_points(b, per_day, "clicked");
+      } else {
+        const auto rows = store_.hours(*conn, id, hours_of(b));
+        fresh->sent = points(b, rows, "sent");
+        fresh->opened = points(b, rows, "opened");
+        fresh->clicked = points(b, rows, "clicked");
+      }
+    }
+    campaigns_cache_.put(stamp, key, fresh);
+    kept = std::move(fresh);
   }
-  const auto rows = store_.hours(*conn, id, hours_of(b));
-  r.sent.points = points(b, rows, "sent");
-  r.opened.points = points(b, rows, "opened");
-  r.clicked.points = points(b, rows, "clicked");
+  r.funnel = kept->funnel;
+  r.top_links = kept->top_links;
+  r.sent.points = kept->sent;
+  r.opened.points = kept->opened;
+  r.clicked.points = kept->clicked;
   return r;
 }
 
 Series AnalyticsService::timeseries(const SeriesQuery& q) {
   auto z = zone(q.tz);
+  const int metric = metric_index(q.metric);
+  if (metric < 0) throw ValidationError("metric", "is not a metric");
   if (q.campaign_id && !campaigns_.name(*q.campaign_id))
     throw NotFound("campaign " + std::to_string(*q.campaign_id) + " does not exist");
   Series s{q.metric, q.interval, q.tz, {}};
-  const auto b = buckets(q.interval, *z, q.period);
+  const auto campaign = q.campaign_id.value_or(0);
   auto conn = db_.acquire();
-  if (q.interval == Interval::Day) {
-    // Whole UTC days from the daily roll-up; a zone's days that do not start
-    // at a UTC midnight add a few hours at each bound (range_sums).
-    s.points = day_points(b, sums(store_, *conn, q.campaign_id.value_or(0), bounds_of(b)), q.metric);
+  const auto stamp = store_.watermark(*conn);
+  const auto key = q.metric + "/" + std::string(to_string(q.interval)) + "/" + q.tz + "/" +
+                   std::to_string(ticks(q.period.from)) + "/" + std::to_string(ticks(q.period.to)) + "/" +
+                   std::to_string(campaign);
+  if (auto kept = series_.get(stamp, key)) {
+    s.points = *kept;
     return s;
   }
-  s.points = points(b, store_.hours(*conn, q.campaign_id.value_or(0), hours_of(b)), q.metric);
+  const auto b = buckets(q.interval, *z, q.period);
+  if (q.interval == Interval::Day) {
+    // Whole UTC days from the daily roll-up; a zone's days that do not start
+    // at a UTC midnight add a few hours at each bound (range_sums). Only the
+    // metric's column is read.
+    const auto bounds = bounds_of(b);
+    if (bounds.size() >= 2) {
+      const auto reads = reads_for(bounds);
+      const auto days = store_.day_values(*conn, campaign, metric, reads.first_day, reads.last_day);
+      const auto hours = reads.needs_hours()
+                             ? store_.edge_hour_values(*conn, campaign, metric, reads.hours, reads.below, reads.from)
+                             : Store::Values{};
+      const auto sums = range_sums(bounds, reads, days, hours);
+      s.points.reserve(b.size());
+      for (std::size_t i = 0; i < b.size() && i < sums.size(); ++i) s.points.push_back({b[i].t, sums[i]});
+    }
+  } else {
+    s.points = points(b, store_.hour_values(*conn, campaign, metric, hours_of(b)));
+  }
+  series_.put(stamp, key, std::make_shared<const std::vector<Point>>(s.points), s.points.size() + 1);
   return s;
 }
 

@@ -1,11 +1,15 @@
 // The reports, answered from the roll-ups (never from the raw events): the
 // overview of a period against the one before, a campaign's funnel, links
-// and time series, and a metric's time series in a time zone.
+// and time series, and a metric's time series in a time zone. What they read
+// from the roll-ups is kept per process while the roll-up's watermark, read
+// on every request, is unchanged (AnswerCache); lead totals, active campaigns
+// and campaign names are read on every request.
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "analytics/answer_cache.hpp"
 #include "analytics/store.hpp"
 #include "analytics/types.hpp"
 #include "campaigns/interface.hpp"
@@ -36,6 +40,15 @@ class AnalyticsService {
   Series timeseries(const SeriesQuery& q);
 
   const Clock& clock() const noexcept { return clock_; }
+  // Answers served from the per-process cache so far (for tests and figures).
+  std::int64_t cache_hits() const;
+
+  // The roll-up part of a campaign report (all but its name).
+  struct CampaignRollup {
+    Counts funnel;
+    std::vector<LinkClicks> top_links;
+    std::vector<Point> sent, opened, clicked;
+  };
 
  private:
   std::shared_ptr<const Zone> zone(const std::string& name);
@@ -46,6 +59,9 @@ class AnalyticsService {
   campaigns::Activity& campaigns_;
   ZoneDirectory& zones_;
   Store store_;
+  AnswerCache<std::pair<Counts, Counts>> overviews_;
+  AnswerCache<std::vector<Point>> series_;
+  AnswerCache<CampaignRollup> campaigns_cache_;
 };
 
 }  // namespace herald::analytics

@@ -1,5 +1,6 @@
 #include "analytics/store.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,9 @@ const storage::Query kDays{"analytics.days"};
 const storage::Query kHours{"analytics.hours"};
 const storage::Query kEdgeHours{"analytics.edge_hours"};
 const storage::Query kSpan{"analytics.span"};
+const storage::Query kDayValues{"analytics.day_values"};
+const storage::Query kHourValues{"analytics.hour_values"};
+const storage::Query kEdgeHourValues{"analytics.edge_hour_values"};
 const storage::Query kTopLinks{"analytics.top_links"};
 
 Counts counts_at(const storage::Row& r, int at) {
@@ -118,6 +122,33 @@ Store::Rows Store::edge_hours(storage::Connection& c, std::int64_t campaign, Hou
   Rows out;
   c.execute(kEdgeHours, {campaign, h.first, h.last, below, from},
             [&](const storage::Row& r) { out.emplace_back(r.integer(0), counts_at(r, 1)); });
+  return out;
+}
+
+Store::Values Store::day_values(storage::Connection& c, std::int64_t campaign, int metric, std::int64_t first,
+                                std::int64_t last) const {
+  Values out;
+  out.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, last - first)));
+  c.execute(kDayValues, {campaign, std::int64_t{metric}, first, last},
+            [&](const storage::Row& r) { out.emplace_back(r.integer(0), r.integer(1)); });
+  return out;
+}
+
+Store::Values Store::hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h) const {
+  Values out;
+  out.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, h.last - h.first)));
+  c.execute(kHourValues, {campaign, std::int64_t{metric}, h.first, h.last},
+            [&](const storage::Row& r) { out.emplace_back(r.integer(0), r.integer(1)); });
+  return out;
+}
+
+Store::Values Store::edge_hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h,
+                                      std::int64_t below, std::int64_t from) const {
+  Values out;
+  c.execute(kEdgeHourValues, {campaign, std::int64_t{metric}, h.first, h.last, below, from},
+            [&](const storage::Row& r) { out.emplace_back(r.integer(0), r.integer(1)); });
+  // One range per day and edge on SQLite, in no promised order.
+  if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -36,6 +36,13 @@ class Store {
   Rows hours(storage::Connection& c, std::int64_t campaign, HourRange h) const;
   Rows edge_hours(storage::Connection& c, std::int64_t campaign, HourRange h, std::int64_t below,
                   std::int64_t from) const;
+  // The same for one metric (its position in kMetrics): (day or hour, value).
+  using Values = std::vector<std::pair<std::int64_t, std::int64_t>>;
+  Values day_values(storage::Connection& c, std::int64_t campaign, int metric, std::int64_t first,
+                    std::int64_t last) const;
+  Values hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h) const;
+  Values edge_hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h, std::int64_t below,
+                          std::int64_t from) const;
   std::optional<HourRange> span(storage::Connection& c, std::int64_t campaign) const;
   std::vector<LinkClicks> top_links(storage::Connection& c, std::int64_t campaign, std::int64_t limit) const;
 };

@@ -1,6 +1,7 @@
 #include "analytics/types.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "core/errors.hpp"
@@ -98,6 +99,11 @@ Rates rates_of(const Counts& c) {
 
 bool is_metric(std::string_view name) { return std::find(kMetrics.begin(), kMetrics.end(), name) != kMetrics.end(); }
 
+int metric_index(std::string_view name) {
+  const auto it = std::find(kMetrics.begin(), kMetrics.end(), name);
+  return it == kMetrics.end() ? -1 : static_cast<int>(it - kMetrics.begin());
+}
+
 std::int64_t metric_of(const Counts& c, std::string_view m) {
   if (m == "sent") return c.sent;
   if (m == "delivered") return c.delivered;
@@ -175,6 +181,44 @@ nlohmann::json to_json(const Series& s) {
   nlohmann::json points = nlohmann::json::array();
   for (const auto& p : s.points) points.push_back({{"t", p.t}, {"value", p.value}});
   return {{"metric", s.metric}, {"interval", to_string(s.interval)}, {"tz", s.tz}, {"points", std::move(points)}};
+}
+
+std::string to_json_text(const Series& s) {
+  // nlohmann's object keys are sorted: interval, metric, points, tz; t, value.
+  auto quoted = [](std::string_view v) {
+    return nlohmann::json(std::string(v)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::string out;
+  out.reserve(96 + s.points.size() * 48);
+  out += "{\"interval\":";
+  out += quoted(to_string(s.interval));
+  out += ",\"metric\":";
+  out += quoted(s.metric);
+  out += ",\"points\":[";
+  char num[24];
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    const auto& p = s.points[i];
+    out += i == 0 ? "{\"t\":" : ",{\"t\":";
+    // Labels are RFC 3339 times: as they are, unless something would need escaping.
+    const bool plain = std::all_of(p.t.begin(), p.t.end(), [](char c) {
+      return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+    });
+    if (plain) {
+      out += '"';
+      out += p.t;
+      out += '"';
+    } else {
+      out += quoted(p.t);
+    }
+    out += ",\"value\":";
+    const auto r = std::to_chars(num, num + sizeof num, p.value);
+    out.append(num, r.ptr);
+    out += '}';
+  }
+  out += "],\"tz\":";
+  out += quoted(s.tz);
+  out += '}';
+  return out;
 }
 
 std::string to_csv(const Series& s) {

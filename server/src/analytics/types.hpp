@@ -44,6 +44,8 @@ inline constexpr std::array<std::string_view, 12> kMetrics = {"sent",   "deliver
                                                               "clicks", "clicked",     "unsubscribed", "replied"};
 bool is_metric(std::string_view name);
 std::int64_t metric_of(const Counts& c, std::string_view name);
+// The metric's position in kMetrics (= its column's among the roll-ups' counters), -1 when unknown.
+int metric_index(std::string_view name);
 
 enum class Interval { Hour, Day };
 std::string_view to_string(Interval i);
@@ -87,6 +89,9 @@ struct Series {
   std::vector<Point> points;
 };
 nlohmann::json to_json(const Series& s);
+// The same document as to_json(s).dump(), written directly (a year by day is
+// 366 points: no JSON tree built and torn down per request).
+std::string to_json_text(const Series& s);
 std::string to_csv(const Series& s);
 
 struct LinkClicks {

@@ -14,6 +14,7 @@
 #include "auth/module.hpp"
 #include "campaigns/module.hpp"
 #include "health/module.hpp"
+#include "inbound/module.hpp"
 #include "jobs/module.hpp"
 #include "leads/module.hpp"
 #include "observability/module.hpp"
@@ -38,6 +39,8 @@ void add_modules(Composition& c) {
                                                              templates.catalog(), settings.settings(),
                                                              settings.transport(), c.contributions().send_observers()});
   c.add<analytics::Module>(analytics::Deps{db, clock, config, jobs.queue(), leads.leads(), campaigns.activity()});
+  c.add<inbound::Module>(
+      inbound::Deps{db, clock, jobs.queue(), settings.settings(), leads.leads(), campaigns.responses()});
   auto& advisor = c.add<advisor::Module>(advisor::Deps{clock, jobs.queue(), leads.leads(), campaigns.activity()});
   campaigns.set_send_time_advisor(advisor.send_time_advisor());
   auto& ai = c.add<ai::Module>(ai::Deps{db, clock, config, settings.settings(), leads.leads(), templates.catalog(),

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace herald::campaigns {
@@ -31,7 +32,9 @@ class Campaigns {  // offered by the campaigns module to later modules
 
 // One row of the event log. Types: delivered (the recipient's server
 // accepted the message), rejected (refused for good, not at RCPT), bounce
-// (the mailbox refused at RCPT), open, click (url set), unsubscribe, reply.
+// (the mailbox refused at RCPT), open, click (url set), unsubscribe, reply,
+// and from the monitored mailbox (Responses): bounce_hard and bounce_soft (a
+// delivery report after the message was accepted), complaint (a spam report).
 // occurred_at is epoch milliseconds.
 struct ActivityEvent {
   std::int64_t id = 0, campaign_id = 0, lead_id = 0;
@@ -78,6 +81,26 @@ class Activity {  // offered by the campaigns module to analytics
   virtual std::size_t delete_events(std::int64_t below_id, std::int64_t before_ms, std::size_t limit) = 0;
   // A campaign's name; nullopt when there is no such campaign.
   virtual std::optional<std::string> name(std::int64_t campaign_id) = 0;
+};
+
+// What comes back by mail about a message Herald sent (the inbound module
+// reads the monitored mailbox): replies, delivery reports, spam reports.
+enum class ResponseKind { Reply, HardBounce, SoftBounce, Complaint };
+struct RecipientRef {
+  std::int64_t campaign_id = 0, lead_id = 0;
+};
+class Responses {  // offered by the campaigns module to inbound
+ public:
+  virtual ~Responses() = default;
+  // The recipient whose message carried this Message-ID ("<c1.l2.tag@domain>",
+  // compared with the id stored when it was sent); nullopt when none did.
+  virtual std::optional<RecipientRef> recipient_of(std::string_view message_id) = 0;
+  // Records a response at `at_ms` (epoch ms): its event (reply, bounce_hard,
+  // bounce_soft, complaint) and, for a reply or a hard bounce, the
+  // recipient's replied_at / bounced_at (the campaign's stats). A recipient's
+  // second reply or hard bounce changes nothing. Returns whether an event
+  // was written.
+  virtual bool record(const RecipientRef& r, ResponseKind kind, std::int64_t at_ms) = 0;
 };
 
 }  // namespace herald::campaigns

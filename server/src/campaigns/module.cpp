@@ -43,7 +43,8 @@ Module::Module(Deps d)
       service_(d.db, d.clock, d.leads, d.catalog, d.settings, pipeline_, sender_, zones_, events_),
       tracking_(d.db, d.clock, signer_, d.leads, events_),
       routes_(service_, tracking_),
-      activity_(d.db) {}
+      activity_(d.db),
+      responses_(d.db) {}
 
 void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);

@@ -4,9 +4,9 @@
 // unsubscribe links. Uses leads' interface (audiences, suppressions, status
 // changes), the templates catalog (pinned versions) and settings (sender,
 // DKIM, per-domain limits, tracking defaults, the mail transport). Offers
-// campaigns::Campaigns and campaigns::Activity (interface.hpp: the event log,
-// for analytics); reports each message's outcome to the contributed send
-// observers.
+// campaigns::Campaigns, campaigns::Activity (interface.hpp: the event log,
+// for analytics) and campaigns::Responses (replies and reports, for inbound); reports each message's outcome to the
+// contributed send observers.
 #pragma once
 
 #include <memory>
@@ -16,6 +16,7 @@
 #include "campaigns/limits.hpp"
 #include "campaigns/options.hpp"
 #include "campaigns/pipeline.hpp"
+#include "campaigns/responses.hpp"
 #include "campaigns/routes.hpp"
 #include "campaigns/schedule.hpp"
 #include "campaigns/sender.hpp"
@@ -66,6 +67,8 @@ class Module final : public herald::Module {
   EventWriter& events() noexcept { return events_; }
   // The event log and campaign facts, for analytics.
   Activity& activity() noexcept { return activity_; }
+  // Replies and delivery and spam reports about sent messages, for inbound.
+  Responses& responses() noexcept { return responses_; }
   // The "best_time" schedule's advice, from a later module (the composition root sets it).
   void set_send_time_advisor(SendTimeAdvisor& advisor) noexcept { pipeline_.set_send_time_advisor(&advisor); }
 
@@ -86,6 +89,7 @@ class Module final : public herald::Module {
   Tracking tracking_;
   Routes routes_;
   ActivityFeed activity_;
+  ResponseLog responses_;
 };
 
 }  // namespace herald::campaigns

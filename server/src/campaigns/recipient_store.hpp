@@ -40,6 +40,13 @@ struct Event {
   std::optional<std::string> url;
 };
 
+// A batch of events as insert_events binds it: a JSON array of {c, l, y, t,
+// a, p, u} (server/sql/*/campaigns.sql, events.insert_batch), in order. NUL
+// bytes are left out (PostgreSQL's text cannot hold them) and invalid UTF-8
+// becomes U+FFFD; plain printable ASCII (the usual user agent, IP and URL) is
+// copied as it is. Pure.
+std::string events_json(const std::vector<Event>& events);
+
 // A recipient's first open and first click within one tracking batch
 // (campaigns/tracking.hpp's engaged()).
 struct Engaged {
@@ -100,6 +107,11 @@ class RecipientStore {
   bool mark_opened(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
   bool mark_clicked(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
   bool mark_unsubscribed(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t now_ms);
+  // First-time marks for what the monitored mailbox brings; true when this call set it.
+  bool mark_replied(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t at_ms);
+  bool mark_bounced_late(storage::Connection& c, std::int64_t campaign, std::int64_t lead, std::int64_t at_ms);
+  // The Message-ID the recipient's message was sent with (nullopt: no such recipient, or not sent).
+  std::optional<std::string> message_id_of(storage::Connection& c, std::int64_t campaign, std::int64_t lead);
 
   std::vector<std::string> campaign_links(storage::Connection& c, std::int64_t campaign);
   void insert_links(storage::Connection& c, std::int64_t campaign, const std::vector<std::string>& urls);

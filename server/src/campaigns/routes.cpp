@@ -1,5 +1,7 @@
 #include "campaigns/routes.hpp"
 
+#include <utility>
+
 #include "core/errors.hpp"
 #include "core/json_fields.hpp"
 #include "core/strings.hpp"
@@ -186,7 +188,7 @@ Response Routes::click(Request& req) {
   if (!url) throw NotFound(kNotOurs);
   Response r;
   r.status = 302;
-  r.headers.add("Location", *url);
+  r.headers.add("Location", std::move(*url));
   r.headers.add("Cache-Control", "no-store");
   r.headers.add("Referrer-Policy", "no-referrer");
   return r;

@@ -178,31 +178,44 @@ bool Tracking::open(std::string_view token, const Visitor& v) {
   return true;
 }
 
-std::optional<std::string> Tracking::link(std::int64_t campaign, std::int64_t lead, std::uint32_t index) {
+std::shared_ptr<const Tracking::Links> Tracking::links_of(std::int64_t campaign) {
+  // A campaign's URLs are written once, with its first message, and never
+  // change (links.insert: ON CONFLICT DO NOTHING), so once read they are kept
+  // for good: every process reads the same rows, nothing to invalidate. Only
+  // "some recipients have links of their own" can still turn true while the
+  // campaign sends; it is read again after kLinksTtl until it does (then it
+  // stays true). Bounded: past kMaxCachedCampaigns the cache starts over.
   const auto now = std::chrono::steady_clock::now();
-  Links links;
-  bool cached = false;
+  std::shared_ptr<const Links> cached;
   {
     std::lock_guard lock(links_mutex_);
-    if (auto it = links_.find(campaign); it != links_.end() && now - it->second.loaded < kLinksTtl) {
-      links = it->second;
-      cached = true;
-    }
+    if (auto it = links_.find(campaign); it != links_.end()) cached = it->second;
   }
-  if (!cached) {
+  if (cached && (cached->personal || now - cached->checked < kLinksTtl)) return cached;
+  auto fresh = std::make_shared<Links>();
+  {
     auto conn = db_.acquire();
-    links.urls = store_.campaign_links(*conn, campaign);
-    links.personal = store_.has_personal_links(*conn, campaign);
-    links.loaded = now;
-    std::lock_guard lock(links_mutex_);
-    if (links_.size() >= kMaxCachedCampaigns) links_.clear();
-    links_[campaign] = links;
+    if (cached && !cached->urls.empty())
+      fresh->urls = cached->urls;
+    else
+      fresh->urls = store_.campaign_links(*conn, campaign);
+    fresh->personal = store_.has_personal_links(*conn, campaign);
   }
-  if (links.personal) {
+  fresh->checked = now;
+  std::shared_ptr<const Links> out = std::move(fresh);
+  std::lock_guard lock(links_mutex_);
+  if (links_.size() >= kMaxCachedCampaigns && !links_.contains(campaign)) links_.clear();
+  links_[campaign] = out;
+  return out;
+}
+
+std::optional<std::string> Tracking::link(std::int64_t campaign, std::int64_t lead, std::uint32_t index) {
+  const auto links = links_of(campaign);
+  if (links->personal) {
     auto conn = db_.acquire();
     if (auto url = store_.recipient_link(*conn, campaign, lead, index)) return url;
   }
-  if (index < links.urls.size()) return links.urls[index];
+  if (index < links->urls.size()) return links->urls[index];
   return std::nullopt;
 }
 

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "campaigns/recipient_store.hpp"
@@ -103,11 +104,15 @@ class Tracking {
   bool unsubscribe(std::string_view token, const Visitor& v);
 
  private:
+  // A campaign's links, shared by every click on it (never copied per
+  // click): its URLs by link index, written with its first message and never
+  // changed after, and whether some recipients got links of their own.
   struct Links {
     std::vector<std::string> urls;
     bool personal = false;
-    std::chrono::steady_clock::time_point loaded;
+    std::chrono::steady_clock::time_point checked;  // when `personal` was last read
   };
+  std::shared_ptr<const Links> links_of(std::int64_t campaign);
   std::optional<std::string> link(std::int64_t campaign, std::int64_t lead, std::uint32_t index);
   std::int64_t now_ms() const;
 
@@ -118,7 +123,7 @@ class Tracking {
   EventWriter& events_;
   RecipientStore store_;
   std::mutex links_mutex_;
-  std::map<std::int64_t, Links> links_;
+  std::unordered_map<std::int64_t, std::shared_ptr<const Links>> links_;
 };
 
 // The 1×1 transparent GIF.

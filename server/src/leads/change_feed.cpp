@@ -59,4 +59,20 @@ bool ChangeFeed::unchanged(const PageScope& page, std::int64_t since, std::int64
   return true;
 }
 
+std::optional<std::vector<ChangedLead>> ChangeFeed::changed(std::int64_t since, std::int64_t now,
+                                                            unsigned aspects) const {
+  std::vector<ChangedLead> out;
+  if (since >= now) return out;
+  std::lock_guard lock(mutex_);
+  if (!started_ || since < known_after_ || now > latest_) return std::nullopt;
+  auto it = std::upper_bound(changes_.begin(), changes_.end(), since,
+                             [](std::int64_t v, const Change& c) { return v < c.version; });
+  for (; it != changes_.end() && it->version <= now; ++it) {
+    if ((it->aspects & aspects) == 0) continue;
+    if (!it->lead_id) return std::nullopt;
+    out.push_back(ChangedLead{it->version, *it->lead_id, (it->aspects & kChangedRows) != 0});
+  }
+  return out;
+}
+
 }  // namespace herald::leads

@@ -25,6 +25,7 @@
 #include <optional>
 #include <vector>
 
+#include "leads/block_counts.hpp"
 #include "leads/counts.hpp"
 
 namespace herald::leads {
@@ -73,6 +74,12 @@ class ChangeFeed {
 
   // True when every change in (since, now] is known and leaves the page as it was.
   bool unchanged(const PageScope& page, std::int64_t since, std::int64_t now) const;
+
+  // The leads changed in (since, now] in one of the ways `aspects` names,
+  // oldest first (leads added: the highest new id); nullopt unless each
+  // change is known by its lead: a change without one (too many to list),
+  // versions not read yet or forgotten.
+  std::optional<std::vector<ChangedLead>> changed(std::int64_t since, std::int64_t now, unsigned aspects) const;
 
  private:
   std::size_t keep_;

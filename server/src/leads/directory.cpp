@@ -16,6 +16,8 @@ std::string_view target_status(LeadEvent e) {
       return "bounced";
     case LeadEvent::Replied:
       return "replied";
+    case LeadEvent::Complained:
+      return "unsubscribed";  // a spam report: never mail them again
   }
   return "replied";
 }
@@ -32,6 +34,8 @@ std::string_view to_string(LeadEvent e) noexcept {
       return "LEAD_BOUNCED";
     case LeadEvent::Replied:
       return "LEAD_REPLIED";
+    case LeadEvent::Complained:
+      return "LEAD_COMPLAINED";
   }
   return "LEAD_REPLIED";
 }
@@ -197,7 +201,9 @@ bool Directory::change_status(const StatusChange& change) {
       changed = true;
     }
     if (change.event != LeadEvent::Replied) {
-      const auto reason = change.event == LeadEvent::Unsubscribed ? "unsubscribe" : "bounce";
+      const auto reason = change.event == LeadEvent::Unsubscribed ? "unsubscribe"
+                          : change.event == LeadEvent::Complained ? "complaint"
+                                                                  : "bounce";
       changed = suppressions_.add_address(*conn, lead->email, reason, change.source) || changed;
     }
     if (!changed) return false;

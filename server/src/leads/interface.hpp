@@ -42,7 +42,7 @@ struct RecipientBatch {
   bool done = false;
 };
 
-enum class LeadEvent { Unsubscribed, Bounced, Replied };
+enum class LeadEvent { Unsubscribed, Bounced, Replied, Complained };
 std::string_view to_string(LeadEvent e) noexcept;
 
 struct StatusChange {
@@ -82,9 +82,11 @@ class Leads {
   virtual bool is_suppressed(std::string_view email) = 0;
 
   // Unsubscribed and bounced set the status and put the address on the
-  // suppression list (reason unsubscribe / bounce); replied sets the status
-  // unless the lead is unsubscribed or bounced. Writes one audit entry
-  // (LEAD_UNSUBSCRIBED, LEAD_BOUNCED, LEAD_REPLIED) when something changed;
+  // suppression list (reason unsubscribe / bounce); complained (a spam
+  // report) sets the status unsubscribed and suppresses with reason
+  // complaint; replied sets the status unless the lead is unsubscribed or
+  // bounced. Writes one audit entry (LEAD_UNSUBSCRIBED, LEAD_BOUNCED,
+  // LEAD_REPLIED, LEAD_COMPLAINED) when something changed;
   // returns whether it did. NotFound when the lead does not exist.
   virtual bool change_status(const StatusChange& change) = 0;
 

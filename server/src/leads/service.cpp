@@ -176,6 +176,9 @@ Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode
     counts_.put(key, at, n, Total{n, false});
     return Total{n, false};
   }
+  // An exact count of a filter without q follows writes block by block; a
+  // search's is cached like a capped count (a status change leaves it valid).
+  if (mode == CountMode::Exact && f.queries.empty()) return Total{exact_by_blocks(c, f, key, versions.all), false};
   // Counted: one count of a filter at a time; a count that is still valid
   // but spending its surplus is counted again by one request while the
   // others go on answering from it.
@@ -200,6 +203,50 @@ Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode
   Total t = capped && n > cap ? Total{cap, true} : Total{n, false};
   counts_.put(key, relevant(counted_at, depends), n, t);
   return t;
+}
+
+void LeadService::catch_up(storage::Connection& c, std::int64_t version) {
+  feed_.catch_up(version, [&](std::int64_t after, std::size_t limit) {
+    return store_.changes_since(c, after, static_cast<std::int64_t>(limit));
+  });
+}
+
+std::int64_t LeadService::exact_by_blocks(storage::Connection& c, const Filter& f, const std::string& key,
+                                          std::int64_t version) {
+  const auto counted = blocks_.of(key);
+  std::lock_guard lock(counted->mutex);
+  const unsigned aspects = membership_aspects(depends_on(f));
+  // Before any count: the feed then knows every change after the count's version.
+  catch_up(c, version);
+  // A few rounds: the blocks counted again are exact at their statement's
+  // version, the others up to `version`; writes in between are checked in
+  // the next round. A writer that keeps ahead is outrun by a whole count.
+  for (int round = 0; round < 4 && counted->filled(); ++round) {
+    catch_up(c, version);
+    const auto changes = feed_.changed(counted->verified_at(), version, aspects);
+    if (!changes) break;
+    const Stale stale = counted->stale(*changes);
+    if (stale.runs.empty()) {
+      counted->verified(version, stale.top);
+      return counted->total();
+    }
+    std::int64_t newest = version;
+    try {
+      for (const auto& run : stale.runs) {
+        const BlockCounting again = store_.count_blocks(c, f, run);
+        counted->replace(run, again.blocks, again.at.all);
+        newest = std::max(newest, again.at.all);
+      }
+    } catch (...) {
+      counted->forget();  // half counted: count everything next time
+      throw;
+    }
+    counted->verified(version, stale.top);
+    version = newest;
+  }
+  const BlockCounting all = store_.count_blocks(c, f, std::nullopt);
+  counted->reset(all.blocks, all.at.all, all.top);
+  return counted->total();
 }
 
 bool LeadService::may_wait(const Filter& f, CountMode mode) const {
@@ -251,9 +298,7 @@ std::string LeadService::list_json(ListQuery q) {
     std::lock_guard lock(last_mutex_);
     if (versions.all > last_versions_.all) last_versions_ = versions;
   }
-  feed_.catch_up(versions.all, [&](std::int64_t after, std::size_t limit) {
-    return store_.changes_since(*conn, after, static_cast<std::int64_t>(limit));
-  });
+  catch_up(*conn, versions.all);
   const std::string key = page_key(f, q);
   auto page = pages_.get(key, versions.all, feed_);
   if (!page) {

@@ -82,6 +82,11 @@ class LeadService {
 
  private:
   void check_owner(const std::optional<std::int64_t>& owner) const;
+  // Brings the change feed up to `version`, one just read on `c`.
+  void catch_up(storage::Connection& c, std::int64_t version);
+  // The exact count of a filter without q, by blocks (leads/block_counts.hpp);
+  // `version`: lead_counters.version, read on `c` before.
+  std::int64_t exact_by_blocks(storage::Connection& c, const Filter& f, const std::string& key, std::int64_t version);
 
   storage::Database& db_;
   const Clock& clock_;
@@ -90,6 +95,7 @@ class LeadService {
   SegmentStore segments_;
   mutable CountCache counts_;
   ChangeFeed feed_;
+  BlockTotals blocks_;
   mutable std::mutex last_mutex_;
   Versions last_versions_;  // the newest versions a list request read
   PageCache pages_;

@@ -22,6 +22,8 @@ const storage::Query kPageClose{"leads.page_close"};
 const storage::Query kCountPrefix{"leads.count_prefix"};
 const storage::Query kSearchCountPrefix{"leads.search_count_prefix"};
 const storage::Query kCountClose{"leads.count_close"};
+const storage::Query kBlockCountPrefix{"leads.block_count_prefix"};
+const storage::Query kBlockCountClose{"leads.block_count_close"};
 const storage::Query kById{"leads.by_id"};
 const storage::Query kIdByEmail{"leads.id_by_email"};
 const storage::Query kInsert{"leads.insert"};
@@ -204,6 +206,25 @@ std::pair<Versions, std::int64_t> LeadStore::count(Connection& c, const Filter& 
   sql.sql += kCountClose.sql(backend_);
   std::pair<Versions, std::int64_t> out{};
   c.execute(sql.sql, sql.params, [&](const Row& r) { out = {versions_at(r, 0), r.integer(7)}; });
+  return out;
+}
+
+BlockCounting LeadStore::count_blocks(Connection& c, const Filter& f,
+                                      std::optional<std::pair<std::int64_t, std::int64_t>> blocks) const {
+  BoundSql sql(backend_);
+  sql.sql = kBlockCountPrefix.sql(backend_);
+  if (blocks) {
+    sql.sql += " AND leads.id >= " + sql.integer(blocks->first * kCountBlock);
+    sql.sql += " AND leads.id < " + sql.integer((blocks->second + 1) * kCountBlock);
+  }
+  append_conditions(f, sql);
+  sql.sql += kBlockCountClose.sql(backend_);
+  BlockCounting out;
+  c.execute(sql.sql, sql.params, [&](const Row& r) {
+    out.at = versions_at(r, 0);
+    out.top = r.integer(7);
+    if (!r.is_null(8)) out.blocks.push_back(BlockCount{r.integer(8), r.integer(9)});
+  });
   return out;
 }
 

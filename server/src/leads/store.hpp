@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "leads/block_counts.hpp"
 #include "leads/change_feed.hpp"
 #include "leads/counts.hpp"
 #include "leads/filter.hpp"
@@ -22,6 +23,13 @@
 namespace herald::leads {
 
 using storage::Connection;
+
+// One statement of leads.block_count_prefix: what it counted and at what point.
+struct BlockCounting {
+  Versions at;
+  std::int64_t top = 0;  // the highest lead id
+  std::vector<BlockCount> blocks;
+};
 
 class LeadStore {
  public:
@@ -40,6 +48,12 @@ class LeadStore {
   // The leads matching a filter, stopping at `limit` when given, with the
   // versions of the same snapshot.
   std::pair<Versions, std::int64_t> count(Connection& c, const Filter& f, std::optional<std::int64_t> limit) const;
+  // The leads matching a filter (one without q) per block of kCountBlock ids,
+  // blocks with none left out, with the versions and the highest lead id of
+  // the same snapshot: every block, or those from `blocks->first` to
+  // `blocks->second` (leads/block_counts.hpp).
+  BlockCounting count_blocks(Connection& c, const Filter& f,
+                             std::optional<std::pair<std::int64_t, std::int64_t>> blocks) const;
   // Rows of one page, in `sort` order; `after_id` continues an id-ordered
   // keyset. A filter with an indexable q is read through the search index.
   void page(Connection& c, const Filter& f, const Sort& sort, std::int64_t limit, std::int64_t offset,

@@ -136,6 +136,51 @@ std::string make_message_id(std::int64_t campaign_id, std::int64_t lead_id, std:
   return fmt::format("<c{}.l{}.{}@{}>", campaign_id, lead_id, tag, to_lower_ascii(domain));
 }
 
+std::string normalize_message_id(std::string_view id) {
+  while (!id.empty() && (id.front() == ' ' || id.front() == '\t' || id.front() == '<')) id.remove_prefix(1);
+  while (!id.empty() &&
+         (id.back() == ' ' || id.back() == '\t' || id.back() == '\r' || id.back() == '\n' || id.back() == '>'))
+    id.remove_suffix(1);
+  const auto at = id.rfind('@');
+  if (at == std::string_view::npos) return "<" + std::string(id) + ">";
+  return "<" + std::string(id.substr(0, at)) + "@" + to_lower_ascii(id.substr(at + 1)) + ">";
+}
+
+namespace {
+
+std::optional<std::int64_t> read_id(std::string_view& s, char prefix) {
+  if (s.empty() || s.front() != prefix) return std::nullopt;
+  s.remove_prefix(1);
+  std::int64_t v = 0;
+  std::size_t n = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9' && n < 18) v = v * 10 + (s[n++] - '0');
+  if (n == 0 || v <= 0 || n >= s.size() || s[n] != '.') return std::nullopt;
+  s.remove_prefix(n + 1);
+  return v;
+}
+
+}  // namespace
+
+std::optional<MessageIdParts> parse_message_id(std::string_view id) {
+  const auto norm = normalize_message_id(id);
+  std::string_view s(norm);
+  s.remove_prefix(1);
+  s.remove_suffix(1);
+  const auto at = s.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  MessageIdParts p;
+  p.domain = std::string(s.substr(at + 1));
+  s = s.substr(0, at);
+  auto c = read_id(s, 'c');
+  if (!c) return std::nullopt;
+  auto l = read_id(s, 'l');
+  if (!l || !valid_tag(s) || p.domain.empty()) return std::nullopt;
+  p.campaign_id = *c;
+  p.lead_id = *l;
+  p.tag = std::string(s);
+  return p;
+}
+
 std::string random_message_id(std::string_view domain) {
   return fmt::format("<{}@{}>", to_hex(crypto::random_bytes(16)), to_lower_ascii(domain));
 }

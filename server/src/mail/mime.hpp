@@ -47,6 +47,18 @@ std::string build_message(const Message& message);
 // digits, '-') tells one Herald installation's messages from another's.
 std::string make_message_id(std::int64_t campaign_id, std::int64_t lead_id, std::string_view domain,
                             std::string_view tag = "herald");
+// What make_message_id encoded, read back from a Message-ID (with or without
+// the angle brackets, as In-Reply-To, References and returned headers carry
+// it); nullopt for any other id. Says nothing of whether Herald sent it: the
+// caller compares the whole id with the recipient's stored one.
+struct MessageIdParts {
+  std::int64_t campaign_id = 0, lead_id = 0;
+  std::string tag, domain;
+};
+std::optional<MessageIdParts> parse_message_id(std::string_view id);
+// "<local@domain>" with the domain lower-cased, from an id with or without
+// brackets (surrounding blanks dropped); the form make_message_id writes.
+std::string normalize_message_id(std::string_view id);
 // A random "<…@domain>" for messages outside a campaign (tests to given addresses).
 std::string random_message_id(std::string_view domain);
 // Feedback-ID "c{campaign}:campaign:{sender}" (Gmail's a:b:c:SenderId shape).

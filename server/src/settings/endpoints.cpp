@@ -40,11 +40,25 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
                            {"configured", "boolean"},
                            {"source", "object"}});
   settings["properties"]["ai"] = ai;
+  settings["properties"]["inbound"] = object_schema({{"enabled", "boolean"},
+                                                     {"imap_url", "string"},
+                                                     {"user", "string"},
+                                                     {"password_set", "boolean"},
+                                                     {"poll_interval_s", "integer"}});
+  const auto inbound_patch = object_schema({{"enabled", "boolean"},
+                                            {"imap_url", "string"},
+                                            {"user", "string"},
+                                            {"password", "string"},
+                                            {"poll_interval_s", "integer"}});
   const auto ai_patch = object_schema(
       {{"base_url", "string"}, {"model", "string"}, {"api_key", "string"}, {"daily_token_budget", "integer"}});
-  nlohmann::json patch = {
-      {"type", "object"},
-      {"properties", {{"sender", sender}, {"tracking", tracking}, {"domain_limits", limits}, {"ai", ai_patch}}}};
+  nlohmann::json patch = {{"type", "object"},
+                          {"properties",
+                           {{"sender", sender},
+                            {"tracking", tracking},
+                            {"domain_limits", limits},
+                            {"ai", ai_patch},
+                            {"inbound", inbound_patch}}}};
   const auto outbox_item = object_schema({{"id", "integer"},
                                           {"from", "string"},
                                           {"to", "string"},
@@ -60,12 +74,13 @@ void add_endpoints(http::Endpoints& e, Routes& r) {
   outbox_message["properties"]["raw"] = {{"type", "string"}};
 
   e.add("settings.get", bind(r, &Routes::get),
-        {.summary = "Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys, AI provider",
+        {.summary = "Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys, AI provider, "
+                    "inbound mailbox",
          .tag = "settings",
          .response = settings});
   e.add("settings.update", bind(r, &Routes::update),
-        {.summary = "Change the sender identity, tracking defaults, per-recipient-domain limits or AI provider "
-                    "(the API key is write-only)",
+        {.summary = "Change the sender identity, tracking defaults, per-recipient-domain limits, AI provider or "
+                    "inbound mailbox (the API key and the mailbox password are write-only)",
          .tag = "settings",
          .request_body = patch,
          .response = settings});

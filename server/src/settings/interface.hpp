@@ -37,6 +37,13 @@ struct AiProvider {
   std::int64_t daily_token_budget = 200'000;  // per user and UTC day
 };
 
+// The monitored mailbox in effect (Settings → Inbound mailbox), the password in clear.
+struct InboundMailbox {
+  bool enabled = false;
+  std::string imap_url, user, password;
+  std::int64_t poll_interval_s = 60;
+};
+
 class Settings {  // offered by the settings module to later modules
  public:
   virtual ~Settings() = default;
@@ -47,6 +54,8 @@ class Settings {  // offered by the settings module to later modules
   virtual std::vector<DomainLimit> domain_limits() const = 0;
   virtual Tracking tracking_defaults() const = 0;
   virtual AiProvider ai_provider() const = 0;
+  // Read on each call (one primary-key read): a change applies at once in every process.
+  virtual InboundMailbox inbound_mailbox() const = 0;
 };
 
 }  // namespace herald::settings

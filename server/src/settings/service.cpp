@@ -100,6 +100,10 @@ nlohmann::json SettingsService::view() {
   for (const auto& k : dkim_keys()) keys.push_back(to_json(k));
   out["dkim"] = std::move(keys);
   out["ai"] = ai_view();
+  {
+    auto conn = db_.acquire();
+    out["inbound"] = to_view_json(store_.inbound_settings(*conn));
+  }
   return out;
 }
 
@@ -142,12 +146,32 @@ AiProvider SettingsService::resolve_ai(const AiSettings& stored) const {
   return p;
 }
 
+InboundMailbox SettingsService::inbound_mailbox() const {
+  InboundSettings stored;
+  {
+    auto conn = db_.acquire();
+    stored = store_.inbound_settings(*conn);
+  }
+  InboundMailbox m{stored.enabled, stored.imap_url, stored.user, "", stored.poll_interval_s};
+  if (!stored.password_sealed.empty()) {
+    auto password = box_.open(stored.password_sealed);
+    if (!password)
+      log::error(
+          "the inbound mailbox's stored password cannot be opened (was HERALD_JWT_SECRET or secret.key changed?)");
+    m.password = password.value_or("");
+  }
+  return m;
+}
+
 MailSettings SettingsService::patch(const nlohmann::json& body) {
   auto conn = db_.acquire();
   storage::Transaction tx(*conn, storage::TxMode::Write);
   ValidationError ai_errors;
   std::optional<AiPatch> ai;
   if (body.is_object() && body.contains("ai")) ai = apply_ai_patch(store_.ai_settings(*conn), body["ai"], ai_errors);
+  std::optional<InboundPatch> inbound;
+  if (body.is_object() && body.contains("inbound"))
+    inbound = apply_inbound_patch(store_.inbound_settings(*conn), body["inbound"], ai_errors);
   MailSettings next;
   try {
     next = apply_patch(store_.mail_settings(*conn), body);
@@ -160,6 +184,11 @@ MailSettings SettingsService::patch(const nlohmann::json& body) {
   if (ai) {
     if (ai->api_key) ai->next.api_key_sealed = ai->api_key->empty() ? std::string() : box_.seal(*ai->api_key);
     store_.put_ai_settings(*conn, ai->next, now());
+  }
+  if (inbound) {
+    if (inbound->password)
+      inbound->next.password_sealed = inbound->password->empty() ? std::string() : box_.seal(*inbound->password);
+    store_.put_inbound_settings(*conn, inbound->next, now());
   }
   tx.commit();
   std::lock_guard lock(mutex_);

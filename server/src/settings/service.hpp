@@ -65,6 +65,7 @@ class SettingsService final : public Settings {
   std::vector<DomainLimit> domain_limits() const override;
   Tracking tracking_defaults() const override;
   AiProvider ai_provider() const override;
+  InboundMailbox inbound_mailbox() const override;
 
  private:
   MailSettings cached() const;

@@ -12,6 +12,7 @@ using sv = std::string_view;
 
 constexpr sv kMailSettingsKey = "mail.settings";
 constexpr sv kAiSettingsKey = "ai.settings";
+constexpr sv kInboundSettingsKey = "inbound.settings";
 
 const storage::Query kDkimList{"dkim_keys.list"};
 const storage::Query kDkimGet{"dkim_keys.get"};
@@ -63,6 +64,16 @@ AiSettings Store::ai_settings(Connection& c) const {
 
 void Store::put_ai_settings(Connection& c, const AiSettings& s, const std::string& now) const {
   storage::put_setting(c, kAiSettingsKey, to_stored_json(s).dump(), now);
+}
+
+InboundSettings Store::inbound_settings(Connection& c) const {
+  auto doc = storage::get_setting(c, kInboundSettingsKey);
+  if (!doc) return {};
+  return inbound_settings_from_json(nlohmann::json::parse(*doc, nullptr, false));
+}
+
+void Store::put_inbound_settings(Connection& c, const InboundSettings& s, const std::string& now) const {
+  storage::put_setting(c, kInboundSettingsKey, to_stored_json(s).dump(), now);
 }
 
 std::vector<StoredDkimKey> Store::dkim_keys(Connection& c) const {

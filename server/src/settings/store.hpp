@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "settings/inbound.hpp"
 #include "settings/types.hpp"
 #include "storage/database.hpp"
 
@@ -41,6 +42,8 @@ class Store {
   void put_mail_settings(Connection& c, const MailSettings& s, const std::string& now) const;
   AiSettings ai_settings(Connection& c) const;  // key "ai.settings"
   void put_ai_settings(Connection& c, const AiSettings& s, const std::string& now) const;
+  InboundSettings inbound_settings(Connection& c) const;  // key "inbound.settings"
+  void put_inbound_settings(Connection& c, const InboundSettings& s, const std::string& now) const;
 
   std::vector<StoredDkimKey> dkim_keys(Connection& c) const;
   std::optional<StoredDkimKey> dkim_key(Connection& c, std::string_view domain) const;

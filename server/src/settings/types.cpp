@@ -182,7 +182,7 @@ MailSettings apply_patch(const MailSettings& current, const json& body) {
       errors.with_field("smtp", "is read-only: the SMTP transport comes from HERALD_SMTP_URL");
     } else if (key == "public_url") {
       errors.with_field("public_url", "is read-only: set HERALD_PUBLIC_URL");
-    } else if (key != "sender" && key != "tracking" && key != "domain_limits" && key != "ai") {
+    } else if (key != "sender" && key != "tracking" && key != "domain_limits" && key != "ai" && key != "inbound") {
       errors.with_field(key, std::string(kUnknownField));
     }
   }

@@ -1046,14 +1046,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys, AI provider */
+        /** Sender identity, tracking defaults, domain limits, SMTP (read-only), DKIM keys, AI provider, inbound mailbox */
         get: operations["getApiSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the sender identity, tracking defaults, per-recipient-domain limits or AI provider (the API key is write-only) */
+        /** Change the sender identity, tracking defaults, per-recipient-domain limits, AI provider or inbound mailbox (the API key and the mailbox password are write-only) */
         patch: operations["patchApiSettings"];
         trace?: never;
     };
@@ -7359,6 +7359,13 @@ export interface operations {
                             domain?: string;
                             per_minute?: number;
                         }[];
+                        inbound?: {
+                            enabled?: boolean;
+                            imap_url?: string;
+                            password_set?: boolean;
+                            poll_interval_s?: number;
+                            user?: string;
+                        };
                         public_url?: string;
                         sender?: {
                             from_email?: string;
@@ -7440,6 +7447,13 @@ export interface operations {
                         domain?: string;
                         per_minute?: number;
                     }[];
+                    inbound?: {
+                        enabled?: boolean;
+                        imap_url?: string;
+                        password?: string;
+                        poll_interval_s?: number;
+                        user?: string;
+                    };
                     sender?: {
                         from_email?: string;
                         from_name?: string;
@@ -7481,6 +7495,13 @@ export interface operations {
                             domain?: string;
                             per_minute?: number;
                         }[];
+                        inbound?: {
+                            enabled?: boolean;
+                            imap_url?: string;
+                            password_set?: boolean;
+                            poll_interval_s?: number;
+                            user?: string;
+                        };
                         public_url?: string;
                         sender?: {
                             from_email?: string;

@@ -10,6 +10,7 @@ struct SecurityContext {
 };
 
 // API responses get a locked-down CSP; HTML pages (the UI) one that lets the app load.
+// A Referrer-Policy the handler set is kept (one header, never two).
 void apply_security_headers(Response& resp, const SecurityContext& ctx);
 
 }  // namespace herald::http

@@ -193,6 +193,18 @@ TEST_P(AnalyticsApiTest, TimeseriesHonoursTheTimeZone) {
   EXPECT_EQ(ny["points"][0]["value"], 2);  // 03:00Z and 03:10Z on the 15th
   EXPECT_EQ(ny["points"][1]["value"], 6);  // through 04:59Z on the 16th
   EXPECT_EQ(ny["points"][2]["value"], 0);
+  // Tokyo (+09:00): days start at 15:00 UTC, so each run ends 9 hours before
+  // a UTC midnight (the days' rows minus their last hours).
+  auto tokyo = admin
+                   .get(
+                       "/api/analytics/timeseries?metric=delivered&interval=day&tz=Asia/Tokyo"
+                       "&from=2026-01-14T15:00:00Z&to=2026-01-17T15:00:00Z")
+                   .json();
+  ASSERT_EQ(tokyo["points"].size(), 3u) << tokyo.dump();
+  EXPECT_EQ(tokyo["points"][0]["t"], "2026-01-15T00:00:00+09:00");
+  EXPECT_EQ(tokyo["points"][0]["value"], 7);  // 03:00Z to 12:04Z on the 15th
+  EXPECT_EQ(tokyo["points"][1]["value"], 1);  // 04:59Z on the 16th
+  EXPECT_EQ(tokyo["points"][2]["value"], 0);
   auto utc = admin
                  .get(
                      "/api/analytics/timeseries?metric=delivered&interval=day"
@@ -217,6 +229,59 @@ TEST_P(AnalyticsApiTest, TimeseriesHonoursTheTimeZone) {
   EXPECT_EQ(csv.body,
             "t,delivered\r\n2026-01-14T00:00:00+00:00,0\r\n2026-01-15T00:00:00+00:00,7\r\n"
             "2026-01-16T00:00:00+00:00,1\r\n");
+}
+
+// Answers are kept per process while the roll-up's watermark is unchanged:
+// two API processes on one database answer the same questions twice (the
+// second from their caches), then one more event is rolled up, and the very
+// next answer on each process has it — no waiting, no stale answer.
+TEST_P(AnalyticsApiTest, AKeptAnswerChangesAtOnceWhenTheRollupMoves) {
+  server();
+  const auto a = seed();
+  wait_rolled_up();
+  AuthedServer other(scratch().url());
+  const std::string series =
+      "/api/analytics/timeseries?metric=delivered&interval=day&tz=America/New_York"
+      "&from=2026-01-14T05:00:00Z&to=2026-01-17T05:00:00Z";
+  const std::string campaign_series = series + "&campaign_id=" + std::to_string(a);
+  const std::string report = "/api/analytics/campaigns/" + std::to_string(a) + "?tz=America/New_York";
+  const std::string totals = "/api/analytics/overview?" + kPeriod;
+  auto answers = [&](ApiClient& api) {
+    json out;
+    for (const auto& path : {series, campaign_series, report, totals}) {
+      auto r = api.get(path);
+      EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+      out[path] = r.status == 200 ? r.json() : json();
+    }
+    return out;
+  };
+  for (ApiClient* api : {&server().admin(), &other.admin()}) {
+    const auto first = answers(*api);
+    EXPECT_EQ(answers(*api), first);  // the same, from the process's cache
+    EXPECT_EQ(first[series]["points"][1]["value"], 6);
+    EXPECT_EQ(first[campaign_series]["points"][1]["value"], 6);
+    EXPECT_EQ(first[report]["funnel"]["delivered"], 10);
+    EXPECT_EQ(first[totals]["delivered"], 8);
+  }
+
+  // One more delivery on 2026-01-15 (New York's 15th), rolled up.
+  event(a, 13, "delivered", "2026-01-15T18:00:00Z");
+  auto value = [&](const std::string& sql) {
+    std::int64_t v = -1;
+    db().acquire()->execute(sql, {}, [&](const storage::Row& r) { v = r.is_null(0) ? 0 : r.integer(0); });
+    return v;
+  };
+  const auto last = value("SELECT max(id) FROM campaign_events");
+  ASSERT_TRUE(eventually(
+      [&] { return value("SELECT last_event_id FROM analytics_watermarks WHERE name = 'events'") >= last; }));
+  for (ApiClient* api : {&server().admin(), &other.admin()}) {
+    const auto now = answers(*api);
+    EXPECT_EQ(now[series]["points"][1]["value"], 7) << now[series].dump();
+    EXPECT_EQ(now[campaign_series]["points"][1]["value"], 7);
+    EXPECT_EQ(now[report]["funnel"]["delivered"], 11);
+    EXPECT_EQ(now[totals]["delivered"], 9);
+    EXPECT_EQ(now[totals]["sent"], 11);
+  }
 }
 
 TEST_P(AnalyticsApiTest, CampaignReportHasTheFunnelTopLinksAndSeries) {

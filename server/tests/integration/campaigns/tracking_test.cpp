@@ -2,6 +2,8 @@
 // one-click unsubscribe, with tokens taken from a message the sink received.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "integration/campaigns/fixture.hpp"
@@ -87,6 +89,16 @@ TEST_P(TrackingTest, ClickRedirectsOnlyToALinkOfThatMessage) {
   auto r = raw("GET", click);
   ASSERT_EQ(r.status, 302) << r.body;
   EXPECT_EQ(r.header("Location").value_or(""), "https://example.org/offer?a=1&b=2");
+  // The target learns nothing of the message: one Referrer-Policy, no-referrer
+  // (a second, weaker one would be the one browsers apply).
+  int policies = 0;
+  for (const auto& [name, value] : r.headers) {
+    std::string lower = name;
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower == "referrer-policy") ++policies;
+  }
+  EXPECT_EQ(policies, 1);
+  EXPECT_EQ(r.header("Referrer-Policy").value_or(""), "no-referrer");
   ASSERT_TRUE(eventually([&] { return events(id, "click") == 1; }, std::chrono::seconds(30)));
   EXPECT_EQ(scalar("SELECT count(*) FROM campaign_events WHERE type = 'click' AND url = "
                    "'https://example.org/offer?a=1&b=2'"),
@@ -95,6 +107,63 @@ TEST_P(TrackingTest, ClickRedirectsOnlyToALinkOfThatMessage) {
   auto sneaky = raw("GET", click + "?url=https://evil.example/&to=https://evil.example/");
   EXPECT_EQ(sneaky.header("Location").value_or(""), "https://example.org/offer?a=1&b=2");
   EXPECT_TRUE(eventually([&] { return get_campaign(id)["stats"]["clicked"] == 1; }, std::chrono::seconds(30)));
+}
+
+// Every /t/c/ path of a message, in order of first appearance.
+std::vector<std::string> click_paths(const std::string& message) {
+  std::string text;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    if (message.compare(i, 3, "=\r\n") == 0) {
+      i += 2;
+      continue;
+    }
+    text += message[i];
+  }
+  std::vector<std::string> out;
+  std::regex re("/t/c/[A-Za-z0-9_-]+");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
+    if (std::find(out.begin(), out.end(), it->str()) == out.end()) out.push_back(it->str());
+  return out;
+}
+
+// A link with a variable differs per recipient: each recipient's click goes
+// to its own URL, again and again (the campaign's links are cached per
+// process, the recipient's own are not mixed up with another's), and a link
+// the same for everyone goes where it said.
+TEST_P(TrackingTest, EachRecipientsClickGoesToItsOwnPersonalisedLink) {
+  mail_server();
+  const auto tid = create_template(
+      "Hi",
+      R"(<p><a href="https://example.org/p?who={{email}}">mine</a> <a href="https://example.org/same">same</a></p>)");
+  const std::vector<std::string> emails = {"ann@example.org", "bob@example.org", "cy@example.org"};
+  json ids = json::array();
+  for (const auto& e : emails) ids.push_back(create_lead(e));
+  auto sent = create_campaign({{"template_id", tid}, {"audience", {{"lead_ids", ids}}}, {"send_now", true}});
+  const auto id = sent["id"].get<std::int64_t>();
+  wait_status(id, "completed");
+  ASSERT_TRUE(smtp().wait_for_messages(emails.size()));
+  const auto messages = smtp().messages();
+  ASSERT_EQ(messages.size(), emails.size());
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& m : messages) {
+      ASSERT_EQ(m.rcpt_tos.size(), 1U);
+      const auto& to = m.rcpt_tos[0];
+      const auto links = click_paths(m.data);
+      ASSERT_EQ(links.size(), 2U) << m.data;
+      auto mine = raw("GET", links[0]);
+      ASSERT_EQ(mine.status, 302) << mine.body;
+      EXPECT_EQ(mine.header("Location").value_or(""), "https://example.org/p?who=" + to) << "round " << round;
+      auto same = raw("GET", links[1]);
+      ASSERT_EQ(same.status, 302) << same.body;
+      EXPECT_EQ(same.header("Location").value_or(""), "https://example.org/same");
+    }
+  }
+  ASSERT_TRUE(eventually([&] { return events(id, "click") == 12; }, std::chrono::seconds(30)));
+  for (const auto& e : emails)
+    EXPECT_EQ(scalar("SELECT count(*) FROM campaign_events WHERE campaign_id = " + std::to_string(id) +
+                     " AND type = 'click' AND url = 'https://example.org/p?who=" + e + "'"),
+              2)
+        << e;
 }
 
 // Opens and clicks are answered before they are written (the event writer

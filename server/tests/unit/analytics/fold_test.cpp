@@ -86,6 +86,20 @@ TEST(AnalyticsFold, ASyntheticStreamGivesExactCountsAndRates) {
   EXPECT_EQ(a.unique_clicks, 1);
 }
 
+TEST(AnalyticsFold, MailedBackReportsCountOncePerLeadAndSoftBouncesNotAtAll) {
+  Stream s;
+  for (int lead = 1; lead <= 4; ++lead) s.add(7, lead, "delivered", kT0 + lead);
+  // Lead 1's hard bounce arrives twice (two reports), lead 2's only soft, lead 3 replies twice, lead 4 complains.
+  s.add(7, 1, "bounce_hard", kT0 + 100).add(7, 1, "bounce_hard", kT0 + 101).add(7, 2, "bounce_soft", kT0 + 102);
+  s.add(7, 3, "reply", kT0 + 103).add(7, 3, "reply", kT0 + 104).add(7, 4, "complaint", kT0 + 105);
+  const auto c = campaign_total(recompute(s.events), 7);
+  EXPECT_EQ(c.sent, 4) << "a report after delivery sends nothing more";
+  EXPECT_EQ(c.delivered, 4);
+  EXPECT_EQ(c.bounced, 1);
+  EXPECT_EQ(c.replied, 1);
+  EXPECT_EQ(campaign_total(recompute(s.events), 0).bounced, 1);
+}
+
 TEST(AnalyticsFold, RatesAreZeroWhenNothingWasSent) {
   const auto r = rates_of(Counts{});
   EXPECT_EQ(r.open, 0.0);

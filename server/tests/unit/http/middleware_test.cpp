@@ -76,6 +76,20 @@ TEST(SecurityHeaders, ApiAndPageVariantsAndHsts) {
   EXPECT_TRUE(page.headers.contains("Strict-Transport-Security"));
 }
 
+TEST(SecurityHeaders, AHandlersReferrerPolicyIsKeptAndNotDoubled) {
+  Response own;
+  own.headers.add("Referrer-Policy", "no-referrer");
+  apply_security_headers(own, {false});
+  int n = 0;
+  for (const auto& [name, value] : own.headers.entries())
+    if (name == "Referrer-Policy") ++n;
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(own.headers.get("Referrer-Policy"), "no-referrer");
+  Response plain;
+  apply_security_headers(plain, {false});
+  EXPECT_EQ(plain.headers.get("Referrer-Policy"), "strict-origin-when-cross-origin");
+}
+
 TEST(TokenBucket, RefillsAtTheConfiguredRate) {
   RatePolicy p{"api", 3, std::chrono::seconds(3)};  // one token per second
   TokenBucket b;

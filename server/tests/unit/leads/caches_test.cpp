@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "leads/block_counts.hpp"
 #include "leads/change_feed.hpp"
 #include "leads/count_cache.hpp"
 #include "leads/page_cache.hpp"
@@ -138,6 +139,103 @@ TEST(CountCache, AtLeastTheCapOutlivesFewerChangesThanItHasToSpare) {
   // An exact count holds for its versions only.
   cache.put("g", at(5, 100), 9000, {9000, false});
   EXPECT_EQ(cache.get("g", at(5, 101)), std::nullopt);
+}
+
+TEST(LeadBlockCounts, TheFeedNamesTheLeadsAFilterCanSeeChange) {
+  Feed f({{2, 50, kChangedStatus}, {3, 60, kChangedText}, {4, 9000, kChangedStatus | kChangedTags}, {5, 70, 0}});
+  const auto status = f.feed.changed(1, 5, kChangedRows | kChangedStatus);
+  ASSERT_TRUE(status.has_value());
+  ASSERT_EQ(status->size(), 2u);  // the text change and the one no filter reads are not its business
+  EXPECT_EQ((*status)[0].lead_id, 50);
+  EXPECT_EQ((*status)[1].version, 4);
+  EXPECT_EQ((*status)[1].lead_id, 9000);
+  EXPECT_EQ(f.feed.changed(2, 5, kChangedRows | kChangedStatus)->size(), 1u);
+  EXPECT_TRUE(f.feed.changed(5, 5, kChangedRows | kChangedStatus)->empty());
+  EXPECT_FALSE(f.feed.changed(0, 5, kChangedStatus).has_value());  // from before the feed began
+  EXPECT_FALSE(f.feed.changed(1, 9, kChangedStatus).has_value());  // not caught up that far
+}
+
+TEST(LeadBlockCounts, LeadsAddedOrDeletedAreNamedUnlistedOnesAreNot) {
+  Feed added({{2, 50, kChangedStatus}, {3, 80000, kChangedRows}});
+  const auto rows = added.feed.changed(1, 3, kChangedRows | kChangedStatus);
+  ASSERT_TRUE(rows.has_value());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_FALSE((*rows)[0].rows);
+  EXPECT_TRUE((*rows)[1].rows);
+  EXPECT_EQ((*rows)[1].lead_id, 80000);
+  Feed many({{2, std::nullopt, kChangedStatus}});
+  EXPECT_FALSE(many.feed.changed(1, 2, kChangedRows | kChangedStatus).has_value());  // too many to list
+  EXPECT_TRUE(many.feed.changed(1, 2, kChangedRows | kChangedText)->empty());        // nothing a name filter reads
+}
+
+TEST(LeadBlockCounts, OnlyBlocksCountedBeforeAChangeAreStale) {
+  BlockTotal t;
+  EXPECT_FALSE(t.filled());
+  t.reset({{0, 10}, {2, 5}, {7, 1}}, 10, 8 * kCountBlock - 1);
+  EXPECT_TRUE(t.filled());
+  EXPECT_EQ(t.total(), 16);
+  EXPECT_EQ(t.verified_at(), 10);
+  // Leads in blocks 0, 1 (empty so far), 2 and 5 changed after 10; 2 twice.
+  const std::vector<ChangedLead> changes{{11, 3},
+                                         {12, kCountBlock + 1},
+                                         {12, 2 * kCountBlock},
+                                         {13, 2 * kCountBlock + 9},
+                                         {14, 5 * kCountBlock, true}};  // deleted
+  const Stale stale = t.stale(changes);
+  ASSERT_EQ(stale.runs.size(), 2u);  // runs of consecutive blocks
+  EXPECT_EQ(stale.runs[0], std::make_pair(std::int64_t{0}, std::int64_t{2}));
+  EXPECT_EQ(stale.runs[1], std::make_pair(std::int64_t{5}, std::int64_t{5}));
+  EXPECT_EQ(stale.top, 8 * kCountBlock - 1);
+  // Blocks 0-2 counted again at 13: 9, none, 6.
+  t.replace(stale.runs[0], {{0, 9}, {2, 6}, {5, 100}}, 13);  // a block outside the run is ignored
+  EXPECT_EQ(t.total(), 9 + 6 + 1);
+  t.replace(stale.runs[1], {{5, 2}}, 14);
+  EXPECT_EQ(t.total(), 18);
+  t.verified(12, stale.top);
+  // Counted at 13: a change at 13 is in; at 14 it is not, nor is block 7's, counted at 10.
+  const auto again = t.stale({{13, 2 * kCountBlock}, {14, 1}, {14, 7 * kCountBlock}});
+  ASSERT_EQ(again.runs.size(), 2u);
+  EXPECT_EQ(again.runs[0], std::make_pair(std::int64_t{0}, std::int64_t{0}));
+  EXPECT_EQ(again.runs[1], std::make_pair(std::int64_t{7}, std::int64_t{7}));
+  t.reset({}, 20, 0);  // everything counted again: nothing matches
+  EXPECT_EQ(t.total(), 0);
+  EXPECT_TRUE(t.stale({}).runs.empty());
+  t.forget();
+  EXPECT_FALSE(t.filled());
+}
+
+TEST(LeadBlockCounts, LeadsAddedReachFromAboveTheHighestKnownIdToTheOneLogged) {
+  BlockTotal t;
+  t.reset({{0, 4}}, 10, kCountBlock + 5);  // leads up to id 4,101 (block 1)
+  // An insert logged at its highest id, 3 blocks up: its leads are above 4,101.
+  Stale s = t.stale({{11, 4 * kCountBlock + 2, true}});
+  ASSERT_EQ(s.runs.size(), 1u);
+  EXPECT_EQ(s.runs[0], std::make_pair(std::int64_t{1}, std::int64_t{4}));
+  EXPECT_EQ(s.top, 4 * kCountBlock + 2);
+  // Two inserts in a row, then a delete below them: the second starts above the first.
+  s = t.stale({{11, kCountBlock + 9, true}, {12, 3 * kCountBlock, true}, {13, 7, true}});
+  ASSERT_EQ(s.runs.size(), 1u);  // block 0 (the delete) and 1-3 (the inserts) in one run
+  EXPECT_EQ(s.runs[0], std::make_pair(std::int64_t{0}, std::int64_t{3}));
+  EXPECT_EQ(s.top, 3 * kCountBlock);
+  EXPECT_TRUE(t.stale({{11, kCountBlock + 9, true}}).runs[0] == std::make_pair(std::int64_t{1}, std::int64_t{1}));
+  t.replace(s.runs[0], {{0, 3}, {1, 2}, {3, 1}}, 13);
+  t.verified(13, s.top);
+  EXPECT_EQ(t.total(), 6);
+  // The next insert starts above what those brought.
+  s = t.stale({{14, 3 * kCountBlock + 1, true}});
+  ASSERT_EQ(s.runs.size(), 1u);
+  EXPECT_EQ(s.runs[0], std::make_pair(std::int64_t{3}, std::int64_t{3}));
+}
+
+TEST(LeadBlockCounts, TotalsAreKeptPerFilterAndBounded) {
+  BlockTotals totals(2);
+  auto a = totals.of("a");
+  a->reset({{0, 3}}, 1, 10);
+  EXPECT_EQ(totals.of("a")->total(), 3);
+  EXPECT_FALSE(totals.of("b")->filled());
+  EXPECT_FALSE(totals.of("c")->filled());  // full: started over
+  EXPECT_FALSE(totals.of("a")->filled());
+  EXPECT_EQ(a->total(), 3);  // a holder keeps its own
 }
 
 }  // namespace
