@@ -13,6 +13,9 @@
 #
 #   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=16 POOL=16 DURATION=10s
 #                            PG_OPTS="-c …" (more PostgreSQL settings, e.g. to load pg_stat_statements)
+#                            STATEMENTS=1 (PostgreSQL: pg_stat_statements' costliest statements of the
+#                            sending interval, needs PG_OPTS="-c shared_preload_libraries=pg_stat_statements";
+#                            Redis: INFO commandstats)
 #   BASELINE=1 bench/campaign.sh   also runs the design's Celery path (SPEC §7,
 #                            ../shared/bench/baseline-celery, CELERY_DIR=… to point
 #                            elsewhere) right after Herald's campaigns, CELERY_N
@@ -33,13 +36,14 @@ PORT="${PORT:-18190}"
 POSTGRES="${POSTGRES:-1}"
 SQLITE="${SQLITE:-1}"
 CONCURRENCY="${CONCURRENCY:-16}"
+STATEMENTS="${STATEMENTS:-0}"
+TRACKING="${TRACKING:-1}"
 POOL="${POOL:-16}"
 WORK="$(mktemp -d /tmp/herald-campaign-bench.XXXXXX)"
 chmod 755 "$WORK"
 PG_DIR=""
 REDIS_PID=""
 BASELINE="${BASELINE:-0}"
-TRACKING="${TRACKING:-1}"
 declare -A RATES=() CPU_US=()  # backend row name -> msg/s, all CPU µs/msg: for the Celery comparison
 ADMIN=(HERALD_ADMIN_EMAIL=admin@example.com HERALD_ADMIN_PASSWORD=bench-password-1)
 JWT=0123456789abcdef0123456789abcdef-bench
@@ -108,6 +112,27 @@ db_ticks() {
 
 kb_to_mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 peak_rss_mb() { kb_to_mb "$(awk '/VmHWM/ {print $2}' "/proc/$1/status")"; }
+# The statements and commands of the sending interval (STATEMENTS=1, PostgreSQL + Redis).
+pg_sql() { runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -U postgres -d herald -qAt -F ' | ' -c "$1"; }
+stmt_reset() {
+  [[ "$STATEMENTS" == 1 && -n "$PG_DIR" ]] || return 0
+  pg_sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+  redis-cli -p "$redis_port" CONFIG RESETSTAT >/dev/null
+}
+stmt_report() {
+  [[ "$STATEMENTS" == 1 && -n "$PG_DIR" ]] || return 0
+  echo "pg_stat_statements (calls | rows | total exec ms | shared hit | statement):" >&2
+  pg_sql "SELECT calls, rows, round(total_exec_time::numeric, 0), shared_blks_hit,
+                 left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" >&2
+  pg_sql "SELECT 'all statements', sum(calls), round(sum(total_exec_time)::numeric, 0) FROM pg_stat_statements" >&2
+  pg_sql "SELECT relname, n_tup_upd, n_tup_hot_upd, n_dead_tup, autovacuum_count, pg_size_pretty(pg_total_relation_size(relid))
+          FROM pg_stat_user_tables WHERE relname IN ('campaign_recipients', 'campaign_events', 'campaigns', 'jobs')" >&2
+  pg_sql "SELECT indexrelname, idx_scan, pg_size_pretty(pg_relation_size(indexrelid)) FROM pg_stat_user_indexes
+          WHERE relname = 'campaign_recipients'" >&2
+  echo "redis INFO commandstats:" >&2
+  redis-cli -p "$redis_port" INFO commandstats | grep '^cmdstat' >&2
+}
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 login() {
@@ -160,6 +185,7 @@ campaign_row() {
   local cpu0 sink0 db0
   cpu0=$(cpu_ticks "$HERALD_PID")
   sink0=$(cpu_ticks "$SINK_PID")
+  stmt_reset
   db0=$(db_ticks)
   t0=$(date +%s.%N)
   id=$(call POST /api/campaigns "{\"name\":\"Bench\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"from_name\":\"Bench\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
@@ -181,6 +207,7 @@ campaign_row() {
   cpu1=$(cpu_ticks "$HERALD_PID")
   sink1=$(cpu_ticks "$SINK_PID")
   db1=$(db_ticks)
+  stmt_report
   sleep 1
   local c sent received rss load_after
   c=$(call GET "/api/campaigns/$id")

@@ -78,13 +78,6 @@ WHERE id = $1 AND expand_after = $2 AND status = 'sending';
 -- name: campaigns.touch
 UPDATE campaigns SET progress_at = $2 WHERE id = $1;
 
--- name: campaigns.complete_if_done
--- Sending is over once every recipient row exists and none is waiting.
-UPDATE campaigns SET status = 'completed', completed_at = $2, updated_at = $2
-WHERE id = $1 AND status = 'sending' AND expanded = 1
-  AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
-                  WHERE r.campaign_id = campaigns.id AND r.state IN ('queued', 'sending', 'deferred'));
-
 -- name: campaigns.active
 -- What the reconciler looks at: campaigns whose work the queue must hold.
 SELECT id, status, generation, expanded, progress_at, scheduled_at FROM campaigns

@@ -71,3 +71,20 @@ UPDATE campaign_recipients AS cr
 SET opened_at = COALESCE(cr.opened_at, v.o), clicked_at = COALESCE(cr.clicked_at, v.k)
 FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(c bigint, l bigint, o bigint, k bigint)
 WHERE cr.campaign_id = v.c AND cr.lead_id = v.l AND (cr.opened_at IS NULL OR (v.k IS NOT NULL AND cr.clicked_at IS NULL));
+
+-- name: campaigns.complete_if_done
+-- Sending is over once every recipient row exists and none is waiting.
+-- One probe per waiting state: the first entry of (campaign_id, state,
+-- due_at) for that state — the only path that returns it without sorting
+-- them all, so the generic plan stays there whatever the statistics. As a
+-- plain NOT EXISTS over the three states, the planner expected a waiting row
+-- early in a sequential scan and stepped over every recipient already sent,
+-- at each job's end (13 ms with 50,000 sent).
+UPDATE campaigns SET status = 'completed', completed_at = $2, updated_at = $2
+WHERE id = $1 AND status = 'sending' AND expanded = 1
+  AND NOT EXISTS (SELECT 1 FROM (SELECT r.due_at FROM campaign_recipients r
+                                 WHERE r.campaign_id = $1 AND r.state = 'queued' ORDER BY r.due_at LIMIT 1) AS q)
+  AND NOT EXISTS (SELECT 1 FROM (SELECT r.due_at FROM campaign_recipients r
+                                 WHERE r.campaign_id = $1 AND r.state = 'deferred' ORDER BY r.due_at LIMIT 1) AS d)
+  AND NOT EXISTS (SELECT 1 FROM (SELECT r.due_at FROM campaign_recipients r
+                                 WHERE r.campaign_id = $1 AND r.state = 'sending' ORDER BY r.due_at LIMIT 1) AS s);

@@ -65,3 +65,11 @@ FROM (SELECT json_extract(value, '$.c') AS c, json_extract(value, '$.l') AS l, j
       FROM json_each(?1)) AS v
 WHERE campaign_recipients.campaign_id = v.c AND campaign_recipients.lead_id = v.l
   AND (opened_at IS NULL OR (v.k IS NOT NULL AND clicked_at IS NULL));
+
+-- name: campaigns.complete_if_done
+-- Sending is over once every recipient row exists and none is waiting (the
+-- first hit in (campaign_id, state, id) answers it).
+UPDATE campaigns SET status = 'completed', completed_at = ?2, updated_at = ?2
+WHERE id = ?1 AND status = 'sending' AND expanded = 1
+  AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
+                  WHERE r.campaign_id = campaigns.id AND r.state IN ('queued', 'sending', 'deferred'));

@@ -249,7 +249,13 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
         if (!composed.links.empty() && composed.links != known_links) {
           auto conn = deps_.db.acquire();
           if (known_links.empty()) {
+            // One transaction: a thread that reads the campaign's links
+            // meanwhile sees none or all of them. Inserted one by one, a job
+            // that read a partial set wrote per-recipient links for each of
+            // its messages.
+            storage::Transaction tx(*conn, storage::TxMode::Write);
             recipients_.insert_links(*conn, range.campaign_id, composed.links);
+            tx.commit();
             known_links = recipients_.campaign_links(*conn, range.campaign_id);
           }
           if (composed.links != known_links)

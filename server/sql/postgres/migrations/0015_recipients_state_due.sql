@@ -1,0 +1,22 @@
+-- (campaign_id, state, due_at) in place of (campaign_id, state, id) on
+-- PostgreSQL: the same entries, ordered by due time within a state.
+--
+-- campaigns.complete_if_done (at the end of every campaigns.emails job) asks
+-- for the campaign's first queued, deferred and sending recipient. Ordered by
+-- due_at, that is the first entry of this index for each state, and no other
+-- path returns it without sorting every such row, so the generic plan stays
+-- here whatever the statistics. Ordered by id (or as a plain NOT EXISTS), the
+-- primary key or a sequential scan looked as cheap to the planner and stepped
+-- over every recipient already sent: 13 ms with 50,000 sent, a cost growing
+-- with the square of the campaign (bench/RESULTS.md, "The recipients'
+-- indexes"). No statement of the send path read (campaign_id, state, id) by
+-- its id order: the claim and recipients.next_due read the job's id range
+-- through the primary key.
+--
+-- Expand-only: the previous version's statements stay correct without the
+-- old index. On a large existing table, create the new index by hand first
+-- (CREATE INDEX CONCURRENTLY IF NOT EXISTS campaign_recipients_state_due …,
+-- the same definition): a migration runs in a transaction, where
+-- CONCURRENTLY cannot; this file then only drops the old index.
+CREATE INDEX IF NOT EXISTS campaign_recipients_state_due ON campaign_recipients (campaign_id, state, due_at);
+DROP INDEX IF EXISTS campaign_recipients_state;

@@ -1,0 +1,7 @@
+-- Nothing on SQLite: campaign_recipients keeps (campaign_id, state, id).
+-- On PostgreSQL this version replaces it with (campaign_id, state, due_at), so
+-- that campaigns.complete_if_done's generic plan probes the first waiting
+-- recipient of each state instead of stepping over every recipient already
+-- sent. SQLite plans each statement with its values and stops its NOT EXISTS
+-- at the first waiting entry of (campaign_id, state, id); the recipient list
+-- by state reads that index in id order.
