@@ -40,9 +40,12 @@ std::string leads_csv(const std::string& prefix, int rows) {
 class Herald {
  public:
   Herald(const std::filesystem::path& data, std::string redis_url)
-      : data_(data), redis_url_(std::move(redis_url)), port_(free_port()) {}
+      : data_(data), redis_url_(std::move(redis_url)), port_(0) {}
 
+  // Each start takes a new port: the one a killed server let go may already
+  // be another test process's, whose server would then answer in its place.
   void start() {
+    port_ = free_port();
     process_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{HERALD_BINARY, "serve"},
         std::vector<std::string>{"HERALD_DATA_DIR=" + data_.string(), fmt::format("HERALD_LISTEN=127.0.0.1:{}", port_),
