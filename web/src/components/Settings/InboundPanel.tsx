@@ -109,8 +109,8 @@ export function InboundPanel({
       >
         <p className="text-sm text-slate-600 dark:text-slate-400">
           The mailbox your bounces, spam complaints and replies arrive in (the Reply-To or Return-Path
-          address). Herald reads it over IMAP, marks what it handled as read and leaves everything else
-          unread for a person.
+          address). Herald reads it over IMAP, marks what it handled as read and leaves everything else unread
+          for a person.
         </p>
         <FormErrors error={error} placed={PLACED} />
         <Checkbox
@@ -184,8 +184,8 @@ export function InboundPanel({
           >
             <p className="font-semibold">Connected</p>
             <p className="mt-1">
-              {result.messages} {result.messages === 1 ? "message" : "messages"} in the folder, {result.unseen}{" "}
-              unread.
+              {result.messages} {result.messages === 1 ? "message" : "messages"} in the folder,{" "}
+              {result.unseen} unread.
             </p>
           </div>
         )}

@@ -188,7 +188,9 @@ describe("settings tabs", () => {
           return json(422, {
             title: "Validation failed",
             status: 422,
-            errors: [{ field: "inbound.poll_interval_s", message: "must be an integer from 10 to 86400 (seconds)" }],
+            errors: [
+              { field: "inbound.poll_interval_s", message: "must be an integer from 10 to 86400 (seconds)" },
+            ],
           });
         return json(200, { ...settings, inbound: { ...settings.inbound, ...inbound, password_set: true } });
       },
@@ -209,7 +211,9 @@ describe("settings tabs", () => {
     await user.clear(interval);
     await user.type(interval, "5");
     await user.click(within(form).getByRole("button", { name: "Save inbound settings" }));
-    expect(await within(form).findByText("must be an integer from 10 to 86400 (seconds)")).toBeInTheDocument();
+    expect(
+      await within(form).findByText("must be an integer from 10 to 86400 (seconds)"),
+    ).toBeInTheDocument();
     expect(interval).toHaveAttribute("aria-invalid", "true");
     expect(url).not.toHaveAttribute("aria-invalid");
 
@@ -267,7 +271,10 @@ describe("settings tabs", () => {
     await user.click(test);
     expect(await within(form).findByRole("status")).toHaveTextContent("12 messages in the folder, 3 unread");
     const calls = () => server.calls.filter((c) => c.path === "/api/settings/inbound/test");
-    expect(calls()[0].body).toEqual({ imap_url: "imaps://mail.acme.example:993/INBOX", user: "bounces@acme.example" });
+    expect(calls()[0].body).toEqual({
+      imap_url: "imaps://mail.acme.example:993/INBOX",
+      user: "bounces@acme.example",
+    });
 
     // From the keyboard, with a typed password: the failure names the step, the counts are gone.
     await user.type(within(form).getByLabelText("Password"), "wrong-secret");
