@@ -199,7 +199,9 @@ export function InboundPanel({
               {(testError instanceof ApiError && STEPS[testError.type.split(":").pop() ?? ""]) ||
                 "The test failed"}
             </p>
-            <p className="mt-1 font-mono text-xs break-all">{messageOf(testError)}</p>
+            <p className="mt-1 font-mono text-xs break-all">
+              {testError instanceof ApiError && testError.detail ? testError.detail : messageOf(testError)}
+            </p>
           </div>
         )}
         {testError instanceof ApiError && !testFailed && (
