@@ -1,22 +1,17 @@
 // Settings → Inbound mailbox → Test connection: log in to a mailbox, select
 // its folder and count what it holds, without reading or marking anything.
-// The request names the mailbox to test; what it leaves out (the password,
-// typically) comes from the stored settings, so the saved configuration can
-// be tested without typing the password again.
+// Which mailbox a request names is settings::inbound_mailbox_to_test's
+// (settings/interface.hpp): what it leaves out (the password, typically)
+// comes from the stored settings, so the saved configuration can be tested
+// without typing the password again.
 #pragma once
 
 #include <cstdint>
-
-#include <nlohmann/json.hpp>
 
 #include "inbound/imap.hpp"
 #include "settings/interface.hpp"
 
 namespace herald::inbound {
-
-// {imap_url?, user?, password?} over the stored mailbox. Throws
-// ValidationError naming the field ("imap_url", "user", "password").
-settings::InboundMailbox probe_target(const settings::InboundMailbox& stored, const nlohmann::json& body);
 
 // Logs in, selects the folder and counts. Throws herald::Error: 422 for a
 // URL that cannot be used (field imap_url), else 502 whose type names the

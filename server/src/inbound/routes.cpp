@@ -7,7 +7,7 @@ namespace herald::inbound {
 
 http::Response Routes::test(http::Request& req) {
   const auto body = req.body.empty() ? nlohmann::json::object() : req.json();
-  const auto status = probe(probe_target(settings_.inbound_mailbox(), body));
+  const auto status = probe(settings::inbound_mailbox_to_test(settings_.inbound_mailbox(), body));
   return http::Response::json(200, {{"ok", true}, {"messages", status.messages}, {"unseen", status.unseen}});
 }
 
