@@ -88,13 +88,14 @@ const std::vector<RouteSpec>& route_table() {
     {Delete, "/api/templates/{id}",                "templates.delete",      "template:write",     Api,    Default, Inline, "TEMPLATE_DELETED"},
     {Post,   "/api/templates/{id}/preview",        "templates.preview",     "template:read",      Api,    Default, Inline, kChangesNothing},
     {Post,   "/api/templates/{id}/test",           "templates.test",        "template:write",     Api,    Default, Pool,   "TEMPLATE_TESTED"},
-  // ---- settings, DKIM keys, SMTP test, the outbox ------------------------------------------------------------------------------------
+  // ---- settings, DKIM keys, SMTP and inbound mailbox tests, the outbox ---------------------------------------------------------------
     {Get,    "/api/settings",                      "settings.get",          "settings:manage",    Api,    Default, Inline, ""},
     {Patch,  "/api/settings",                      "settings.update",       "settings:manage",    Api,    Default, Inline, "SETTINGS_UPDATED"},
     {Get,    "/api/settings/dkim",                 "settings.dkim_list",    "settings:manage",    Api,    Default, Inline, ""},
     {Post,   "/api/settings/dkim",                 "settings.dkim_create",  "settings:manage",    Api,    Default, Pool,   "DKIM_KEY_CREATED"},
     {Delete, "/api/settings/dkim/{domain}",        "settings.dkim_delete",  "settings:manage",    Api,    Default, Inline, "DKIM_KEY_DELETED"},
     {Post,   "/api/settings/smtp/test",            "settings.smtp_test",    "settings:manage",    Api,    Default, Pool,   "SMTP_TESTED"},
+    {Post,   "/api/settings/inbound/test",         "inbound.test",          "settings:manage",    Api,    Default, Pool,   kChangesNothing},
     {Get,    "/api/admin/outbox",                  "outbox.list",           "system:read",        Api,    Default, Inline, ""},
     {Get,    "/api/admin/outbox/{id}",             "outbox.get",            "system:read",        Api,    Default, Inline, ""},
   // ---- campaigns (literal segments before /api/campaigns/{id}) -----------------------------------------------------------------------

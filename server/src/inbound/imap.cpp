@@ -20,6 +20,38 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
   return size * n;
 }
 
+// libcurl's code (and, for a failed SELECT, which it reports as a refused
+// login, its message) → the step that failed.
+ImapStage stage_of(CURLcode rc, std::string_view message) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      return ImapStage::Connect;
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      return ImapStage::Tls;
+    case CURLE_LOGIN_DENIED:
+      return message.starts_with("Select") ? ImapStage::Folder : ImapStage::Login;
+    case CURLE_REMOTE_ACCESS_DENIED:
+    case CURLE_REMOTE_FILE_NOT_FOUND:
+      return ImapStage::Folder;
+    default:
+      return ImapStage::Other;
+  }
+}
+
 }  // namespace
 
 ImapUrl parse_imap_url(const std::string& url) {
@@ -28,7 +60,7 @@ ImapUrl parse_imap_url(const std::string& url) {
   if (lower.starts_with("imaps://")) {
     out.implicit_tls = true;
   } else if (!lower.starts_with("imap://")) {
-    throw ImapError("the inbound URL must start with imaps:// or imap://");
+    throw ImapError("the inbound URL must start with imaps:// or imap://", ImapStage::Url);
   }
   const auto q = url.find('?');
   out.base = url.substr(0, q);
@@ -40,13 +72,14 @@ ImapUrl parse_imap_url(const std::string& url) {
       if (key == "ca_file" && !value.empty()) {
         out.ca_file = std::string(value);
       } else {
-        throw ImapError(fmt::format("the inbound URL has an unknown parameter '{}' (known: ca_file)", key));
+        throw ImapError(fmt::format("the inbound URL has an unknown parameter '{}' (known: ca_file)", key),
+                        ImapStage::Url);
       }
     }
   }
   const auto scheme_end = out.base.find("://") + 3;
   const auto slash = out.base.find('/', scheme_end);
-  if (slash == scheme_end) throw ImapError("the inbound URL names no host");
+  if (slash == scheme_end) throw ImapError("the inbound URL names no host", ImapStage::Url);
   if (slash == std::string::npos || slash + 1 == out.base.size()) out.base = out.base.substr(0, slash) + "/INBOX";
   return out;
 }
@@ -100,9 +133,12 @@ std::string ImapSession::perform(const std::string& url, const std::string& cust
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   const auto rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
-  if (rc != CURLE_OK)
-    throw ImapError(fmt::format("IMAP {}: {}", custom.empty() ? "FETCH" : custom.substr(0, custom.find(' ', 4)),
-                                *error ? error : curl_easy_strerror(rc)));
+  if (rc != CURLE_OK) {
+    const std::string message = *error ? error : curl_easy_strerror(rc);
+    throw ImapError(
+        fmt::format("IMAP {}: {}", custom.empty() ? "FETCH" : custom.substr(0, custom.find(' ', 4)), message),
+        stage_of(rc, message));
+  }
   return body;
 }
 
@@ -116,11 +152,15 @@ std::vector<std::uint32_t> ImapSession::waiting() {
   return search("OR KEYWORD $HeraldPending (UNSEEN UNKEYWORD $HeraldSkipped)");
 }
 
-std::int64_t ImapSession::count() {
-  const auto r = command("STATUS \"" + url_.base.substr(url_.base.rfind('/') + 1) + "\" (MESSAGES)");
-  const auto at = r.find("MESSAGES ");
-  if (at == std::string::npos) throw ImapError("IMAP STATUS: no message count in the answer");
-  return std::strtoll(r.c_str() + at + 9, nullptr, 10);
+std::int64_t ImapSession::count() { return status().messages; }
+
+MailboxStatus ImapSession::status() {
+  const auto r = command("STATUS \"" + url_.base.substr(url_.base.rfind('/') + 1) + "\" (MESSAGES UNSEEN)");
+  const auto messages = r.find("MESSAGES ");
+  const auto unseen = r.find("UNSEEN ");
+  if (messages == std::string::npos || unseen == std::string::npos)
+    throw ImapError("IMAP STATUS: no message counts in the answer");
+  return {std::strtoll(r.c_str() + messages + 9, nullptr, 10), std::strtoll(r.c_str() + unseen + 7, nullptr, 10)};
 }
 
 std::string ImapSession::fetch(std::uint32_t uid) {

@@ -25,8 +25,16 @@ struct ImapTarget {
   std::string user, password;
 };
 
+// Which step failed, so the settings page's test can say so.
+enum class ImapStage { Url, Connect, Tls, Login, Folder, Other };
+
 struct ImapError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit ImapError(const std::string& what, ImapStage at = ImapStage::Other) : std::runtime_error(what), stage(at) {}
+  ImapStage stage;
+};
+
+struct MailboxStatus {
+  std::int64_t messages = 0, unseen = 0;
 };
 
 // The URL split: the mailbox URL libcurl is given (no query) and the CA to trust.
@@ -35,7 +43,7 @@ struct ImapUrl {
   std::string ca_file;  // empty: the system's trust store
   bool implicit_tls = false;
 };
-// Throws ImapError naming what is wrong.
+// Throws ImapError (stage Url) naming what is wrong.
 ImapUrl parse_imap_url(const std::string& url);
 
 // Message UIDs out of an untagged "* SEARCH 1 2 3" response.
@@ -52,8 +60,10 @@ class ImapSession {
   std::vector<std::uint32_t> waiting();
   // UIDs matching IMAP SEARCH criteria ("UNSEEN KEYWORD $HeraldSkipped").
   std::vector<std::uint32_t> search(const std::string& criteria);
-  // How many messages the mailbox holds (the settings page's test).
+  // How many messages the mailbox holds.
   std::int64_t count();
+  // How many it holds and how many are unseen (the settings page's test).
+  MailboxStatus status();
   // Marks it $HeraldPending, then fetches it whole (which sets \Seen).
   std::string fetch(std::uint32_t uid);
   // Handled: stays \Seen. Skipped: unseen again, with $HeraldSkipped.

@@ -64,9 +64,11 @@ Module::Module(Deps d)
     : settings_(d.settings),
       store_(d.db),
       processor_(store_, d.responses, d.leads, d.clock),
-      waker_(d.queue, d.settings, d.clock, kLookEvery) {}
+      waker_(d.queue, d.settings, d.clock, kLookEvery),
+      routes_(d.settings) {}
 
 void Module::contribute(Contributions& c) {
+  add_endpoints(c.endpoints(), routes_);
   c.jobs().add("inbound.poll", [this](jobs::JobContext& ctx) {
     const auto mailbox = settings_.inbound_mailbox();
     if (!mailbox.enabled) {

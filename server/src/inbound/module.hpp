@@ -15,6 +15,7 @@
 #include "campaigns/interface.hpp"
 #include "core/clock.hpp"
 #include "inbound/processor.hpp"
+#include "inbound/routes.hpp"
 #include "inbound/store.hpp"
 #include "jobs/queue.hpp"
 #include "leads/interface.hpp"
@@ -61,7 +62,7 @@ class PollWaker final : public BackgroundTask {
 class Module final : public herald::Module {
  public:
   explicit Module(Deps deps);
-  // The inbound.poll job and its waker.
+  // The inbound.poll job and its waker; the mailbox test's handler.
   void contribute(Contributions& contributions) override;
 
   Processor& processor() noexcept { return processor_; }
@@ -71,6 +72,7 @@ class Module final : public herald::Module {
   Store store_;
   Processor processor_;
   PollWaker waker_;
+  Routes routes_;
 };
 
 }  // namespace herald::inbound

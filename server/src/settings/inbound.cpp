@@ -4,6 +4,7 @@
 
 #include "core/json_fields.hpp"
 #include "core/strings.hpp"
+#include "settings/interface.hpp"
 
 namespace herald::settings {
 namespace {
@@ -139,6 +140,33 @@ InboundPatch apply_inbound_patch(const InboundSettings& current, const json& bod
     if (out.next.user.empty()) errors.with_field("inbound.user", "is required to enable the inbound mailbox");
   }
   return out;
+}
+
+InboundMailbox inbound_mailbox_to_test(const InboundMailbox& stored, const nlohmann::json& body) {
+  ValidationError errors;
+  if (!body.is_object()) throw ValidationError("body", "must be an object {imap_url, user, password}");
+  for (auto& [key, _] : body.items()) {
+    if (key != "imap_url" && key != "user" && key != "password") errors.with_field(key, "is not a field of the test");
+  }
+  // The same rules as PATCH /api/settings {inbound}; its field names without the prefix.
+  InboundSettings current;
+  current.imap_url = stored.imap_url;
+  current.user = stored.user;
+  ValidationError patch_errors;
+  const auto patch = apply_inbound_patch(current, body, patch_errors);
+  for (const auto& f : patch_errors.errors()) {
+    errors.with_field(f.field.starts_with("inbound.") ? f.field.substr(8) : f.field, f.message);
+  }
+  if (errors.empty()) {
+    if (patch.next.imap_url.empty()) errors.with_field("imap_url", "is required to test the inbound mailbox");
+    if (patch.next.user.empty()) errors.with_field("user", "is required to test the inbound mailbox");
+  }
+  if (!errors.empty()) throw errors;
+  InboundMailbox target = stored;
+  target.imap_url = patch.next.imap_url;
+  target.user = patch.next.user;
+  if (patch.password) target.password = *patch.password;
+  return target;
 }
 
 }  // namespace herald::settings

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace herald::mail {
 class DkimSigner;  // mail/dkim.hpp; include it to sign with what signer_for returns
 }  // namespace herald::mail
@@ -43,6 +45,13 @@ struct InboundMailbox {
   std::string imap_url, user, password;
   std::int64_t poll_interval_s = 60;
 };
+
+// Settings → Inbound mailbox → Test connection: the mailbox a request
+// {imap_url?, user?, password?} names, what it leaves out (the password,
+// typically) taken from `stored`; checked by the same rules as PATCH
+// /api/settings {inbound}. Throws ValidationError naming the field
+// ("imap_url", "user", "password"). Pure.
+InboundMailbox inbound_mailbox_to_test(const InboundMailbox& stored, const nlohmann::json& body);
 
 class Settings {  // offered by the settings module to later modules
  public:

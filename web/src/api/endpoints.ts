@@ -4,6 +4,7 @@ import { api } from "./client";
 import type {
   ApiKey,
   DkimKey,
+  InboundTestResult,
   MailSettings,
   OutboxEntry,
   OutboxMessage,
@@ -183,6 +184,9 @@ export const settingsApi = {
     as<DkimKey>(api.post("/api/settings/dkim", { body: { domain, selector } })),
   deleteDkimKey: (domain: string) => api.delete("/api/settings/dkim/{domain}", { params: { domain } }),
   smtpTest: (to: string) => as<SmtpTestResult>(api.post("/api/settings/smtp/test", { body: { to } })),
+  /** Fields left out (the password, typically) are the stored settings'. */
+  inboundTest: (body: { imap_url?: string; user?: string; password?: string }) =>
+    as<InboundTestResult>(api.post("/api/settings/inbound/test", { body })),
 };
 
 export const outboxApi = {

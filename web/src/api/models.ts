@@ -256,7 +256,20 @@ export type MailSettings = ApiModel<
     public_url: string;
     dkim: DkimKey[];
     ai: AiSettings;
+    inbound: InboundSettings;
   }
+>;
+/** Settings › Inbound mailbox: the IMAP mailbox Herald reads bounces, complaints and replies from. */
+export interface InboundSettings {
+  enabled: boolean;
+  imap_url: string;
+  user: string;
+  password_set: boolean;
+  poll_interval_s: number;
+}
+export type InboundTestResult = ApiModel<
+  ResponseOf<"/api/settings/inbound/test", "post">,
+  { ok: boolean; messages: number; unseen: number }
 >;
 /** Settings › AI: the provider in effect (the key itself is never returned). */
 export interface AiSettings {

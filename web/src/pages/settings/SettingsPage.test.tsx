@@ -21,6 +21,13 @@ const settings = {
   },
   public_url: "http://127.0.0.1:8000",
   dkim: [],
+  inbound: {
+    enabled: false,
+    imap_url: "imaps://mail.acme.example:993/INBOX",
+    user: "bounces@acme.example",
+    password_set: true,
+    poll_interval_s: 120,
+  },
 };
 const key = {
   domain: "acme.example",
@@ -169,5 +176,129 @@ describe("settings tabs", () => {
     const sent = server.calls.filter((c) => c.path === "/api/auth/password");
     expect(sent).toHaveLength(3);
     expect(sent[2].body).toEqual({ current_password: "old-secret", password: "new-secret-1" });
+  });
+
+  it("the inbound mailbox shows the stored values and saves; an empty password keeps the stored one", async () => {
+    const user = userEvent.setup();
+    const server = renderAppAt("/settings?tab=inbound", ["settings:manage"], {
+      "GET /api/settings": () => json(200, settings),
+      "PATCH /api/settings": ({ body }) => {
+        const inbound = (body as { inbound: Record<string, unknown> }).inbound;
+        if (inbound.poll_interval_s === 5)
+          return json(422, {
+            title: "Validation failed",
+            status: 422,
+            errors: [
+              { field: "inbound.poll_interval_s", message: "must be an integer from 10 to 86400 (seconds)" },
+            ],
+          });
+        return json(200, { ...settings, inbound: { ...settings.inbound, ...inbound, password_set: true } });
+      },
+    });
+    const form = await screen.findByRole("form", { name: "Inbound mailbox" });
+    const url = within(form).getByLabelText("IMAP URL");
+    const interval = within(form).getByLabelText("Poll interval (seconds)");
+    const password = within(form).getByLabelText("Password");
+    expect(url).toHaveValue("imaps://mail.acme.example:993/INBOX");
+    expect(within(form).getByLabelText("User")).toHaveValue("bounces@acme.example");
+    expect(interval).toHaveValue(120);
+    expect(password).toHaveValue("");
+    expect(password).toHaveAttribute("placeholder", "set — type to replace");
+    const enabled = within(form).getByRole("checkbox", { name: /Read this mailbox/ });
+    expect(enabled).not.toBeChecked();
+
+    // A bad interval: the server's message beside the field, nothing else flagged.
+    await user.clear(interval);
+    await user.type(interval, "5");
+    await user.click(within(form).getByRole("button", { name: "Save inbound settings" }));
+    expect(
+      await within(form).findByText("must be an integer from 10 to 86400 (seconds)"),
+    ).toBeInTheDocument();
+    expect(interval).toHaveAttribute("aria-invalid", "true");
+    expect(url).not.toHaveAttribute("aria-invalid");
+
+    await user.clear(interval);
+    await user.type(interval, "60");
+    await user.click(enabled);
+    await user.click(within(form).getByRole("button", { name: "Save inbound settings" }));
+    expect(await screen.findByText("Inbound mailbox saved")).toBeInTheDocument();
+    const patches = server.calls.filter((c) => c.method === "PATCH");
+    expect(patches).toHaveLength(2);
+    expect(patches[1].body).toEqual({
+      inbound: {
+        enabled: true,
+        imap_url: "imaps://mail.acme.example:993/INBOX",
+        user: "bounces@acme.example",
+        poll_interval_s: 60,
+      },
+    });
+
+    // A typed password is sent once, then the field is empty again.
+    await user.type(password, "new-mailbox-secret");
+    await user.click(within(form).getByRole("button", { name: "Save inbound settings" }));
+    await vi.waitFor(() => expect(server.calls.filter((c) => c.method === "PATCH")).toHaveLength(3));
+    const third = server.calls.filter((c) => c.method === "PATCH")[2];
+    expect((third.body as { inbound: Record<string, unknown> }).inbound.password).toBe("new-mailbox-secret");
+    await vi.waitFor(() => expect(password).toHaveValue(""));
+  });
+
+  it("test connection shows the counts, or the failed step and field errors", async () => {
+    const user = userEvent.setup();
+    let attempt = 0;
+    const server = renderAppAt("/settings?tab=inbound", ["settings:manage"], {
+      "GET /api/settings": () => json(200, settings),
+      "POST /api/settings/inbound/test": () => {
+        attempt += 1;
+        if (attempt === 1) return json(200, { ok: true, messages: 12, unseen: 3 });
+        if (attempt === 2)
+          return json(502, {
+            type: "urn:herald:problem:inbound-login",
+            title: "Bad Gateway",
+            status: 502,
+            detail: "The IMAP server refused the user or password (IMAP STATUS: Access denied. 78)",
+          });
+        return json(422, {
+          title: "Validation Failed",
+          status: 422,
+          errors: [{ field: "imap_url", message: "must be an imaps:// or imap:// URL" }],
+        });
+      },
+    });
+    const form = await screen.findByRole("form", { name: "Inbound mailbox" });
+    const test = within(form).getByRole("button", { name: "Test connection" });
+
+    // The stored password is used: none is typed, none is sent.
+    await user.click(test);
+    expect(await within(form).findByRole("status")).toHaveTextContent("12 messages in the folder, 3 unread");
+    const calls = () => server.calls.filter((c) => c.path === "/api/settings/inbound/test");
+    expect(calls()[0].body).toEqual({
+      imap_url: "imaps://mail.acme.example:993/INBOX",
+      user: "bounces@acme.example",
+    });
+
+    // From the keyboard, with a typed password: the failure names the step, the counts are gone.
+    await user.type(within(form).getByLabelText("Password"), "wrong-secret");
+    test.focus();
+    await user.keyboard("{Enter}");
+    const failure = await within(form).findByTestId("inbound-test-error");
+    expect(failure).toHaveAttribute("role", "alert");
+    expect(failure).toHaveTextContent("The server refused the login");
+    expect(failure).toHaveTextContent("refused the user or password");
+    expect(within(form).queryByRole("status")).toBeNull();
+    expect(calls()[1].body).toEqual({
+      imap_url: "imaps://mail.acme.example:993/INBOX",
+      user: "bounces@acme.example",
+      password: "wrong-secret",
+    });
+
+    // A field error shows beside its field.
+    const url = within(form).getByLabelText("IMAP URL");
+    await user.clear(url);
+    await user.type(url, "pop3://mail.acme.example");
+    await user.click(test);
+    expect(await within(form).findByText("must be an imaps:// or imap:// URL")).toBeInTheDocument();
+    expect(url).toHaveAttribute("aria-invalid", "true");
+    expect(within(form).queryByTestId("inbound-test-error")).toBeNull();
+    expect(server.calls.some((c) => c.method === "PATCH")).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import { ApiError, messageOf } from "../../api/errors";
 import type { CreatedApiKey, MailSettings } from "../../api/models";
 import { AiPanel } from "../../components/Settings/AiPanel";
 import { DkimPanel } from "../../components/Settings/DkimPanel";
+import { InboundPanel } from "../../components/Settings/InboundPanel";
 import {
   DomainLimitsPanel,
   SenderPanel,
@@ -28,6 +29,7 @@ const MAIL_TABS = [
   { id: "smtp", label: "SMTP" },
   { id: "tracking", label: "Tracking" },
   { id: "limits", label: "Domain limits" },
+  { id: "inbound", label: "Inbound mailbox" },
   { id: "ai", label: "AI" },
 ] as const;
 type TabId = "account" | (typeof MAIL_TABS)[number]["id"];
@@ -91,6 +93,7 @@ function MailTab({ tab }: { tab: Exclude<TabId, "account"> }) {
   if (tab === "smtp") return <SmtpPanel settings={s} />;
   if (tab === "tracking") return <TrackingPanel settings={s} onSaved={setCurrent} />;
   if (tab === "ai") return <AiPanel settings={s} onSaved={setCurrent} />;
+  if (tab === "inbound") return <InboundPanel settings={s} onSaved={setCurrent} />;
   return <DomainLimitsPanel settings={s} onSaved={setCurrent} />;
 }
 
