@@ -259,6 +259,8 @@ Response Pipeline::busy() {
 }
 
 void Pipeline::finish(Request& req, Response& resp, std::chrono::steady_clock::time_point started) {
+  // The middleware adds up to 8 headers: one array for them and the handler's.
+  resp.headers.reserve(resp.headers.entries().size() + req.response_headers.size() + 8);
   for (auto& [k, v] : req.response_headers) resp.headers.add(std::move(k), std::move(v));
   req.response_headers.clear();
   cors_.decorate(req, resp);

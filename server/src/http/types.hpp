@@ -31,18 +31,12 @@ class Headers {
 
   std::optional<std::string_view> get(std::string_view name) const noexcept;
   bool contains(std::string_view name) const noexcept { return get(name).has_value(); }
-  void add(std::string name, std::string value) {
-    // A response carries 8–12 headers once the middleware has added its own:
-    // one array for them all instead of growing it 1, 2, 4, 8, 16.
-    if (entries_.capacity() == 0) entries_.reserve(kTypical);
-    entries_.emplace_back(std::move(name), std::move(value));
-  }
+  void add(std::string name, std::string value) { entries_.emplace_back(std::move(name), std::move(value)); }
   // Replaces every existing value of `name`.
   void set(std::string_view name, std::string value);
   void remove(std::string_view name);
   const std::vector<Entry>& entries() const noexcept { return entries_; }
   void reserve(std::size_t n) { entries_.reserve(n); }
-  static constexpr std::size_t kTypical = 16;
 
  private:
   std::vector<Entry> entries_;
