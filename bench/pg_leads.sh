@@ -18,7 +18,11 @@
 #      changing RATE lead statuses/s through PATCH /api/leads/{id} during
 #      every row, wrk -t2 with each of CONNS connections (default "64 16")
 #      on each scenario below for DURATION after WARMUP. Prints p50 / p99 /
-#      req/s per row, the writer's rate, and `uptime` per row. Each path is
+#      req/s per row, the CPU time per request of herald and of PostgreSQL's
+#      client backends (/proc, over the measured run), PostgreSQL's committed
+#      transactions per request (herald's reads are one statement each, outside
+#      a transaction: about its statements per request), the writer's rate,
+#      and `uptime` per row. Each path is
 #      requested once before its row, so that a filter's first count in the
 #      process (a whole count, in the plans below) is not in the row.
 #   3. EXPLAIN=1 (default): with auto_explain on, one request of each
@@ -75,6 +79,21 @@ trap cleanup EXIT
 
 psql_() { runuser -u postgres -- "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d herald -qAt -v ON_ERROR_STOP=1 "$@"; }
 load() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'; }
+TICK_MS=$(awk -v hz="$(getconf CLK_TCK)" 'BEGIN {print 1000 / hz}')
+# CPU time so far (user + system, clock ticks) of herald, and of PostgreSQL's
+# processes (the postmaster's children: herald's pooled connections stay open).
+herald_ticks() { awk '{print $14 + $15}' "/proc/$HERALD_PID/stat"; }
+pg_ticks() {  # the backends of TCP clients (herald's connections, the writer's), not autovacuum's come-and-go workers
+  local pm p t=0
+  pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  for p in $(awk -v pm="$pm" '$4 == pm {print $1}' /proc/[0-9]*/stat 2>/dev/null); do
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '127\.0\.0\.1(' || continue
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+# Transactions committed in the database so far: herald's reads are one statement each outside a transaction.
+pg_xacts() { psql_ -c "SELECT xact_commit FROM pg_stat_database WHERE datname = 'herald'"; }
 
 # ---- PostgreSQL: durable defaults, live.sh's cache size, auto_explain loaded (quiet until ALTER SYSTEM).
 start_pg() {
@@ -231,8 +250,11 @@ row() {  # row NAME PATHS CONNS
   WRITER_PID=$!
   TOKEN="$TOKEN" PATHS="$paths" MAX_N="$MAX_ID" wrk -t2 -c"$conns" -d"$WARMUP" -s leads/paths.lua \
     "http://127.0.0.1:$PORT" >/dev/null
+  local h0 p0 x0 h1 p1 x1
+  h0=$(herald_ticks) p0=$(pg_ticks) x0=$(pg_xacts)
   out=$(TOKEN="$TOKEN" PATHS="$paths" MAX_N="$MAX_ID" wrk -t2 -c"$conns" -d"$DURATION" --latency -s leads/paths.lua \
     "http://127.0.0.1:$PORT")
+  h1=$(herald_ticks) p1=$(pg_ticks) x1=$(pg_xacts)
   kill -TERM "$WRITER_PID"
   wait "$WRITER_PID" || true
   WRITER_PID=""
@@ -240,8 +262,13 @@ row() {  # row NAME PATHS CONNS
   wrk_stats "$out"
   rps=$WRK_RPS p50=$WRK_P50 p99=$WRK_P99 non2xx=$WRK_NON2XX
   writes=$(awk '{printf "%s/s (p99 %s ms)", $6, $10}' "$RUN/writer.txt")
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$conns" "$p50" "$p99" "$rps" "${non2xx:-0}" \
-    "$writes" "$at"
+  # Per request of the measured run (the writer's few requests are in the figures too).
+  local n per
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  per=$(awk -v n="${n:-0}" -v t="$TICK_MS" -v h="$((h1 - h0))" -v p="$((p1 - p0))" -v x="$((x1 - x0))" \
+    'BEGIN {if (n > 0) printf "%.3f | %.3f | %.2f", h * t / n, p * t / n, x / n; else print "- | - | -"}')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$conns" "$p50" "$p99" "$rps" "${non2xx:-0}" \
+    "$per" "$writes" "$at"
 }
 
 echo "## PostgreSQL lead reads at $LEADS leads, live — \`bench/pg_leads.sh\` — $(date -u '+%Y-%m-%d %H:%M') UTC"
@@ -251,8 +278,8 @@ echo "$LEADS leads ($TAGGED tagged vip), filled in $FILL_S s + VACUUM ANALYZE $V
 echo "wrk -t2, $WARMUP warm-up then $DURATION per row; writer at $RATE status changes/s during every row; page cache ${PAGE_CACHE:-default}."
 echo "uptime at the start: $(uptime)"
 echo
-echo "| scenario | conns | p50 | p99 | req/s | non-2xx | writer | load (1/5/15 min) |"
-echo "|---|---:|---:|---:|---:|---:|---|---|"
+echo "| scenario | conns | p50 | p99 | req/s | non-2xx | herald CPU ms/req | PostgreSQL CPU ms/req | PostgreSQL xacts/req | writer | load (1/5/15 min) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
 for conns in $CONNS; do
   for s in "${SCENARIOS[@]}"; do
     [[ "${s%%|*}" =~ $ONLY ]] || continue
