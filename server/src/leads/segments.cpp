@@ -69,12 +69,45 @@ std::int64_t SegmentService::members(storage::Connection& c, const Segment& s) {
 
 std::pair<std::vector<SegmentView>, std::int64_t> SegmentService::list(std::int64_t page, std::int64_t page_size) {
   auto conn = db_.acquire();
+  return list(*conn, page, page_size);
+}
+
+std::pair<std::vector<SegmentView>, std::int64_t> SegmentService::list(storage::Connection& c, std::int64_t page,
+                                                                       std::int64_t page_size) {
   std::vector<SegmentView> out;
-  for (auto& s : store_.list(*conn, page_size, (page - 1) * page_size)) {
-    auto n = members(*conn, s);
+  for (auto& s : store_.list(c, page_size, (page - 1) * page_size)) {
+    auto n = members(c, s);
     out.push_back({std::move(s), n});
   }
-  return {std::move(out), store_.count(*conn)};
+  return {std::move(out), store_.count(c)};
+}
+
+std::string SegmentService::list_json(std::int64_t page, std::int64_t page_size) {
+  auto conn = db_.acquire();
+  const std::string key = std::to_string(page) + ":" + std::to_string(page_size);
+  SegmentStamp stamp = store_.stamp(*conn);
+  for (;;) {
+    if (auto body = pages_.get(key, stamp)) return std::move(*body);
+    if (pages_.begin(key)) break;
+    // Another request is rendering it: its page is at least as new as this
+    // stamp unless a write came between the two readings (then look again).
+    pages_.wait(key, std::chrono::seconds(30));
+  }
+  struct Ending {
+    SegmentListCache& pages;
+    const std::string& key;
+    ~Ending() { pages.end(key); }
+  } ending{pages_, key};
+  // Rendered after this stamp is read: current at it or newer. Read again, so
+  // that a request that waited for an older rendering renders what is new now.
+  stamp = store_.stamp(*conn);
+  auto [items, total] = list(*conn, page, page_size);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& s : items) list.push_back(to_json(s));
+  std::string body =
+      nlohmann::json{{"items", std::move(list)}, {"total", total}, {"page", page}, {"page_size", page_size}}.dump();
+  pages_.put(key, stamp, body);
+  return body;
 }
 
 SegmentView SegmentService::get(std::int64_t id) {

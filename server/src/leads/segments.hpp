@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "leads/segment_list_cache.hpp"
 #include "leads/segment_store.hpp"
 #include "leads/service.hpp"
 
@@ -32,6 +33,10 @@ class SegmentService {
       : db_(db), clock_(clock), leads_(leads) {}
 
   std::pair<std::vector<SegmentView>, std::int64_t> list(std::int64_t page, std::int64_t page_size);
+  // The page as the API answers it ({items, total, page, page_size}), from
+  // the rendered pages while no lead or segment has changed
+  // (leads/segment_list_cache.hpp): one statement per request.
+  std::string list_json(std::int64_t page, std::int64_t page_size);
   SegmentView get(std::int64_t id);
   SegmentView create(const SegmentInput& in, std::optional<std::int64_t> created_by);
   SegmentView update(std::int64_t id, const SegmentInput& in);
@@ -42,12 +47,15 @@ class SegmentService {
 
  private:
   std::int64_t members(storage::Connection& c, const Segment& s);
+  std::pair<std::vector<SegmentView>, std::int64_t> list(storage::Connection& c, std::int64_t page,
+                                                         std::int64_t page_size);
   std::string now() const;
 
   storage::Database& db_;
   const Clock& clock_;
   LeadService& leads_;
   SegmentStore store_;
+  SegmentListCache pages_;
 };
 
 }  // namespace herald::leads

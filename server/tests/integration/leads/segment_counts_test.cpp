@@ -5,6 +5,7 @@
 // and deleted, a bulk change too large to list lead by lead — and after
 // writes made concurrently with the counting.
 #include <atomic>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -128,6 +129,55 @@ TEST_P(SegmentCounts, MemberCountsEqualCountStarThroughEveryKindOfWrite) {
   for (auto& t : readers) t.join();
   EXPECT_EQ(server_errors.load(), 0);
   check("after concurrent writes");
+}
+
+// GET /api/segments answers from a rendered page while nothing changed
+// (leads/segment_list_cache.hpp): a segment created, changed or deleted
+// through another process, and a lead changed there, are in the next answer.
+TEST_P(SegmentCounts, TheSegmentListFollowsWritesOfEveryProcess) {
+  auto& admin = server().admin();
+  AuthedServer other(scratch().url());
+  auto names_and_counts = [](ApiClient& c) {
+    auto res = c.get("/api/segments");
+    EXPECT_EQ(res.status, 200) << res.body;
+    const auto page = res.json();
+    std::map<std::string, std::int64_t> out;
+    for (const auto& s : page["items"]) out[s["name"].get<std::string>()] = s["member_count"].get<std::int64_t>();
+    EXPECT_EQ(page["total"].get<std::size_t>(), out.size());
+    return out;
+  };
+  using Counts = std::map<std::string, std::int64_t>;
+  auto lead = create_lead({{"email", "one@example.com"}, {"status", "new"}});
+  ASSERT_TRUE(lead.contains("id"));
+  EXPECT_EQ(names_and_counts(admin), Counts{});
+  auto created = other.admin().post("/api/segments", {{"name", "fresh"}, {"filter", {{"status", "new"}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(names_and_counts(admin), (Counts{{"fresh", 1}}));
+  EXPECT_EQ(names_and_counts(admin), (Counts{{"fresh", 1}}));  // from the rendered page
+  const std::string url = "/api/segments/" + id_of(created.json());
+  ASSERT_EQ(other.admin().patch(url, {{"name", "renamed"}}).status, 200);
+  EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 1}}));
+  ASSERT_EQ(other.admin().patch(url, {{"filter", {{"status", "contacted"}}}}).status, 200);
+  EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 0}}));
+  ASSERT_EQ(other.admin().patch("/api/leads/" + id_of(lead), {{"status", "contacted"}}).status, 200);
+  EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 1}}));
+  ASSERT_EQ(other.admin().post("/api/leads", {{"email", "two@example.com"}, {"status", "contacted"}}).status, 201);
+  EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 2}}));
+  ASSERT_EQ(other.admin().del(url).status, 204);
+  EXPECT_EQ(names_and_counts(admin), Counts{});
+  // Pages are rendered apart: a page of one segment follows the same writes.
+  ASSERT_EQ(admin.post("/api/segments", {{"name", "a"}, {"filter", nlohmann::json::object()}}).status, 201);
+  ASSERT_EQ(admin.post("/api/segments", {{"name", "b"}, {"filter", {{"status", "new"}}}}).status, 201);
+  auto second = admin.get("/api/segments?page=2&page_size=1").json();
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_EQ(second["items"][0]["name"], "b");
+  EXPECT_EQ(second["items"][0]["member_count"], 0);
+  EXPECT_EQ(second["total"], 2);
+  ASSERT_EQ(other.admin().patch("/api/leads/" + id_of(lead), {{"status", "new"}}).status, 200);
+  second = admin.get("/api/segments?page=2&page_size=1").json();
+  EXPECT_EQ(second["items"][0]["member_count"], 1);
+  EXPECT_EQ(second["page"], 2);
+  EXPECT_EQ(second["page_size"], 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SegmentCounts, all_backends(), backend_test_name);
