@@ -25,6 +25,8 @@
 #      and `uptime` per row. Each path is
 #      requested once before its row, so that a filter's first count in the
 #      process (a whole count, in the plans below) is not in the row.
+#      Before the rows, a fresh server's first GET /api/segments is timed
+#      after its start-up count of every segment (WARM_WAIT, default 30 s).
 #   3. EXPLAIN=1 (default): with auto_explain on, one request of each
 #      scenario on a fresh server (empty caches, the writer stopped): every
 #      statement's EXPLAIN (ANALYZE, BUFFERS) to OUT (default
@@ -83,15 +85,16 @@ TICK_MS=$(awk -v hz="$(getconf CLK_TCK)" 'BEGIN {print 1000 / hz}')
 # CPU time so far (user + system, clock ticks) of herald, and of PostgreSQL's
 # processes (the postmaster's children: herald's pooled connections stay open).
 herald_ticks() { awk '{print $14 + $15}' "/proc/$HERALD_PID/stat"; }
-pg_ticks() {  # the backends of TCP clients (herald's connections, the writer's), not autovacuum's come-and-go workers
-  local pm p t=0
+pg_ticks() {  # "pid ticks" of each backend of a TCP client (herald's connections, the writer's), not autovacuum's
+  local pm p
   pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
   for p in $(awk -v pm="$pm" '$4 == pm {print $1}' /proc/[0-9]*/stat 2>/dev/null); do
     tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '127\.0\.0\.1(' || continue
-    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    awk '{print $1, $14 + $15}' "/proc/$p/stat" 2>/dev/null || true
   done
-  echo "$t"
 }
+# ticks_delta BEFORE AFTER: the ticks spent between, by the backends alive at both readings.
+ticks_delta() { awk 'NR == FNR {t[$1] = $2; next} ($1 in t) {d += $2 - t[$1]} END {print d + 0}' <(echo "$1") <(echo "$2"); }
 # Transactions committed in the database so far: herald's reads are one statement each outside a transaction.
 pg_xacts() { psql_ -c "SELECT xact_commit FROM pg_stat_database WHERE datname = 'herald'"; }
 
@@ -222,6 +225,24 @@ start
 SEG_COMMON=$(segment "new vip" '{"status":"new","tag":["vip"]}')
 SEG_RARE=$(segment "German contacted" '{"country":"DE","status":"contacted"}')
 
+# A fresh server's first segment list: an API process counts every segment
+# at start (leads::SegmentWarmer, logged as "segment counts warmed"); timed
+# once that is done (or after WARM_WAIT seconds when the binary does not log it).
+first_list() {
+  local warm="" i
+  for ((i = 0; i < ${WARM_WAIT:-30} * 10; i++)); do
+    warm=$( (grep -o '"msg":"segment counts warmed"[^}]*' "$DATA/server.log" || true) | (grep -o '"ms":[0-9]*' || true) |
+      cut -d: -f2 | tail -n 1)
+    [[ -n "$warm" ]] && break
+    sleep 0.1
+  done
+  FIRST_MS=$(api -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/api/segments" | awk '{printf "%.1f", $1 * 1000}')
+  WARM_MS="${warm:-none}"
+}
+stop_herald
+start
+first_list
+
 # name|paths (paths.lua: several separated by spaces, {n} a random number) — the scenarios.
 SCENARIOS=(
   "list, no filter, page 1|/api/leads"
@@ -265,7 +286,7 @@ row() {  # row NAME PATHS CONNS
   # Per request of the measured run (the writer's few requests are in the figures too).
   local n per
   n=$(awk '/requests in/ {print $1}' <<<"$out")
-  per=$(awk -v n="${n:-0}" -v t="$TICK_MS" -v h="$((h1 - h0))" -v p="$((p1 - p0))" -v x="$((x1 - x0))" \
+  per=$(awk -v n="${n:-0}" -v t="$TICK_MS" -v h="$((h1 - h0))" -v p="$(ticks_delta "$p0" "$p1")" -v x="$((x1 - x0))" \
     'BEGIN {if (n > 0) printf "%.3f | %.3f | %.2f", h * t / n, p * t / n, x / n; else print "- | - | -"}')
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$conns" "$p50" "$p99" "$rps" "${non2xx:-0}" \
     "$per" "$writes" "$at"
@@ -277,6 +298,7 @@ echo "$(nproc) cores: $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpui
 echo "$LEADS leads ($TAGGED tagged vip), filled in $FILL_S s + VACUUM ANALYZE $VACUUM_S s; kept totals checked against count(*)."
 echo "wrk -t2, $WARMUP warm-up then $DURATION per row; writer at $RATE status changes/s during every row; page cache ${PAGE_CACHE:-default}."
 echo "uptime at the start: $(uptime)"
+echo "A fresh server: its start-up count of every segment took $WARM_MS ms (\"none\": not logged in ${WARM_WAIT:-30} s); then its first GET /api/segments $FIRST_MS ms."
 echo
 echo "| scenario | conns | p50 | p99 | req/s | non-2xx | herald CPU ms/req | PostgreSQL CPU ms/req | PostgreSQL xacts/req | writer | load (1/5/15 min) |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"

@@ -1,7 +1,10 @@
 #include "leads/segments.hpp"
 
+#include <chrono>
+
 #include "core/errors.hpp"
 #include "core/json_fields.hpp"
+#include "core/log.hpp"
 #include "core/strings.hpp"
 #include "core/time.hpp"
 
@@ -108,6 +111,51 @@ std::string SegmentService::list_json(std::int64_t page, std::int64_t page_size)
       nlohmann::json{{"items", std::move(list)}, {"total", total}, {"page", page}, {"page_size", page_size}}.dump();
   pages_.put(key, stamp, body);
   return body;
+}
+
+std::int64_t SegmentService::warm(const std::atomic<bool>& stop) {
+  constexpr std::int64_t kDefaultPageSize = 50;  // http::page_params' default
+  constexpr std::int64_t kChunk = 200;
+  std::int64_t counted = 0;
+  // The first page as GET /api/segments asks for it, then the others' counts.
+  list_json(1, kDefaultPageSize);
+  auto conn = db_.acquire();
+  counted = std::min(store_.count(*conn), kDefaultPageSize);
+  for (std::int64_t offset = kDefaultPageSize; !stop; offset += kChunk) {
+    auto chunk = store_.list(*conn, kChunk, offset);
+    for (const auto& s : chunk) {
+      if (stop) break;
+      members(*conn, s);
+      ++counted;
+    }
+    if (static_cast<std::int64_t>(chunk.size()) < kChunk) break;
+  }
+  if (!stop) warmed_ = true;
+  return counted;
+}
+
+void SegmentWarmer::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] {
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      const auto n = segments_.warm(stop_);
+      const auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+      log::info("segment counts warmed", {{"segments", n}, {"ms", ms}, {"stopped", stop_.load()}});
+    } catch (const std::exception& e) {
+      // The first request of each segment counts it instead.
+      log::warn("segment counts not warmed", {{"error", e.what()}});
+    }
+  });
+}
+
+void SegmentWarmer::stop() {
+  std::lock_guard lock(mutex_);
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
 }
 
 SegmentView SegmentService::get(std::int64_t id) {
