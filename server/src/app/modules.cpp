@@ -33,7 +33,7 @@ void add_modules(Composition& c) {
   auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
   leads::Deps lead_deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()};
   lead_deps.warm_segments = c.options().serves_http;
-  auto& leads = c.add<leads::Module>(std::move(lead_deps));
+  auto& leads = c.add<leads::Module>(lead_deps);
   auto& settings = c.add<settings::Module>(settings::Deps{db, clock, config});
   auto& templates = c.add<templates::Module>(
       templates::Deps{db, clock, config, leads.leads(), settings.settings(), settings.transport()});

@@ -128,7 +128,7 @@ Response Routes::list_segments(Request& req) {
   return Response::json_text(200, segments_.list_json(p.page, p.page_size));
 }
 
-Response Routes::get_segment(Request& req) { return Response::json(200, to_json(segments_.get(http::id_param(req)))); }
+Response Routes::get_segment(Request& req) { return Response::json_text(200, segments_.get_json(http::id_param(req))); }
 
 Response Routes::create_segment(Request& req) {
   auto s = segments_.create(parse_segment_input(req.json(), true), actor(req));

@@ -1,5 +1,6 @@
 // Rendered pages of the segment list (`GET /api/segments`: names, filters and
-// exact member counts), each stamped with the versions it is current at
+// exact member counts) and single segments (`GET /api/segments/{id}`), each
+// stamped with the versions it is current at
 // (leads/segment_store.hpp SegmentStamp: lead_counters.version and
 // segment_counters.version, read in one statement).
 //

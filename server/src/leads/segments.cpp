@@ -85,14 +85,14 @@ std::pair<std::vector<SegmentView>, std::int64_t> SegmentService::list(storage::
   return {std::move(out), store_.count(c)};
 }
 
-std::string SegmentService::list_json(std::int64_t page, std::int64_t page_size) {
+std::string SegmentService::rendered(const std::string& key,
+                                     const std::function<std::string(storage::Connection&)>& render) {
   auto conn = db_.acquire();
-  const std::string key = std::to_string(page) + ":" + std::to_string(page_size);
   SegmentStamp stamp = store_.stamp(*conn);
   for (;;) {
     if (auto body = pages_.get(key, stamp)) return std::move(*body);
     if (pages_.begin(key)) break;
-    // Another request is rendering it: its page is at least as new as this
+    // Another request is rendering it: its answer is at least as new as this
     // stamp unless a write came between the two readings (then look again).
     pages_.wait(key, std::chrono::seconds(30));
   }
@@ -104,13 +104,28 @@ std::string SegmentService::list_json(std::int64_t page, std::int64_t page_size)
   // Rendered after this stamp is read: current at it or newer. Read again, so
   // that a request that waited for an older rendering renders what is new now.
   stamp = store_.stamp(*conn);
-  auto [items, total] = list(*conn, page, page_size);
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& s : items) list.push_back(to_json(s));
-  std::string body =
-      nlohmann::json{{"items", std::move(list)}, {"total", total}, {"page", page}, {"page_size", page_size}}.dump();
+  std::string body = render(*conn);
   pages_.put(key, stamp, body);
   return body;
+}
+
+std::string SegmentService::list_json(std::int64_t page, std::int64_t page_size) {
+  return rendered("list:" + std::to_string(page) + ":" + std::to_string(page_size), [&](storage::Connection& c) {
+    auto [items, total] = list(c, page, page_size);
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& s : items) list.push_back(to_json(s));
+    return nlohmann::json{{"items", std::move(list)}, {"total", total}, {"page", page}, {"page_size", page_size}}
+        .dump();
+  });
+}
+
+std::string SegmentService::get_json(std::int64_t id) {
+  return rendered("segment:" + std::to_string(id), [&](storage::Connection& c) {
+    auto s = store_.get(c, id);
+    if (!s) throw NotFound("no segment with id " + std::to_string(id));
+    auto n = members(c, *s);
+    return to_json(SegmentView{std::move(*s), n}).dump();
+  });
 }
 
 std::int64_t SegmentService::warm(const std::atomic<bool>& stop) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -41,6 +42,8 @@ class SegmentService {
   // the rendered pages while no lead or segment has changed
   // (leads/segment_list_cache.hpp): one statement per request.
   std::string list_json(std::int64_t page, std::int64_t page_size);
+  // One segment as GET /api/segments/{id} answers, kept the same way.
+  std::string get_json(std::int64_t id);
 
   // Counts every segment's members, so that this process keeps their block
   // counts (leads/block_counts.hpp) and its first requests count only the
@@ -60,6 +63,8 @@ class SegmentService {
 
  private:
   std::int64_t members(storage::Connection& c, const Segment& s);
+  // An answer kept in pages_ under `key`, or rendered by `render` (one at a time).
+  std::string rendered(const std::string& key, const std::function<std::string(storage::Connection&)>& render);
   std::pair<std::vector<SegmentView>, std::int64_t> list(storage::Connection& c, std::int64_t page,
                                                          std::int64_t page_size);
   std::string now() const;
@@ -68,7 +73,7 @@ class SegmentService {
   const Clock& clock_;
   LeadService& leads_;
   SegmentStore store_;
-  SegmentListCache pages_;
+  SegmentListCache pages_{1024};
   std::atomic<bool> warmed_{false};
 };
 

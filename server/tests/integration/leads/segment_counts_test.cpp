@@ -160,16 +160,29 @@ TEST_P(SegmentCounts, TheSegmentListFollowsWritesOfEveryProcess) {
   EXPECT_EQ(names_and_counts(admin), (Counts{{"fresh", 1}}));
   EXPECT_EQ(names_and_counts(admin), (Counts{{"fresh", 1}}));  // from the rendered page
   const std::string url = "/api/segments/" + id_of(created.json());
+  // GET /api/segments/{id} is kept the same way.
+  auto one = [&](ApiClient& c) {
+    auto res = c.get(url);
+    EXPECT_EQ(res.status, 200) << res.body;
+    const auto j = res.json();
+    return std::make_pair(j["name"].get<std::string>(), j["member_count"].get<std::int64_t>());
+  };
+  EXPECT_EQ(one(admin), std::make_pair(std::string("fresh"), std::int64_t{1}));
   ASSERT_EQ(other.admin().patch(url, {{"name", "renamed"}}).status, 200);
   EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 1}}));
+  EXPECT_EQ(one(admin), std::make_pair(std::string("renamed"), std::int64_t{1}));
   ASSERT_EQ(other.admin().patch(url, {{"filter", {{"status", "contacted"}}}}).status, 200);
   EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 0}}));
+  EXPECT_EQ(one(admin), std::make_pair(std::string("renamed"), std::int64_t{0}));
   ASSERT_EQ(other.admin().patch("/api/leads/" + id_of(lead), {{"status", "contacted"}}).status, 200);
   EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 1}}));
+  EXPECT_EQ(one(admin), std::make_pair(std::string("renamed"), std::int64_t{1}));
   ASSERT_EQ(other.admin().post("/api/leads", {{"email", "two@example.com"}, {"status", "contacted"}}).status, 201);
   EXPECT_EQ(names_and_counts(admin), (Counts{{"renamed", 2}}));
+  EXPECT_EQ(one(admin), std::make_pair(std::string("renamed"), std::int64_t{2}));
   ASSERT_EQ(other.admin().del(url).status, 204);
   EXPECT_EQ(names_and_counts(admin), Counts{});
+  EXPECT_EQ(admin.get(url).status, 404);
   // Pages are rendered apart: a page of one segment follows the same writes.
   ASSERT_EQ(admin.post("/api/segments", {{"name", "a"}, {"filter", nlohmann::json::object()}}).status, 201);
   ASSERT_EQ(admin.post("/api/segments", {{"name", "b"}, {"filter", {{"status", "new"}}}}).status, 201);
