@@ -28,7 +28,8 @@
 #      Before the rows, a fresh server's first GET /api/segments is timed
 #      after its start-up count of every segment (WARM_WAIT, default 30 s).
 #   3. EXPLAIN=1 (default): with auto_explain on, one request of each
-#      scenario on a fresh server (empty caches, the writer stopped): every
+#      scenario on a fresh server (empty caches but for its start-up count of
+#      every segment, which it waits for; the writer stopped): every
 #      statement's EXPLAIN (ANALYZE, BUFFERS) to OUT (default
 #      /tmp/herald-pg-leads.txt) and a summary table.
 #
@@ -228,7 +229,7 @@ SEG_RARE=$(segment "German contacted" '{"country":"DE","status":"contacted"}')
 # A fresh server's first segment list: an API process counts every segment
 # at start (leads::SegmentWarmer, logged as "segment counts warmed"); timed
 # once that is done (or after WARM_WAIT seconds when the binary does not log it).
-first_list() {
+wait_warm() {  # sets WARM_MS: the start-up count's ms, or "none"
   local warm="" i
   for ((i = 0; i < ${WARM_WAIT:-30} * 10; i++)); do
     warm=$( (grep -o '"msg":"segment counts warmed"[^}]*' "$DATA/server.log" || true) | (grep -o '"ms":[0-9]*' || true) |
@@ -236,8 +237,11 @@ first_list() {
     [[ -n "$warm" ]] && break
     sleep 0.1
   done
-  FIRST_MS=$(api -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/api/segments" | awk '{printf "%.1f", $1 * 1000}')
   WARM_MS="${warm:-none}"
+}
+first_list() {
+  wait_warm
+  FIRST_MS=$(api -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/api/segments" | awk '{printf "%.1f", $1 * 1000}')
 }
 stop_herald
 start
@@ -317,8 +321,10 @@ psql_ -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" \
   -c "ALTER SYSTEM SET auto_explain.log_timing = on" -c "ALTER SYSTEM SET auto_explain.log_verbose = off" \
   -c "SELECT pg_reload_conf()" >/dev/null
 : >"$PG_DIR/log.explain"
-LOG_START=$(stat -c %s "$PG_DIR/log")
 start
+# The start-up count of every segment first: its statements are not a scenario's.
+wait_warm
+LOG_START=$(stat -c %s "$PG_DIR/log")
 : >"$RUN/latency.txt"
 for s in "${SCENARIOS[@]}"; do
   [[ "${s%%|*}" =~ $ONLY ]] || continue
