@@ -87,14 +87,15 @@ Overview AnalyticsService::overview(const Period& p) {
     // The stamp first: what is read after it is at least as new.
     const auto stamp = store_.watermark(*conn);
     const auto key = std::to_string(ticks(p.from)) + "/" + std::to_string(ticks(p.to));
-    if (auto kept = overviews_.get(stamp, key)) {
-      o.current = kept->first;
-      o.before = kept->second;
-    } else {
-      o.current = total(store_, *conn, 0, hours_of(o.period));
-      o.before = total(store_, *conn, 0, hours_of(o.previous));
-      overviews_.put(stamp, key, std::make_shared<const std::pair<Counts, Counts>>(o.current, o.before));
-    }
+    const auto kept = overviews_.get_or_compute(
+        stamp, key,
+        [&] {
+          return std::make_shared<const std::pair<Counts, Counts>>(total(store_, *conn, 0, hours_of(o.period)),
+                                                                   total(store_, *conn, 0, hours_of(o.previous)));
+        },
+        [](const auto&) { return std::size_t{1}; });
+    o.current = kept->first;
+    o.before = kept->second;
   }
   const auto now_leads = leads_.totals(o.period.from, o.period.to);
   o.leads_total = now_leads.total;
@@ -118,8 +119,7 @@ CampaignReport AnalyticsService::campaign(std::int64_t id, Interval interval, co
   auto conn = db_.acquire();
   const auto stamp = store_.watermark(*conn);
   const auto key = std::to_string(id) + "/" + std::string(to_string(interval)) + "/" + tz;
-  auto kept = campaigns_cache_.get(stamp, key);
-  if (!kept) {
+  const auto compute = [&] {
     auto fresh = std::make_shared<CampaignRollup>();
     fresh->top_links = store_.top_links(*conn, id, kTopLinks);
     if (auto span = store_.span(*conn, id)) {
@@ -140,9 +140,9 @@ CampaignReport AnalyticsService::campaign(std::int64_t id, Interval interval, co
         fresh->clicked = points(b, rows, "clicked");
       }
     }
-    campaigns_cache_.put(stamp, key, fresh);
-    kept = std::move(fresh);
-  }
+    return std::shared_ptr<const CampaignRollup>(std::move(fresh));
+  };
+  const auto kept = campaigns_cache_.get_or_compute(stamp, key, compute, [](const auto&) { return std::size_t{1}; });
   r.funnel = kept->funnel;
   r.top_links = kept->top_links;
   r.sent.points = kept->sent;
@@ -164,30 +164,30 @@ Series AnalyticsService::timeseries(const SeriesQuery& q) {
   const auto key = q.metric + "/" + std::string(to_string(q.interval)) + "/" + q.tz + "/" +
                    std::to_string(ticks(q.period.from)) + "/" + std::to_string(ticks(q.period.to)) + "/" +
                    std::to_string(campaign);
-  if (auto kept = series_.get(stamp, key)) {
-    s.points = *kept;
-    return s;
-  }
-  const auto b = buckets(q.interval, *z, q.period);
-  if (q.interval == Interval::Day) {
-    // Whole UTC days from the daily roll-up; a zone's days that do not start
-    // at a UTC midnight add a few hours at each bound (range_sums). Only the
-    // metric's column is read.
-    const auto bounds = bounds_of(b);
-    if (bounds.size() >= 2) {
-      const auto reads = reads_for(bounds);
-      const auto days = store_.day_values(*conn, campaign, metric, reads.first_day, reads.last_day);
-      const auto hours = reads.needs_hours()
-                             ? store_.edge_hour_values(*conn, campaign, metric, reads.hours, reads.below, reads.from)
-                             : Store::Values{};
-      const auto sums = range_sums(bounds, reads, days, hours);
-      s.points.reserve(b.size());
-      for (std::size_t i = 0; i < b.size() && i < sums.size(); ++i) s.points.push_back({b[i].t, sums[i]});
+  const auto compute = [&] {
+    const auto b = buckets(q.interval, *z, q.period);
+    auto out = std::make_shared<std::vector<Point>>();
+    if (q.interval == Interval::Day) {
+      // Whole UTC days from the daily roll-up; a zone's days that do not start
+      // at a UTC midnight add a few hours at each bound (range_sums). Only the
+      // metric's column is read.
+      const auto bounds = bounds_of(b);
+      if (bounds.size() >= 2) {
+        const auto reads = reads_for(bounds);
+        const auto days = store_.day_values(*conn, campaign, metric, reads.first_day, reads.last_day);
+        const auto hours = reads.needs_hours()
+                               ? store_.edge_hour_values(*conn, campaign, metric, reads.hours, reads.below, reads.from)
+                               : Store::Values{};
+        const auto sums = range_sums(bounds, reads, days, hours);
+        out->reserve(b.size());
+        for (std::size_t i = 0; i < b.size() && i < sums.size(); ++i) out->push_back({b[i].t, sums[i]});
+      }
+    } else {
+      *out = points(b, store_.hour_values(*conn, campaign, metric, hours_of(b)));
     }
-  } else {
-    s.points = points(b, store_.hour_values(*conn, campaign, metric, hours_of(b)));
-  }
-  series_.put(stamp, key, std::make_shared<const std::vector<Point>>(s.points), s.points.size() + 1);
+    return std::shared_ptr<const std::vector<Point>>(std::move(out));
+  };
+  s.points = *series_.get_or_compute(stamp, key, compute, [](const auto& p) { return p.size() + 1; });
   return s;
 }
 
