@@ -143,10 +143,10 @@ Overview AnalyticsService::overview(const Period& p) {
     o.current = kept->first;
     o.before = kept->second;
   }
-  const auto now_leads = leads_.totals(o.period.from, o.period.to);
-  o.leads_total = now_leads.total;
-  o.leads_new = now_leads.created;
-  o.previous_leads_new = leads_.totals(o.previous.from, o.previous.to).created;
+  const auto lead_totals = leads_.totals(o.previous.from, o.period.from, o.period.to);
+  o.leads_total = lead_totals.total;
+  o.leads_new = lead_totals.created;
+  o.previous_leads_new = lead_totals.created_before;
   o.campaigns_active = campaigns_.active_count();
   return o;
 }
