@@ -15,8 +15,8 @@
 #include "campaigns/interface.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/periodic.hpp"
 #include "core/timezone.hpp"
-#include "jobs/periodic.hpp"
 #include "jobs/queue.hpp"
 #include "leads/interface.hpp"
 #include "module/module.hpp"
@@ -55,7 +55,7 @@ class RollupWaker final : public BackgroundTask {
   std::chrono::milliseconds interval_;
   bool retention_;
   std::int64_t retention_hour_ = -1;  // the hour of the last analytics.retention enqueued
-  jobs::Periodic periodic_;           // last: its thread calls poke() and ends before the rest goes
+  Periodic periodic_;                 // last: its thread calls poke() and ends before the rest goes
 };
 
 class Module final : public herald::Module {

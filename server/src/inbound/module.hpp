@@ -11,10 +11,10 @@
 
 #include "campaigns/interface.hpp"
 #include "core/clock.hpp"
+#include "core/periodic.hpp"
 #include "inbound/processor.hpp"
 #include "inbound/routes.hpp"
 #include "inbound/store.hpp"
-#include "jobs/periodic.hpp"
 #include "jobs/queue.hpp"
 #include "leads/interface.hpp"
 #include "module/module.hpp"
@@ -50,7 +50,7 @@ class PollWaker final : public BackgroundTask {
   jobs::JobQueue& queue_;
   settings::Settings& settings_;
   const Clock& clock_;
-  jobs::Periodic periodic_;  // last: its thread calls poke() and ends before the rest goes
+  Periodic periodic_;  // last: its thread calls poke() and ends before the rest goes
 };
 
 class Module final : public herald::Module {

@@ -1,4 +1,4 @@
-#include "jobs/periodic.hpp"
+#include "core/periodic.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace herald::jobs {
+namespace herald {
 namespace {
 
 using namespace std::chrono_literals;
@@ -79,4 +79,4 @@ TEST(Periodic, StartAndStopInAnyOrderAndAgain) {
 }
 
 }  // namespace
-}  // namespace herald::jobs
+}  // namespace herald

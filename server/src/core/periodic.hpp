@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-namespace herald::jobs {
+namespace herald {
 
 class Periodic {
  public:
@@ -37,4 +37,4 @@ class Periodic {
   std::thread thread_;
 };
 
-}  // namespace herald::jobs
+}  // namespace herald

@@ -1,11 +1,11 @@
-#include "jobs/periodic.hpp"
+#include "core/periodic.hpp"
 
 #include <exception>
 #include <utility>
 
 #include "core/log.hpp"
 
-namespace herald::jobs {
+namespace herald {
 
 Periodic::Periodic(std::chrono::milliseconds interval, std::function<void()> look, std::string failure_message)
     : interval_(interval), look_(std::move(look)), failure_message_(std::move(failure_message)) {}
@@ -41,4 +41,4 @@ void Periodic::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace herald::jobs
+}  // namespace herald
