@@ -19,7 +19,9 @@
 # (1 min) when it finished: the machine is shared.
 #
 #   bench/analytics.sh        EVENTS=10000000 DURATION=10s CONNS=16 BACKENDS="sqlite postgresql" ROLLUP_WINDOW=
-#                             INGEST_RATE=1000
+#                             INGEST_RATE=1000 PG_STATS=
+# PG_STATS=1: PostgreSQL with pg_stat_statements; after each row its
+# statements by total time go to stderr (calls, per request, mean, max ms).
 # PostgreSQL: a throwaway server of the script's own (initdb under /tmp), run as root.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,27 +57,49 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 # The server's CPU time so far (user + system), in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$HERALD_PID/stat"; }
+# PostgreSQL's CPU time so far (the postmaster and its children: the
+# server's pooled connections, the background workers), in clock ticks; 0 on SQLite.
+pg_ticks() {
+  [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]] || { echo 0; return; }
+  local pm
+  pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+  { echo "$pm"; pgrep -P "$pm"; } | while read -r p; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    awk '{s += $14 + $15} END {print s + 0}'
+}
 TICK_MS=$(awk "BEGIN {print 1000 / $(getconf CLK_TCK)}")
 # row NAME URL [wrk args...] — like wrk_row (bench/lib.sh), plus the server's
 # CPU time per request (what the process spent during the measured run over
 # the requests answered: steadier than latency on a shared machine; it
-# includes the background writes' share) and the load average when it finished.
+# includes the background writes' share), PostgreSQL's the same way (its
+# processes' CPU over the run per request, the roll-up's and the pixel
+# writes' share included; "-" on SQLite) and the load average when it finished.
 row() {
   local name="$1" url="$2"
   shift 2
-  local out c0 c1
+  local out c0 c1 g0 g1
   wrk -t"${THREADS:-2}" -c"$CONNS" -d"${WARMUP:-3s}" "$@" "$url" >/dev/null
+  [[ -z "${PG_STATS:-}" || "$backend" != postgresql ]] || psql_q -c "SELECT pg_stat_statements_reset()" >/dev/null
   c0=$(cpu_ticks)
+  g0=$(pg_ticks)
   out=$(wrk -t"${THREADS:-2}" -c"$CONNS" -d"${DURATION:-10s}" --latency "$@" "$url")
   c1=$(cpu_ticks)
-  local rps p50 p99 non2xx n cpu
+  g1=$(pg_ticks)
+  local rps p50 p99 non2xx n cpu pg
   rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   cpu=$(awk -v d="$((c1 - c0))" -v n="${n:-0}" -v t="$TICK_MS" 'BEGIN {if (n > 0) printf "%.2f", d * t / n; else print "-"}')
-  printf '| %-40s | %10s | %8s | %8s | %7s | %7s | %5s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu" "$(load1)"
+  pg=$(awk -v d="$((g1 - g0))" -v n="${n:-0}" -v t="$TICK_MS" -v b="$backend" \
+    'BEGIN {if (b != "postgresql") print "-"; else if (n > 0) printf "%.2f", d * t / n; else print "-"}')
+  printf '| %-40s | %10s | %8s | %8s | %7s | %7s | %7s | %5s |\n' "$name" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu" "$pg" "$(load1)"
+  if [[ -n "${PG_STATS:-}" && "$backend" == postgresql ]]; then
+    # The run's statements by total execution time: calls, calls per request, mean and max ms.
+    psql_q -tA -F ' | ' -c "SELECT calls, round(calls::numeric / greatest(${n:-0}, 1), 2), round(mean_exec_time::numeric, 3),
+        round(max_exec_time::numeric, 2), left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+      FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 6" | sed 's/^/    /' >&2
+  fi
 }
 
 # The synthetic year: 2026-01-01 + a year; types by share: 40% delivered,
@@ -185,10 +209,11 @@ run_backend() {
     pg_port=$((PORT + 100))
     runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C >/dev/null
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-      -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c shared_buffers=512MB -c max_wal_size=4GB" \
+      -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c shared_buffers=512MB -c max_wal_size=4GB${PG_STATS:+ -c shared_preload_libraries=pg_stat_statements}" \
       start >/dev/null
     runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE herald" >/dev/null
     psql_q() { runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -U postgres -d herald -q "$@"; }
+    [[ -z "${PG_STATS:-}" ]] || psql_q -c "CREATE EXTENSION pg_stat_statements" >/dev/null
     env=(HERALD_DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/herald")
   fi
   echo
@@ -253,8 +278,8 @@ run_backend() {
     sleep 2
   fi
   echo
-  printf '| %-40s | %10s | %8s | %8s | %7s | %7s | %5s |\n' "scenario" "req/s" "p50" "p99" "non-2xx" "CPU ms" "load"
-  printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "-----------:" "---------:" "---------:" "--------:" "--------:" "------:"
+  printf '| %-40s | %10s | %8s | %8s | %7s | %7s | %7s | %5s |\n' "scenario" "req/s" "p50" "p99" "non-2xx" "CPU ms" "PG ms" "load"
+  printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "-----------:" "---------:" "---------:" "--------:" "--------:" "--------:" "------:"
   row "overview, a year vs the year before" "$API/overview?from=2026-01-01&to=2027-01-01" -H "$H"
   row "overview, 30 days (edge hours)" "$API/overview?from=2026-06-01T07:00:00Z&to=2026-07-01T07:00:00Z" -H "$H"
   row "timeseries, a year by day, New York" \

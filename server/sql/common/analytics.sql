@@ -22,31 +22,19 @@ FROM analytics_daily WHERE campaign_id = $1 AND day >= $2 AND day < $3 ORDER BY 
 SELECT hour, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed, replied
 FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 ORDER BY hour;
 
+-- name: analytics.hours_changed
+-- $1 campaign (0: all), $2 a watermark: the campaign's hourly rows that roll-up
+-- batches past it changed (their stamp; every row for -1), in no order. What
+-- a process's copy of the campaign's hours (analytics/hours.hpp) reads.
+SELECT hour, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed, replied
+FROM analytics_hourly WHERE campaign_id = $1 AND stamp > $2;
+
 -- name: analytics.edge_hours
 -- $1 campaign (0: all), hours in [$2, $3) whose hour of day is < $4 or ≥ $5 (the
 -- partial days at the edges of runs of days, analytics/series.hpp), in order.
 SELECT hour, sent, delivered, bounced, rejected, opens, human_opens, opened, human_opened, clicks, clicked, unsubscribed, replied
 FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 AND (hour % 24 < $4 OR hour % 24 >= $5)
 ORDER BY hour;
-
--- One metric's column only (a time series shows one): $2 its position among
--- the counters (kMetrics' order, analytics/types.hpp), 0 sent … 11 replied.
-
--- name: analytics.day_values
--- $1 campaign (0: all), $2 the metric, days in [$3, $4), in order.
-SELECT day, CASE CAST($2 AS integer) WHEN 0 THEN sent WHEN 1 THEN delivered WHEN 2 THEN bounced WHEN 3 THEN rejected WHEN 4 THEN opens
-  WHEN 5 THEN human_opens WHEN 6 THEN opened WHEN 7 THEN human_opened WHEN 8 THEN clicks WHEN 9 THEN clicked
-  WHEN 10 THEN unsubscribed WHEN 11 THEN replied END
-FROM analytics_daily WHERE campaign_id = $1 AND day >= $3 AND day < $4 ORDER BY day;
-
--- name: analytics.hour_values
--- $1 campaign (0: all), $2 the metric, hours in [$3, $4), in order.
-SELECT hour, CASE CAST($2 AS integer) WHEN 0 THEN sent WHEN 1 THEN delivered WHEN 2 THEN bounced WHEN 3 THEN rejected WHEN 4 THEN opens
-  WHEN 5 THEN human_opens WHEN 6 THEN opened WHEN 7 THEN human_opened WHEN 8 THEN clicks WHEN 9 THEN clicked
-  WHEN 10 THEN unsubscribed WHEN 11 THEN replied END
-FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $3 AND hour < $4 ORDER BY hour;
-
--- analytics.edge_hour_values is in <backend>/analytics.sql.
 
 -- name: analytics.span
 -- A campaign's first and last hour with anything in it.

@@ -84,6 +84,10 @@ UPDATE leads SET status = CAST($1 AS TEXT), updated_at = CAST($2 AS TEXT) WHERE 
 UPDATE leads SET owner_id = CAST($1 AS BIGINT), updated_at = CAST($2 AS TEXT)
 WHERE owner_id IS DISTINCT FROM CAST($1 AS BIGINT)
 
--- name: leads.created_between
--- Leads created in [$1, $2) (RFC 3339 text: lexicographic = chronological).
-SELECT count(*) FROM leads WHERE created_at >= $1 AND created_at < $2;
+-- name: leads.totals
+-- The kept total of every lead, the leads created in [$1, $2) and those
+-- created in [$3, $1) (RFC 3339 text: lexicographic = chronological): the
+-- analytics overview's period and the one before, in one statement.
+SELECT COALESCE((SELECT n FROM lead_counts WHERE key = 'all'), 0),
+       (SELECT count(*) FROM leads WHERE created_at >= $1 AND created_at < $2),
+       (SELECT count(*) FROM leads WHERE created_at >= $3 AND created_at < $1);

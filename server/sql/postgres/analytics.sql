@@ -1,6 +1,5 @@
 -- Roll-up writes whose SQL differs between SQLite and PostgreSQL (the JSON
--- functions), and the edge-hour read (its plan); the others are in
--- common/analytics.sql. Each takes a whole
+-- functions); the others are in common/analytics.sql. Each takes a whole
 -- batch as one JSON array parameter, so a roll-up batch costs a constant
 -- number of statements (analytics/rollup.cpp).
 
@@ -14,12 +13,14 @@ RETURNING campaign_id, lead_id, kind;
 
 -- name: analytics.add_hours
 -- $1 a JSON array of [campaign, hour, the 12 counters in Counts' order], each
--- (campaign, hour) at most once: added to what the rows hold.
+-- (campaign, hour) at most once: added to what the rows hold; $2 the batch's
+-- new watermark, kept on every row it changes (stamp).
 INSERT INTO analytics_hourly (campaign_id, hour, sent, delivered, bounced, rejected, opens, human_opens, opened,
-                             human_opened, clicks, clicked, unsubscribed, replied)
+                             human_opened, clicks, clicked, unsubscribed, replied, stamp)
 SELECT (x.v ->> 0)::bigint, (x.v ->> 1)::bigint, (x.v ->> 2)::bigint, (x.v ->> 3)::bigint, (x.v ->> 4)::bigint,
        (x.v ->> 5)::bigint, (x.v ->> 6)::bigint, (x.v ->> 7)::bigint, (x.v ->> 8)::bigint, (x.v ->> 9)::bigint,
-       (x.v ->> 10)::bigint, (x.v ->> 11)::bigint, (x.v ->> 12)::bigint, (x.v ->> 13)::bigint
+       (x.v ->> 10)::bigint, (x.v ->> 11)::bigint, (x.v ->> 12)::bigint, (x.v ->> 13)::bigint,
+       CAST($2 AS bigint)
 FROM jsonb_array_elements(CAST($1 AS jsonb)) AS x(v)
 ON CONFLICT (campaign_id, hour) DO UPDATE SET
   sent = analytics_hourly.sent + excluded.sent,
@@ -33,7 +34,8 @@ ON CONFLICT (campaign_id, hour) DO UPDATE SET
   clicks = analytics_hourly.clicks + excluded.clicks,
   clicked = analytics_hourly.clicked + excluded.clicked,
   unsubscribed = analytics_hourly.unsubscribed + excluded.unsubscribed,
-  replied = analytics_hourly.replied + excluded.replied;
+  replied = analytics_hourly.replied + excluded.replied,
+  stamp = excluded.stamp;
 
 -- name: analytics.add_days
 -- $1 a JSON array of [campaign, day, the 12 counters], each (campaign, day) at most once.
@@ -64,13 +66,3 @@ SELECT v.c, v.u, v.n, v.q FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(c bigi
 ON CONFLICT (campaign_id, url) DO UPDATE SET
   clicks = analytics_links.clicks + excluded.clicks,
   unique_clicks = analytics_links.unique_clicks + excluded.unique_clicks;
-
--- name: analytics.edge_hour_values
--- $1 campaign (0: all), $2 the metric (as in analytics.day_values), hours in
--- [$3, $4) whose hour of day is < $5 or ≥ $6 (the partial days at the edges of
--- runs of days, analytics/series.hpp), in order.
-SELECT hour, CASE CAST($2 AS integer) WHEN 0 THEN sent WHEN 1 THEN delivered WHEN 2 THEN bounced WHEN 3 THEN rejected WHEN 4 THEN opens
-  WHEN 5 THEN human_opens WHEN 6 THEN opened WHEN 7 THEN human_opened WHEN 8 THEN clicks WHEN 9 THEN clicked
-  WHEN 10 THEN unsubscribed WHEN 11 THEN replied END
-FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $3 AND hour < $4 AND (hour % 24 < $5 OR hour % 24 >= $6)
-ORDER BY hour;

@@ -1,6 +1,5 @@
 -- Roll-up writes whose SQL differs between SQLite and PostgreSQL (the JSON
--- functions), and the edge-hour read (its plan); the others are in
--- common/analytics.sql. Each takes a whole
+-- functions); the others are in common/analytics.sql. Each takes a whole
 -- batch as one JSON array parameter, so a roll-up batch costs a constant
 -- number of statements (analytics/rollup.cpp).
 
@@ -14,12 +13,14 @@ RETURNING campaign_id, lead_id, kind;
 
 -- name: analytics.add_hours
 -- ?1 a JSON array of [campaign, hour, the 12 counters in Counts' order], each
--- (campaign, hour) at most once: added to what the rows hold.
+-- (campaign, hour) at most once: added to what the rows hold; ?2 the batch's
+-- new watermark, kept on every row it changes (stamp).
 INSERT INTO analytics_hourly (campaign_id, hour, sent, delivered, bounced, rejected, opens, human_opens, opened,
-                             human_opened, clicks, clicked, unsubscribed, replied)
+                             human_opened, clicks, clicked, unsubscribed, replied, stamp)
 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'),
        json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'),
-       json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]'), json_extract(value, '$[13]')
+       json_extract(value, '$[10]'), json_extract(value, '$[11]'), json_extract(value, '$[12]'), json_extract(value, '$[13]'),
+       ?2
 FROM json_each(?1) WHERE true
 ON CONFLICT (campaign_id, hour) DO UPDATE SET
   sent = analytics_hourly.sent + excluded.sent,
@@ -33,7 +34,8 @@ ON CONFLICT (campaign_id, hour) DO UPDATE SET
   clicks = analytics_hourly.clicks + excluded.clicks,
   clicked = analytics_hourly.clicked + excluded.clicked,
   unsubscribed = analytics_hourly.unsubscribed + excluded.unsubscribed,
-  replied = analytics_hourly.replied + excluded.replied;
+  replied = analytics_hourly.replied + excluded.replied,
+  stamp = excluded.stamp;
 
 -- name: analytics.add_days
 -- ?1 a JSON array of [campaign, day, the 12 counters], each (campaign, day) at most once.
@@ -65,18 +67,3 @@ FROM json_each(?1) WHERE true
 ON CONFLICT (campaign_id, url) DO UPDATE SET
   clicks = analytics_links.clicks + excluded.clicks,
   unique_clicks = analytics_links.unique_clicks + excluded.unique_clicks;
-
--- name: analytics.edge_hour_values
--- ?1 campaign (0: all), ?2 the metric (as in analytics.day_values), the hours
--- in [?3, ?4) (?3 a UTC midnight) whose hour of day is < ?5 or ≥ ?6: the
--- partial days at the edges of runs of days (analytics/series.hpp). One index
--- range per day and edge (a day's hours [h, h + ?5) and [h + ?6, h + 24)),
--- not a step through every hour of the period with a filter: a year in New
--- York reads ~1,830 hours either way, and this skips the other ~6,900 index
--- entries (~30 % less time). In no promised order: the caller sorts.
-WITH RECURSIVE d(h) AS (SELECT ?3 UNION ALL SELECT h + 24 FROM d WHERE h + 24 < ?4),
-w(lo, hi) AS (SELECT h, h + ?5 FROM d WHERE ?5 > 0 UNION ALL SELECT h + ?6, h + 24 FROM d WHERE ?6 < 24)
-SELECT a.hour, CASE ?2 WHEN 0 THEN a.sent WHEN 1 THEN a.delivered WHEN 2 THEN a.bounced WHEN 3 THEN a.rejected WHEN 4 THEN a.opens
-  WHEN 5 THEN a.human_opens WHEN 6 THEN a.opened WHEN 7 THEN a.human_opened WHEN 8 THEN a.clicks WHEN 9 THEN a.clicked
-  WHEN 10 THEN a.unsubscribed WHEN 11 THEN a.replied END
-FROM w JOIN analytics_hourly a ON a.campaign_id = ?1 AND a.hour >= w.lo AND a.hour < w.hi;

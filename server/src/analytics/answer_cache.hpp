@@ -10,14 +10,23 @@
 // at W or later, and it is served only to requests that read W. The watermark
 // only grows; a larger stamp drops every kept answer. Exact with any number of
 // processes: each reads the stamp from the shared database.
+//
+// One computation per (stamp, key) at a time (get_or_compute): when the
+// watermark moves, the requests that read the new stamp for the same key
+// wait for the first one's answer instead of each reading the roll-ups.
+// They read the same stamp, so that answer is theirs exactly.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace herald::analytics {
 
@@ -56,6 +65,46 @@ class AnswerCache {
     if (entries_.insert_or_assign(key, std::move(value)).second) weight_ += weight;
   }
 
+  // The answer for `key` at `stamp`: the one kept; else the one another
+  // call is computing for the same stamp and key (waited for; its exception,
+  // if it throws, is thrown here too); else `compute()`'s, kept with
+  // weight `weight(answer)`. `compute` runs without the lock held.
+  template <class Compute, class Weight>
+  std::shared_ptr<const V> get_or_compute(std::int64_t stamp, const std::string& key, Compute&& compute,
+                                          Weight&& weight) {
+    std::unique_lock lock(mutex_);
+    if (stamp == stamp_) {
+      if (const auto it = entries_.find(key); it != entries_.end()) {
+        ++hits_;
+        return it->second;
+      }
+    }
+    const auto flight = std::pair{stamp, key};
+    if (const auto it = flights_.find(flight); it != flights_.end()) {
+      auto answer = it->second;
+      ++shared_;
+      lock.unlock();
+      return answer.get();
+    }
+    std::promise<std::shared_ptr<const V>> promise;
+    flights_.emplace(flight, promise.get_future().share());
+    lock.unlock();
+    std::shared_ptr<const V> answer;
+    try {
+      answer = compute();
+    } catch (...) {
+      promise.set_exception(std::current_exception());
+      std::lock_guard relock(mutex_);
+      flights_.erase(flight);
+      throw;
+    }
+    put(stamp, key, answer, weight(*answer));
+    promise.set_value(answer);
+    std::lock_guard relock(mutex_);
+    flights_.erase(flight);
+    return answer;
+  }
+
   std::size_t size() const {
     std::lock_guard lock(mutex_);
     return entries_.size();
@@ -64,6 +113,16 @@ class AnswerCache {
     std::lock_guard lock(mutex_);
     return hits_;
   }
+  // Calls that waited for another call's computation (get_or_compute).
+  std::int64_t shared() const {
+    std::lock_guard lock(mutex_);
+    return shared_;
+  }
+  // Computations under way (get_or_compute).
+  std::size_t in_flight() const {
+    std::lock_guard lock(mutex_);
+    return flights_.size();
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -71,7 +130,9 @@ class AnswerCache {
   std::int64_t stamp_ = -1;
   std::size_t weight_ = 0;
   mutable std::int64_t hits_ = 0;
+  std::int64_t shared_ = 0;
   std::unordered_map<std::string, std::shared_ptr<const V>> entries_;
+  std::map<std::pair<std::int64_t, std::string>, std::shared_future<std::shared_ptr<const V>>> flights_;
 };
 
 }  // namespace herald::analytics

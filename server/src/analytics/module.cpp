@@ -25,7 +25,9 @@ RollupWaker::RollupWaker(jobs::JobQueue& queue, Rollup& rollup, campaigns::Activ
       campaigns_(campaigns),
       clock_(clock),
       interval_(interval),
-      retention_(retention) {}
+      retention_(retention),
+      periodic_(
+          interval, [this] { poke(); }, "analytics roll-up not woken") {}
 
 RollupWaker::~RollupWaker() { stop(); }
 
@@ -47,34 +49,6 @@ bool RollupWaker::poke() {
   spec.max_attempts = 3;
   spec.unique_key = "analytics.rollup:" + std::to_string(ms / interval_.count());
   return queue_.enqueue(spec).created;
-}
-
-void RollupWaker::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      try {
-        poke();
-      } catch (const std::exception& e) {
-        log::warn("analytics roll-up not woken", {{"error", e.what()}});
-      }
-      lock.lock();
-      wake_.wait_for(lock, interval_, [this] { return stopping_; });
-    }
-  });
-}
-
-void RollupWaker::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 Module::Module(Deps d)

@@ -7,9 +7,6 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "analytics/retention.hpp"
 #include "analytics/rollup.hpp"
@@ -18,6 +15,7 @@
 #include "campaigns/interface.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/periodic.hpp"
 #include "core/timezone.hpp"
 #include "jobs/queue.hpp"
 #include "leads/interface.hpp"
@@ -44,8 +42,8 @@ class RollupWaker final : public BackgroundTask {
               std::chrono::milliseconds interval, bool retention = false);
   ~RollupWaker() override;
   std::string_view name() const override { return "analytics.rollup"; }
-  void start() override;
-  void stop() override;
+  void start() override { periodic_.start(); }
+  void stop() override { periodic_.stop(); }
   // One look: true when it enqueued a job.
   bool poke();
 
@@ -57,10 +55,7 @@ class RollupWaker final : public BackgroundTask {
   std::chrono::milliseconds interval_;
   bool retention_;
   std::int64_t retention_hour_ = -1;  // the hour of the last analytics.retention enqueued
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Periodic periodic_;                 // last: its thread calls poke() and ends before the rest goes
 };
 
 class Module final : public herald::Module {

@@ -35,7 +35,7 @@ std::size_t Rollup::run_once() {
   for (std::size_t i = 0; i < f.firsts.size(); ++i)
     if (fresh[i]) count_first(f, f.firsts[i]);
   add_totals(f);
-  store_.add_hours(*conn, f.hours);
+  store_.add_hours(*conn, f.hours, f.last_id);
   store_.add_days(*conn, days_of(f));
   store_.add_links(*conn, f.links);
   if (before_commit) before_commit();

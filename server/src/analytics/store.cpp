@@ -19,10 +19,8 @@ const storage::Query kAddLinks{"analytics.add_links"};
 const storage::Query kDays{"analytics.days"};
 const storage::Query kHours{"analytics.hours"};
 const storage::Query kEdgeHours{"analytics.edge_hours"};
+const storage::Query kHoursChanged{"analytics.hours_changed"};
 const storage::Query kSpan{"analytics.span"};
-const storage::Query kDayValues{"analytics.day_values"};
-const storage::Query kHourValues{"analytics.hour_values"};
-const storage::Query kEdgeHourValues{"analytics.edge_hour_values"};
 const storage::Query kTopLinks{"analytics.top_links"};
 
 Counts counts_at(const storage::Row& r, int at) {
@@ -73,9 +71,9 @@ std::vector<bool> Store::firsts(storage::Connection& c, const std::vector<FirstC
   return out;
 }
 
-void Store::add_hours(storage::Connection& c, const Additions& hours) const {
+void Store::add_hours(storage::Connection& c, const Additions& hours, std::int64_t stamp) const {
   const auto text = additions_json(hours);
-  if (!text.empty()) c.execute(kAddHours, {std::string_view(text)});
+  if (!text.empty()) c.execute(kAddHours, {std::string_view(text), stamp});
 }
 
 void Store::add_days(storage::Connection& c, const Additions& days) const {
@@ -125,30 +123,10 @@ Store::Rows Store::edge_hours(storage::Connection& c, std::int64_t campaign, Hou
   return out;
 }
 
-Store::Values Store::day_values(storage::Connection& c, std::int64_t campaign, int metric, std::int64_t first,
-                                std::int64_t last) const {
-  Values out;
-  out.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, last - first)));
-  c.execute(kDayValues, {campaign, std::int64_t{metric}, first, last},
-            [&](const storage::Row& r) { out.emplace_back(r.integer(0), r.integer(1)); });
-  return out;
-}
-
-Store::Values Store::hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h) const {
-  Values out;
-  out.reserve(static_cast<std::size_t>(std::max<std::int64_t>(0, h.last - h.first)));
-  c.execute(kHourValues, {campaign, std::int64_t{metric}, h.first, h.last},
-            [&](const storage::Row& r) { out.emplace_back(r.integer(0), r.integer(1)); });
-  return out;
-}
-
-Store::Values Store::edge_hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h,
-                                      std::int64_t below, std::int64_t from) const {
-  Values out;
-  c.execute(kEdgeHourValues, {campaign, std::int64_t{metric}, h.first, h.last, below, from},
-            [&](const storage::Row& r) { out.emplace_back(r.integer(0), r.integer(1)); });
-  // One range per day and edge on SQLite, in no promised order.
-  if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end());
+Store::Rows Store::hours_changed(storage::Connection& c, std::int64_t campaign, std::int64_t since) const {
+  Rows out;
+  c.execute(kHoursChanged, {campaign, since},
+            [&](const storage::Row& r) { out.emplace_back(r.integer(0), counts_at(r, 1)); });
   return out;
 }
 

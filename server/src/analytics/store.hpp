@@ -26,7 +26,8 @@ class Store {
   using Additions = std::map<std::pair<std::int64_t, std::int64_t>, Counts>;
   // Each in one statement: (campaign, hour) or (campaign, day) → counts added
   // (empty ones skipped); (campaign, url) → clicks and unique clicks added.
-  void add_hours(storage::Connection& c, const Additions& hours) const;
+  // `stamp`: the batch's new watermark, kept on every hourly row it changes.
+  void add_hours(storage::Connection& c, const Additions& hours, std::int64_t stamp) const;
   void add_days(storage::Connection& c, const Additions& days) const;
   void add_links(storage::Connection& c, const std::map<std::pair<std::int64_t, std::string>, LinkDelta>& links) const;
 
@@ -36,13 +37,8 @@ class Store {
   Rows hours(storage::Connection& c, std::int64_t campaign, HourRange h) const;
   Rows edge_hours(storage::Connection& c, std::int64_t campaign, HourRange h, std::int64_t below,
                   std::int64_t from) const;
-  // The same for one metric (its position in kMetrics): (day or hour, value).
-  using Values = std::vector<std::pair<std::int64_t, std::int64_t>>;
-  Values day_values(storage::Connection& c, std::int64_t campaign, int metric, std::int64_t first,
-                    std::int64_t last) const;
-  Values hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h) const;
-  Values edge_hour_values(storage::Connection& c, std::int64_t campaign, int metric, HourRange h, std::int64_t below,
-                          std::int64_t from) const;
+  // The campaign's hourly rows changed by roll-up batches past `since` (every row for -1), in no order.
+  Rows hours_changed(storage::Connection& c, std::int64_t campaign, std::int64_t since) const;
   std::optional<HourRange> span(storage::Connection& c, std::int64_t campaign) const;
   std::vector<LinkClicks> top_links(storage::Connection& c, std::int64_t campaign, std::int64_t limit) const;
 };

@@ -15,7 +15,11 @@ constexpr std::chrono::milliseconds kLookEvery{2000};
 
 PollWaker::PollWaker(jobs::JobQueue& queue, settings::Settings& settings, const Clock& clock,
                      std::chrono::milliseconds look_every)
-    : queue_(queue), settings_(settings), clock_(clock), look_every_(look_every) {}
+    : queue_(queue),
+      settings_(settings),
+      clock_(clock),
+      periodic_(
+          look_every, [this] { poke(); }, "inbound mailbox poll not woken") {}
 
 PollWaker::~PollWaker() { stop(); }
 
@@ -30,34 +34,6 @@ bool PollWaker::poke() {
   spec.max_attempts = 1;  // the next slot polls again
   spec.unique_key = "inbound.poll:" + std::to_string(mailbox.poll_interval_s) + ":" + std::to_string(slot);
   return queue_.enqueue(spec).created;
-}
-
-void PollWaker::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      try {
-        poke();
-      } catch (const std::exception& e) {
-        log::warn("inbound mailbox poll not woken", {{"error", e.what()}});
-      }
-      lock.lock();
-      wake_.wait_for(lock, look_every_, [this] { return stopping_; });
-    }
-  });
-}
-
-void PollWaker::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 Module::Module(Deps d)

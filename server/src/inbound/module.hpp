@@ -7,13 +7,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "campaigns/interface.hpp"
 #include "core/clock.hpp"
+#include "core/periodic.hpp"
 #include "inbound/processor.hpp"
 #include "inbound/routes.hpp"
 #include "inbound/store.hpp"
@@ -43,8 +41,8 @@ class PollWaker final : public BackgroundTask {
             std::chrono::milliseconds look_every);
   ~PollWaker() override;
   std::string_view name() const override { return "inbound.poll"; }
-  void start() override;
-  void stop() override;
+  void start() override { periodic_.start(); }
+  void stop() override { periodic_.stop(); }
   // One look: true when it enqueued a poll.
   bool poke();
 
@@ -52,11 +50,7 @@ class PollWaker final : public BackgroundTask {
   jobs::JobQueue& queue_;
   settings::Settings& settings_;
   const Clock& clock_;
-  std::chrono::milliseconds look_every_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Periodic periodic_;  // last: its thread calls poke() and ends before the rest goes
 };
 
 class Module final : public herald::Module {

@@ -175,12 +175,10 @@ void Directory::set_scores(std::span<const ScoreUpdate> scores) {
   tx.commit();
 }
 
-LeadTotals Directory::totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) {
+LeadTotals Directory::totals(std::chrono::system_clock::time_point before, std::chrono::system_clock::time_point from,
+                             std::chrono::system_clock::time_point to) {
   auto conn = db_.acquire();
-  LeadTotals t;
-  t.total = store_.counted(*conn, {"all"});
-  t.created = store_.created_between(*conn, rfc3339(from), rfc3339(to));
-  return t;
+  return store_.totals(*conn, rfc3339(before), rfc3339(from), rfc3339(to));
 }
 
 bool Directory::is_suppressed(std::string_view email) { return suppressions_.suppressed(email); }

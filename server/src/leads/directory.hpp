@@ -24,7 +24,8 @@ class Directory final : public Leads {
   bool change_status(const StatusChange& change) override;
   std::vector<Lead> scan(std::int64_t after_id, std::size_t limit) override;
   void set_scores(std::span<const ScoreUpdate> scores) override;
-  LeadTotals totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) override;
+  LeadTotals totals(std::chrono::system_clock::time_point before, std::chrono::system_clock::time_point from,
+                    std::chrono::system_clock::time_point to) override;
 
  private:
   Filter filter_of(const Audience& audience);

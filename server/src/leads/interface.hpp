@@ -53,9 +53,10 @@ struct StatusChange {
   std::string ip, request_id;           // of the request that brought it, if any
 };
 
-// How many leads there are, and how many were created in a period.
+// How many leads there are, and how many were created in a period and in
+// the period before it.
 struct LeadTotals {
-  std::int64_t total = 0, created = 0;
+  std::int64_t total = 0, created = 0, created_before = 0;
 };
 
 // A computed score (0-100) and its reasons, a JSON array [{feature, weight}]
@@ -97,8 +98,10 @@ class Leads {
   // stays the last edit's); a lead deleted meanwhile is skipped.
   virtual void set_scores(std::span<const ScoreUpdate> scores) = 0;
 
-  // Every lead (the kept total), and those created in [from, to) (analytics).
-  virtual LeadTotals totals(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) = 0;
+  // Every lead (the kept total), those created in [from, to) and those created
+  // in [before, from) (analytics' overview and its previous period): one statement.
+  virtual LeadTotals totals(std::chrono::system_clock::time_point before, std::chrono::system_clock::time_point from,
+                            std::chrono::system_clock::time_point to) = 0;
 };
 
 }  // namespace herald::leads

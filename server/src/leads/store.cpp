@@ -13,7 +13,7 @@ namespace {
 
 const storage::Query kVersions{"leads.versions"};
 const storage::Query kCounted{"leads.counted"};
-const storage::Query kCreatedBetween{"leads.created_between"};
+const storage::Query kTotals{"leads.totals"};
 const storage::Query kAdded{"leads.added"};
 const storage::Query kChangesSince{"leads.changes_since"};
 const storage::Query kPagePrefix{"leads.page_prefix"};
@@ -191,10 +191,14 @@ std::vector<Change> LeadStore::changes_since(Connection& c, std::int64_t after, 
   return out;
 }
 
-std::int64_t LeadStore::created_between(Connection& c, std::string_view from, std::string_view to) const {
-  std::int64_t n = 0;
-  c.execute(kCreatedBetween, {from, to}, [&](const storage::Row& r) { n = r.integer(0); });
-  return n;
+LeadTotals LeadStore::totals(Connection& c, std::string_view before, std::string_view from, std::string_view to) const {
+  LeadTotals t;
+  c.execute(kTotals, {from, to, before}, [&](const storage::Row& r) {
+    t.total = r.integer(0);
+    t.created = r.integer(1);
+    t.created_before = r.integer(2);
+  });
+  return t;
 }
 
 std::int64_t LeadStore::counted(Connection& c, const std::vector<std::string>& keys) const {

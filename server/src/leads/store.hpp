@@ -16,6 +16,7 @@
 #include "leads/change_feed.hpp"
 #include "leads/counts.hpp"
 #include "leads/filter.hpp"
+#include "leads/interface.hpp"
 #include "leads/types.hpp"
 #include "storage/database.hpp"
 #include "storage/query.hpp"
@@ -44,7 +45,8 @@ class LeadStore {
   // The sum of the exact totals under these lead_counts keys (leads/counts.hpp).
   std::int64_t counted(Connection& c, const std::vector<std::string>& keys) const;
   // Leads created in [from, to) (RFC 3339 bounds).
-  std::int64_t created_between(Connection& c, std::string_view from, std::string_view to) const;
+  // The kept total, the leads created in [from, to) and in [before, from) (RFC 3339 text), in one statement.
+  LeadTotals totals(Connection& c, std::string_view before, std::string_view from, std::string_view to) const;
   // The leads matching a filter, stopping at `limit` when given, with the
   // versions of the same snapshot.
   std::pair<Versions, std::int64_t> count(Connection& c, const Filter& f, std::optional<std::int64_t> limit) const;

@@ -135,6 +135,12 @@ TEST_P(AnalyticsApiTest, OverviewGivesExactCountsAndRatesAgainstThePreviousPerio
   auto recent = admin.get("/api/analytics/overview").json();
   EXPECT_EQ(recent["leads"]["new"], 2);
   EXPECT_EQ(recent["sent"], 0);
+  // 30 days from 10 days ahead: none new in it, both in the 30 days before.
+  const auto ahead = rfc3339(std::chrono::system_clock::now() + std::chrono::hours(24 * 40));
+  auto later = admin.get("/api/analytics/overview?to=" + ahead).json();
+  EXPECT_EQ(later["leads"]["new"], 0) << later.dump();
+  EXPECT_EQ(later["previous"]["leads"]["new"], 2) << later.dump();
+  EXPECT_EQ(later["leads"]["total"], 2);
 
   auto csv = admin.get("/api/analytics/overview?format=csv&" + kPeriod);
   EXPECT_EQ(csv.status, 200);

@@ -12,6 +12,7 @@
 #include "analytics/fold.hpp"
 #include "analytics/retention.hpp"
 #include "analytics/rollup.hpp"
+#include "analytics/service.hpp"
 #include "campaigns/activity.hpp"
 #include "core/clock.hpp"
 #include "storage/migrations.hpp"
@@ -196,6 +197,59 @@ std::int64_t raw_events(storage::Database& db) {
 // in bounded batches, and leaves the roll-ups as they were: rolling up the
 // rest afterwards gives what a recomputation over every event gave before
 // anything was deleted.
+// A process's copy of a campaign's hours (HourMirror) against the table after
+// every roll-up batch: it reads only the rows the batches since its stamp
+// changed, and an event that arrives late for a day long past (a reply or a
+// bounce dated months back) is in the very next answer — no day is assumed
+// closed.
+TEST_P(RollupTest, TheHourCopyFollowsEveryBatchAndLateEventsIntoPastDays) {
+  analytics::Store store;
+  analytics::HourMirror mirror(1'000'000), other(1'000'000);
+  const std::int64_t h0 = kT0 / 3'600'000;
+  auto check = [&](analytics::HourMirror& m, std::int64_t watermark) {
+    const auto s = stored();
+    auto conn = db().acquire();
+    for (std::int64_t campaign = 0; campaign <= 3; ++campaign) {
+      const auto table = m.at(*conn, store, campaign, watermark);
+      for (std::int64_t a = h0 - 800; a < h0 + 130; a += 13)
+        for (std::int64_t b = a; b < h0 + 130; b += 11) {
+          Counts want;
+          for (const auto& [k, v] : s.hours)
+            if (k.first == campaign && k.second >= a && k.second < b) want += v;
+          ASSERT_EQ(table->sum(a, b), want) << "campaign " << campaign << " hours " << a << "-" << b;
+        }
+    }
+  };
+  insert_events(600, 11);
+  auto r = roller(150);
+  while (r.run_once() > 0) check(mirror, r.watermark());
+  // Each row read when first seen and again after each batch that changed it.
+  const auto full = mirror.rows_read();
+  EXPECT_GE(static_cast<std::size_t>(full), stored().hours.size());
+
+  // Late: a reply dated 30 days before the stream, to campaign 2, from a lead
+  // not counted as replied before.
+  {
+    auto conn = db().acquire();
+    conn->execute(
+        sql_for(backend(),
+                "INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at) VALUES (2, 1000, 'reply', $1)"),
+        {kT0 - 30 * 86'400'000LL});
+  }
+  EXPECT_EQ(r.run(), 1u);
+  check(mirror, r.watermark());
+  // Only the late hour, of campaign 2 and of campaign 0, was read again.
+  EXPECT_EQ(mirror.rows_read(), full + 2);
+  {
+    auto conn = db().acquire();
+    EXPECT_EQ(mirror.at(*conn, store, 2, r.watermark())->sum(h0 - 30 * 24, h0 - 29 * 24).replied, 1);
+    EXPECT_EQ(mirror.at(*conn, store, 0, r.watermark())->sum(h0 - 30 * 24, h0 - 29 * 24).replied, 1);
+  }
+  // Another process that starts now reads every row once and agrees.
+  check(other, r.watermark());
+  EXPECT_EQ(static_cast<std::size_t>(other.rows_read()), stored().hours.size());
+}
+
 TEST_P(RollupTest, RetentionDeletesOnlyRolledUpOldEventsAndKeepsTheRollups) {
   insert_events(1200, 5);
   const State expected = recomputed();

@@ -2,7 +2,13 @@
 // watermark) it was computed at, dropped when a newer stamp is seen, bounded.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "analytics/answer_cache.hpp"
 
@@ -71,6 +77,119 @@ TEST(AnalyticsAnswerCache, ManyThreadsGetAndPutWithoutLosingTheStampRule) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(*cache.get(19, "0"), 19);
+}
+
+// Waits (generously: the machine may be loaded) until `done` holds.
+template <class F>
+bool eventually(F done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return done();
+}
+
+// A gate the computation waits at until the test opens it.
+struct Gate {
+  std::mutex m;
+  std::condition_variable cv;
+  bool open = false;
+  void wait() {
+    std::unique_lock lock(m);
+    cv.wait(lock, [this] { return open; });
+  }
+  void release() {
+    {
+      std::lock_guard lock(m);
+      open = true;
+    }
+    cv.notify_all();
+  }
+};
+
+const auto one = [](const int&) { return std::size_t{1}; };
+
+TEST(AnalyticsAnswerCache, RequestsForTheSameStampAndKeyShareOneComputation) {
+  AnswerCache<int> cache(100);
+  Gate gate;
+  std::atomic<int> computed{0};
+  auto compute = [&] {
+    ++computed;
+    gate.wait();
+    return value(42);
+  };
+  std::vector<std::shared_ptr<const int>> got(8);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { got[0] = cache.get_or_compute(7, "k", compute, one); });
+  ASSERT_TRUE(eventually([&] { return cache.in_flight() == 1; }));
+  for (int i = 1; i < 8; ++i) threads.emplace_back([&, i] { got[i] = cache.get_or_compute(7, "k", compute, one); });
+  // Each of the seven has found the computation under way and waits for it.
+  ASSERT_TRUE(eventually([&] { return cache.shared() == 7; }));
+  gate.release();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(computed.load(), 1);
+  for (const auto& g : got) {
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g.get(), got[0].get());  // the very same answer
+  }
+  EXPECT_EQ(cache.in_flight(), 0u);
+  // Kept: the next call is a hit, not a computation.
+  EXPECT_EQ(*cache.get_or_compute(
+                7, "k", [] { return value(0); }, one),
+            42);
+  EXPECT_EQ(cache.hits(), 1);
+}
+
+TEST(AnalyticsAnswerCache, ANewerStampIsComputedAgainNotShared) {
+  AnswerCache<int> cache(100);
+  EXPECT_EQ(*cache.get_or_compute(
+                1, "k", [] { return value(1); }, one),
+            1);
+  // The roll-up moved: the answer kept at 1 is not the answer at 2.
+  EXPECT_EQ(*cache.get_or_compute(
+                2, "k", [] { return value(2); }, one),
+            2);
+  EXPECT_EQ(*cache.get_or_compute(
+                2, "k", [] { return value(3); }, one),
+            2);
+  EXPECT_EQ(cache.shared(), 0);
+}
+
+TEST(AnalyticsAnswerCache, AFailedComputationFailsItsWaitersAndIsNotKept) {
+  AnswerCache<int> cache(100);
+  Gate gate;
+  auto failing = [&]() -> std::shared_ptr<const int> {
+    gate.wait();
+    throw std::runtime_error("database away");
+  };
+  std::atomic<int> failures{0};
+  std::thread first([&] {
+    try {
+      cache.get_or_compute(3, "k", failing, one);
+    } catch (const std::runtime_error&) {
+      ++failures;
+    }
+  });
+  ASSERT_TRUE(eventually([&] { return cache.in_flight() == 1; }));
+  std::thread second([&] {
+    try {
+      cache.get_or_compute(
+          3, "k", [] { return value(9); }, one);
+    } catch (const std::runtime_error&) {
+      ++failures;
+    }
+  });
+  ASSERT_TRUE(eventually([&] { return cache.shared() == 1; }));
+  gate.release();
+  first.join();
+  second.join();
+  EXPECT_EQ(failures.load(), 2);
+  EXPECT_EQ(cache.in_flight(), 0u);
+  // Nothing kept: the next call computes.
+  EXPECT_EQ(*cache.get_or_compute(
+                3, "k", [] { return value(5); }, one),
+            5);
 }
 
 }  // namespace
