@@ -18,12 +18,16 @@ bool OutcomeWriter::write_sent(const Sent& sent) {
   return me.recorded;
 }
 
+// Each waiter sleeps on its own condition variable and is woken alone: the
+// committer wakes the threads whose writes it committed and the first of
+// those that came meanwhile, which commits next. (One shared notify_all woke
+// every sending thread at each commit, most of them only to sleep again.)
 void OutcomeWriter::submit(Pending& me) {
   std::unique_lock lock(mutex_);
   waiting_.push_back(&me);
   while (!me.done) {
     if (committing_) {
-      committed_.wait(lock);
+      me.wake.wait(lock, [&] { return me.done || !committing_; });
       continue;
     }
     // No commit under way: this thread writes everything that waits.
@@ -32,11 +36,16 @@ void OutcomeWriter::submit(Pending& me) {
     lock.unlock();
     commit(batch);
     lock.lock();
-    for (auto* p : batch) p->done = true;  // under the lock: the waiters read it
     committing_ = false;
     ++stats_.commits;
     stats_.writes += batch.size();
-    committed_.notify_all();
+    // Under the lock: a waiter whose `done` is set may return and take its
+    // Pending (and condition variable) with it as soon as the lock is free.
+    for (auto* p : batch) {
+      p->done = true;
+      if (p != &me) p->wake.notify_one();
+    }
+    if (!waiting_.empty()) waiting_.front()->wake.notify_one();
   }
   if (me.error) std::rethrow_exception(me.error);
 }

@@ -63,6 +63,8 @@ class OutcomeWriter {
     bool recorded = false;
     bool done = false;
     std::exception_ptr error;
+    // Woken alone: when its write is committed, or to commit next.
+    std::condition_variable wake;
   };
   void submit(Pending& me);
   void commit(std::vector<Pending*>& batch);
@@ -71,7 +73,6 @@ class OutcomeWriter {
   storage::Database& db_;
   RecipientStore recipients_;
   mutable std::mutex mutex_;
-  std::condition_variable committed_;
   std::vector<Pending*> waiting_;
   bool committing_ = false;
   Stats stats_;
