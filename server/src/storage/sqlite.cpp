@@ -471,7 +471,7 @@ class SqliteConnection final : public Connection {
   std::shared_ptr<WriteTrouble> trouble_;
   std::shared_ptr<WriterGate> gate_;
   std::shared_ptr<Checkpointer> checkpointer_;  // outlives this handle's hook
-  bool in_gate_ = false;  // this connection holds the process's writer gate
+  bool in_gate_ = false;                        // this connection holds the process's writer gate
   StatementCache<StatementPtr> cache_;
 };
 

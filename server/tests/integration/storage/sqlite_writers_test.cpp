@@ -8,8 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <string>
 #include <future>
+#include <string>
 #include <thread>
 #include <vector>
 
