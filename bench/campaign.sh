@@ -193,7 +193,7 @@ campaign_row() {
   sink0=$(cpu_ticks "$SINK_PID")
   stmt_reset
   db0=$(db_ticks)
-  local trace_pid="" perf_pid="" t_first="" t_last=""
+  local trace_pid="" perf_pid="" first_pid="" t_first="" t_last=""
   if [[ "${PROFILE:-0}" == 1 ]]; then
     # One line a second: elapsed s, then % of one core for Herald, the database servers, the sink.
     (
@@ -208,6 +208,10 @@ campaign_row() {
       done
     ) >"$WORK/trace-$name" 2>/dev/null &
     trace_pid=$!
+    # The first message's time, watched from before the send: the POST may
+    # answer after the first messages went out.
+    (while (($(sink_count) == 0)); do sleep 0.05; done; date +%s.%N >"$WORK/first-$name") 2>/dev/null &
+    first_pid=$!
     if [[ "${PERF:-0}" == 1 ]]; then
       command -v perf >/dev/null || apt-get install -y linux-perf >/dev/null
       perf record -q -g -F 499 -p "$HERALD_PID" -o "${PERF_DIR:-$WORK}/perf-${name// /}.data" >/dev/null 2>&1 &
@@ -240,6 +244,8 @@ campaign_row() {
   db1=$(db_ticks)
   if [[ -n "$trace_pid" ]]; then
     kill "$trace_pid" 2>/dev/null || true
+    kill "$first_pid" 2>/dev/null || true
+    [[ -s "$WORK/first-$name" ]] && t_first=$(cat "$WORK/first-$name")
     if [[ -n "$perf_pid" ]]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
     {
       awk -v a="$t0" -v f="${t_first:-$t0}" -v l="${t_last:-$t1}" -v b="$t1" 'BEGIN {
@@ -260,7 +266,7 @@ campaign_row() {
             --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | sed 's/ *$//' | head -n 30
         done
       fi
-    } >&2
+    } >&2 || true  # a report cut short (head) must not end the run
   fi
   stmt_report
   sleep 1

@@ -18,41 +18,25 @@ bool OutcomeWriter::write_sent(const Sent& sent) {
   return me.recorded;
 }
 
-// Each waiter sleeps on its own condition variable and is woken alone: a
-// committer wakes the threads whose writes it committed and the first of
-// those that came meanwhile, which commits next. (One shared notify_all woke
-// every sending thread at each commit, most of them only to sleep again.)
 void OutcomeWriter::submit(Pending& me) {
   std::unique_lock lock(mutex_);
   waiting_.push_back(&me);
-  // A second commit starts beside one under way only for a group of
-  // kMinOverlapping or more: a group of one each would cost the database a
-  // transaction per message.
-  const auto may_commit = [&] {
-    return !me.taken && (committing_ == 0 || (committing_ < max_committers_ && waiting_.size() >= kMinOverlapping));
-  };
   while (!me.done) {
-    if (!may_commit()) {
-      me.wake.wait(lock, [&] { return me.done || may_commit(); });
+    if (committing_) {
+      committed_.wait(lock);
       continue;
     }
-    // A commit slot is free: this thread writes everything that waits.
-    ++committing_;
+    // No commit under way: this thread writes everything that waits.
+    committing_ = true;
     auto batch = std::exchange(waiting_, {});
-    for (auto* p : batch) p->taken = true;
     lock.unlock();
     commit(batch);
     lock.lock();
-    --committing_;
+    for (auto* p : batch) p->done = true;  // under the lock: the waiters read it
+    committing_ = false;
     ++stats_.commits;
     stats_.writes += batch.size();
-    // Under the lock: a waiter whose `done` is set may return and take its
-    // Pending (and condition variable) with it as soon as the lock is free.
-    for (auto* p : batch) {
-      p->done = true;
-      if (p != &me) p->wake.notify_one();
-    }
-    if (!waiting_.empty()) waiting_.front()->wake.notify_one();
+    committed_.notify_all();
   }
   if (me.error) std::rethrow_exception(me.error);
 }

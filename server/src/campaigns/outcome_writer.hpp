@@ -15,14 +15,6 @@
 // A batch whose transaction fails is written again one outcome per
 // transaction, so a write that fails (the lease ran out, the database
 // refused) fails only its own caller.
-//
-// On PostgreSQL two groups may commit at once (kPostgresCommitters): while
-// one group's COMMIT waits for its WAL flush, the outcomes that came
-// meanwhile (four or more) start their own transaction on another
-// connection instead of waiting for it — with one at a time, stack samples of a campaign found
-// nearly every sending thread waiting here while the committer waited on
-// the server. The groups touch disjoint recipient rows. On SQLite (one
-// writer at a time anyway) there is one.
 #pragma once
 
 #include <condition_variable>
@@ -41,11 +33,7 @@ class OutcomeWriter {
  public:
   using Write = std::function<void(storage::Connection&)>;
 
-  static constexpr int kPostgresCommitters = 2;
-  static constexpr std::size_t kMinOverlapping = 4;
-
-  explicit OutcomeWriter(storage::Database& db)
-      : db_(db), max_committers_(db.backend() == storage::Backend::Postgres ? kPostgresCommitters : 1) {}
+  explicit OutcomeWriter(storage::Database& db) : db_(db) {}
 
   // Runs `write` inside a write transaction and returns once that
   // transaction committed; rethrows what `write` or the commit threw.
@@ -74,10 +62,7 @@ class OutcomeWriter {
     const Sent* sent = nullptr;
     bool recorded = false;
     bool done = false;
-    bool taken = false;  // in a committer's batch
     std::exception_ptr error;
-    // Woken alone: when its write is committed, or to commit next.
-    std::condition_variable wake;
   };
   void submit(Pending& me);
   void commit(std::vector<Pending*>& batch);
@@ -86,9 +71,9 @@ class OutcomeWriter {
   storage::Database& db_;
   RecipientStore recipients_;
   mutable std::mutex mutex_;
-  const int max_committers_;
-  std::vector<Pending*> waiting_;  // not yet in a batch
-  int committing_ = 0;             // commits under way
+  std::condition_variable committed_;
+  std::vector<Pending*> waiting_;
+  bool committing_ = false;
   Stats stats_;
 };
 

@@ -122,97 +122,11 @@ class WriterGate {
   std::thread::id owner_;
 };
 
-// Checkpoints the WAL on a thread of its own. SQLite's automatic checkpoint
-// runs inside the COMMIT that takes the log past 1,000 pages: copying the
-// pages back and two fdatasyncs while that writer still holds the process's
-// writer gate, so every other writer (the sending threads' group commit, the
-// claims, the job queue) waited on the disk. Here every connection's commit
-// hook only asks, and this thread runs a PASSIVE checkpoint on its own
-// connection, which never blocks a writer or a reader. A checkpoint that
-// could not reach the end of the log (a reader still on an old snapshot)
-// is tried again at most every 50 ms while commits keep asking.
-class Checkpointer {
- public:
-  static constexpr int kPages = 1000;  // SQLite's default wal_autocheckpoint
-
-  explicit Checkpointer(std::filesystem::path path) : path_(std::move(path)) {}
-  Checkpointer(const Checkpointer&) = delete;
-  Checkpointer& operator=(const Checkpointer&) = delete;
-  ~Checkpointer() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_one();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  // From a connection's WAL hook, after a commit: the log holds `pages`.
-  void committed(int pages) {
-    if (pages < kPages) return;
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      wanted_ = true;
-      if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
-    }
-    wake_.notify_one();
-  }
-
-  static int hook(void* self, sqlite3* /*db*/, const char* /*name*/, int pages) {
-    static_cast<Checkpointer*>(self)->committed(pages);
-    return SQLITE_OK;
-  }
-
- private:
-  void run() {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-      spdlog::warn("sqlite: the checkpoint connection to '{}' did not open: {}", path_.string(),
-                   db != nullptr ? sqlite3_errmsg(db) : "out of memory");
-      sqlite3_close_v2(db);
-      return;  // the log then grows until a process with a checkpointer runs one
-    }
-    sqlite3_busy_timeout(db, 1000);
-    // A fresh handle has not read the file yet and would not know it is in
-    // WAL mode (sqlite3_wal_checkpoint_v2 then does nothing and says -1).
-    sqlite3_exec(db, "PRAGMA journal_mode", nullptr, nullptr, nullptr);
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      wake_.wait(lock, [this] { return stopping_ || wanted_; });
-      if (stopping_) break;
-      wanted_ = false;
-      lock.unlock();
-      int log = 0;
-      int done = 0;
-      const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
-        spdlog::warn("sqlite: checkpoint of '{}' failed: {}", path_.string(), sqlite3_errmsg(db));
-      const bool behind = rc != SQLITE_OK || done < log;
-      lock.lock();
-      if (behind && !stopping_) wake_.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping_; });
-    }
-    lock.unlock();
-    sqlite3_close_v2(db);
-  }
-
-  std::filesystem::path path_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool wanted_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
 class SqliteConnection final : public Connection {
  public:
   SqliteConnection(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout,
-                   std::shared_ptr<WriteTrouble> trouble, std::shared_ptr<WriterGate> gate,
-                   std::shared_ptr<Checkpointer> checkpointer)
-      : busy_timeout_(busy_timeout),
-        trouble_(std::move(trouble)),
-        gate_(std::move(gate)),
-        checkpointer_(std::move(checkpointer)) {
+                   std::shared_ptr<WriteTrouble> trouble, std::shared_ptr<WriterGate> gate)
+      : busy_timeout_(busy_timeout), trouble_(std::move(trouble)), gate_(std::move(gate)) {
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -225,8 +139,6 @@ class SqliteConnection final : public Connection {
     sqlite3_busy_timeout(db(), static_cast<int>(busy_timeout.count()));
     enable_wal(path);
     execute_script(kConnectionPragmas);
-    // Replaces the automatic checkpoint (which is itself a WAL hook).
-    if (checkpointer_) sqlite3_wal_hook(db(), &Checkpointer::hook, checkpointer_.get());
   }
 
   ~SqliteConnection() override {
@@ -470,8 +382,7 @@ class SqliteConnection final : public Connection {
   std::chrono::milliseconds busy_timeout_;
   std::shared_ptr<WriteTrouble> trouble_;
   std::shared_ptr<WriterGate> gate_;
-  std::shared_ptr<Checkpointer> checkpointer_;  // outlives this handle's hook
-  bool in_gate_ = false;                        // this connection holds the process's writer gate
+  bool in_gate_ = false;  // this connection holds the process's writer gate
   StatementCache<StatementPtr> cache_;
 };
 
@@ -484,13 +395,12 @@ class SqliteDatabase final : public Database {
 
  protected:
   std::unique_ptr<Connection> connect() override {
-    return std::make_unique<SqliteConnection>(path_, options().busy_timeout, trouble(), gate_, checkpointer_);
+    return std::make_unique<SqliteConnection>(path_, options().busy_timeout, trouble(), gate_);
   }
 
  private:
   std::filesystem::path path_;
   std::shared_ptr<WriterGate> gate_ = std::make_shared<WriterGate>();
-  std::shared_ptr<Checkpointer> checkpointer_ = std::make_shared<Checkpointer>(path_);
 };
 
 }  // namespace

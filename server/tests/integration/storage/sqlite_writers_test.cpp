@@ -7,9 +7,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <future>
-#include <string>
 #include <thread>
 #include <vector>
 
@@ -142,31 +140,6 @@ TEST_F(SqliteWritersTest, AWriteOnASecondConnectionFromInsideATransactionFailsIn
   ASSERT_EQ(outcome.wait_for(kPrompt), std::future_status::ready) << "the thread hangs on its own lock";
   EXPECT_NE(outcome.get().find("database is locked"), std::string::npos);
   EXPECT_EQ(count(), 1);
-}
-
-// The automatic checkpoint is replaced by a thread of the database's own
-// (storage/sqlite.cpp, Checkpointer): whatever runs it, the log must still be
-// copied back into the database file, or the WAL would grow for ever.
-TEST_F(SqliteWritersTest, TheLogIsCheckpointedIntoTheDatabaseFile) {
-  std::string url = scratch_.url();
-  const auto scheme = url.find("://");
-  ASSERT_NE(scheme, std::string::npos) << url;
-  const std::filesystem::path file = url.substr(scheme + 3);
-  ASSERT_TRUE(std::filesystem::exists(file)) << file;
-  const std::string body(40 * 1024, 'x');
-  for (int i = 1; i <= 200; ++i) {  // ~8 MB: 2,000 pages, twice the checkpoint threshold
-    auto conn = db_->acquire();
-    Transaction tx(*conn, TxMode::Write);
-    conn->execute("INSERT INTO notes (id, body) VALUES (?1, ?2)", {i, body});
-    tx.commit();
-  }
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (std::filesystem::file_size(file) < 4 * 1024 * 1024 && std::chrono::steady_clock::now() < deadline) {
-    db_->acquire()->execute("INSERT OR REPLACE INTO notes (id, body) VALUES (1, 'nudge')");
-    std::this_thread::sleep_for(50ms);
-  }
-  EXPECT_GE(std::filesystem::file_size(file), 4u * 1024 * 1024) << "the log was never copied into " << file;
-  EXPECT_EQ(count(), 200);
 }
 
 }  // namespace
