@@ -18,11 +18,18 @@
 #      changing RATE lead statuses/s through PATCH /api/leads/{id} during
 #      every row, wrk -t2 with each of CONNS connections (default "64 16")
 #      on each scenario below for DURATION after WARMUP. Prints p50 / p99 /
-#      req/s per row, the writer's rate, and `uptime` per row. Each path is
+#      req/s per row, the CPU time per request of herald and of PostgreSQL's
+#      client backends (/proc, over the measured run), PostgreSQL's committed
+#      transactions per request (herald's reads are one statement each, outside
+#      a transaction: about its statements per request), the writer's rate,
+#      and `uptime` per row. Each path is
 #      requested once before its row, so that a filter's first count in the
 #      process (a whole count, in the plans below) is not in the row.
+#      Before the rows, a fresh server's first GET /api/segments is timed
+#      after its start-up count of every segment (WARM_WAIT, default 30 s).
 #   3. EXPLAIN=1 (default): with auto_explain on, one request of each
-#      scenario on a fresh server (empty caches, the writer stopped): every
+#      scenario on a fresh server (empty caches but for its start-up count of
+#      every segment, which it waits for; the writer stopped): every
 #      statement's EXPLAIN (ANALYZE, BUFFERS) to OUT (default
 #      /tmp/herald-pg-leads.txt) and a summary table.
 #
@@ -75,6 +82,22 @@ trap cleanup EXIT
 
 psql_() { runuser -u postgres -- "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d herald -qAt -v ON_ERROR_STOP=1 "$@"; }
 load() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'; }
+TICK_MS=$(awk -v hz="$(getconf CLK_TCK)" 'BEGIN {print 1000 / hz}')
+# CPU time so far (user + system, clock ticks) of herald, and of PostgreSQL's
+# processes (the postmaster's children: herald's pooled connections stay open).
+herald_ticks() { awk '{print $14 + $15}' "/proc/$HERALD_PID/stat"; }
+pg_ticks() {  # "pid ticks" of each backend of a TCP client (herald's connections, the writer's), not autovacuum's
+  local pm p
+  pm=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  for p in $(awk -v pm="$pm" '$4 == pm {print $1}' /proc/[0-9]*/stat 2>/dev/null); do
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '127\.0\.0\.1(' || continue
+    awk '{print $1, $14 + $15}' "/proc/$p/stat" 2>/dev/null || true
+  done
+}
+# ticks_delta BEFORE AFTER: the ticks spent between, by the backends alive at both readings.
+ticks_delta() { awk 'NR == FNR {t[$1] = $2; next} ($1 in t) {d += $2 - t[$1]} END {print d + 0}' <(echo "$1") <(echo "$2"); }
+# Transactions committed in the database so far: herald's reads are one statement each outside a transaction.
+pg_xacts() { psql_ -c "SELECT xact_commit FROM pg_stat_database WHERE datname = 'herald'"; }
 
 # ---- PostgreSQL: durable defaults, live.sh's cache size, auto_explain loaded (quiet until ALTER SYSTEM).
 start_pg() {
@@ -203,6 +226,27 @@ start
 SEG_COMMON=$(segment "new vip" '{"status":"new","tag":["vip"]}')
 SEG_RARE=$(segment "German contacted" '{"country":"DE","status":"contacted"}')
 
+# A fresh server's first segment list: an API process counts every segment
+# at start (leads::SegmentWarmer, logged as "segment counts warmed"); timed
+# once that is done (or after WARM_WAIT seconds when the binary does not log it).
+wait_warm() {  # sets WARM_MS: the start-up count's ms, or "none"
+  local warm="" i
+  for ((i = 0; i < ${WARM_WAIT:-30} * 10; i++)); do
+    warm=$( (grep -o '"msg":"segment counts warmed"[^}]*' "$DATA/server.log" || true) | (grep -o '"ms":[0-9]*' || true) |
+      cut -d: -f2 | tail -n 1)
+    [[ -n "$warm" ]] && break
+    sleep 0.1
+  done
+  WARM_MS="${warm:-none}"
+}
+first_list() {
+  wait_warm
+  FIRST_MS=$(api -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT/api/segments" | awk '{printf "%.1f", $1 * 1000}')
+}
+stop_herald
+start
+first_list
+
 # name|paths (paths.lua: several separated by spaces, {n} a random number) — the scenarios.
 SCENARIOS=(
   "list, no filter, page 1|/api/leads"
@@ -231,8 +275,11 @@ row() {  # row NAME PATHS CONNS
   WRITER_PID=$!
   TOKEN="$TOKEN" PATHS="$paths" MAX_N="$MAX_ID" wrk -t2 -c"$conns" -d"$WARMUP" -s leads/paths.lua \
     "http://127.0.0.1:$PORT" >/dev/null
+  local h0 p0 x0 h1 p1 x1
+  h0=$(herald_ticks) p0=$(pg_ticks) x0=$(pg_xacts)
   out=$(TOKEN="$TOKEN" PATHS="$paths" MAX_N="$MAX_ID" wrk -t2 -c"$conns" -d"$DURATION" --latency -s leads/paths.lua \
     "http://127.0.0.1:$PORT")
+  h1=$(herald_ticks) p1=$(pg_ticks) x1=$(pg_xacts)
   kill -TERM "$WRITER_PID"
   wait "$WRITER_PID" || true
   WRITER_PID=""
@@ -240,8 +287,13 @@ row() {  # row NAME PATHS CONNS
   wrk_stats "$out"
   rps=$WRK_RPS p50=$WRK_P50 p99=$WRK_P99 non2xx=$WRK_NON2XX
   writes=$(awk '{printf "%s/s (p99 %s ms)", $6, $10}' "$RUN/writer.txt")
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$conns" "$p50" "$p99" "$rps" "${non2xx:-0}" \
-    "$writes" "$at"
+  # Per request of the measured run (the writer's few requests are in the figures too).
+  local n per
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  per=$(awk -v n="${n:-0}" -v t="$TICK_MS" -v h="$((h1 - h0))" -v p="$(ticks_delta "$p0" "$p1")" -v x="$((x1 - x0))" \
+    'BEGIN {if (n > 0) printf "%.3f | %.3f | %.2f", h * t / n, p * t / n, x / n; else print "- | - | -"}')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$conns" "$p50" "$p99" "$rps" "${non2xx:-0}" \
+    "$per" "$writes" "$at"
 }
 
 echo "## PostgreSQL lead reads at $LEADS leads, live — \`bench/pg_leads.sh\` — $(date -u '+%Y-%m-%d %H:%M') UTC"
@@ -250,9 +302,10 @@ echo "$(nproc) cores: $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpui
 echo "$LEADS leads ($TAGGED tagged vip), filled in $FILL_S s + VACUUM ANALYZE $VACUUM_S s; kept totals checked against count(*)."
 echo "wrk -t2, $WARMUP warm-up then $DURATION per row; writer at $RATE status changes/s during every row; page cache ${PAGE_CACHE:-default}."
 echo "uptime at the start: $(uptime)"
+echo "A fresh server: its start-up count of every segment took $WARM_MS ms (\"none\": not logged in ${WARM_WAIT:-30} s); then its first GET /api/segments $FIRST_MS ms."
 echo
-echo "| scenario | conns | p50 | p99 | req/s | non-2xx | writer | load (1/5/15 min) |"
-echo "|---|---:|---:|---:|---:|---:|---|---|"
+echo "| scenario | conns | p50 | p99 | req/s | non-2xx | herald CPU ms/req | PostgreSQL CPU ms/req | PostgreSQL xacts/req | writer | load (1/5/15 min) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
 for conns in $CONNS; do
   for s in "${SCENARIOS[@]}"; do
     [[ "${s%%|*}" =~ $ONLY ]] || continue
@@ -268,8 +321,10 @@ psql_ -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" \
   -c "ALTER SYSTEM SET auto_explain.log_timing = on" -c "ALTER SYSTEM SET auto_explain.log_verbose = off" \
   -c "SELECT pg_reload_conf()" >/dev/null
 : >"$PG_DIR/log.explain"
-LOG_START=$(stat -c %s "$PG_DIR/log")
 start
+# The start-up count of every segment first: its statements are not a scenario's.
+wait_warm
+LOG_START=$(stat -c %s "$PG_DIR/log")
 : >"$RUN/latency.txt"
 for s in "${SCENARIOS[@]}"; do
   [[ "${s%%|*}" =~ $ONLY ]] || continue

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The tracking links alone: the open pixel and the click redirect of a real
 # message under wrk (the same rows as bench/campaign.sh's, without the
-# 100,000-lead campaigns). A one-lead campaign goes to the outbox, its
-# message's /t/o/ and /t/c/ links are read back and loaded.
-# PERF=1 also records each row with perf (Debian's linux-perf; bench/setup.sh
+# 100,000-lead campaigns), then GET /api/health on the same server through
+# the same middleware chain, so that what the tracking routes cost over it
+# shows. A one-lead campaign goes to the outbox, its message's /t/o/ and
+# /t/c/ links are read back and loaded.
+# PERF=1 also records each row (pixel, click, health) with perf (Debian's linux-perf; bench/setup.sh
 # installs it) and prints where Herald's CPU went, by symbol. Beside req/s: the
 # CPU Herald spent per request (from /proc over the measured run), which says
 # more than req/s on a machine other work keeps busy.
@@ -72,9 +74,10 @@ printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------" "---
   "--------:" "-----------:"
 row "open pixel GET /t/o/{token}" "$API$pixel" pixel
 row "click redirect GET /t/c/{token} (302)" "$API$click" click
+row "health GET /api/health (for comparison)" "$API/api/health" health
 echo "uptime after:$(uptime | sed 's/.*load/ load/')"
 if [[ "$PERF" == 1 ]]; then
-  for what in pixel click; do
+  for what in pixel click health; do
     echo
     echo "perf, $what: Herald's CPU by symbol (self), top 30"
     perf report -i "$PERF_OUT/$what.perf" --no-children -g none --sort dso,symbol --stdio 2>/dev/null |

@@ -96,8 +96,11 @@ WHERE campaign_id = $1 AND id > $2 AND state IN ('queued', 'deferred', 'sending'
 ORDER BY id LIMIT $3;
 
 -- name: recipients.extend_lease
+-- Answers the recipients the owner still holds: one whose lease ran out and
+-- that another sender claimed meanwhile is not among them.
 UPDATE campaign_recipients SET lease_until = $5
-WHERE campaign_id = $1 AND id BETWEEN $2 AND $3 AND lease_owner = $4 AND state = 'sending';
+WHERE campaign_id = $1 AND id BETWEEN $2 AND $3 AND lease_owner = $4 AND state = 'sending'
+RETURNING id;
 
 -- name: recipients.mark_sent
 -- Only by the lease's holder: a recipient is marked sent once.

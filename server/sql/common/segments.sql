@@ -3,6 +3,12 @@
 -- name: segments.list
 SELECT id, name, description, filter_json, created_by, created_at, updated_at FROM segments ORDER BY name LIMIT $1 OFFSET $2;
 
+-- name: segments.stamp
+-- What a rendered segment list depends on, in one snapshot: every change to a
+-- lead or its tags moves lead_counters.version, every write to segments
+-- segment_counters.version (0016_segment_counters.sql).
+SELECT c.version, s.version FROM lead_counters AS c, segment_counters AS s WHERE c.id = 1 AND s.id = 1;
+
 -- name: segments.count
 SELECT count(*) FROM segments;
 

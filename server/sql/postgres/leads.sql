@@ -23,6 +23,19 @@ FROM leads WHERE leads.id = ANY (ARRAY (SELECT leads.id FROM leads WHERE 1 = 1
 -- which cannot see LIMIT, would otherwise hash-join against the whole table.
 ))
 
+-- name: leads.page_by_id_prefix
+-- A page of every lead in id order from a cursor or from the top (no filter,
+-- no offset): the rows themselves, read along leads_pkey from the cursor.
+-- Through leads.page_prefix each of the page's ids was looked up again, one
+-- index descent per row: 208 buffers for 50 rows at ten million leads
+-- against about 10 here. The store appends the keyset condition, ORDER BY
+-- and LIMIT.
+SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
+       leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags::text,
+       leads.custom_fields::text, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
+       leads.last_activity_at, leads.score_reasons
+FROM leads WHERE 1 = 1
+
 -- name: leads.search_page_prefix
 -- A page of a search (leads/search.hpp): $1 is q's LIKE pattern on the four
 -- fields joined, the expression the trigram index leads_search is built on

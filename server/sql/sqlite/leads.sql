@@ -18,6 +18,16 @@ SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, 
        leads.last_activity_at, leads.score_reasons
 FROM leads WHERE leads.id IN (SELECT leads.id FROM leads WHERE 1 = 1
 
+-- name: leads.page_by_id_prefix
+-- A page of every lead in id order from a cursor or from the top (no filter,
+-- no offset): the rows themselves, read along the rowid from the cursor. The
+-- store appends the keyset condition, ORDER BY and LIMIT.
+SELECT leads.id, leads.email, leads.first_name, leads.last_name, leads.company, leads.title, leads.phone,
+       leads.website, leads.country, leads.timezone, leads.status, leads.score, leads.owner_id, leads.tags,
+       leads.custom_fields, leads.source, leads.created_at, leads.updated_at, leads.last_contacted_at,
+       leads.last_activity_at, leads.score_reasons
+FROM leads WHERE 1 = 1
+
 -- name: leads.page_close
 )
 

@@ -136,8 +136,9 @@ App::~App() {
 std::uint16_t App::start() {
   crypto::init();
   auto& i = *impl_;
-  i.composition = std::make_unique<Composition>(
-      i.config, CompositionOptions{.first_admin = i.options.http, .db_connections = i.db_connections()});
+  i.composition = std::make_unique<Composition>(i.config, CompositionOptions{.first_admin = i.options.http,
+                                                                             .db_connections = i.db_connections(),
+                                                                             .serves_http = i.options.http});
   i.build_workers();
   std::uint16_t port = 0;
   if (i.options.http) {

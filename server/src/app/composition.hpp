@@ -32,6 +32,8 @@ struct CompositionOptions {
   bool first_admin = false;
   // Database connections in the pool (every thread that may hold one at once).
   std::size_t db_connections = 8;
+  // The process serves HTTP (`herald serve`): caches worth filling at start are.
+  bool serves_http = false;
 };
 
 class Composition {

@@ -31,7 +31,9 @@ void add_modules(Composition& c) {
   auto& audit = c.add<audit::Module>(audit::Deps{db, clock});
   auto& auth = c.add<auth::Module>(auth::Deps{db, config, clock, c.limiter(), c.options().first_admin});
   auto& jobs = c.add<jobs::Module>(jobs::Deps{db, clock, config, c.redis()});
-  auto& leads = c.add<leads::Module>(leads::Deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()});
+  leads::Deps lead_deps{db, clock, config, jobs.queue(), audit.trail(), auth.users()};
+  lead_deps.warm_segments = c.options().serves_http;
+  auto& leads = c.add<leads::Module>(lead_deps);
   auto& settings = c.add<settings::Module>(settings::Deps{db, clock, config});
   auto& templates = c.add<templates::Module>(
       templates::Deps{db, clock, config, leads.leads(), settings.settings(), settings.transport()});

@@ -110,9 +110,10 @@ std::vector<Claimed> RecipientStore::claim(storage::Connection& c, std::int64_t 
   return out;
 }
 
-void RecipientStore::extend_lease(storage::Connection& c, std::int64_t campaign, std::int64_t first, std::int64_t last,
-                                  std::string_view owner, std::int64_t until) {
-  c.execute(kExtendLease, {campaign, first, last, owner, until});
+std::vector<std::int64_t> RecipientStore::extend_lease(storage::Connection& c, std::int64_t campaign,
+                                                       std::int64_t first, std::int64_t last, std::string_view owner,
+                                                       std::int64_t until) {
+  return ids(c, kExtendLease, {campaign, first, last, owner, until});
 }
 
 bool RecipientStore::mark_sent(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,

@@ -65,8 +65,9 @@ class RecipientStore {
                                            std::int64_t limit);
   std::vector<Claimed> claim(storage::Connection& c, std::int64_t campaign, std::int64_t first, std::int64_t last,
                              std::int64_t now_ms, std::int64_t lease_until, std::string_view owner, std::int64_t limit);
-  void extend_lease(storage::Connection& c, std::int64_t campaign, std::int64_t first, std::int64_t last,
-                    std::string_view owner, std::int64_t until);
+  // The recipients of the range `owner` still holds, their leases now `until`.
+  std::vector<std::int64_t> extend_lease(storage::Connection& c, std::int64_t campaign, std::int64_t first,
+                                         std::int64_t last, std::string_view owner, std::int64_t until);
   // Each false when the recipient is no longer held by `owner`.
   bool mark_sent(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
                  const Outcome& o);

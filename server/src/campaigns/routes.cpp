@@ -32,7 +32,7 @@ void no_body(const Request& req) {
 
 Visitor visitor(const Request& req) {
   Visitor v;
-  v.user_agent = std::string(req.header("User-Agent").value_or(""));
+  v.user_agent = req.header("User-Agent").value_or("");
   v.ip = req.client_ip;
   v.request_id = req.request_id;
   return v;

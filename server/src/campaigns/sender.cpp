@@ -183,6 +183,7 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
     leads::Audience audience;
     for (const auto& r : claimed) audience.lead_ids.push_back(r.lead_id);
     std::map<std::int64_t, leads::Lead> mailable;
+    std::vector<bool> lost(claimed.size(), false);  // claimed here, then taken by another sender
     std::size_t next = 0;     // the first claimed recipient not yet dealt with
     bool unrecorded = false;  // claimed[next] was handed to the transport, its outcome not yet written
     try {
@@ -202,7 +203,18 @@ SendReport Sender::run(const SendRange& range, const std::function<bool()>& stop
         if (now_ms() > lease_until - lease_ms / 2) {
           auto conn = deps_.db.acquire();
           lease_until = now_ms() + lease_ms;
-          recipients_.extend_lease(*conn, range.campaign_id, range.first, range.last, owner, lease_until);
+          auto held = recipients_.extend_lease(*conn, range.campaign_id, range.first, range.last, owner, lease_until);
+          // A lease that ran out (this thread stalled longer than half of it)
+          // may have let another sender claim some of this chunk: those are
+          // its to send now, not this thread's.
+          std::sort(held.begin(), held.end());
+          for (std::size_t i = next; i < claimed.size(); ++i)
+            if (!std::binary_search(held.begin(), held.end(), claimed[i].id)) lost[i] = true;
+        }
+        if (lost[next]) {
+          log::warn("a recipient's lease ran out before its message was sent; another sender has it",
+                    {{"campaign_id", range.campaign_id}, {"recipient_id", r.id}});
+          continue;
         }
         auto lead = mailable.find(r.lead_id);
         if (lead == mailable.end()) {

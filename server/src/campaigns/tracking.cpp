@@ -14,10 +14,7 @@ constexpr auto kLinksTtl = std::chrono::seconds(10);
 constexpr std::size_t kMaxCachedCampaigns = 1024;
 constexpr std::size_t kMaxUserAgent = 512;
 
-std::string clip(std::string s, std::size_t max) {
-  if (s.size() > max) s.resize(max);
-  return s;
-}
+std::string clip(std::string_view s, std::size_t max) { return std::string(s.substr(0, max)); }
 
 const char* kPageStyle =
     "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#111}"
@@ -45,6 +42,7 @@ std::string page(std::string_view title, std::string_view body) {
 
 EventWriter::EventWriter(storage::Database& db, std::chrono::milliseconds interval, std::size_t max_buffered)
     : db_(db), interval_(interval), max_buffered_(max_buffered) {
+  buffer_.reserve(kWriteBatch);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -95,14 +93,18 @@ void EventWriter::flush() {
 }
 
 void EventWriter::loop() {
+  // Two vectors of kWriteBatch events take turns: the one being written and
+  // the one record() fills, so a hit never grows (reallocates and moves) the
+  // buffer under the lock, and no batch allocates a new array.
+  std::vector<Event> batch;
+  batch.reserve(kWriteBatch);
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait_for(lock, interval_, [this] { return stopping_ || flush_requested_ || buffer_.size() >= kWriteBatch; });
     flush_requested_ = false;
     while (!buffer_.empty()) {
-      std::vector<Event> batch;
       if (buffer_.size() <= kWriteBatch) {
-        batch.swap(buffer_);
+        batch.swap(buffer_);  // buffer_ gets the empty array back, its capacity kept
       } else {
         batch.assign(std::make_move_iterator(buffer_.begin()),
                      std::make_move_iterator(buffer_.begin() + static_cast<std::ptrdiff_t>(kWriteBatch)));
@@ -111,6 +113,8 @@ void EventWriter::loop() {
       const auto n = batch.size();
       lock.unlock();
       write(batch);
+      batch.clear();  // the events' strings are freed here, outside the lock
+      if (batch.capacity() < kWriteBatch) batch.reserve(kWriteBatch);
       lock.lock();
       written_ += n;
     }
@@ -174,7 +178,8 @@ std::int64_t Tracking::now_ms() const {
 bool Tracking::open(std::string_view token, const Visitor& v) {
   auto t = signer_.verify(token, mail::TokenKind::Open);
   if (!t) return false;
-  events_.record({t->campaign_id, t->lead_id, "open", now_ms(), clip(v.user_agent, kMaxUserAgent), v.ip, std::nullopt});
+  events_.record({t->campaign_id, t->lead_id, "open", now_ms(), clip(v.user_agent, kMaxUserAgent), std::string(v.ip),
+                  std::nullopt});
   return true;
 }
 
@@ -224,7 +229,8 @@ std::optional<std::string> Tracking::click(std::string_view token, const Visitor
   if (!t) return std::nullopt;
   auto url = link(t->campaign_id, t->lead_id, t->link);
   if (!url) return std::nullopt;
-  events_.record({t->campaign_id, t->lead_id, "click", now_ms(), clip(v.user_agent, kMaxUserAgent), v.ip, *url});
+  events_.record(
+      {t->campaign_id, t->lead_id, "click", now_ms(), clip(v.user_agent, kMaxUserAgent), std::string(v.ip), *url});
   return url;
 }
 
@@ -239,8 +245,8 @@ bool Tracking::unsubscribe(std::string_view token, const Visitor& v) {
   change.lead_id = t->lead_id;
   change.event = leads::LeadEvent::Unsubscribed;
   change.source = "campaign/" + std::to_string(t->campaign_id);
-  change.ip = v.ip;
-  change.request_id = v.request_id;
+  change.ip = std::string(v.ip);
+  change.request_id = std::string(v.request_id);
   try {
     leads_.change_status(change);
   } catch (const NotFound&) {
@@ -250,8 +256,8 @@ bool Tracking::unsubscribe(std::string_view token, const Visitor& v) {
   storage::Transaction tx(*conn, storage::TxMode::Write);
   const auto now = now_ms();
   store_.mark_unsubscribed(*conn, t->campaign_id, t->lead_id, now);
-  store_.insert_event(
-      *conn, {t->campaign_id, t->lead_id, "unsubscribe", now, clip(v.user_agent, kMaxUserAgent), v.ip, std::nullopt});
+  store_.insert_event(*conn, {t->campaign_id, t->lead_id, "unsubscribe", now, clip(v.user_agent, kMaxUserAgent),
+                              std::string(v.ip), std::nullopt});
   tx.commit();
   return true;
 }

@@ -85,8 +85,10 @@ class EventWriter {
   std::thread thread_;
 };
 
+// Who followed a link: views into the request, which outlives the call (the
+// event copies what it keeps, once).
 struct Visitor {
-  std::string user_agent, ip, request_id;
+  std::string_view user_agent, ip, request_id;
 };
 
 class Tracking {

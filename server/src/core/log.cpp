@@ -9,11 +9,12 @@
 #include <memory>
 #include <mutex>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
+
+#include "core/utc_stamp.hpp"
 
 namespace herald::log {
 namespace {
@@ -81,11 +82,6 @@ void append_value(fmt::memory_buffer& out, const FieldValue& v, Format f) {
         }
       },
       v);
-}
-
-std::string rfc3339_ms(std::chrono::system_clock::time_point now) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
 }
 
 // Lines are formatted by format_line; the sink only appends them to a
@@ -173,8 +169,9 @@ void write(Level level, std::string_view message, Fields fields) {
   if (!s.logger) init(detect_format());
   const auto now = std::chrono::system_clock::now();
   if (t_breadcrumbs != nullptr) t_breadcrumbs->add(now, level, message, fields);
+  const auto stamp = utc_stamp_ms(now);  // calendar arithmetic: no gmtime lock, no format string
   std::string line =
-      format_line(s.format.load(std::memory_order_relaxed), level, message, fields, t_request_id, rfc3339_ms(now));
+      format_line(s.format.load(std::memory_order_relaxed), level, message, fields, t_request_id, view(stamp));
   s.logger->log(level == Level::Error ? spdlog::level::err : spdlog::level::info, spdlog::string_view_t(line));
 }
 

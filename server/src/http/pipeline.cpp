@@ -1,5 +1,7 @@
 #include "http/pipeline.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -69,7 +71,21 @@ std::optional<Response> Pipeline::limit_rate(Request& req, RateClass rate) {
   if (rate == RateClass::None) return std::nullopt;
   const bool is_public = rate == RateClass::Public;
   const RatePolicy& policy = is_public ? settings_.public_rate : settings_.api_rate;
-  RateDecision d = limiter_.take((is_public ? "public:" : "api:") + req.client_ip, policy);
+  // The key "class:client" is put together on the stack (an IPv6 address
+  // and its prefix fit): the rate check allocates nothing for it.
+  const std::string_view prefix = is_public ? "public:" : "api:";
+  std::array<char, 96> buffer{};
+  std::string spilled;
+  std::string_view key;
+  if (prefix.size() + req.client_ip.size() <= buffer.size()) {
+    auto* end = std::copy(prefix.begin(), prefix.end(), buffer.data());
+    end = std::copy(req.client_ip.begin(), req.client_ip.end(), end);
+    key = std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+  } else {
+    spilled = std::string(prefix) + req.client_ip;
+    key = spilled;
+  }
+  RateDecision d = limiter_.take(key, policy);
   req.response_headers.emplace_back("RateLimit-Policy", is_public ? public_policy_field_ : api_policy_field_);
   req.response_headers.emplace_back("RateLimit", ratelimit_field(policy, d));
   if (d.allowed) return std::nullopt;
@@ -243,6 +259,8 @@ Response Pipeline::busy() {
 }
 
 void Pipeline::finish(Request& req, Response& resp, std::chrono::steady_clock::time_point started) {
+  // The middleware adds up to 8 headers: one array for them and the handler's.
+  resp.headers.reserve(resp.headers.entries().size() + req.response_headers.size() + 8);
   for (auto& [k, v] : req.response_headers) resp.headers.add(std::move(k), std::move(v));
   req.response_headers.clear();
   cors_.decorate(req, resp);

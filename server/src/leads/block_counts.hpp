@@ -167,6 +167,12 @@ class BlockTotals {
     if (totals_.size() >= capacity_) totals_.clear();
     return totals_[key] = std::make_shared<BlockTotal>();
   }
+  // The filter's block total when one is kept; null otherwise.
+  std::shared_ptr<BlockTotal> find(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = totals_.find(key);
+    return it == totals_.end() ? nullptr : it->second;
+  }
 
  private:
   std::size_t capacity_;

@@ -21,12 +21,15 @@ Module::Module(Deps d)
       runner_(d.queue),
       imports_(d.db, runner_, d.clock, d.import_chunk_size),
       directory_(d.db, d.clock, leads_, suppressions_, d.audit),
-      routes_(leads_, segments_, suppressions_, privacy_, imports_) {}
+      routes_(leads_, segments_, suppressions_, privacy_, imports_),
+      warm_segments_(d.warm_segments),
+      warmer_(segments_) {}
 
 void Module::contribute(Contributions& c) {
   add_endpoints(c.endpoints(), routes_);
   register_import_job(c.jobs(), importer_);
   register_import_reconciler(c.reconcilers(), importer_);
+  if (warm_segments_) c.add_task(warmer_);
 }
 
 }  // namespace herald::leads

@@ -32,6 +32,8 @@ struct Deps {
   auth::Users& users;     // owners
   ImporterSettings importer = {};
   std::size_t import_chunk_size = kChunkSize;
+  // Count every segment's members at start (an API process: SegmentWarmer).
+  bool warm_segments = false;
 };
 
 class Module final : public herald::Module {
@@ -44,6 +46,8 @@ class Module final : public herald::Module {
   // For `herald import-leads`, which stores and applies a file in-process.
   ImportService& imports() noexcept { return imports_; }
   Importer& importer() noexcept { return importer_; }
+  SegmentService& segments() noexcept { return segments_; }
+  LeadService& service() noexcept { return leads_; }
 
  private:
   LeadService leads_;
@@ -55,6 +59,8 @@ class Module final : public herald::Module {
   ImportService imports_;
   Directory directory_;
   Routes routes_;
+  bool warm_segments_;
+  SegmentWarmer warmer_;
 };
 
 }  // namespace herald::leads

@@ -125,13 +125,10 @@ Response Routes::gdpr_erase(Request& req) {
 
 Response Routes::list_segments(Request& req) {
   auto p = http::page_params(req);
-  auto [items, total] = segments_.list(p.page, p.page_size);
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& s : items) list.push_back(to_json(s));
-  return Response::json(200, page_json(std::move(list), total, p));
+  return Response::json_text(200, segments_.list_json(p.page, p.page_size));
 }
 
-Response Routes::get_segment(Request& req) { return Response::json(200, to_json(segments_.get(http::id_param(req)))); }
+Response Routes::get_segment(Request& req) { return Response::json_text(200, segments_.get_json(http::id_param(req))); }
 
 Response Routes::create_segment(Request& req) {
   auto s = segments_.create(parse_segment_input(req.json(), true), actor(req));

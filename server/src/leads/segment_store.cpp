@@ -11,6 +11,7 @@ using sv = std::string_view;
 
 const storage::Query kList{"segments.list"};
 const storage::Query kCount{"segments.count"};
+const storage::Query kStamp{"segments.stamp"};
 const storage::Query kById{"segments.by_id"};
 const storage::Query kByName{"segments.by_name"};
 const storage::Query kInsert{"segments.insert"};
@@ -44,6 +45,12 @@ std::int64_t SegmentStore::count(Connection& c) const {
   std::int64_t n = 0;
   c.execute(kCount, {}, [&](const Row& r) { n = r.integer(0); });
   return n;
+}
+
+SegmentStamp SegmentStore::stamp(Connection& c) const {
+  SegmentStamp s;
+  c.execute(kStamp, {}, [&](const Row& r) { s = SegmentStamp{r.integer(0), r.integer(1)}; });
+  return s;
 }
 
 std::optional<Segment> SegmentStore::get(Connection& c, std::int64_t id) const {

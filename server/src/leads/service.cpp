@@ -205,6 +205,13 @@ Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode
   return t;
 }
 
+bool LeadService::exact_count_kept(const Filter& f) {
+  const auto kept = blocks_.find(count_key(f, CountMode::Exact, false));
+  if (!kept) return false;
+  std::lock_guard lock(kept->mutex);
+  return kept->filled();
+}
+
 void LeadService::catch_up(storage::Connection& c, std::int64_t version) {
   feed_.catch_up(version, [&](std::int64_t after, std::size_t limit) {
     return store_.changes_since(c, after, static_cast<std::int64_t>(limit));

@@ -56,6 +56,9 @@ class LeadService {
   std::string list_json(ListQuery q);
   // The exact number of leads matching a (resolved) filter (segments' member_count).
   std::int64_t count(storage::Connection& c, const Filter& f);
+  // True when this process keeps block counts of the (resolved) filter, so
+  // that its next exact count counts only the blocks changed since.
+  bool exact_count_kept(const Filter& f);
   // A list's total (leads/counts.hpp): kept by the triggers, cached, or counted.
   Total total(storage::Connection& c, const Filter& f, CountMode mode, const Versions& versions);
   // Whether listing this (unresolved) filter may take long: leads::waits(),

@@ -63,11 +63,15 @@ TokenSigner::TokenSigner(std::string_view secret) {
   keyed_ = std::move(keyed);
 }
 
-std::string TokenSigner::mac(std::string_view payload) const {
-  crypto_auth_hmacsha256_state state = keyed_->state;
+void TokenSigner::mac_into(std::string_view payload, unsigned char* out) const {
+  crypto_auth_hmacsha256_state state = keyed_->state;  // the key's state, copied: no re-keying per token
   crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
+  crypto_auth_hmacsha256_final(&state, out);
+}
+
+std::string TokenSigner::mac(std::string_view payload) const {
   std::array<unsigned char, crypto_auth_hmacsha256_BYTES> full{};
-  crypto_auth_hmacsha256_final(&state, full.data());
+  mac_into(payload, full.data());
   return std::string(reinterpret_cast<const char*>(full.data()), kMacBytes);
 }
 
@@ -84,13 +88,25 @@ std::string TokenSigner::sign(const TrackingToken& token) const {
 }
 
 std::optional<TrackingToken> TokenSigner::verify(std::string_view token, TokenKind expected) const {
-  if (token.size() > 96) return std::nullopt;
-  auto raw = crypto::base64url_decode(token);
+  // On the open pixel's and the click's path: no heap allocation — the
+  // token is decoded, re-encoded and MACed in buffers on the stack.
+  constexpr std::size_t kMaxToken = 96;
+  if (token.size() > kMaxToken) return std::nullopt;
+  std::array<unsigned char, kMaxToken> raw{};
+  std::size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(raw.data(), raw.size(), token.data(), token.size(), nullptr, &len, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != token.data() + token.size() || len < 2 + 2 + kMacBytes)
+    return std::nullopt;
   // Re-encoding must give the same text: no second spelling of one token.
-  if (!raw || raw->size() < 2 + 2 + kMacBytes || crypto::base64url_encode(*raw) != token) return std::nullopt;
-  std::string_view payload(raw->data(), raw->size() - kMacBytes);
-  std::string_view mac(raw->data() + payload.size(), kMacBytes);  // NOLINT(bugprone-suspicious-stringview-data-usage)
-  if (!crypto::constant_time_equal(mac, this->mac(payload))) return std::nullopt;
+  std::array<char, kMaxToken + 2> again{};
+  sodium_bin2base64(again.data(), again.size(), raw.data(), len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  if (std::string_view(again.data()) != token) return std::nullopt;
+  std::string_view payload(reinterpret_cast<const char*>(raw.data()), len - kMacBytes);
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> full{};
+  mac_into(payload, full.data());
+  if (sodium_memcmp(raw.data() + payload.size(), full.data(), kMacBytes) != 0) return std::nullopt;
   if (static_cast<std::uint8_t>(payload[0]) != kVersion) return std::nullopt;
   if (static_cast<std::uint8_t>(payload[1]) != static_cast<std::uint8_t>(expected)) return std::nullopt;
   std::string_view rest = payload.substr(2);

@@ -43,7 +43,8 @@ class TokenSigner {
 
  private:
   std::string mac(std::string_view payload) const;
-  struct Keyed;  // the HMAC state after the key, computed once
+  void mac_into(std::string_view payload, unsigned char* out) const;  // the full 32-byte HMAC-SHA256
+  struct Keyed;                                                       // the HMAC state after the key, computed once
   std::shared_ptr<const Keyed> keyed_;
 };
 

@@ -1,6 +1,8 @@
 #include "http/middleware/rate_limit.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <functional>
 
@@ -37,11 +39,11 @@ InProcessRateLimiter::InProcessRateLimiter(const Clock& clock) : clock_(clock) {
 
 RateDecision InProcessRateLimiter::take(std::string_view key, const RatePolicy& policy) {
   auto now = clock_.now();
-  std::size_t h = std::hash<std::string_view>{}(key);
+  std::size_t h = KeyHash{}(key);
   Shard& shard = shards_[h % kShards];
   std::lock_guard lock(shard.mutex);
   // Keys are "policy:client"; a bucket of each policy lives under its own key.
-  auto it = shard.buckets.find(std::string(key));
+  auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) it = shard.buckets.emplace(std::string(key), TokenBucket{}).first;
   RateDecision d = take_token(it->second, policy, now);
   if (policy.window.count() > longest_window_s_.load(std::memory_order_relaxed))
@@ -71,7 +73,18 @@ std::string ratelimit_policy_field(const RatePolicy& p) {
 }
 
 std::string ratelimit_field(const RatePolicy& p, const RateDecision& d) {
-  return fmt::format("\"{}\";r={};t={}", p.name, d.remaining, d.allowed ? d.reset_s : d.retry_after_s);
+  // On every limited request: put together without a format string.
+  std::array<char, 24> digits{};
+  std::string out;
+  out.reserve(p.name.size() + 2 * digits.size() + 8);
+  out += '"';
+  out += p.name;
+  out += "\";r=";
+  out.append(digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), d.remaining).ptr);
+  out += ";t=";
+  out.append(digits.data(),
+             std::to_chars(digits.data(), digits.data() + digits.size(), d.allowed ? d.reset_s : d.retry_after_s).ptr);
+  return out;
 }
 
 }  // namespace herald::http

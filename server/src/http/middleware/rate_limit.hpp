@@ -52,9 +52,15 @@ class InProcessRateLimiter final : public RateLimiter {
 
  private:
   static constexpr std::size_t kShards = 16;
+  // Looked up by the caller's string_view: a request's key is not copied
+  // into a std::string (only a new client's bucket stores its key).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+  };
   struct Shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::string, TokenBucket> buckets;
+    std::unordered_map<std::string, TokenBucket, KeyHash, std::equal_to<>> buckets;
     std::uint32_t since_sweep = 0;
   };
   void sweep(Shard& shard, Clock::time_point now);

@@ -33,7 +33,11 @@ class CampaignCrashTest : public CampaignTest {
                                     "HERALD_SMTP_URL=" + smtp().url({}, "starttls=never"),
                                     "HERALD_SMTP_POOL=4",
                                     "HERALD_PUBLIC_URL=https://mail.herald.test",
-                                    "HERALD_JOB_VISIBILITY_TIMEOUT=1s",
+                                    // Recipient leases are twice this: a live worker renews
+                                    // them with at least half left before each message, and
+                                    // each message here takes a second at the server (more
+                                    // on a loaded machine), so 1s would let them lapse mid-send.
+                                    "HERALD_JOB_VISIBILITY_TIMEOUT=3s",
                                     "HERALD_LOG_FORMAT=json"};
     if (!redis_url.empty()) env.push_back("HERALD_REDIS_URL=" + redis_url);
     return env;
@@ -63,7 +67,7 @@ class CampaignCrashTest : public CampaignTest {
           auto w = std::make_shared<jobs::WorkerOptions>();
           w->queues = {"campaigns"};
           w->concurrency = 2;
-          w->visibility = std::chrono::milliseconds(1000);
+          w->visibility = std::chrono::milliseconds(3000);
           o.worker_options = w;
         });
     const auto tid = create_template();

@@ -119,11 +119,34 @@ TEST(InProcessRateLimiter, KeysAreIndependent) {
   EXPECT_EQ(limiter.tracked_keys(), 2u);
 }
 
+TEST(InProcessRateLimiter, AKeyIsItsTextNotTheBufferItWasPassedIn) {
+  // Keys are looked up by view: a view into a longer buffer counts for its
+  // text only, and the bucket outlives the buffer it was first seen in.
+  ManualClock clock;
+  InProcessRateLimiter limiter(clock);
+  RatePolicy p{"public", 2, std::chrono::seconds(60)};
+  {
+    std::string buffer = "public:10.0.0.1 and more bytes";
+    EXPECT_TRUE(limiter.take(std::string_view(buffer).substr(0, 15), p).allowed);
+    buffer.assign(buffer.size(), 'x');
+  }
+  EXPECT_TRUE(limiter.take("public:10.0.0.1", p).allowed);
+  EXPECT_FALSE(limiter.take(std::string("public:10.0.0.1"), p).allowed);
+  EXPECT_TRUE(limiter.take("public:10.0.0.10", p).allowed);
+  EXPECT_EQ(limiter.tracked_keys(), 2u);
+}
+
 TEST(RateLimitFields, FollowTheDraftSyntax) {
   RatePolicy p{"api", 600, std::chrono::seconds(60)};
   EXPECT_EQ(ratelimit_policy_field(p), "\"api\";q=600;w=60");
   RateDecision d{true, 600, 599, 1, 0};
   EXPECT_EQ(ratelimit_field(p, d), "\"api\";r=599;t=1");
+  // Refused: t is the wait for one request; large and zero values in full.
+  EXPECT_EQ(ratelimit_field(RatePolicy{"public", 1000000000, std::chrono::seconds(60)},
+                            RateDecision{false, 1000000000, 0, 61, 7}),
+            "\"public\";r=0;t=7");
+  EXPECT_EQ(ratelimit_field(p, RateDecision{true, 9223372036854775807, 9223372036854775807, 0, 0}),
+            "\"api\";r=9223372036854775807;t=0");
 }
 
 TEST(TrustedProxies, ForwardedForOnlyFromTrustedPeers) {

@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "leads/block_counts.hpp"
 #include "leads/change_feed.hpp"
 #include "leads/count_cache.hpp"
 #include "leads/page_cache.hpp"
+#include "leads/segment_list_cache.hpp"
 
 namespace herald::leads {
 namespace {
@@ -114,6 +119,51 @@ TEST(PageCache, ZeroBytesMeansOff) {
 }
 
 Versions at(std::int64_t rows, std::int64_t status = 0) { return Versions{.rows = rows, .status = status}; }
+
+TEST(SegmentListCache, APageServesItsStampAndOlderOnesNeverNewerOnes) {
+  SegmentListCache cache(2);
+  cache.put("1:50", {10, 3}, "at 10/3");
+  EXPECT_EQ(cache.get("1:50", {10, 3}), "at 10/3");
+  // A request that read older versions (before a write it did not see) takes the newer page.
+  EXPECT_EQ(cache.get("1:50", {9, 3}), "at 10/3");
+  // A lead changed, or a segment did: rendered again.
+  EXPECT_EQ(cache.get("1:50", {11, 3}), std::nullopt);
+  EXPECT_EQ(cache.get("1:50", {10, 4}), std::nullopt);
+  EXPECT_EQ(cache.get("2:50", {10, 3}), std::nullopt);
+  // A page rendered from older versions never replaces a newer one.
+  cache.put("1:50", {9, 3}, "at 9/3");
+  EXPECT_EQ(cache.get("1:50", {10, 3}), "at 10/3");
+  cache.put("1:50", {12, 4}, "at 12/4");
+  EXPECT_EQ(cache.get("1:50", {12, 4}), "at 12/4");
+  // Over capacity: starts over.
+  cache.put("2:50", {12, 4}, "page 2");
+  cache.put("3:50", {12, 4}, "page 3");
+  EXPECT_EQ(cache.get("3:50", {12, 4}), "page 3");
+  EXPECT_EQ(cache.get("1:50", {12, 4}), std::nullopt);
+}
+
+TEST(SegmentListCache, OneRenderingOfAPageAtATime) {
+  SegmentListCache cache;
+  ASSERT_TRUE(cache.begin("1:50"));
+  EXPECT_FALSE(cache.begin("1:50"));  // the others wait
+  EXPECT_TRUE(cache.begin("2:50"));   // another page is rendered meanwhile
+  std::atomic<bool> ended{false}, ended_before_wait_returned{false};
+  std::thread waiter([&] {
+    cache.wait("1:50", std::chrono::minutes(5));
+    ended_before_wait_returned = ended.load();
+  });
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(20));  // usually waiting by now; either way it must not return early
+  cache.put("1:50", {1, 1}, "rendered");
+  ended = true;
+  cache.end("1:50");
+  waiter.join();
+  EXPECT_TRUE(ended_before_wait_returned);
+  EXPECT_EQ(cache.get("1:50", {1, 1}), "rendered");
+  EXPECT_TRUE(cache.begin("1:50"));
+  cache.end("1:50");
+  cache.end("2:50");
+}
 
 TEST(CountCache, CountsBelongToTheirVersions) {
   CountCache cache(2);

@@ -63,6 +63,24 @@ TEST(TrackingToken, ForgedTruncatedExtendedAndForeignTokensAreRefused) {
   EXPECT_FALSE(other.verify(token, TokenKind::Open));
 }
 
+TEST(TrackingToken, EveryLengthUpToTheLimitIsCheckedAndRefusedWhenNotOurs) {
+  // verify decodes, re-encodes and MACs in fixed buffers: every length up to
+  // the 96-character limit (and past it) must be refused cleanly, never
+  // written past a buffer; the largest ids still round-trip.
+  TokenSigner signer(kSecret);
+  for (std::size_t n = 0; n <= 100; ++n) {
+    EXPECT_FALSE(signer.verify(std::string(n, 'A'), TokenKind::Click).has_value()) << n;
+    EXPECT_FALSE(signer.verify(std::string(n, '_'), TokenKind::Open).has_value()) << n;
+    if (n > 0) {
+      EXPECT_FALSE(signer.verify(crypto::random_token(n), TokenKind::Open).has_value()) << n;
+    }
+  }
+  TrackingToken big{TokenKind::Click, INT64_MAX, INT64_MAX, UINT32_MAX};
+  auto token = signer.sign(big);
+  EXPECT_LE(token.size(), 96u);
+  EXPECT_EQ(signer.verify(token, TokenKind::Click), big);
+}
+
 TEST(TrackingToken, AKindCannotStandInForAnother) {
   TokenSigner signer(kSecret);
   auto open = signer.sign({TokenKind::Open, 5, 9, 0});
