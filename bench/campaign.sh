@@ -24,6 +24,12 @@
 #                            msg/s and their ratio (target ≥ 10×). Needs
 #                            bench/setup.sh (Celery, redis, jinja2, dkimpy).
 #   TRACKING=0               skips the open pixel and click rows.
+#   PROFILE=1                also prints, per backend, the seconds from send to the first and the last
+#                            message at the sink and a per-second trace of the CPU (Herald, database
+#                            servers, sink, % of one core) across the run; PERF=1 also records
+#                            `perf record -g` of herald over the sending interval (Debian linux-perf)
+#                            and prints `perf report --no-children`'s top entries (PERF_DIR=… keeps
+#                            the perf.data files).
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./lib.sh
@@ -187,6 +193,31 @@ campaign_row() {
   sink0=$(cpu_ticks "$SINK_PID")
   stmt_reset
   db0=$(db_ticks)
+  local trace_pid="" perf_pid="" first_pid="" t_first="" t_last=""
+  if [[ "${PROFILE:-0}" == 1 ]]; then
+    # One line a second: elapsed s, then % of one core for Herald, the database servers, the sink.
+    (
+      local h0 d0 s0 h1 d1 s1 i=0
+      h0=$(cpu_ticks "$HERALD_PID") d0=$(db_ticks) s0=$(cpu_ticks "$SINK_PID")
+      while sleep 1; do
+        i=$((i + 1))
+        h1=$(cpu_ticks "$HERALD_PID" 2>/dev/null) || break
+        d1=$(db_ticks) s1=$(cpu_ticks "$SINK_PID" 2>/dev/null) || break
+        echo "$i $(((h1 - h0) * 100 / TICK)) $(((d1 - d0) * 100 / TICK)) $(((s1 - s0) * 100 / TICK))"
+        h0=$h1 d0=$d1 s0=$s1
+      done
+    ) >"$WORK/trace-$name" 2>/dev/null &
+    trace_pid=$!
+    # The first message's time, watched from before the send: the POST may
+    # answer after the first messages went out.
+    (while (($(sink_count) == 0)); do sleep 0.05; done; date +%s.%N >"$WORK/first-$name") 2>/dev/null &
+    first_pid=$!
+    if [[ "${PERF:-0}" == 1 ]]; then
+      command -v perf >/dev/null || apt-get install -y linux-perf >/dev/null
+      perf record -q -g -F 499 -p "$HERALD_PID" -o "${PERF_DIR:-$WORK}/perf-${name// /}.data" >/dev/null 2>&1 &
+      perf_pid=$!
+    fi
+  fi
   t0=$(date +%s.%N)
   id=$(call POST /api/campaigns "{\"name\":\"Bench\",\"template_id\":$tid,\"from_email\":\"news@example.com\",\"from_name\":\"Bench\",\"audience\":{\"all\":true},\"send_now\":true}" | json 'd["id"]')
   # Waiting for the end costs the server nothing while the campaign runs: the
@@ -194,10 +225,14 @@ campaign_row() {
   # the campaign's recipients by state, a scan of all 100,000 rows) only once
   # the sink has every message, or every 5 s should some never arrive.
   local status="sending" last_api=0 now_s
+  local got
   while [[ "$status" == "sending" ]]; do
     sleep 0.25
     now_s=$(date +%s)
-    if (($(sink_count) >= LEADS || now_s - last_api >= 5)); then
+    got=$(sink_count)
+    [[ -z "$t_first" && "$got" -gt 0 ]] && t_first=$(date +%s.%N)
+    [[ -z "$t_last" && "$got" -ge "$LEADS" ]] && t_last=$(date +%s.%N)
+    if ((got >= LEADS || now_s - last_api >= 5)); then
       status=$(call GET "/api/campaigns/$id" | json 'd["status"]')
       last_api=$now_s
     fi
@@ -207,6 +242,32 @@ campaign_row() {
   cpu1=$(cpu_ticks "$HERALD_PID")
   sink1=$(cpu_ticks "$SINK_PID")
   db1=$(db_ticks)
+  if [[ -n "$trace_pid" ]]; then
+    kill "$trace_pid" 2>/dev/null || true
+    kill "$first_pid" 2>/dev/null || true
+    [[ -s "$WORK/first-$name" ]] && t_first=$(cat "$WORK/first-$name")
+    if [[ -n "$perf_pid" ]]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
+    {
+      awk -v a="$t0" -v f="${t_first:-$t0}" -v l="${t_last:-$t1}" -v b="$t1" 'BEGIN {
+        printf "%s: first message at the sink %.2f s after send, the last at %.2f s, completed at %.2f s\n", "'"$name"'", f - a, l - a, b - a }'
+      echo "CPU per second (% of one core), Herald / database / sink:"
+      awk '{ printf "%s:%s/%s/%s ", $1, $2, $3, $4 } END { print "" }' "$WORK/trace-$name"
+      if [[ -f "$data/herald.db" ]] && command -v sqlite3 >/dev/null; then
+        # The embedded queue keeps its finished jobs: when the expansion ran, when
+        # the emails jobs ran, how long they waited in the queue.
+        sqlite3 -readonly "$data/herald.db" "SELECT name, COUNT(*), printf('%.2f', MIN(started_at) / 1e3 - $t0),
+            printf('%.2f', MAX(finished_at) / 1e3 - $t0), printf('%.0f', AVG(started_at - MAX(run_at, created_at))),
+            MAX(started_at - MAX(run_at, created_at)) FROM jobs GROUP BY name" |
+          awk -F'|' '{ printf "job %s: %s, first started at %s s, last finished at %s s, waited in the queue %s ms on average, at most %s ms\n", $1, $2, $3, $4, $5, $6 }'
+      fi
+      if [[ -n "$perf_pid" ]]; then
+        for sort in dso dso,symbol; do
+          perf report -i "${PERF_DIR:-$WORK}/perf-${name// /}.data" --no-children -g none --sort "$sort" --percent-limit 0.7 \
+            --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | sed 's/ *$//' | head -n 30
+        done
+      fi
+    } >&2 || true  # a report cut short (head) must not end the run
+  fi
   stmt_report
   sleep 1
   local c sent received rss load_after

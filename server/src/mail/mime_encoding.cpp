@@ -113,6 +113,13 @@ std::string encode_quoted_printable(std::string_view text) {
   out.reserve(text.size() + text.size() / 8 + 16);
   std::size_t column = 0;
   const std::size_t n = text.size();
+  // Written as it is: printable ASCII but '=', and a space or tab that does
+  // not end a line.
+  const auto literal_at = [&](std::size_t i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    return (c >= 33 && c <= 126 && c != '=') ||
+           ((c == ' ' || c == '\t') && i + 1 < n && text[i + 1] != '\r' && text[i + 1] != '\n');
+  };
   for (std::size_t i = 0; i < n; ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c == '\r' || c == '\n') {
@@ -121,19 +128,24 @@ std::string encode_quoted_printable(std::string_view text) {
       column = 0;
       continue;
     }
-    bool literal = (c >= 33 && c <= 126 && c != '=') ||
-                   ((c == ' ' || c == '\t') && i + 1 < n && text[i + 1] != '\r' && text[i + 1] != '\n');
+    bool literal = literal_at(i);
     std::size_t width = literal ? 1 : 3;
     if (column + width > kQpLine - 1) {  // keep room for the soft break's '='
       out += "=\r\n";
       column = 0;
     }
     if (literal) {
-      out += static_cast<char>(c);
-    } else {
-      const char enc[3] = {'=', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(enc, 3);
+      // The run of literal characters that fits on this line, in one append.
+      const std::size_t limit = std::min(n, i + (kQpLine - 1 - column));
+      std::size_t j = i + 1;
+      while (j < limit && literal_at(j)) ++j;
+      out.append(text.data() + i, j - i);
+      column += j - i;
+      i = j - 1;
+      continue;
     }
+    const char enc[3] = {'=', kHex[c >> 4], kHex[c & 0xF]};
+    out.append(enc, 3);
     column += width;
   }
   return out;

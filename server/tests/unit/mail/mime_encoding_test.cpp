@@ -68,6 +68,26 @@ TEST(QuotedPrintable, LongLinesGetSoftBreaksAndRoundTrip) {
   EXPECT_EQ(qp_decode(encoded), text);
 }
 
+// Plain ASCII prose (a newsletter's usual text) is written in runs: each
+// line is filled to 75 characters and its soft break.
+TEST(QuotedPrintable, AsciiProseFillsEveryLineAndRoundTrips) {
+  std::string text;
+  for (int i = 0; i < 150; ++i) text += "Some content. ";
+  auto encoded = encode_quoted_printable(text);
+  auto lines = lines_of(encoded);
+  ASSERT_GT(lines.size(), 20u);
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    // The last full line may end early: the closing space needs three columns.
+    if (i + 2 < lines.size()) {
+      EXPECT_EQ(lines[i].size(), 76u) << lines[i];
+    }
+    EXPECT_LE(lines[i].size(), 76u) << lines[i];
+    EXPECT_EQ(lines[i].back(), '=') << lines[i];
+  }
+  EXPECT_TRUE(lines.back().ends_with("=20")) << lines.back();  // a space that ends the text
+  EXPECT_EQ(qp_decode(encoded), text);
+}
+
 TEST(QuotedPrintable, EveryByteRoundTrips) {
   std::string all;
   for (int i = 0; i < 256; ++i)
