@@ -17,12 +17,19 @@ start_herald() {
   return 1
 }
 
-stop_herald() {
-  [[ -n "${HERALD_PID:-}" ]] || return 0
-  kill -TERM "$HERALD_PID" 2>/dev/null || true
-  wait "$HERALD_PID" 2>/dev/null || true
-  HERALD_PID=""
+# stop_pid VAR — stops the background process whose pid $VAR holds (if
+# any), waits for it, and empties VAR.
+stop_pid() {
+  local pid="${!1:-}"
+  [[ -n "$pid" ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  printf -v "$1" '%s' ""
 }
+
+stop_herald() { stop_pid HERALD_PID; }
+# The background writer a live read row runs beside wrk.
+stop_writer() { stop_pid WRITER_PID; }
 
 # wrk_row NAME URL [wrk args...] — prints "NAME | req/s | p50 | p99 | non-2xx".
 wrk_row() {

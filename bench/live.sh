@@ -32,7 +32,7 @@ ADMIN=(HERALD_ADMIN_EMAIL=admin@example.com HERALD_ADMIN_PASSWORD=bench-password
 JWT=0123456789abcdef0123456789abcdef-bench
 
 cleanup() {
-  [[ -n "$WRITER_PID" ]] && kill "$WRITER_PID" 2>/dev/null && wait "$WRITER_PID" 2>/dev/null
+  stop_writer
   stop_herald
   if [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]]; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -125,9 +125,7 @@ live_row() {
   local out
   out=$(TOKEN="$token" wrk -t"${THREADS:-2}" -c"${CONNS:-64}" -d"$DURATION" --latency -s leads/live.lua \
     "http://127.0.0.1:$PORT")
-  kill -TERM "$WRITER_PID"
-  wait "$WRITER_PID" || true
-  WRITER_PID=""
+  stop_writer
   local rps p50 p99 non2xx writes
   wrk_stats "$out"
   rps=$WRK_RPS p50=$WRK_P50 p99=$WRK_P99 non2xx=$WRK_NON2XX

@@ -69,7 +69,7 @@ RUN="$(mktemp -d /tmp/herald-pg-leads-run.XXXXXX)"
 WRITER_PID=""
 
 cleanup() {
-  [[ -n "$WRITER_PID" ]] && kill "$WRITER_PID" 2>/dev/null && wait "$WRITER_PID" 2>/dev/null
+  stop_writer
   stop_herald
   if [[ -f "$PG_DIR/data/postmaster.pid" ]]; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -280,9 +280,7 @@ row() {  # row NAME PATHS CONNS
   out=$(TOKEN="$TOKEN" PATHS="$paths" MAX_N="$MAX_ID" wrk -t2 -c"$conns" -d"$DURATION" --latency -s leads/paths.lua \
     "http://127.0.0.1:$PORT")
   h1=$(herald_ticks) p1=$(pg_ticks) x1=$(pg_xacts)
-  kill -TERM "$WRITER_PID"
-  wait "$WRITER_PID" || true
-  WRITER_PID=""
+  stop_writer
   local rps p50 p99 non2xx writes
   wrk_stats "$out"
   rps=$WRK_RPS p50=$WRK_P50 p99=$WRK_P99 non2xx=$WRK_NON2XX
