@@ -33,21 +33,33 @@ RETURNING id, lead_id, email, attempts;
 -- A group commit's accepted messages in one statement: $1 a JSON array of
 -- {i: recipient id, o: lease owner, t: now (ms), c: reply code or null,
 -- r: reply, m: Message-ID or null}. Each is marked sent only by its lease's
--- holder (as recipients.mark_sent); returns the rows marked.
+-- holder (as recipients.mark_sent), and the rows marked get their
+-- "delivered" events in the same statement; returns the rows marked. One
+-- statement is atomic on its own: a group of accepted messages needs no
+-- BEGIN and COMMIT around it (OutcomeWriter), three round trips fewer per
+-- group.
 -- `cr.id = ANY (ARRAY(…))`: the rows are found through the primary key, one
 -- probe per id. Joined on `cr.id = v.i` alone, the generic plan (the
 -- function counted as 100 rows) was a hash join over a sequential scan of
 -- the whole table for every group commit.
-UPDATE campaign_recipients AS cr
-SET state = 'sent', sent_at = v.t, reply_code = v.c, last_reply = v.r, message_id = v.m, lease_owner = NULL,
-    lease_until = NULL, updated_at = v.t
-FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(i bigint, o text, t bigint, c bigint, r text, m text)
-WHERE cr.id = ANY (ARRAY(SELECT (e ->> 'i')::bigint FROM jsonb_array_elements(CAST($1 AS jsonb)) AS e))
-  AND cr.id = v.i AND cr.lease_owner = v.o AND cr.state = 'sending'
-RETURNING cr.id, cr.campaign_id, cr.lead_id, cr.sent_at;
+WITH marked AS (
+  UPDATE campaign_recipients AS cr
+  SET state = 'sent', sent_at = v.t, reply_code = v.c, last_reply = v.r, message_id = v.m, lease_owner = NULL,
+      lease_until = NULL, updated_at = v.t
+  FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS v(i bigint, o text, t bigint, c bigint, r text, m text)
+  WHERE cr.id = ANY (ARRAY(SELECT (e ->> 'i')::bigint FROM jsonb_array_elements(CAST($1 AS jsonb)) AS e))
+    AND cr.id = v.i AND cr.lease_owner = v.o AND cr.state = 'sending'
+  RETURNING cr.id, cr.campaign_id, cr.lead_id, cr.sent_at
+), delivered AS (
+  INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
+  SELECT campaign_id, lead_id, 'delivered', sent_at, '', '', NULL FROM marked
+)
+SELECT id, campaign_id, lead_id, sent_at FROM marked;
 
 -- name: events.insert_delivered_batch
 -- $1 a JSON array of {c: campaign id, l: lead id, t: time (ms)}: their "delivered" events.
+-- SQLite's second statement after recipients.mark_sent_batch; on PostgreSQL
+-- that statement writes the events itself and this one stays unused.
 INSERT INTO campaign_events (campaign_id, lead_id, type, occurred_at, user_agent, ip, url)
 SELECT x.c, x.l, 'delivered', x.t, '', '', NULL
 FROM jsonb_to_recordset(CAST($1 AS jsonb)) AS x(c bigint, l bigint, t bigint);

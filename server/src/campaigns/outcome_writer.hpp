@@ -9,15 +9,23 @@
 //
 // The common outcome, an accepted message, goes in as data rather than as
 // code (write_sent): the accepted messages of one commit are marked sent and
-// their "delivered" events written in two statements whatever their number
+// their "delivered" events written whatever their number in one statement on
+// PostgreSQL, run without BEGIN and COMMIT, and in two on SQLite
 // (RecipientStore::mark_sent_batch), not two per message.
 //
 // A batch whose transaction fails is written again one outcome per
 // transaction, so a write that fails (the lease ran out, the database
 // refused) fails only its own caller.
+//
+// Waking: each waiting thread sleeps on its own word (Pending::state), not on
+// one condition all share. The thread that commits wakes the threads of its
+// batch, each told it is done, and hands the next commit to the first thread
+// that queued meanwhile. With sixteen sending threads a shared condition woke
+// them all at every commit, and each woken thread queued for the same mutex
+// again only to find it was not its turn yet.
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -57,12 +65,15 @@ class OutcomeWriter {
   Stats stats() const;
 
  private:
+  enum : int { kWaiting = 0, kDone = 1, kLead = 2 };
   struct Pending {
     const Write* write = nullptr;
     const Sent* sent = nullptr;
     bool recorded = false;
-    bool done = false;
     std::exception_ptr error;
+    // kWaiting until the committing thread says kDone (written, `error` and
+    // `recorded` set) or kLead (this thread commits the next batch).
+    std::atomic<int> state{kWaiting};
   };
   void submit(Pending& me);
   void commit(std::vector<Pending*>& batch);
@@ -71,7 +82,6 @@ class OutcomeWriter {
   storage::Database& db_;
   RecipientStore recipients_;
   mutable std::mutex mutex_;
-  std::condition_variable committed_;
   std::vector<Pending*> waiting_;
   bool committing_ = false;
   Stats stats_;

@@ -137,9 +137,10 @@ std::vector<std::int64_t> RecipientStore::mark_sent_batch(storage::Connection& c
   }
   const auto text = in.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   nlohmann::json events = nlohmann::json::array();
+  const bool events_too = sent_batch_is_one_statement(c.backend());
   c.execute(kMarkSentBatch, {std::string_view(text)}, [&](const storage::Row& r) {
     marked.push_back(r.integer(0));
-    events.push_back({{"c", r.integer(1)}, {"l", r.integer(2)}, {"t", r.integer(3)}});
+    if (!events_too) events.push_back({{"c", r.integer(1)}, {"l", r.integer(2)}, {"t", r.integer(3)}});
   });
   if (!events.empty()) {
     const auto ev = events.dump();

@@ -81,6 +81,12 @@ class RecipientStore {
     const Outcome* outcome = nullptr;
   };
   std::vector<std::int64_t> mark_sent_batch(storage::Connection& c, const std::vector<SentRow>& rows);
+  // True where mark_sent_batch is one statement (PostgreSQL: the events are
+  // written by the same statement), so it is atomic without a transaction;
+  // SQLite's is two.
+  static bool sent_batch_is_one_statement(storage::Backend backend) noexcept {
+    return backend == storage::Backend::Postgres;
+  }
   bool mark_deferred(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
                      std::int64_t due_at, const Outcome& o);
   bool mark_failed(storage::Connection& c, std::int64_t id, std::string_view owner, std::int64_t now_ms,
