@@ -11,7 +11,7 @@
 # figure that says something on a machine other work keeps busy.
 # Then the open pixel and the click redirect with wrk.
 #
-#   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=16 POOL=16 DURATION=10s
+#   bench/campaign.sh        LEADS=100000 SQLITE=1 POSTGRES=1 CONCURRENCY=32 POOL=32 DURATION=10s
 #                            PG_OPTS="-c …" (more PostgreSQL settings, e.g. to load pg_stat_statements)
 #                            STATEMENTS=1 (PostgreSQL: pg_stat_statements' costliest statements of the
 #                            sending interval, needs PG_OPTS="-c shared_preload_libraries=pg_stat_statements";
@@ -41,10 +41,10 @@ LEADS="${LEADS:-100000}"
 PORT="${PORT:-18190}"
 POSTGRES="${POSTGRES:-1}"
 SQLITE="${SQLITE:-1}"
-CONCURRENCY="${CONCURRENCY:-16}"
+CONCURRENCY="${CONCURRENCY:-32}"
 STATEMENTS="${STATEMENTS:-0}"
 TRACKING="${TRACKING:-1}"
-POOL="${POOL:-16}"
+POOL="${POOL:-32}"
 WORK="$(mktemp -d /tmp/herald-campaign-bench.XXXXXX)"
 chmod 755 "$WORK"
 PG_DIR=""
