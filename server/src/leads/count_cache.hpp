@@ -12,20 +12,19 @@
 // by one request at a time, while the others are still answered from it.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "core/key_flights.hpp"
 #include "leads/counts.hpp"
 
 namespace herald::leads {
 
-class CountCache {
+// One count of a key at a time (KeyFlights): the others may wait for it.
+class CountCache : public KeyFlights {
  public:
   explicit CountCache(std::size_t capacity = 4096) : capacity_(capacity) {}
 
@@ -63,29 +62,6 @@ class CountCache {
     if (!e.filled || e.versions.sum() <= versions.sum()) e = Entry{true, versions, matched, total};
   }
 
-  // One count of a key at a time: begin() is true for the caller that is to
-  // count (and must end()); the others may wait() for it and look again.
-  bool begin(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    return counting_.insert(key).second;
-  }
-  void end(const std::string& key) {
-    {
-      std::lock_guard lock(mutex_);
-      counting_.erase(key);
-    }
-    done_.notify_all();
-  }
-  bool counting(const std::string& key) const {
-    std::lock_guard lock(mutex_);
-    return counting_.contains(key);
-  }
-  // Returns when no count of `key` is under way (or after `limit`).
-  void wait(const std::string& key, std::chrono::milliseconds limit) {
-    std::unique_lock lock(mutex_);
-    done_.wait_for(lock, limit, [&] { return !counting_.contains(key); });
-  }
-
  private:
   static bool at_or_after(const Versions& a, const Versions& b) {
     return a.rows >= b.rows && a.text >= b.text && a.status >= b.status && a.owner >= b.owner && a.tags >= b.tags &&
@@ -100,9 +76,7 @@ class CountCache {
   };
   std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::condition_variable done_;
   std::unordered_map<std::string, Entry> entries_;
-  std::unordered_set<std::string> counting_;
 };
 
 }  // namespace herald::leads

@@ -17,20 +17,19 @@
 // is current at that stamp or newer. Pure logic: the service reads and renders.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "core/key_flights.hpp"
 #include "leads/segment_store.hpp"
 
 namespace herald::leads {
 
-class SegmentListCache {
+// One rendering of a key at a time (KeyFlights): the others wait for it.
+class SegmentListCache : public KeyFlights {
  public:
   explicit SegmentListCache(std::size_t capacity = 64) : capacity_(capacity) {}
 
@@ -51,25 +50,6 @@ class SegmentListCache {
     if (added || stamp.covers(it->second.stamp)) it->second = Page{stamp, std::move(body)};
   }
 
-  // One rendering of a key at a time: begin() is true for the caller that is
-  // to render (and must end()); the others wait() for it and look again.
-  bool begin(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    return rendering_.insert(key).second;
-  }
-  void end(const std::string& key) {
-    {
-      std::lock_guard lock(mutex_);
-      rendering_.erase(key);
-    }
-    done_.notify_all();
-  }
-  // Returns when no rendering of `key` is under way (or after `limit`).
-  void wait(const std::string& key, std::chrono::milliseconds limit) {
-    std::unique_lock lock(mutex_);
-    done_.wait_for(lock, limit, [&] { return !rendering_.contains(key); });
-  }
-
  private:
   struct Page {
     SegmentStamp stamp;
@@ -77,9 +57,7 @@ class SegmentListCache {
   };
   std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::condition_variable done_;
   std::unordered_map<std::string, Page> pages_;
-  std::unordered_set<std::string> rendering_;
 };
 
 }  // namespace herald::leads

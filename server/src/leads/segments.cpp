@@ -96,11 +96,7 @@ std::string SegmentService::rendered(const std::string& key,
     // stamp unless a write came between the two readings (then look again).
     pages_.wait(key, std::chrono::seconds(30));
   }
-  struct Ending {
-    SegmentListCache& pages;
-    const std::string& key;
-    ~Ending() { pages.end(key); }
-  } ending{pages_, key};
+  KeyFlights::Landing landing{pages_, key};
   // Rendered after this stamp is read: current at it or newer. Read again, so
   // that a request that waited for an older rendering renders what is new now.
   stamp = store_.stamp(*conn);

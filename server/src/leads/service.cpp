@@ -189,11 +189,7 @@ Total LeadService::total(storage::Connection& c, const Filter& f, CountMode mode
     if (found.total) return *found.total;
     counts_.wait(key, std::chrono::seconds(30));
   }
-  struct Ending {
-    CountCache& cache;
-    const std::string& key;
-    ~Ending() { cache.end(key); }
-  } ending{counts_, key};
+  KeyFlights::Landing landing{counts_, key};
   // A capped count of a filter on fields that change often counts on past
   // the cap, so that its "at least the cap" outlives that many changes.
   const bool capped = mode == CountMode::Capped;
@@ -268,7 +264,7 @@ bool LeadService::may_wait(const Filter& f, CountMode mode) const {
   // seen is cached (a guess: the handler reads the versions again).
   const std::string key = count_key(f, mode, false);
   auto found = counts_.lookup(key, relevant(last, depends_on(f)));
-  return !found.total || (found.refresh && !counts_.counting(key));
+  return !found.total || (found.refresh && !counts_.running(key));
 }
 
 namespace {
