@@ -31,6 +31,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -137,27 +138,47 @@ class ScaleOutTest : public ::testing::Test {
   }
 
   // `herald serve --no-workers` on a port of its own, signed in as the admin.
+  // A port another test's server took between free_port() and our bind would
+  // still answer /api/health, so an API counts as started once its own log
+  // says it listens on the port; one that could not bind is started again on
+  // another port.
   Api& start_api() {
-    Api api;
-    api.port = free_port();
     const std::string name = fmt::format("api{}", apis_.size() + 1);
-    auto e = env(name);
-    e.push_back(fmt::format("HERALD_LISTEN=127.0.0.1:{}", api.port));
     const auto log = dir_.path() / (name + ".log");
-    api.process =
-        std::make_unique<ChildProcess>(std::vector<std::string>{HERALD_BINARY, "serve", "--no-workers"}, e, log);
-    const bool up = eventually(
-        [&] {
-          try {
-            return HttpClient(api.port).get("/api/health").status == 200;
-          } catch (const std::exception&) {
-            return false;
-          }
-        },
-        seconds(60));
-    if (!up) ADD_FAILURE() << name << " did not start: " << slurp(log);
-    apis_.push_back(std::move(api));
-    return apis_.back();
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      Api api;
+      api.port = free_port();
+      auto e = env(name);
+      e.push_back(fmt::format("HERALD_LISTEN=127.0.0.1:{}", api.port));
+      api.process =
+          std::make_unique<ChildProcess>(std::vector<std::string>{HERALD_BINARY, "serve", "--no-workers"}, e, log);
+      const auto listening = fmt::format(R"("msg":"listening","address":"127.0.0.1:{}")", api.port);
+      const auto refused = fmt::format("cannot listen on 127.0.0.1:{}", api.port);
+      bool bound = false;
+      bool taken = false;
+      eventually(
+          [&] {
+            const auto text = slurp(log);
+            bound = text.find(listening) != std::string::npos;
+            taken = text.find(refused) != std::string::npos;
+            return bound || taken;
+          },
+          seconds(60));
+      if (taken) continue;
+      const bool up = bound && eventually(
+                                   [&] {
+                                     try {
+                                       return HttpClient(api.port).get("/api/health").status == 200;
+                                     } catch (const std::exception&) {
+                                       return false;
+                                     }
+                                   },
+                                   seconds(60));
+      if (!up) ADD_FAILURE() << name << " did not start: " << slurp(log);
+      apis_.push_back(std::move(api));
+      return apis_.back();
+    }
+    throw std::runtime_error(name + " found no free port in 5 attempts: " + slurp(log));
   }
 
   void sign_in_everywhere() {
